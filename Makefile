@@ -1,0 +1,46 @@
+# teampulse — two commands: `make run` and `make test` (see README.md).
+SWIFT    ?= swift
+PIPELINE ?= pipelines/nightly.yml
+# sample-data/ holds five weeks ending 2026-11-15; the demo run reports on that day.
+AS_OF    ?= 2026-11-15
+PREFIX   ?= /usr/local
+BIN       = .build/release/teampulse
+
+# Debian packages the build links against (system-library targets in Package.swift).
+APT_PACKAGES = libcsv-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps build sample-data install clean
+
+## Install missing system packages, build release, run the nightly pipeline over sample-data/.
+run: deps build
+	$(BIN) run $(PIPELINE) --as-of $(AS_OF)
+
+## Install missing system packages, then run unit and end-to-end tests.
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+## Install the Debian packages in APT_PACKAGES that are not installed yet (apt-get, sudo when not root).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build:
+	$(SWIFT) build -c release --product teampulse
+
+## Regenerate sample-data/ (deterministic; bad rows included on purpose).
+sample-data: deps build
+	$(BIN) generate --orders 5000 --tickets 1000 --tasks 300 --seed 7 --end-date $(AS_OF) --bad-rows --out sample-data
+
+install: deps build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/teampulse
+
+clean:
+	rm -rf .build out

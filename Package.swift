@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "teampulse",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "teampulse", targets: ["teampulse"]),
+        .library(name: "TeamPulse", targets: ["TeamPulse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Debian's libcsv-dev, linked as a system library (see Sources/CLibCSV/module.modulemap).
+        .systemLibrary(
+            name: "CLibCSV",
+            path: "Sources/CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        .target(
+            name: "TeamPulse",
+            dependencies: [
+                "CLibCSV",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "teampulse",
+            dependencies: [
+                "TeamPulse",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TeamPulseTests",
+            dependencies: ["TeamPulse"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["teampulse"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

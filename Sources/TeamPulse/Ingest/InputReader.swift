@@ -1,0 +1,422 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What to do when two records share a key.
+public enum DuplicatePolicy: String, Sendable, Codable, CaseIterable {
+    /// The last record wins; earlier ones are rejected.
+    case last
+    /// The first record wins; later ones are rejected.
+    case first
+    /// Every record of a repeated key is rejected.
+    case reject
+}
+
+/// One input as the pipeline names it.
+public struct InputSpec: Sendable, Equatable {
+    public var kind: InputKind
+    /// Path used to open the file.
+    public var path: String
+    /// Path as written in reports (relative to the working directory when possible).
+    public var displayPath: String
+    /// Source header → canonical column. Headers equal to a canonical name map to it by themselves.
+    public var columns: [String: String]
+    public var duplicates: DuplicatePolicy
+
+    public init(
+        kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
+        duplicates: DuplicatePolicy = .last
+    ) {
+        self.kind = kind
+        self.path = path
+        self.displayPath = displayPath ?? path
+        self.columns = columns
+        self.duplicates = duplicates
+    }
+}
+
+/// Counts and identity of one ingested input (`manifest.json`).
+public struct InputStats: Sendable, Codable, Equatable {
+    public var path: String
+    public var bytes: Int
+    public var sha256: String
+    /// Data records read after the header: accepted + rejected.
+    public var rowsRead: Int
+    public var rowsAccepted: Int
+    public var rowsRejected: Int
+    public var rejectsByReason: [String: Int]
+    public var duplicateKeys: Int
+    public var negativeDurations: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case path, bytes, sha256
+        case rowsRead = "rows_read"
+        case rowsAccepted = "rows_accepted"
+        case rowsRejected = "rows_rejected"
+        case rejectsByReason = "rejects_by_reason"
+        case duplicateKeys = "duplicate_keys"
+        case negativeDurations = "negative_durations"
+    }
+}
+
+/// The records of one input, its rejects and its counts.
+public struct IngestedInput<Record: Sendable>: Sendable {
+    public var records: [Record]
+    public var rejects: [Reject]
+    public var stats: InputStats
+}
+
+/// How an ingest splits a file across workers.
+public struct IngestOptions: Sendable {
+    /// Parallel workers (chunks are parsed concurrently).
+    public var jobs: Int
+    /// Target chunk size in bytes; results do not depend on it.
+    public var chunkBytes: Int
+    public var timeZone: TimeZone
+
+    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = 8 << 20,
+                timeZone: TimeZone) {
+        self.jobs = max(1, jobs)
+        self.chunkBytes = max(1, chunkBytes)
+        self.timeZone = timeZone
+    }
+}
+
+/// A read-only memory map of a whole file.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let mapping: UnsafeMutableRawPointer?
+
+    init(path: String) throws(TeamPulseError) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw .input(SourceLocation(path: path), String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw .input(SourceLocation(path: path), String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .input(SourceLocation(path: path), "not a regular file")
+        }
+        let size = Int(info.st_size)
+        if size == 0 {
+            mapping = nil
+            bytes = UnsafeBufferPointer(start: nil, count: 0)
+            return
+        }
+        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        guard let address, address != MAP_FAILED else {
+            throw .input(SourceLocation(path: path), "cannot map file: \(String(cString: strerror(errno)))")
+        }
+        madvise(address, size, MADV_SEQUENTIAL)
+        mapping = address
+        bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, bytes.count) }
+    }
+}
+
+/// Reads one input file into canonical records with libcsv, in parallel chunks.
+struct InputReader<Builder: RecordBuilder> {
+    let spec: InputSpec
+    let builder: Builder
+    let options: IngestOptions
+
+    func read() throws(TeamPulseError) -> IngestedInput<Builder.Record> {
+        let file = try MappedFile(path: spec.path)
+        let bytes = file.bytes
+        var bodyStart = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bodyStart = 3 }  // UTF-8 BOM
+
+        guard let header = Self.readHeader(bytes, from: bodyStart) else {
+            throw .input(SourceLocation(path: spec.displayPath, line: 1), "no header row (the file is empty)")
+        }
+        let slots = try mapHeader(header.names, line: header.line)
+        let chunks = Self.planChunks(bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes)
+
+        // Parse all chunks concurrently, with one more worker hashing the file.
+        var outputs = concurrentMap(chunks.count + 1) { index -> ChunkOutput in
+            if index == chunks.count { return ChunkOutput(sha256: Self.sha256(bytes)) }
+            return parse(bytes, range: chunks[index], slots: slots, headers: header.names)
+        }
+        let digest = outputs.removeLast().sha256
+        if outputs.count > 1, outputs.contains(where: \.hadQuoteFailure) {
+            // Broken quoting can mislead the split points: parse the file as one chunk instead.
+            outputs = [parse(bytes, range: header.end..<bytes.count, slots: slots, headers: header.names)]
+        }
+
+        // Stitch chunks together, turning chunk-relative line numbers into file lines.
+        var records: [Builder.Record] = []
+        records.reserveCapacity(outputs.reduce(0) { $0 + $1.records.count })
+        var rejects: [Reject] = []
+        var negative = Array(repeating: 0, count: DurationCheck.allCases.count)
+        var rowsRead = 0
+        var line = header.nextLine
+        for output in outputs {
+            let delta = line
+            for var record in output.records {
+                Builder.relocate(&record, lineDelta: delta)
+                records.append(record)
+            }
+            for var reject in output.rejects {
+                reject.line += delta
+                rejects.append(reject)
+            }
+            for (index, count) in output.negativeDurations.enumerated() { negative[index] += count }
+            rowsRead += output.rowsRead
+            line += output.lineFeeds
+        }
+
+        let (kept, duplicateRejects) = removeDuplicates(records, file: file)
+        rejects.append(contentsOf: duplicateRejects)
+        rejects.sort { ($0.line, $0.byteOffset) < ($1.line, $1.byteOffset) }
+        var byReason: [String: Int] = [:]
+        for reject in rejects { byReason[reject.reason.rawValue, default: 0] += 1 }
+        var negativeByName: [String: Int] = [:]
+        for (index, check) in DurationCheck.allCases.enumerated() where negative[index] > 0 {
+            negativeByName[check.rawValue] = negative[index]
+        }
+        let stats = InputStats(
+            path: spec.displayPath, bytes: bytes.count, sha256: digest, rowsRead: rowsRead,
+            rowsAccepted: kept.count, rowsRejected: rejects.count, rejectsByReason: byReason,
+            duplicateKeys: duplicateRejects.count, negativeDurations: negativeByName)
+        return IngestedInput(records: kept, rejects: rejects, stats: stats)
+    }
+
+    // MARK: Header
+
+    struct Header {
+        var names: [String]
+        var line: Int
+        /// Byte index just past the header record.
+        var end: Int
+        /// Physical line on which the data starts.
+        var nextLine: Int
+    }
+
+    /// Reads the first record as the header (growing the prefix while a quoted header spans lines).
+    static func readHeader(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Header? {
+        var end = start
+        while end < bytes.count {
+            if let lf = memchr(bytes.baseAddress! + end, Int32(UInt8(ascii: "\n")), bytes.count - end) {
+                end = bytes.baseAddress!.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
+            } else {
+                end = bytes.count
+            }
+            var names: [String]?
+            var line = 1
+            var failed = false
+            var tokenizer = LibCSVTokenizer()
+            let lineFeeds = tokenizer.tokenize(
+                UnsafeBufferPointer(rebasing: bytes[start..<end]), firstLine: 1, firstOffset: start,
+                onRecord: { fields, position, _ in
+                    names = (0..<fields.count).map { fields.string($0).trimmingCharacters(in: .whitespaces) }
+                    line = position.line
+                },
+                onFailure: { _, _, _ in failed = true })
+            if let names, !failed {
+                let nextLine = 1 + lineFeeds
+                return Header(names: names, line: line, end: end, nextLine: nextLine)
+            }
+        }
+        return nil
+    }
+
+    /// Source field index per canonical column (-1 when absent); fails on missing required columns.
+    func mapHeader(_ names: [String], line: Int) throws(TeamPulseError) -> [Int] {
+        let canonical = CanonicalSchema.columns(of: spec.kind)
+        var slots = Array(repeating: -1, count: canonical.count)
+        for (index, name) in names.enumerated() {
+            let target = spec.columns[name] ?? (canonical.contains(name) ? name : nil)
+            guard let target, let slot = canonical.firstIndex(of: target) else { continue }
+            if slots[slot] >= 0 {
+                throw .input(
+                    SourceLocation(path: spec.displayPath, line: line, column: index + 1),
+                    "columns '\(names[slots[slot]])' (\(slots[slot] + 1)) and '\(name)' (\(index + 1)) both map to '\(target)'"
+                )
+            }
+            slots[slot] = index
+        }
+        let missing = CanonicalSchema.requiredColumns(of: spec.kind).filter { slots[canonical.firstIndex(of: $0)!] < 0 }
+        if !missing.isEmpty {
+            let mapped = missing.map { column in
+                let sources = spec.columns.filter { $0.value == column }.map(\.key).sorted()
+                return sources.isEmpty ? "'\(column)'" : "'\(column)' (mapped from '\(sources.joined(separator: "', '"))')"
+            }
+            throw .input(
+                SourceLocation(path: spec.displayPath, line: line),
+                "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input"
+            )
+        }
+        return slots
+    }
+
+    // MARK: Chunks
+
+    /// Splits `[start, count)` into row-aligned ranges: each split follows a line feed outside quotes
+    /// (even number of quote characters since `start`).
+    static func planChunks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, jobs: Int, chunkBytes: Int)
+        -> [Range<Int>]
+    {
+        let length = bytes.count - start
+        guard jobs > 1 || chunkBytes < length, length > 0 else { return [start..<bytes.count] }
+        let wanted = max(jobs, (length + chunkBytes - 1) / chunkBytes)
+        let step = max(1, length / wanted)
+        guard wanted > 1, let base = bytes.baseAddress else { return [start..<bytes.count] }
+        let quote = Int32(UInt8(ascii: "\""))
+        let lineFeed = Int32(UInt8(ascii: "\n"))
+        func find(_ byte: Int32, _ from: Int, _ to: Int) -> Int? {
+            guard from < to, let hit = memchr(base + from, byte, to - from) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        var ranges: [Range<Int>] = []
+        var chunkStart = start
+        var position = start
+        var insideQuotes = false
+        while true {
+            let target = chunkStart + step
+            guard target < bytes.count else { break }
+            // Track quote parity up to the target.
+            while let hit = find(quote, position, target) {
+                insideQuotes.toggle()
+                position = hit + 1
+            }
+            position = max(position, target)
+            // The first line feed after the target that lies outside quotes.
+            var split: Int?
+            while split == nil, let lf = find(lineFeed, position, bytes.count) {
+                if let hit = find(quote, position, lf) {
+                    insideQuotes.toggle()
+                    position = hit + 1
+                } else if insideQuotes {
+                    position = lf + 1
+                } else {
+                    split = lf + 1
+                    position = lf + 1
+                }
+            }
+            guard let split, split < bytes.count else { break }
+            ranges.append(chunkStart..<split)
+            chunkStart = split
+        }
+        ranges.append(chunkStart..<bytes.count)
+        return ranges
+    }
+
+    // MARK: Parsing
+
+    struct ChunkOutput: Sendable {
+        var records: [Builder.Record] = []
+        var rejects: [Reject] = []
+        var rowsRead = 0
+        var lineFeeds = 0
+        var negativeDurations: [Int] = []
+        var hadQuoteFailure = false
+        var sha256 = ""
+    }
+
+    /// Parses one chunk; lines in the output are relative to the chunk's first line (0).
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, slots: [Int], headers: [String])
+        -> ChunkOutput
+    {
+        var output = ChunkOutput()
+        var state = BuildState(converter: LocalTimeConverter(timeZone: options.timeZone))
+        let expected = headers.count
+        let input = spec.kind
+        let file = spec.displayPath
+        func reject(_ position: RecordPosition, _ column: Int?, _ reason: RejectReason, _ message: String,
+                    _ raw: UnsafeBufferPointer<UInt8>) {
+            output.rejects.append(
+                Reject(
+                    input: input, file: file, line: position.line, byteOffset: position.byteOffset, column: column,
+                    reason: reason, message: message, record: String(decoding: raw, as: UTF8.self)))
+        }
+        var tokenizer = LibCSVTokenizer()
+        output.lineFeeds = tokenizer.tokenize(
+            UnsafeBufferPointer(rebasing: bytes[range]), firstLine: 0, firstOffset: range.lowerBound,
+            onRecord: { fields, position, raw in
+                output.rowsRead += 1
+                if fields.count != expected {
+                    let (reason, column) =
+                        fields.count < expected
+                        ? (RejectReason.missingColumns, fields.count + 1) : (RejectReason.tooManyColumns, expected + 1)
+                    reject(position, column, reason, "expected \(expected) fields, found \(fields.count)", raw)
+                    return
+                }
+                let row = MappedRow(fields: fields, slots: slots, headers: headers)
+                let span = RecordSpan(line: position.line, byteOffset: position.byteOffset, length: raw.count)
+                do throws(FieldError) {
+                    output.records.append(try builder.build(row, span: span, state: &state))
+                } catch {
+                    reject(position, error.column, error.reason, error.message, raw)
+                }
+            },
+            onFailure: { failure, position, raw in
+                output.rowsRead += 1
+                output.hadQuoteFailure = true
+                switch failure {
+                case .badQuote(let column):
+                    reject(position, column, .badQuote, "quote character inside an unquoted field or after a closing quote", raw)
+                case .unterminatedQuote(let column):
+                    reject(position, column, .unterminatedQuote, "quoted field is not closed before the end of the file", raw)
+                }
+            })
+        output.negativeDurations = state.negativeDurations
+        return output
+    }
+
+    // MARK: Duplicates
+
+    func removeDuplicates(_ records: [Builder.Record], file: MappedFile) -> ([Builder.Record], [Reject]) {
+        var winner: [String: Int] = [:]
+        winner.reserveCapacity(records.count)
+        var repeated: Set<String> = []
+        for (index, record) in records.enumerated() {
+            let key = Builder.key(of: record)
+            if winner[key] != nil {
+                repeated.insert(key)
+                if spec.duplicates == .first { continue }
+            }
+            winner[key] = index
+        }
+        guard !repeated.isEmpty else { return (records, []) }
+        var kept: [Builder.Record] = []
+        kept.reserveCapacity(winner.count)
+        var rejects: [Reject] = []
+        let keyColumn = spec.kind.keyColumn
+        for (index, record) in records.enumerated() {
+            let key = Builder.key(of: record)
+            let winning = winner[key]!
+            if winning == index, !(spec.duplicates == .reject && repeated.contains(key)) {
+                kept.append(record)
+                continue
+            }
+            let span = Builder.span(of: record)
+            let message: String
+            switch spec.duplicates {
+            case .reject: message = "\(keyColumn) '\(key)' appears more than once (policy: reject)"
+            case .first, .last:
+                message = "\(keyColumn) '\(key)' is repeated; the record on line \(Builder.span(of: records[winning]).line) is kept (policy: \(spec.duplicates.rawValue))"
+            }
+            let raw = UnsafeBufferPointer(rebasing: file.bytes[span.byteOffset..<(span.byteOffset + span.length)])
+            rejects.append(
+                Reject(
+                    input: spec.kind, file: spec.displayPath, line: span.line, byteOffset: span.byteOffset,
+                    column: nil, reason: .duplicateKey, message: message,
+                    record: String(decoding: raw, as: UTF8.self)))
+        }
+        return (kept, rejects)
+    }
+
+    static func sha256(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,244 @@
+import CLibCSV
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Where a record came from in its file: 1-based physical line and 0-based byte offset of its first byte.
+public struct RecordPosition: Sendable, Hashable {
+    public var line: Int
+    public var byteOffset: Int
+
+    public init(line: Int, byteOffset: Int) {
+        self.line = line
+        self.byteOffset = byteOffset
+    }
+}
+
+/// Why libcsv could not tokenize a record.
+enum TokenizeFailure: Sendable, Equatable {
+    /// A quote inside an unquoted field, or text after a closing quote (libcsv strict mode).
+    case badQuote(column: Int)
+    /// The file ended inside a quoted field.
+    case unterminatedQuote(column: Int)
+}
+
+/// The fields of one record as byte ranges into a buffer owned by the tokenizer.
+///
+/// Valid only inside the `onRecord` call that receives it: nothing is copied per field.
+struct FieldsView {
+    let storage: UnsafeBufferPointer<UInt8>
+    let bounds: UnsafeBufferPointer<Int>  // 2 × count: start, end
+    var count: Int { bounds.count / 2 }
+
+    /// Bytes of field `index` (0-based).
+    @inline(__always)
+    func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = bounds[2 &* index]
+        let end = bounds[2 &* index &+ 1]
+        return UnsafeBufferPointer(rebasing: storage[start..<end])
+    }
+
+    /// Field `index` decoded as a `String` (for headers and rare slow paths only).
+    func string(_ index: Int) -> String {
+        String(decoding: bytes(index), as: UTF8.self)
+    }
+}
+
+/// Collects what libcsv's callbacks report. Non-generic so that the C callbacks, which may capture
+/// nothing, can reach it through `Unmanaged`.
+final class FieldAssembler {
+    var storage: [UInt8] = []
+    var bounds: [Int] = []
+    /// Fields of the record being assembled.
+    var fieldCount = 0
+    /// Field counts at which records ended since the last drain (several only with CR-only line ends).
+    var recordEnds: [Int] = []
+
+    init() {
+        storage.reserveCapacity(4096)
+        bounds.reserveCapacity(128)
+    }
+
+    @inline(__always)
+    func appendField(_ pointer: UnsafeRawPointer?, _ length: Int) {
+        let start = storage.count
+        if let pointer, length > 0 {
+            storage.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
+        }
+        bounds.append(start)
+        bounds.append(storage.count)
+        fieldCount &+= 1
+    }
+
+    @inline(__always)
+    func endRecord() {
+        recordEnds.append(fieldCount)
+    }
+
+    /// Fields of the record being assembled after the last completed one.
+    var openFieldCount: Int { fieldCount - (recordEnds.last ?? 0) }
+
+    func reset() {
+        storage.removeAll(keepingCapacity: true)
+        bounds.removeAll(keepingCapacity: true)
+        recordEnds.removeAll(keepingCapacity: true)
+        fieldCount = 0
+    }
+}
+
+/// Feeds bytes to a libcsv parser line by line and hands each complete record, with its exact
+/// position, to a consumer. All libcsv use of the project lives here.
+///
+/// libcsv runs in strict mode (`CSV_STRICT | CSV_STRICT_FINI`): broken quoting is reported, never
+/// repaired. Blank lines are skipped (libcsv's default). Spaces and tabs around unquoted fields and
+/// around quotes are trimmed (libcsv's default); quoted fields keep their spaces.
+struct LibCSVTokenizer: ~Copyable {
+    private let parser: UnsafeMutablePointer<csv_parser>
+    private let assembler = FieldAssembler()
+    private let delimiter: UInt8
+    private let quote: UInt8
+
+    init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\"")) {
+        self.delimiter = delimiter
+        self.quote = quote
+        parser = .allocate(capacity: 1)
+        parser.initialize(to: csv_parser())
+        Self.initialize(parser, delimiter: delimiter, quote: quote)
+    }
+
+    deinit {
+        csv_free(parser)
+        parser.deallocate()
+    }
+
+    private static func initialize(_ parser: UnsafeMutablePointer<csv_parser>, delimiter: UInt8, quote: UInt8) {
+        let status = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+        precondition(status == 0, "libcsv could not allocate its parser")
+        csv_set_delim(parser, delimiter)
+        csv_set_quote(parser, quote)
+        // Fields grow in 64 KiB steps instead of libcsv's 128 bytes.
+        csv_set_blk_size(parser, 64 * 1024)
+    }
+
+    private func restart() {
+        csv_free(parser)
+        Self.initialize(parser, delimiter: delimiter, quote: quote)
+        assembler.reset()
+    }
+
+    /// Tokenizes `bytes`, which start at a record boundary on physical line `firstLine` and byte
+    /// `firstOffset` of the file, and calls `onRecord` for each record and `onFailure` for each record
+    /// that libcsv rejects. Returns the number of physical lines (LF-terminated) seen.
+    ///
+    /// `onRecord` and `onFailure` receive the record's position and its raw bytes (without the line end).
+    @discardableResult
+    mutating func tokenize(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        firstLine: Int,
+        firstOffset: Int,
+        onRecord: (FieldsView, RecordPosition, UnsafeBufferPointer<UInt8>) -> Void,
+        onFailure: (TokenizeFailure, RecordPosition, UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Int {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+        let context = Unmanaged.passUnretained(assembler).toOpaque()
+        let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+            pointer, length, data in
+            Unmanaged<FieldAssembler>.fromOpaque(data!).takeUnretainedValue().appendField(pointer, length)
+        }
+        let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, data in
+            Unmanaged<FieldAssembler>.fromOpaque(data!).takeUnretainedValue().endRecord()
+        }
+
+        let total = bytes.count
+        var lineStart = 0
+        var line = firstLine
+        var recordStart = RecordPosition(line: firstLine, byteOffset: firstOffset)
+        var recordStartIndex = 0
+
+        while lineStart < total {
+            // One physical line, LF included.
+            let remaining = total - lineStart
+            let lineEnd: Int
+            if let lf = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), remaining) {
+                lineEnd = base.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
+            } else {
+                lineEnd = total
+            }
+            defer {
+                lineStart = lineEnd
+                line += 1
+            }
+            if parser.pointee.pstate == 0 {  // ROW_NOT_BEGUN: the next non-blank byte starts a record
+                recordStart = RecordPosition(line: line, byteOffset: firstOffset + lineStart)
+                recordStartIndex = lineStart
+            }
+            let length = lineEnd - lineStart
+            let consumed = csv_parse(parser, base + lineStart, length, fieldCallback, recordCallback, context)
+            if consumed < length {
+                // Strict-mode parse error: reject the record, resume at the next line.
+                let column = assembler.openFieldCount + 1
+                let raw = Self.trimLineEnd(UnsafeBufferPointer(rebasing: bytes[recordStartIndex..<lineEnd]))
+                drain(bytes, from: recordStartIndex, to: lineEnd, at: recordStart, onRecord)
+                onFailure(.badQuote(column: column), recordStart, raw)
+                restart()
+            } else if !assembler.recordEnds.isEmpty {
+                drain(bytes, from: recordStartIndex, to: lineEnd, at: recordStart, onRecord)
+            }
+        }
+        // End of input: flush a last record without a line end, or report an open quote.
+        let status = csv_fini(parser, fieldCallback, recordCallback, context)
+        if status != 0 {
+            let raw = UnsafeBufferPointer(rebasing: bytes[recordStartIndex..<total])
+            onFailure(.unterminatedQuote(column: assembler.openFieldCount + 1), recordStart, raw)
+            restart()
+        } else if !assembler.recordEnds.isEmpty {
+            drain(bytes, from: recordStartIndex, to: total, at: recordStart, onRecord)
+        }
+        return line - firstLine
+    }
+
+    /// Hands the completed records to `onRecord`; the raw bytes of a record are the lines it spans.
+    private func drain(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        to end: Int,
+        at position: RecordPosition,
+        _ onRecord: (FieldsView, RecordPosition, UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        let raw = Self.trimLineEnd(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        assembler.storage.withUnsafeBufferPointer { storage in
+            assembler.bounds.withUnsafeBufferPointer { bounds in
+                var firstField = 0
+                for endField in assembler.recordEnds {
+                    let slice = UnsafeBufferPointer(rebasing: bounds[(2 * firstField)..<(2 * endField)])
+                    onRecord(FieldsView(storage: storage, bounds: slice), position, raw)
+                    firstField = endField
+                }
+            }
+        }
+        // Keep the fields of a record that is still open (it continues on the next line).
+        let open = assembler.openFieldCount
+        if open == 0 {
+            assembler.reset()
+        } else {
+            let keepFrom = assembler.bounds[2 * (assembler.fieldCount - open)]
+            let kept = Array(assembler.storage[keepFrom...])
+            let keptBounds = assembler.bounds[(2 * (assembler.fieldCount - open))...].map { $0 - keepFrom }
+            assembler.reset()
+            assembler.storage.append(contentsOf: kept)
+            assembler.bounds.append(contentsOf: keptBounds)
+            assembler.fieldCount = open
+        }
+    }
+
+    private static func trimLineEnd(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var end = raw.count
+        while end > 0, raw[end - 1] == UInt8(ascii: "\n") || raw[end - 1] == UInt8(ascii: "\r") {
+            end -= 1
+        }
+        return UnsafeBufferPointer(rebasing: raw[0..<end])
+    }
+}

@@ -1,0 +1,91 @@
+/// The canonical columns of each input (documented in `docs/schema.md`).
+public enum CanonicalSchema {
+    /// Canonical column names of an input, in schema order.
+    public static func columns(of kind: InputKind) -> [String] {
+        switch kind {
+        case .orders: OrderColumn.allCases.map(\.name)
+        case .tickets: TicketColumn.allCases.map(\.name)
+        case .tasks: TaskColumn.allCases.map(\.name)
+        }
+    }
+
+    /// Columns that must be present in the header (and non-empty in every record).
+    public static func requiredColumns(of kind: InputKind) -> [String] {
+        [kind.keyColumn, "created_at"]
+    }
+}
+
+/// A canonical column, identified by its position in the schema.
+protocol CanonicalColumn: CaseIterable, RawRepresentable where RawValue == Int, AllCases == [Self] {
+    var name: String { get }
+}
+
+enum OrderColumn: Int, CanonicalColumn {
+    case orderID, store, team, createdAt, paidAt, shippedAt, deliveredAt, status, amount, currency, warehouse,
+        carrier, shipBy
+
+    var name: String {
+        switch self {
+        case .orderID: "order_id"
+        case .store: "store"
+        case .team: "team"
+        case .createdAt: "created_at"
+        case .paidAt: "paid_at"
+        case .shippedAt: "shipped_at"
+        case .deliveredAt: "delivered_at"
+        case .status: "status"
+        case .amount: "amount"
+        case .currency: "currency"
+        case .warehouse: "warehouse"
+        case .carrier: "carrier"
+        case .shipBy: "ship_by"
+        }
+    }
+}
+
+enum TicketColumn: Int, CanonicalColumn {
+    case ticketID, orderID, team, agent, channel, category, priority, createdAt, firstResponseAt, resolvedAt,
+        status, reopens, escalatedTo, csat
+
+    var name: String {
+        switch self {
+        case .ticketID: "ticket_id"
+        case .orderID: "order_id"
+        case .team: "team"
+        case .agent: "agent"
+        case .channel: "channel"
+        case .category: "category"
+        case .priority: "priority"
+        case .createdAt: "created_at"
+        case .firstResponseAt: "first_response_at"
+        case .resolvedAt: "resolved_at"
+        case .status: "status"
+        case .reopens: "reopens"
+        case .escalatedTo: "escalated_to"
+        case .csat: "csat"
+        }
+    }
+}
+
+enum TaskColumn: Int, CanonicalColumn {
+    case taskID, title, team, assignee, requesterTeam, createdAt, startedAt, dueAt, completedAt, status, priority,
+        dependsOn, collaborators
+
+    var name: String {
+        switch self {
+        case .taskID: "task_id"
+        case .title: "title"
+        case .team: "team"
+        case .assignee: "assignee"
+        case .requesterTeam: "requester_team"
+        case .createdAt: "created_at"
+        case .startedAt: "started_at"
+        case .dueAt: "due_at"
+        case .completedAt: "completed_at"
+        case .status: "status"
+        case .priority: "priority"
+        case .dependsOn: "depends_on"
+        case .collaborators: "collaborators"
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+
+/// A row of `seeds/targets.csv`: a goal for one team's metric over one window.
+public struct TargetSpec: Sendable, Equatable {
+    public enum Comparison: String, Sendable, CaseIterable {
+        case lessOrEqual = "<="
+        case less = "<"
+        case greaterOrEqual = ">="
+        case greater = ">"
+        case equal = "=="
+
+        /// Whether `actual` meets `target` under this comparison.
+        public func holds(_ actual: Double, _ target: Double) -> Bool {
+            switch self {
+            case .lessOrEqual: actual <= target
+            case .less: actual < target
+            case .greaterOrEqual: actual >= target
+            case .greater: actual > target
+            case .equal: actual == target
+            }
+        }
+    }
+
+    public var team: String
+    public var metric: String
+    public var comparison: Comparison
+    public var target: Double
+    public var window: WindowSpec
+    public var line: Int
+
+    public init(team: String, metric: String, comparison: Comparison, target: Double, window: WindowSpec, line: Int = 0) {
+        self.team = team
+        self.metric = metric
+        self.comparison = comparison
+        self.target = target
+        self.window = window
+        self.line = line
+    }
+}
+
+/// The reference data of `seeds/`, validated.
+public struct Seeds: Sendable {
+    /// The metric id in `targets.csv` that sets a team's ship SLA instead of naming a goal.
+    public static let shipSLAMetric = "ship_sla_h"
+    /// Departments a team may belong to (`teams.csv`, column `department`).
+    public static let departments = [
+        "operations", "marketing", "customer_service", "tech", "logistics", "design", "management",
+    ]
+
+    public var teams: [Team]
+    public var members: [(name: String, team: String, role: String)]
+    public var stores: [(String, String)]
+    public var warehouses: [(String, String)]
+    public var targets: [TargetSpec]
+    /// Ship SLA hours per team id, from `ship_sla_h` rows.
+    public var shipSLAHours: [String: Double]
+
+    public init(teams: [Team], members: [(name: String, team: String, role: String)] = [],
+                stores: [(String, String)] = [], warehouses: [(String, String)] = [], targets: [TargetSpec] = [],
+                shipSLAHours: [String: Double] = [:]) {
+        self.teams = teams
+        self.members = members
+        self.stores = stores
+        self.warehouses = warehouses
+        self.targets = targets
+        self.shipSLAHours = shipSLAHours
+    }
+
+    /// A directory over these seeds, for attributing records to teams.
+    public func makeDirectory() -> Directory {
+        Directory(teams: teams, members: members, stores: stores, warehouses: warehouses)
+    }
+
+    /// Reads and validates `teams.csv` (required) and `members.csv`, `stores.csv`, `warehouses.csv`,
+    /// `targets.csv` (optional) from `folder`.
+    public static func load(from folder: String, windows: [WindowSpec]) throws(TeamPulseError) -> Seeds {
+        func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+
+        let teamsTable = try SeedTable.read(path: path("teams.csv"), required: true, columns: ["team", "name", "name_zh", "department"], mandatory: ["team", "department"])!
+        var teams: [Team] = []
+        var teamIDs: Set<String> = []
+        var aliases: [String: String] = [:]
+        for row in teamsTable.rows {
+            let id = row["team"]
+            try teamsTable.unique(id, in: &teamIDs, row: row, column: "team")
+            let department = row["department"]
+            guard departments.contains(department) else {
+                throw teamsTable.error(row, column: "department", "unknown department '\(department)' (one of: \(departments.joined(separator: ", ")))")
+            }
+            for column in ["name", "name_zh"] where !row[column].isEmpty {
+                if let other = aliases[row[column]], other != id {
+                    throw teamsTable.error(row, column: column, "name '\(row[column])' is also used by team '\(other)'")
+                }
+                aliases[row[column]] = id
+            }
+            teams.append(Team(id: id, name: row["name"], nameZh: row["name_zh"], department: department))
+        }
+        func knownTeam(_ table: SeedTable, _ row: SeedRow, _ column: String) throws(TeamPulseError) -> String {
+            let team = row[column]
+            guard teamIDs.contains(team) else {
+                throw table.error(row, column: column, "unknown team '\(team)' (not in teams.csv)")
+            }
+            return team
+        }
+
+        var members: [(name: String, team: String, role: String)] = []
+        if let table = try SeedTable.read(path: path("members.csv"), required: false, columns: ["member", "team", "role"], mandatory: ["member", "team"]) {
+            var seen: Set<String> = []
+            for row in table.rows {
+                try table.unique(row["member"], in: &seen, row: row, column: "member")
+                members.append((row["member"], try knownTeam(table, row, "team"), row["role"]))
+            }
+        }
+        func pairs(_ file: String, _ key: String) throws(TeamPulseError) -> [(String, String)] {
+            guard let table = try SeedTable.read(path: path(file), required: false, columns: [key, "team"], mandatory: [key, "team"]) else { return [] }
+            var seen: Set<String> = []
+            var result: [(String, String)] = []
+            for row in table.rows {
+                try table.unique(row[key], in: &seen, row: row, column: key)
+                result.append((row[key], try knownTeam(table, row, "team")))
+            }
+            return result
+        }
+        let stores = try pairs("stores.csv", "store")
+        let warehouses = try pairs("warehouses.csv", "warehouse")
+
+        var targets: [TargetSpec] = []
+        var sla: [String: Double] = [:]
+        if let table = try SeedTable.read(path: path("targets.csv"), required: false, columns: ["team", "metric", "op", "target", "window"], mandatory: ["team", "metric", "op", "target"]) {
+            var seen: Set<String> = []
+            for row in table.rows {
+                let team = try knownTeam(table, row, "team")
+                let metric = row["metric"]
+                guard metric == shipSLAMetric || MetricCatalog.ids.contains(metric) else {
+                    throw table.error(row, column: "metric", "unknown metric '\(metric)' (see docs/metrics.md)")
+                }
+                guard let comparison = TargetSpec.Comparison(rawValue: row["op"]) else {
+                    throw table.error(row, column: "op", "unknown op '\(row["op"])' (one of <=, <, >=, >, ==)")
+                }
+                guard let target = Double(row["target"]), target.isFinite else {
+                    throw table.error(row, column: "target", "target '\(row["target"])' is not a number")
+                }
+                if metric == shipSLAMetric {
+                    guard target > 0 else { throw table.error(row, column: "target", "ship_sla_h must be positive") }
+                    try table.unique(team, in: &seen, row: row, column: "team", what: "ship_sla_h for team")
+                    sla[team] = target
+                    continue
+                }
+                let windowText = row["window"].isEmpty ? "7d" : row["window"]
+                guard let window = WindowSpec(windowText), windows.contains(window) else {
+                    throw table.error(row, column: "window", "window '\(windowText)' is not one of the pipeline's windows (\(windows.map(\.description).joined(separator: ", ")))")
+                }
+                try table.unique("\(team)|\(metric)|\(window)", in: &seen, row: row, column: "metric", what: "target for team, metric and window")
+                targets.append(TargetSpec(team: team, metric: metric, comparison: comparison, target: target, window: window, line: row.line))
+            }
+        }
+        return Seeds(teams: teams, members: members, stores: stores, warehouses: warehouses, targets: targets, shipSLAHours: sla)
+    }
+}
+
+/// One data row of a seed file.
+struct SeedRow {
+    var line: Int
+    var values: [String: String]
+    subscript(_ column: String) -> String { values[column] ?? "" }
+}
+
+/// A small reference CSV read with libcsv, with its header checked against the seed's contract.
+struct SeedTable {
+    var path: String
+    var header: [String]
+    var rows: [SeedRow]
+
+    static func read(path: String, required: Bool, columns: [String], mandatory: [String]) throws(TeamPulseError) -> SeedTable? {
+        let shown = displayPath(path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if required { throw .seed(SourceLocation(path: shown), "no such file") }
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .seed(SourceLocation(path: shown), "not readable")
+        }
+        var header: [String]?
+        var rows: [SeedRow] = []
+        var failure: TeamPulseError?
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var tokenizer = LibCSVTokenizer()
+        bytes.withUnsafeBufferPointer { buffer in
+            tokenizer.tokenize(
+                buffer, firstLine: 1, firstOffset: 0,
+                onRecord: { fields, position, _ in
+                    guard failure == nil else { return }
+                    let values = (0..<fields.count).map { fields.string($0).trimmingCharacters(in: .whitespaces) }
+                    guard let names = header else {
+                        header = values
+                        return
+                    }
+                    guard values.count == names.count else {
+                        failure = .seed(SourceLocation(path: shown, line: position.line, column: min(values.count, names.count) + 1), "expected \(names.count) fields, found \(values.count)")
+                        return
+                    }
+                    rows.append(SeedRow(line: position.line, values: Dictionary(zip(names, values), uniquingKeysWith: { first, _ in first })))
+                },
+                onFailure: { _, position, _ in
+                    if failure == nil { failure = .seed(SourceLocation(path: shown, line: position.line), "broken quoting") }
+                })
+        }
+        if let failure { throw failure }
+        guard let header else { throw .seed(SourceLocation(path: shown, line: 1), "no header row") }
+        for (index, name) in header.enumerated() where !columns.contains(name) {
+            throw .seed(SourceLocation(path: shown, line: 1, column: index + 1), "unknown column '\(name)' (expected: \(columns.joined(separator: ", ")))")
+        }
+        let table = SeedTable(path: shown, header: header, rows: rows)
+        for column in mandatory where !header.contains(column) {
+            throw .seed(SourceLocation(path: shown, line: 1), "missing column '\(column)'")
+        }
+        for row in rows {
+            for column in mandatory where row[column].isEmpty {
+                throw table.error(row, column: column, "'\(column)' is empty")
+            }
+        }
+        return table
+    }
+
+    func error(_ row: SeedRow, column: String, _ message: String) -> TeamPulseError {
+        .seed(SourceLocation(path: path, line: row.line, column: header.firstIndex(of: column).map { $0 + 1 }), message)
+    }
+
+    func unique(_ key: String, in seen: inout Set<String>, row: SeedRow, column: String, what: String? = nil) throws(TeamPulseError) {
+        guard seen.insert(key).inserted else {
+            throw error(row, column: column, "duplicate \(what ?? column) '\(key.split(separator: "|").joined(separator: ", "))'")
+        }
+    }
+}

@@ -1,0 +1,557 @@
+import Foundation
+
+/// A window resolved to instants: `[start, end)` in UTC milliseconds.
+public struct ResolvedWindow: Sendable, Equatable {
+    public var spec: WindowSpec
+    public var start: Instant
+    public var end: Instant
+
+    public init(spec: WindowSpec, start: Instant, end: Instant) {
+        self.spec = spec
+        self.start = start
+        self.end = end
+    }
+
+    @inline(__always)
+    func contains(_ instant: Instant?) -> Bool {
+        guard let instant else { return false }
+        return instant >= start && instant < end
+    }
+
+    /// Known by the window end: the event happened before it.
+    @inline(__always)
+    func knows(_ instant: Instant?) -> Bool {
+        guard let instant else { return false }
+        return instant < end
+    }
+}
+
+/// A local calendar day, `YYYY-MM-DD`.
+public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Days since 1970-01-01.
+    public var dayNumber: Int64
+
+    public init(dayNumber: Int64) { self.dayNumber = dayNumber }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
+            (1...12).contains(month), day >= 1
+        else { return nil }
+        let number = daysFromCivil(year: year, month: month, day: day)
+        guard civilFromDays(number) == (year, month, day) else { return nil }
+        dayNumber = number
+    }
+
+    /// The local day of `instant` in `timeZone`.
+    public init(containing instant: Instant, in timeZone: TimeZone) {
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant) / 1000)))
+        let local = instant + offset * Millis.second
+        dayNumber = local >= 0 ? local / Millis.day : (local - Millis.day + 1) / Millis.day
+    }
+
+    public var description: String {
+        let (year, month, day) = civilFromDays(dayNumber)
+        return String(format: "%04lld-%02lld-%02lld", year, month, day)
+    }
+
+    public func adding(days: Int64) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
+
+    /// The windows ending with this day: `[D − (N − 1), D + 1)` in local time.
+    public func windows(_ specs: [WindowSpec], in timeZone: TimeZone) -> [ResolvedWindow] {
+        var converter = LocalTimeConverter(timeZone: timeZone)
+        let end = converter.startOfDay(dayNumber + 1)
+        return specs.map { spec in
+            ResolvedWindow(spec: spec, start: converter.startOfDay(dayNumber + 1 - Int64(spec.days)), end: end)
+        }
+    }
+}
+
+/// The kinds of team-to-team collaboration edges in `collaboration.csv`.
+public enum CollaborationKind: String, Sendable, CaseIterable, Comparable {
+    case taskRequest = "task_request"
+    case ticketEscalation = "ticket_escalation"
+    case taskCollaborator = "task_collaborator"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Per-team, per-window tallies that merge by addition (and sample lists by concatenation), so any
+/// partition of the rows gives the same totals.
+struct TeamWindowTally: Sendable {
+    var orders = 0, paidOrders = 0, gmvUnits: Int64 = 0, gmvOrders = 0
+    var cancelled = 0, refunded = 0
+    var shipLatencies: [Int64] = []
+    var slaEligible = 0, slaMet = 0
+    var deliveryTimes: [Int64] = []
+    var unshippedPastSLA = 0
+    var ticketsCreated = 0, ticketsResolved = 0, backlog = 0
+    var firstResponses: [Int64] = [], resolutions: [Int64] = []
+    var reopened = 0, escalated = 0
+    var csatSum = 0, csatCount = 0, csatSatisfied = 0
+    var contactTickets = 0
+    var tasksCreated = 0, tasksCompleted = 0, wip = 0, overdueOpen = 0, unassignedOpen = 0
+    var leadTimes: [Int64] = [], cycleTimes: [Int64] = []
+    var completedWithDue = 0, completedOnTime = 0
+    var crossTeamCompleted = 0
+    var requestsWithDue = 0, requestsOnTime = 0
+
+    mutating func merge(_ other: TeamWindowTally) {
+        orders += other.orders; paidOrders += other.paidOrders
+        gmvUnits += other.gmvUnits; gmvOrders += other.gmvOrders
+        cancelled += other.cancelled; refunded += other.refunded
+        shipLatencies += other.shipLatencies
+        slaEligible += other.slaEligible; slaMet += other.slaMet
+        deliveryTimes += other.deliveryTimes
+        unshippedPastSLA += other.unshippedPastSLA
+        ticketsCreated += other.ticketsCreated; ticketsResolved += other.ticketsResolved; backlog += other.backlog
+        firstResponses += other.firstResponses; resolutions += other.resolutions
+        reopened += other.reopened; escalated += other.escalated
+        csatSum += other.csatSum; csatCount += other.csatCount; csatSatisfied += other.csatSatisfied
+        contactTickets += other.contactTickets
+        tasksCreated += other.tasksCreated; tasksCompleted += other.tasksCompleted; wip += other.wip
+        overdueOpen += other.overdueOpen; unassignedOpen += other.unassignedOpen
+        leadTimes += other.leadTimes; cycleTimes += other.cycleTimes
+        completedWithDue += other.completedWithDue; completedOnTime += other.completedOnTime
+        crossTeamCompleted += other.crossTeamCompleted
+        requestsWithDue += other.requestsWithDue; requestsOnTime += other.requestsOnTime
+    }
+}
+
+struct EdgeKey: Hashable, Sendable {
+    var window: Int
+    var from: TeamIndex
+    var to: TeamIndex
+    var kind: CollaborationKind
+}
+
+struct EdgeTally: Sendable {
+    var count = 0, completed = 0
+    var leadTimes: [Int64] = []
+    var withDue = 0, onTime = 0
+
+    mutating func merge(_ other: EdgeTally) {
+        count += other.count; completed += other.completed
+        leadTimes += other.leadTimes
+        withDue += other.withDue; onTime += other.onTime
+    }
+}
+
+struct LoadKey: Hashable, Sendable {
+    var window: Int
+    var team: TeamIndex
+    var member: MemberIndex
+}
+
+struct LoadTally: Sendable {
+    var tasks = 0, tickets = 0
+
+    mutating func merge(_ other: LoadTally) {
+        tasks += other.tasks
+        tickets += other.tickets
+    }
+}
+
+/// Everything one partition of the rows contributes; `merge` is associative and commutative up to the
+/// order of samples, which are sorted before use.
+struct MetricsPartial: Sendable {
+    var tallies: [TeamWindowTally]
+    var edges: [EdgeKey: EdgeTally] = [:]
+    var loads: [LoadKey: LoadTally] = [:]
+
+    init(slots: Int) { tallies = Array(repeating: TeamWindowTally(), count: slots) }
+
+    mutating func merge(_ other: MetricsPartial) {
+        for index in tallies.indices { tallies[index].merge(other.tallies[index]) }
+        for (key, edge) in other.edges { edges[key, default: EdgeTally()].merge(edge) }
+        for (key, load) in other.loads { loads[key, default: LoadTally()].merge(load) }
+    }
+}
+
+/// Metric values of one team over one window, in catalogue order (`nil` = empty).
+public struct TeamWindowMetrics: Sendable, Equatable {
+    public var team: String
+    public var window: WindowSpec
+    public var values: [Double?]
+
+    /// The value of metric `id`.
+    public subscript(_ id: String) -> Double? {
+        guard let index = MetricCatalog.ids.firstIndex(of: id) else { return nil }
+        return values[index]
+    }
+}
+
+/// One row of `collaboration.csv`.
+public struct CollaborationEdge: Sendable, Equatable {
+    public var window: WindowSpec
+    public var fromTeam: String
+    public var toTeam: String
+    public var kind: CollaborationKind
+    public var count: Int
+    public var completed: Int
+    public var medianLeadTimeHours: Double?
+    public var onTimeRate: Double?
+}
+
+/// One member's load within a team (`workload.csv`).
+public struct MemberLoad: Sendable, Equatable {
+    public var window: WindowSpec
+    public var team: String
+    public var member: String
+    public var tasksCompleted: Int
+    public var ticketsResolved: Int
+    public var load: Int { tasksCompleted + ticketsResolved }
+}
+
+/// The computed metric tables of one as-of day.
+public struct MetricsResult: Sendable, Equatable {
+    public var teams: [TeamWindowMetrics]
+    public var collaboration: [CollaborationEdge]
+    public var workload: [MemberLoad]
+    /// Tickets created in the longest window whose `order_id` names no order.
+    public var unresolvedOrderLinks: Int
+
+    /// The value of `metric` for `team` over `window`.
+    public func value(_ metric: String, team: String, window: WindowSpec) -> Double? {
+        teams.first { $0.team == team && $0.window == window }?[metric]
+    }
+}
+
+/// Computes the v1 catalogue over canonical records, in parallel partitions merged associatively.
+public struct MetricsEngine: Sendable {
+    public var windows: [ResolvedWindow]
+    public var directory: Directory
+    /// Ship SLA per team in hours (teams absent use `defaultShipSLAHours`).
+    public var shipSLAHours: [String: Double]
+    public var defaultShipSLAHours: Double
+    /// Inputs the pipeline has: metrics of absent inputs are empty, not zero.
+    public var presentInputs: Set<InputKind>
+
+    public init(
+        windows: [ResolvedWindow], directory: Directory, shipSLAHours: [String: Double] = [:],
+        defaultShipSLAHours: Double = 24, presentInputs: Set<InputKind> = Set(InputKind.allCases)
+    ) {
+        self.windows = windows
+        self.directory = directory
+        self.shipSLAHours = shipSLAHours
+        self.defaultShipSLAHours = defaultShipSLAHours
+        self.presentInputs = presentInputs
+    }
+
+    /// Computes all metrics, splitting each input into `partitions` contiguous slices.
+    public func compute(orders: [Order], tickets: [Ticket], tasks: [WorkTask], partitions: Int) -> MetricsResult {
+        let teamCount = directory.allTeams.count
+        let slaMillis: [Int64] = directory.allTeams.map { team in
+            Int64(((shipSLAHours[team.id] ?? defaultShipSLAHours) * Double(Millis.hour)).rounded())
+        }
+        let orderTeams = linkedOrderTeams(orders: orders, tickets: tickets)
+        let parts = max(1, partitions)
+        let partials = concurrentMap(parts) { part -> MetricsPartial in
+            var partial = MetricsPartial(slots: teamCount * windows.count)
+            for order in Self.slice(orders, part, parts) { add(order, sla: slaMillis, to: &partial) }
+            for ticket in Self.slice(tickets, part, parts) { add(ticket, orderTeams: orderTeams.teams, to: &partial) }
+            for task in Self.slice(tasks, part, parts) { add(task, to: &partial) }
+            return partial
+        }
+        var total = partials[0]
+        for partial in partials.dropFirst() { total.merge(partial) }
+        return finish(total, teamCount: teamCount, unresolvedLinks: orderTeams.unresolved)
+    }
+
+    static func slice<T>(_ items: [T], _ part: Int, _ parts: Int) -> ArraySlice<T> {
+        let lower = items.count * part / parts
+        let upper = items.count * (part + 1) / parts
+        return items[lower..<upper]
+    }
+
+    /// Teams of the orders that tickets in the longest window link to, and how many links name no order.
+    private func linkedOrderTeams(orders: [Order], tickets: [Ticket]) -> (teams: [String: TeamIndex], unresolved: Int) {
+        guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return ([:], 0) }
+        var wanted: Set<String> = []
+        for ticket in tickets where ticket.createdAt >= earliest && ticket.createdAt < end {
+            if let id = ticket.orderID { wanted.insert(id) }
+        }
+        guard !wanted.isEmpty else { return ([:], 0) }
+        var teams: [String: TeamIndex] = [:]
+        for order in orders where wanted.contains(order.id) { teams[order.id] = order.team }
+        var unresolved = 0
+        for ticket in tickets where ticket.createdAt >= earliest && ticket.createdAt < end {
+            if let id = ticket.orderID, teams[id] == nil { unresolved += 1 }
+        }
+        return (teams, unresolved)
+    }
+
+    // MARK: Accumulation
+
+    private func add(_ order: Order, sla: [Int64], to partial: inout MetricsPartial) {
+        let base = Int(order.team) * windows.count
+        let isVoid = order.status?.isVoid ?? false
+        for (w, window) in windows.enumerated() {
+            let shipped = window.knows(order.shippedAt)
+            let deadline = order.paidAt.map { order.shipByExclusive ?? ($0 + sla[Int(order.team)] + 1) }
+            partial.tallies[base + w].update { tally in
+                if window.contains(order.createdAt) {
+                    tally.orders += 1
+                    if order.status == .cancelled { tally.cancelled += 1 }
+                }
+                if let paidAt = order.paidAt, window.contains(paidAt), let deadline {
+                    tally.paidOrders += 1
+                    if order.status == .refunded { tally.refunded += 1 }
+                    if !isVoid, let amount = order.amount {
+                        tally.gmvUnits += amount
+                        tally.gmvOrders += 1
+                    }
+                    if shipped, let shippedAt = order.shippedAt, shippedAt >= paidAt {
+                        tally.shipLatencies.append(shippedAt - paidAt)
+                    }
+                    if shipped || (!isVoid && deadline <= window.end) {
+                        tally.slaEligible += 1
+                        if shipped, order.shippedAt! < deadline { tally.slaMet += 1 }
+                    }
+                }
+                if window.contains(order.deliveredAt), let shippedAt = order.shippedAt,
+                    order.deliveredAt! >= shippedAt
+                {
+                    tally.deliveryTimes.append(order.deliveredAt! - shippedAt)
+                }
+                if window.knows(order.paidAt), !shipped, !isVoid, let deadline, deadline <= window.end {
+                    tally.unshippedPastSLA += 1
+                }
+            }
+        }
+    }
+
+    private func add(_ ticket: Ticket, orderTeams: [String: TeamIndex], to partial: inout MetricsPartial) {
+        let base = Int(ticket.team) * windows.count
+        let ownerTeam = ticket.orderID.flatMap { orderTeams[$0] }
+        for (w, window) in windows.enumerated() {
+            let created = window.contains(ticket.createdAt)
+            let resolvedInWindow = window.contains(ticket.resolvedAt)
+            partial.tallies[base + w].update { tally in
+                if created {
+                    tally.ticketsCreated += 1
+                    if ticket.escalatedTo != nil { tally.escalated += 1 }
+                    if window.knows(ticket.firstResponseAt), ticket.firstResponseAt! >= ticket.createdAt {
+                        tally.firstResponses.append(ticket.firstResponseAt! - ticket.createdAt)
+                    }
+                }
+                if resolvedInWindow {
+                    tally.ticketsResolved += 1
+                    if ticket.resolvedAt! >= ticket.createdAt {
+                        tally.resolutions.append(ticket.resolvedAt! - ticket.createdAt)
+                    }
+                    if ticket.reopens > 0 { tally.reopened += 1 }
+                    if let csat = ticket.csat {
+                        tally.csatSum += Int(csat)
+                        tally.csatCount += 1
+                        if csat >= 4 { tally.csatSatisfied += 1 }
+                    }
+                }
+                if window.knows(ticket.createdAt), !window.knows(ticket.resolvedAt) { tally.backlog += 1 }
+            }
+            if created, let ownerTeam {
+                partial.tallies[Int(ownerTeam) * windows.count + w].contactTickets += 1
+            }
+            if let target = ticket.escalatedTo, target != ticket.team, created || resolvedInWindow {
+                partial.edges[EdgeKey(window: w, from: ticket.team, to: target, kind: .ticketEscalation), default: EdgeTally()]
+                    .update { edge in
+                        if created { edge.count += 1 }
+                        if resolvedInWindow {
+                            edge.completed += 1
+                            if ticket.resolvedAt! >= ticket.createdAt { edge.leadTimes.append(ticket.resolvedAt! - ticket.createdAt) }
+                        }
+                    }
+            }
+            if resolvedInWindow, let agent = ticket.agent {
+                partial.loads[LoadKey(window: w, team: ticket.team, member: agent), default: LoadTally()].tickets += 1
+            }
+        }
+    }
+
+    private func add(_ task: WorkTask, to partial: inout MetricsPartial) {
+        let base = Int(task.team) * windows.count
+        let requester = task.requesterTeam.flatMap { $0 != task.team ? $0 : nil }
+        var collaboratorTeams: [TeamIndex] = []
+        for member in task.collaborators {
+            if let team = directory.team(ofMember: member), team != task.team, !collaboratorTeams.contains(team) {
+                collaboratorTeams.append(team)
+            }
+        }
+        for (w, window) in windows.enumerated() {
+            let created = window.contains(task.createdAt)
+            let completed = window.contains(task.completedAt)
+            let open = !window.knows(task.completedAt)
+            let leadTime: Int64? = completed && task.completedAt! >= task.createdAt ? task.completedAt! - task.createdAt : nil
+            let onTime: Bool? = completed ? task.dueExclusive.map { task.completedAt! < $0 } : nil
+            partial.tallies[base + w].update { tally in
+                if created { tally.tasksCreated += 1 }
+                if completed {
+                    tally.tasksCompleted += 1
+                    if let leadTime { tally.leadTimes.append(leadTime) }
+                    if let startedAt = task.startedAt, task.completedAt! >= startedAt {
+                        tally.cycleTimes.append(task.completedAt! - startedAt)
+                    }
+                    if let onTime {
+                        tally.completedWithDue += 1
+                        if onTime { tally.completedOnTime += 1 }
+                    }
+                    if requester != nil { tally.crossTeamCompleted += 1 }
+                }
+                if open {
+                    if window.knows(task.startedAt) { tally.wip += 1 }
+                    if window.knows(task.createdAt) {
+                        if let due = task.dueExclusive, due <= window.end { tally.overdueOpen += 1 }
+                        if task.assignee == nil { tally.unassignedOpen += 1 }
+                    }
+                }
+            }
+            guard created || completed else { continue }
+            func edge(_ tally: inout EdgeTally) {
+                if created { tally.count += 1 }
+                if completed {
+                    tally.completed += 1
+                    if let leadTime { tally.leadTimes.append(leadTime) }
+                    if let onTime {
+                        tally.withDue += 1
+                        if onTime { tally.onTime += 1 }
+                    }
+                }
+            }
+            if let requester {
+                if let onTime {
+                    partial.tallies[Int(requester) * windows.count + w].requestsWithDue += 1
+                    if onTime { partial.tallies[Int(requester) * windows.count + w].requestsOnTime += 1 }
+                }
+                edge(&partial.edges[EdgeKey(window: w, from: requester, to: task.team, kind: .taskRequest), default: EdgeTally()])
+            }
+            for team in collaboratorTeams {
+                edge(&partial.edges[EdgeKey(window: w, from: task.team, to: team, kind: .taskCollaborator), default: EdgeTally()])
+            }
+            if completed, let assignee = task.assignee {
+                partial.loads[LoadKey(window: w, team: task.team, member: assignee), default: LoadTally()].tasks += 1
+            }
+        }
+    }
+
+    // MARK: Finishing
+
+    private func finish(_ total: MetricsPartial, teamCount: Int, unresolvedLinks: Int) -> MetricsResult {
+        let teams = directory.allTeams
+        let members = directory.allMembers
+        var total = total
+
+        // Rosters: seeded members of each team (zero load included) plus everyone with load on it.
+        var loads: [LoadKey: LoadTally] = total.loads
+        for (index, member) in members.enumerated() {
+            guard let team = member.team else { continue }
+            for w in windows.indices {
+                let key = LoadKey(window: w, team: team, member: MemberIndex(index))
+                if loads[key] == nil { loads[key] = LoadTally() }
+            }
+        }
+        var rosterLoads: [Int: [Int]] = [:]  // team * windows + w → loads
+        var workload: [MemberLoad] = []
+        for (key, load) in loads {
+            rosterLoads[Int(key.team) * windows.count + key.window, default: []].append(load.tasks + load.tickets)
+            workload.append(
+                MemberLoad(
+                    window: windows[key.window].spec, team: teams[Int(key.team)].id,
+                    member: members[Int(key.member)].name, tasksCompleted: load.tasks, ticketsResolved: load.tickets))
+        }
+        let windowOrder = Dictionary(uniqueKeysWithValues: windows.enumerated().map { ($1.spec, $0) })
+        workload.sort {
+            (windowOrder[$0.window]!, $0.team, $0.member) < (windowOrder[$1.window]!, $1.team, $1.member)
+        }
+
+        let hasOrders = presentInputs.contains(.orders)
+        let hasTickets = presentInputs.contains(.tickets)
+        let hasTasks = presentInputs.contains(.tasks)
+        var results: [TeamWindowMetrics] = []
+        for team in 0..<teamCount {
+            for (w, window) in windows.enumerated() {
+                let slot = team * windows.count + w
+                let roster = rosterLoads[slot] ?? []
+                let rosterTotal = roster.reduce(0, +)
+                let values: [Double?] = total.tallies[slot].modify { t in
+                    let o: (Double?) -> Double? = { hasOrders ? $0 : nil }
+                    let k: (Double?) -> Double? = { hasTickets ? $0 : nil }
+                    let s: (Double?) -> Double? = { hasTasks ? $0 : nil }
+                    let load: (Double?) -> Double? = { hasTasks || hasTickets ? $0 : nil }
+                    return [
+                        o(Double(t.orders)),
+                        o(Double(t.paidOrders)),
+                        o(Double(t.gmvUnits) / Double(ValueParser.amountScale)),
+                        o(t.gmvOrders > 0 ? Double(t.gmvUnits) / Double(ValueParser.amountScale) / Double(t.gmvOrders) : nil),
+                        o(ratio(t.cancelled, t.orders)),
+                        o(ratio(t.refunded, t.paidOrders)),
+                        o(percentile(&t.shipLatencies, 0.5, unit: Millis.hour)),
+                        o(percentile(&t.shipLatencies, 0.9, unit: Millis.hour)),
+                        o(ratio(t.slaMet, t.slaEligible)),
+                        o(percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)),
+                        o(percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)),
+                        o(Double(t.unshippedPastSLA)),
+                        k(Double(t.ticketsCreated)),
+                        k(Double(t.ticketsResolved)),
+                        k(Double(t.backlog)),
+                        k(percentile(&t.firstResponses, 0.5, unit: Millis.minute)),
+                        k(percentile(&t.firstResponses, 0.9, unit: Millis.minute)),
+                        k(percentile(&t.resolutions, 0.5, unit: Millis.hour)),
+                        k(percentile(&t.resolutions, 0.9, unit: Millis.hour)),
+                        k(ratio(t.reopened, t.ticketsResolved)),
+                        k(ratio(t.escalated, t.ticketsCreated)),
+                        k(t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil),
+                        k(ratio(t.csatSatisfied, t.csatCount)),
+                        hasOrders ? k(t.orders > 0 ? 100 * Double(t.contactTickets) / Double(t.orders) : nil) : nil,
+                        s(Double(t.tasksCreated)),
+                        s(Double(t.tasksCompleted)),
+                        s(Double(t.wip)),
+                        s(Double(t.overdueOpen)),
+                        s(Double(t.unassignedOpen)),
+                        s(percentile(&t.leadTimes, 0.5, unit: Millis.day)),
+                        s(percentile(&t.leadTimes, 0.85, unit: Millis.day)),
+                        s(percentile(&t.cycleTimes, 0.5, unit: Millis.day)),
+                        s(percentile(&t.cycleTimes, 0.85, unit: Millis.day)),
+                        s(ratio(t.completedOnTime, t.completedWithDue)),
+                        s(ratio(t.crossTeamCompleted, t.tasksCompleted)),
+                        s(ratio(t.requestsOnTime, t.requestsWithDue)),
+                        load(gini(roster)),
+                        load(rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil),
+                    ]
+                }
+                results.append(TeamWindowMetrics(team: teams[team].id, window: window.spec, values: values))
+            }
+        }
+        results.sort { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
+
+        var edges: [CollaborationEdge] = total.edges.map { key, tally in
+            var samples = tally.leadTimes
+            return CollaborationEdge(
+                window: windows[key.window].spec, fromTeam: teams[Int(key.from)].id, toTeam: teams[Int(key.to)].id,
+                kind: key.kind, count: tally.count, completed: tally.completed,
+                medianLeadTimeHours: percentile(&samples, 0.5, unit: Millis.hour),
+                onTimeRate: ratio(tally.onTime, tally.withDue))
+        }
+        edges.sort {
+            (windowOrder[$0.window]!, $0.fromTeam, $0.toTeam, $0.kind) < (windowOrder[$1.window]!, $1.fromTeam, $1.toTeam, $1.kind)
+        }
+        return MetricsResult(teams: results, collaboration: edges, workload: workload, unresolvedOrderLinks: unresolvedLinks)
+    }
+}
+
+extension TeamWindowTally {
+    @inline(__always)
+    mutating func update(_ body: (inout TeamWindowTally) -> Void) { body(&self) }
+    @inline(__always)
+    mutating func modify<R>(_ body: (inout TeamWindowTally) -> R) -> R { body(&self) }
+}
+
+extension EdgeTally {
+    @inline(__always)
+    mutating func update(_ body: (inout EdgeTally) -> Void) { body(&self) }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// An output table: header plus rows of already formatted cells, written as RFC 4180 CSV in UTF-8.
+public struct CSVTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]] = []) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// RFC 4180 text with CRLF-free LF line ends; cells are quoted when they hold a delimiter, quote,
+    /// line break, or leading/trailing space.
+    public func render() -> String {
+        var text = ""
+        text.reserveCapacity((rows.count + 1) * header.count * 8)
+        func append(_ row: [String]) {
+            for (index, cell) in row.enumerated() {
+                if index > 0 { text.append(",") }
+                text.append(Self.escape(cell))
+            }
+            text.append("\n")
+        }
+        append(header)
+        for row in rows { append(row) }
+        return text
+    }
+
+    static func escape(_ cell: String) -> String {
+        let needsQuotes = cell.utf8.contains { byte in
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\r")
+        } || cell.first == " " || cell.last == " "
+        guard needsQuotes else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Formats numbers for output: integers exactly, other values with the shortest decimal text that
+/// reads back to the same `Double` (17 significant digits at most), never in exponent notation.
+public func formatNumber(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "" }
+    if value == value.rounded(), abs(value) < 1e15 {
+        return String(Int64(value))
+    }
+    let text = "\(value)"
+    guard let exponentIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
+    // Expand Swift's `d.ddde±x` form into plain decimal notation.
+    let mantissa = text[..<exponentIndex]
+    let exponent = Int(text[text.index(after: exponentIndex)...])!
+    let negative = mantissa.hasPrefix("-")
+    let unsigned = negative ? mantissa.dropFirst() : mantissa[...]
+    let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
+    let integerDigits = String(parts[0])
+    let fractionDigits = parts.count > 1 ? String(parts[1]) : ""
+    var digits = integerDigits + fractionDigits
+    var point = integerDigits.count + exponent
+    if point <= 0 {
+        digits = String(repeating: "0", count: -point + 1) + digits
+        point = 1
+    } else if point > digits.count {
+        digits += String(repeating: "0", count: point - digits.count)
+    }
+    var result = String(digits.prefix(point))
+    let fraction = digits.dropFirst(point).replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+    if !fraction.isEmpty { result += "." + fraction }
+    return (negative ? "-" : "") + result
+}
+
+/// Writes files so that a reader never sees a half-written one: into a temporary name, then renamed.
+enum AtomicFile {
+    static func write(_ text: String, to path: String) throws(TeamPulseError) {
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .output(SourceLocation(path: displayPath(path)), error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// `manifest.json`: what a run read, what it wrote, how long each stage took, and the pipeline as
+/// resolved.
+struct Manifest {
+    var config: PipelineConfig
+    var options: RunOptions
+    var data: IngestedData
+    var teams: [Team]
+    var metrics: MetricsResult
+    var targets: [TargetResult]
+    var tables: [(name: String, table: CSVTable)]
+    var timings: [(String, Double)]
+
+    func render() throws(TeamPulseError) -> String {
+        var inputs: [String: Any] = [:]
+        for (kind, stats) in data.stats {
+            inputs[kind.rawValue] = [
+                "path": stats.path, "bytes": stats.bytes, "sha256": stats.sha256, "rows_read": stats.rowsRead,
+                "rows_accepted": stats.rowsAccepted, "rows_rejected": stats.rowsRejected,
+                "rejects_by_reason": stats.rejectsByReason, "duplicate_keys": stats.duplicateKeys,
+                "negative_durations": stats.negativeDurations,
+            ]
+        }
+        let document: [String: Any] = [
+            "teampulse_version": TeamPulseVersion.string,
+            "pipeline": [
+                "path": displayPath(config.path), "version": config.version, "name": config.name,
+                "timezone": config.timeZoneIdentifier, "seeds": displayPath(config.seedsDirectory),
+                "output": displayPath(config.outputDirectory), "windows": config.windows.map(\.description),
+                "ship_sla_h": config.shipSLAHours,
+                "inputs": Dictionary(uniqueKeysWithValues: config.inputs.map { spec in
+                    (spec.kind.rawValue, [
+                        "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
+                    ] as [String: Any])
+                }),
+            ] as [String: Any],
+            "as_of": options.asOf.description,
+            "started_at": ISO8601DateFormatter().string(from: options.startedAt),
+            "jobs": options.jobs,
+            "inputs": inputs,
+            "rejects_total": data.rejects.count,
+            "unresolved_order_links": metrics.unresolvedOrderLinks,
+            "teams_not_in_seeds": teams.filter { !$0.isSeeded }.map(\.id),
+            "targets": [
+                "met": targets.filter { $0.status == .met }.count,
+                "missed": targets.filter { $0.status == .missed }.count,
+                "no_data": targets.filter { $0.status == .noData }.count,
+            ],
+            "outputs": tables.map { ["file": $0.name, "rows": $0.table.rows.count] as [String: Any] }
+                + [["file": "manifest.json"]],
+            "stage_seconds": Dictionary(timings.map { ($0.0, ($0.1 * 1000).rounded() / 1000) }, uniquingKeysWith: +),
+        ]
+        do {
+            let json = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            return String(decoding: json, as: UTF8.self) + "\n"
+        } catch {
+            throw .output(SourceLocation(path: "manifest.json"), "cannot encode: \(error)")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The outcome of one target of `seeds/targets.csv`.
+public enum TargetStatus: String, Sendable {
+    case met, missed
+    case noData = "no_data"
+}
+
+/// One evaluated target (`targets.csv`).
+public struct TargetResult: Sendable, Equatable {
+    public var spec: TargetSpec
+    public var actual: Double?
+    public var status: TargetStatus
+}
+
+/// Evaluates every target against the computed metrics: `no_data` when the actual value is empty.
+public func evaluateTargets(_ targets: [TargetSpec], metrics: MetricsResult) -> [TargetResult] {
+    targets.map { target in
+        let actual = metrics.value(target.metric, team: target.team, window: target.window)
+        let status: TargetStatus =
+            if let actual { target.comparison.holds(actual, target.target) ? .met : .missed } else { .noData }
+        return TargetResult(spec: target, actual: actual, status: status)
+    }
+}
+
+/// Builds the summary tables written under `out/<as-of>/`.
+public struct SummaryTables: Sendable {
+    public var asOf: LocalDate
+    public var teams: [Team]
+    public var metrics: MetricsResult
+    public var targets: [TargetResult]
+    public var rejects: [Reject]
+
+    public init(asOf: LocalDate, teams: [Team], metrics: MetricsResult, targets: [TargetResult], rejects: [Reject]) {
+        self.asOf = asOf
+        self.teams = teams
+        self.metrics = metrics
+        self.targets = targets
+        self.rejects = rejects
+    }
+
+    /// File name → table, in the order they are written.
+    public func all() -> [(name: String, table: CSVTable)] {
+        [
+            ("team_summary.csv", teamSummary()),
+            ("metrics.csv", metricsLong()),
+            ("collaboration.csv", collaboration()),
+            ("workload.csv", workload()),
+            ("targets.csv", targetsTable()),
+            ("rejects.csv", rejectsTable()),
+        ]
+    }
+
+    /// One row per team and window, one column per metric id.
+    public func teamSummary() -> CSVTable {
+        let byID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var table = CSVTable(header: ["as_of", "window", "team", "team_name", "team_name_zh", "department"] + MetricCatalog.ids)
+        for row in metrics.teams {
+            let team = byID[row.team]
+            table.rows.append(
+                [asOf.description, row.window.description, row.team, team?.name ?? "", team?.nameZh ?? "", team?.department ?? ""]
+                    + row.values.map(formatNumber))
+        }
+        return table
+    }
+
+    /// Long format: one row per team, window and metric id.
+    public func metricsLong() -> CSVTable {
+        var table = CSVTable(header: ["as_of", "window", "team", "metric", "value", "unit"])
+        for row in metrics.teams {
+            for (definition, value) in zip(MetricCatalog.all, row.values) {
+                table.rows.append([
+                    asOf.description, row.window.description, row.team, definition.id, formatNumber(value),
+                    definition.unit.rawValue,
+                ])
+            }
+        }
+        return table
+    }
+
+    public func collaboration() -> CSVTable {
+        var table = CSVTable(header: [
+            "as_of", "window", "from_team", "to_team", "kind", "count", "completed", "median_lead_time_h", "on_time_rate",
+        ])
+        for edge in metrics.collaboration {
+            table.rows.append([
+                asOf.description, edge.window.description, edge.fromTeam, edge.toTeam, edge.kind.rawValue, String(edge.count),
+                String(edge.completed), formatNumber(edge.medianLeadTimeHours), formatNumber(edge.onTimeRate),
+            ])
+        }
+        return table
+    }
+
+    /// Per team and window a team row (empty `member`) followed by one row per member.
+    public func workload() -> CSVTable {
+        var table = CSVTable(header: [
+            "as_of", "window", "team", "member", "members", "tasks_completed", "tickets_resolved", "load", "load_share",
+            "load_gini", "busiest_member_share",
+        ])
+        var groups: [[MemberLoad]] = []
+        for load in metrics.workload {
+            if let last = groups.last?.last, last.window == load.window, last.team == load.team {
+                groups[groups.count - 1].append(load)
+            } else {
+                groups.append([load])
+            }
+        }
+        for group in groups {
+            let first = group[0]
+            let total = group.reduce(0) { $0 + $1.load }
+            let teamMetrics = metrics.teams.first { $0.team == first.team && $0.window == first.window }
+            table.rows.append([
+                asOf.description, first.window.description, first.team, "", String(group.count),
+                String(group.reduce(0) { $0 + $1.tasksCompleted }), String(group.reduce(0) { $0 + $1.ticketsResolved }),
+                String(total), total > 0 ? "1" : "", formatNumber(teamMetrics?["load_gini"]),
+                formatNumber(teamMetrics?["busiest_member_share"]),
+            ])
+            for load in group {
+                table.rows.append([
+                    asOf.description, load.window.description, load.team, load.member, "", String(load.tasksCompleted),
+                    String(load.ticketsResolved), String(load.load),
+                    total > 0 ? formatNumber(Double(load.load) / Double(total)) : "", "", "",
+                ])
+            }
+        }
+        return table
+    }
+
+    public func targetsTable() -> CSVTable {
+        var table = CSVTable(header: ["as_of", "team", "metric", "window", "op", "target", "actual", "status"])
+        for result in targets {
+            table.rows.append([
+                asOf.description, result.spec.team, result.spec.metric, result.spec.window.description,
+                result.spec.comparison.rawValue, formatNumber(result.spec.target), formatNumber(result.actual),
+                result.status.rawValue,
+            ])
+        }
+        return table
+    }
+
+    public func rejectsTable() -> CSVTable {
+        var table = CSVTable(header: ["input", "file", "line", "byte_offset", "column", "reason", "message", "record"])
+        for reject in rejects {
+            table.rows.append([
+                reject.input.rawValue, reject.file, String(reject.line), String(reject.byteOffset),
+                reject.column.map(String.init) ?? "", reject.reason.rawValue, reject.message, reject.record,
+            ])
+        }
+        return table
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Yams
+
+/// A reporting window: the `days` local days ending with the as-of day (`1d`, `7d`, `28d`…).
+public struct WindowSpec: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var days: Int
+
+    public init(days: Int) { self.days = days }
+
+    /// Parses `Nd` with 1 ≤ N ≤ 366.
+    public init?(_ text: String) {
+        guard text.hasSuffix("d"), let days = Int(text.dropLast()), (1...366).contains(days) else { return nil }
+        self.days = days
+    }
+
+    public var description: String { "\(days)d" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let window = WindowSpec(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad window"))
+        }
+        self = window
+    }
+}
+
+/// A pipeline file (`pipelines/*.yml`, `version: 1`) with defaults applied and paths resolved.
+public struct PipelineConfig: Sendable, Equatable {
+    /// The only pipeline format version this build reads.
+    public static let supportedVersion = 1
+    public static let defaultWindows = [WindowSpec(days: 1), WindowSpec(days: 7), WindowSpec(days: 28)]
+
+    /// Path of the pipeline file itself.
+    public var path: String
+    public var version: Int
+    public var name: String
+    public var timeZoneIdentifier: String
+    public var seedsDirectory: String
+    /// Folder under which each run writes `<as-of>/`.
+    public var outputDirectory: String
+    public var windows: [WindowSpec]
+    /// Ship SLA in hours for teams without a `ship_sla_h` row in `seeds/targets.csv`.
+    public var shipSLAHours: Double
+    public var inputs: [InputSpec]
+
+    public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
+
+    public init(
+        path: String, version: Int = 1, name: String, timeZoneIdentifier: String = "Asia/Shanghai",
+        seedsDirectory: String, outputDirectory: String, windows: [WindowSpec] = PipelineConfig.defaultWindows,
+        shipSLAHours: Double = 24, inputs: [InputSpec]
+    ) {
+        self.path = path
+        self.version = version
+        self.name = name
+        self.timeZoneIdentifier = timeZoneIdentifier
+        self.seedsDirectory = seedsDirectory
+        self.outputDirectory = outputDirectory
+        self.windows = windows
+        self.shipSLAHours = shipSLAHours
+        self.inputs = inputs
+    }
+
+    public func input(_ kind: InputKind) -> InputSpec? { inputs.first { $0.kind == kind } }
+
+    /// Reads and validates a pipeline file. Relative paths in it are relative to the file's folder.
+    public static func load(path: String) throws(TeamPulseError) -> PipelineConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+            throw .pipeline(SourceLocation(path: path), reason)
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Validates pipeline YAML `text` as if read from `path`.
+    public static func parse(_ text: String, path: String) throws(TeamPulseError) -> PipelineConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw TeamPulseError.pipeline(SourceLocation(path: path), "the file is empty")
+            }
+            root = node
+        } catch let error as TeamPulseError {
+            throw error
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
+            throw .pipeline(SourceLocation(path: path, line: mark.line, column: mark.column), problem)
+        } catch {
+            throw .pipeline(SourceLocation(path: path), "not valid YAML: \(error)")
+        }
+        let reader = NodeReader(path: path)
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ relative: String) -> String {
+            relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).standardizedFileURL.path
+        }
+
+        let top = try reader.mapping(
+            root, "the pipeline",
+            allowed: ["version", "name", "timezone", "seeds", "output", "windows", "ship_sla_h", "inputs"])
+        guard let versionNode = top["version"] else {
+            throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
+        }
+        let version = try reader.int(versionNode, "version")
+        guard version == supportedVersion else {
+            throw .pipeline(
+                reader.location(versionNode),
+                "unsupported version \(version); this teampulse reads version \(supportedVersion)")
+        }
+        func optional(_ key: String, _ fallback: String) throws(TeamPulseError) -> String {
+            guard let node = top[key] else { return fallback }
+            return try reader.string(node, key)
+        }
+        let name = try optional("name", URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        let zone = try optional("timezone", "Asia/Shanghai")
+        guard TimeZone(identifier: zone) != nil else {
+            throw .pipeline(reader.location(top["timezone"]!), "unknown time zone '\(zone)' (use an IANA name such as Asia/Shanghai)")
+        }
+        let seeds = try optional("seeds", "../seeds")
+        let output = try optional("output", "../out")
+        var windows = defaultWindows
+        if let node = top["windows"] {
+            guard let items = node.sequence, !items.isEmpty else {
+                throw .pipeline(reader.location(node), "'windows' must be a non-empty list such as [1d, 7d, 28d]")
+            }
+            windows = []
+            for item in items {
+                let text = try reader.string(item, "windows")
+                guard let window = WindowSpec(text) else {
+                    throw .pipeline(reader.location(item), "bad window '\(text)' (expected Nd with N from 1 to 366)")
+                }
+                guard !windows.contains(window) else {
+                    throw .pipeline(reader.location(item), "window '\(text)' is listed twice")
+                }
+                windows.append(window)
+            }
+        }
+        var sla = 24.0
+        if let node = top["ship_sla_h"] {
+            guard let value = node.scalar.flatMap({ Double($0.string) }), value > 0 else {
+                throw .pipeline(reader.location(node), "'ship_sla_h' must be a positive number of hours")
+            }
+            sla = value
+        }
+        guard let inputsNode = top["inputs"] else {
+            throw .pipeline(reader.location(root), "missing 'inputs' (name at least one of orders, tickets, tasks)")
+        }
+        let inputMap = try reader.mapping(inputsNode, "'inputs'", allowed: InputKind.allCases.map(\.rawValue))
+        var inputs: [InputSpec] = []
+        for kind in InputKind.allCases {
+            guard let node = inputMap[kind.rawValue] else { continue }
+            let fields = try reader.mapping(node, "input '\(kind.rawValue)'", allowed: ["path", "columns", "duplicates"])
+            guard let pathNode = fields["path"] else {
+                throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
+            }
+            let relative = try reader.string(pathNode, "path")
+            var columns: [String: String] = [:]
+            if let columnsNode = fields["columns"] {
+                let canonical = CanonicalSchema.columns(of: kind)
+                guard let mapping = columnsNode.mapping else {
+                    throw .pipeline(reader.location(columnsNode), "'columns' must map source headers to canonical columns")
+                }
+                for (key, value) in mapping {
+                    let source = try reader.string(key, "columns")
+                    let target = try reader.string(value, "columns")
+                    guard canonical.contains(target) else {
+                        throw .pipeline(
+                            reader.location(value),
+                            "'\(target)' is not a column of \(kind.rawValue) (one of: \(canonical.joined(separator: ", ")))")
+                    }
+                    columns[source.trimmingCharacters(in: .whitespaces)] = target
+                }
+            }
+            var policy = DuplicatePolicy.last
+            if let node = fields["duplicates"] {
+                let text = try reader.string(node, "duplicates")
+                guard let parsed = DuplicatePolicy(rawValue: text) else {
+                    throw .pipeline(reader.location(node), "'duplicates' must be one of last, first, reject")
+                }
+                policy = parsed
+            }
+            inputs.append(
+                InputSpec(
+                    kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
+                    columns: columns, duplicates: policy))
+        }
+        guard !inputs.isEmpty else {
+            throw .pipeline(reader.location(inputsNode), "'inputs' names no input (orders, tickets, tasks)")
+        }
+        return PipelineConfig(
+            path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
+            outputDirectory: resolve(output), windows: windows, shipSLAHours: sla, inputs: inputs)
+    }
+}
+
+/// A path relative to the working directory when it lies below it, for messages and reports.
+public func displayPath(_ path: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath
+    let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
+    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+}
+
+/// Reads typed values from YAML nodes, failing with the node's line and column.
+struct NodeReader {
+    let path: String
+
+    func location(_ node: Node) -> SourceLocation {
+        SourceLocation(path: path, line: node.mark?.line, column: node.mark?.column)
+    }
+
+    /// A mapping with string keys; unknown keys are an error.
+    func mapping(_ node: Node, _ what: String, allowed: [String]) throws(TeamPulseError) -> [String: Node] {
+        guard let mapping = node.mapping else {
+            throw .pipeline(location(node), "\(what) must be a mapping of keys to values")
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            let name = try string(key, "key")
+            guard allowed.contains(name) else {
+                throw .pipeline(
+                    location(key), "unknown key '\(name)' in \(what) (allowed: \(allowed.joined(separator: ", ")))")
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    func string(_ node: Node, _ what: String) throws(TeamPulseError) -> String {
+        guard let scalar = node.scalar else { throw .pipeline(location(node), "'\(what)' must be a single value") }
+        return scalar.string
+    }
+
+    func int(_ node: Node, _ what: String) throws(TeamPulseError) -> Int {
+        guard let value = Int(try string(node, what)) else {
+            throw .pipeline(location(node), "'\(what)' must be an integer")
+        }
+        return value
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+
+/// Settings of one invocation that are not in the pipeline file.
+public struct RunOptions: Sendable {
+    /// The day the windows end with (local time of the pipeline).
+    public var asOf: LocalDate
+    /// Overrides `<output>/<as-of>` as the folder the summaries go to.
+    public var outputFolder: String?
+    public var jobs: Int
+    public var chunkBytes: Int
+    /// The wall-clock time recorded in the manifest (injected so that tests never read the clock).
+    public var startedAt: Date
+
+    public init(asOf: LocalDate, outputFolder: String? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+                chunkBytes: Int = 8 << 20, startedAt: Date) {
+        self.asOf = asOf
+        self.outputFolder = outputFolder
+        self.jobs = max(1, jobs)
+        self.chunkBytes = chunkBytes
+        self.startedAt = startedAt
+    }
+}
+
+/// The canonical records of all inputs of a pipeline, with rejects and counts.
+public struct IngestedData: Sendable {
+    public var orders: IngestedInput<Order>?
+    public var tickets: IngestedInput<Ticket>?
+    public var tasks: IngestedInput<WorkTask>?
+
+    /// Every reject, inputs in canonical order, each by line.
+    public var rejects: [Reject] {
+        (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? [])
+    }
+
+    /// Counts per input name.
+    public var stats: [(InputKind, InputStats)] {
+        [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats)].compactMap { kind, stats in
+            stats.map { (kind, $0) }
+        }
+    }
+}
+
+/// What a run produced.
+public struct RunSummary: Sendable {
+    public var outputFolder: String
+    public var files: [String]
+    public var data: IngestedData
+    public var metrics: MetricsResult
+    public var targets: [TargetResult]
+}
+
+/// Runs the stages of a pipeline: seeds → ingest (concurrent) → metrics (partitioned) → outputs.
+public struct PipelineRunner: Sendable {
+    public var config: PipelineConfig
+    public var logger: Logger
+
+    public init(config: PipelineConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Loads and validates the seeds the pipeline names.
+    public func loadSeeds() throws(TeamPulseError) -> Seeds {
+        try Seeds.load(from: config.seedsDirectory, windows: config.windows)
+    }
+
+    /// Ingests every input of the pipeline concurrently (each file itself in parallel chunks).
+    public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
+        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
+        enum Outcome: Sendable {
+            case orders(IngestedInput<Order>), tickets(IngestedInput<Ticket>), tasks(IngestedInput<WorkTask>)
+        }
+        let specs = config.inputs
+        let outcomes = concurrentMap(specs.count) { index -> Result<Outcome, TeamPulseError> in
+            let spec = specs[index]
+            do throws(TeamPulseError) {
+                switch spec.kind {
+                case .orders:
+                    return .success(.orders(try InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options).read()))
+                case .tickets:
+                    return .success(.tickets(try InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options).read()))
+                case .tasks:
+                    return .success(.tasks(try InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options).read()))
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        var data = IngestedData()
+        for outcome in outcomes {
+            switch outcome {
+            case .failure(let error): throw error
+            case .success(.orders(let input)): data.orders = input
+            case .success(.tickets(let input)): data.tickets = input
+            case .success(.tasks(let input)): data.tasks = input
+            }
+        }
+        for (kind, stats) in data.stats {
+            logger.info(
+                "read \(kind.rawValue): \(stats.rowsRead) records, \(stats.rowsAccepted) accepted, \(stats.rowsRejected) rejected",
+                metadata: ["stage": "ingest", "file": "\(stats.path)"])
+        }
+        return data
+    }
+
+    /// Runs the whole pipeline for one as-of day and writes the summaries.
+    public func run(_ options: RunOptions) throws(TeamPulseError) -> RunSummary {
+        var timings: [(String, Double)] = []
+        func timed<T>(_ stage: String, _ body: () throws(TeamPulseError) -> T) throws(TeamPulseError) -> T {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let value = try body()
+            timings.append((stage, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            return value
+        }
+        let seeds = try timed("seeds") { () throws(TeamPulseError) in try loadSeeds() }
+        let directory = seeds.makeDirectory()
+        let data = try timed("ingest") { () throws(TeamPulseError) in
+            try ingest(directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes)
+        }
+        let windows = options.asOf.windows(config.windows, in: config.timeZone)
+        let engine = MetricsEngine(
+            windows: windows, directory: directory, shipSLAHours: seeds.shipSLAHours,
+            defaultShipSLAHours: config.shipSLAHours, presentInputs: Set(config.inputs.map(\.kind)))
+        let metrics = try timed("metrics") { () throws(TeamPulseError) in
+            engine.compute(
+                orders: data.orders?.records ?? [], tickets: data.tickets?.records ?? [], tasks: data.tasks?.records ?? [],
+                partitions: options.jobs * 4)
+        }
+        let targets = evaluateTargets(seeds.targets, metrics: metrics)
+        let teams = directory.allTeams
+        for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
+            logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
+        }
+        if metrics.unresolvedOrderLinks > 0 {
+            logger.warning(
+                "\(metrics.unresolvedOrderLinks) tickets link to an order_id that is not in the orders input",
+                metadata: ["stage": "metrics"])
+        }
+
+        let folder = options.outputFolder
+            ?? (config.outputDirectory as NSString).appendingPathComponent(options.asOf.description)
+        let tables = SummaryTables(asOf: options.asOf, teams: teams, metrics: metrics, targets: targets, rejects: data.rejects)
+        let files = try timed("output") { () throws(TeamPulseError) in
+            try OutputFolder.write(tables: tables.all(), into: folder) { () throws(TeamPulseError) in
+                try Manifest(
+                    config: config, options: options, data: data, teams: teams, metrics: metrics, targets: targets,
+                    tables: tables.all(), timings: timings
+                ).render()
+            }
+        }
+        logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output"])
+        return RunSummary(outputFolder: folder, files: files, data: data, metrics: metrics, targets: targets)
+    }
+}
+
+/// Replaces an output folder as a whole: files go to a sibling temporary folder which is then renamed
+/// into place, so readers see either the previous complete set or the new one.
+enum OutputFolder {
+    static func write(
+        tables: [(name: String, table: CSVTable)], into folder: String,
+        manifest: () throws(TeamPulseError) -> String
+    ) throws(TeamPulseError) -> [String] {
+        let manager = FileManager.default
+        let parent = (folder as NSString).deletingLastPathComponent
+        let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try manager.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: staging) { try manager.removeItem(atPath: staging) }
+            try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        } catch {
+            throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
+        }
+        var files: [String] = []
+        for (name, table) in tables {
+            try AtomicFile.write(table.render(), to: (staging as NSString).appendingPathComponent(name))
+            files.append(name)
+        }
+        try AtomicFile.write(try manifest(), to: (staging as NSString).appendingPathComponent("manifest.json"))
+        files.append("manifest.json")
+        do {
+            let previous = folder + ".old-\(ProcessInfo.processInfo.processIdentifier)"
+            if manager.fileExists(atPath: folder) { try manager.moveItem(atPath: folder, toPath: previous) }
+            try manager.moveItem(atPath: staging, toPath: folder)
+            if manager.fileExists(atPath: previous) { try manager.removeItem(atPath: previous) }
+        } catch {
+            throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
+        }
+        return files
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TeamPulse
+
+/// The `teampulse` command: parses arguments, sets up logging, maps errors to exit codes.
+@main
+struct TeamPulseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "teampulse",
+        abstract: "Nightly team efficiency and collaboration summaries from orders, tickets and tasks exports.",
+        discussion: """
+            Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
+            required column, write error); 2 usage or configuration error (bad arguments, invalid \
+            pipeline file or seeds).
+            """,
+        version: TeamPulseVersion.string,
+        subcommands: [Run.self, Validate.self, Generate.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as TeamPulseError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            // Usage errors exit with 2, as documented (ArgumentParser would use 64).
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Options shared by the commands that read a pipeline.
+struct PipelineOptions: ParsableArguments {
+    @Argument(help: "The pipeline file (YAML, version: 1).")
+    var pipeline: String
+
+    @Option(help: "Parallel workers for ingest and metrics (default: all cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func makeLogger(_ config: PipelineConfig, asOf: LocalDate? = nil) -> Logger {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "teampulse")
+        logger[metadataKey: "pipeline"] = "\(config.name)"
+        if let asOf { logger[metadataKey: "as_of"] = "\(asOf)" }
+        return logger
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline: ingest, compute metrics, write the summaries to <output>/<as-of>/.")
+
+    @OptionGroup var options: PipelineOptions
+
+    @Option(help: "The day the windows end with, YYYY-MM-DD (default: yesterday in the pipeline's time zone).")
+    var asOf: String?
+
+    @Option(help: "Write the summaries to this folder instead of <output>/<as-of>/.")
+    var out: String?
+
+    func run() throws {
+        let config = try PipelineConfig.load(path: options.pipeline)
+        let asOf = try resolveAsOf(asOf, config)
+        let logger = options.makeLogger(config, asOf: asOf)
+        let runner = PipelineRunner(config: config, logger: logger)
+        let summary = try runner.run(
+            RunOptions(asOf: asOf, outputFolder: out, jobs: options.jobs, startedAt: Date()))
+        print("as of \(asOf): summaries in \(displayPath(summary.outputFolder))/")
+        for file in summary.files { print("  \(file)") }
+        let rejected = summary.data.rejects.count
+        let read = summary.data.stats.reduce(0) { $0 + $1.1.rowsRead }
+        print("records: \(read) read, \(read - rejected) accepted, \(rejected) rejected (see rejects.csv)")
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a pipeline, its seeds and inputs; report counts and rejects without writing summaries.")
+
+    @OptionGroup var options: PipelineOptions
+
+    @Option(help: "How many rejects to list.")
+    var showRejects: Int = 20
+
+    func run() throws {
+        let config = try PipelineConfig.load(path: options.pipeline)
+        let logger = options.makeLogger(config)
+        let runner = PipelineRunner(config: config, logger: logger)
+        let seeds = try runner.loadSeeds()
+        print("pipeline \(displayPath(config.path)): ok (version \(config.version), windows \(config.windows.map(\.description).joined(separator: ", ")))")
+        print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")
+        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.jobs, chunkBytes: 8 << 20)
+        for (kind, stats) in data.stats {
+            print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted, \(stats.rowsRejected) rejected")
+        }
+        for reject in data.rejects.prefix(max(0, showRejects)) {
+            let column = reject.column.map { ":\($0)" } ?? ""
+            print("  \(reject.file):\(reject.line)\(column): \(reject.reason.rawValue): \(reject.message)")
+        }
+        if data.rejects.count > showRejects { print("  … \(data.rejects.count - showRejects) more") }
+    }
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a synthetic, deterministic export set (orders.csv, tickets.csv, tasks.csv).")
+
+    @Option(help: "Number of orders.")
+    var orders: Int
+
+    @Option(help: "Number of tickets (default: orders / 5).")
+    var tickets: Int?
+
+    @Option(help: "Number of tasks (default: orders / 50).")
+    var tasks: Int?
+
+    @Option(help: "Random seed; the same seed gives byte-identical files.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Last day of the data, YYYY-MM-DD.")
+    var endDate: String = "2026-11-15"
+
+    @Option(help: "Number of days of data ending with --end-date.")
+    var days: Int = 35
+
+    @Flag(help: "Append deliberately malformed records (they must end up in rejects.csv).")
+    var badRows = false
+
+    @Option(help: "Folder to write into.")
+    var out: String
+
+    func validate() throws {
+        guard orders >= 0, (tickets ?? 0) >= 0, (tasks ?? 0) >= 0 else { throw ValidationError("counts must not be negative") }
+        guard days >= 1 else { throw ValidationError("--days must be at least 1") }
+        guard LocalDate(endDate) != nil else { throw ValidationError("--end-date must be a date YYYY-MM-DD") }
+    }
+
+    func run() throws {
+        let generator = SampleGenerator(
+            orders: orders, tickets: tickets, tasks: tasks, seed: seed, endDate: LocalDate(endDate)!, days: days,
+            badRows: badRows)
+        for path in try generator.write(to: out) { print(displayPath(path)) }
+    }
+}
+
+/// The as-of day: the given date, else yesterday in the pipeline's time zone.
+func resolveAsOf(_ text: String?, _ config: PipelineConfig) throws -> LocalDate {
+    guard let text else {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return LocalDate(containing: now, in: config.timeZone).adding(days: -1)
+    }
+    guard let date = LocalDate(text) else { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(text)'") }
+    return date
+}

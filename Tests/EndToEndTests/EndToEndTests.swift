@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+
+/// Runs the built `teampulse` binary the way a user or a scheduler does.
+@Suite("teampulse binary, end to end", .serialized)
+struct EndToEndTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    /// The demo as-of day: `sample-data/` ends on it.
+    static let asOf = "2026-11-15"
+    static let summaryFiles = [
+        "team_summary.csv", "metrics.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
+    ]
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The binary next to the test bundle (`swift build` puts both in the same folder).
+    static func binary() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["TEAMPULSE_BIN"] { return URL(fileURLWithPath: path) }
+        var folder = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            let candidate = folder.appendingPathComponent("teampulse")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        let fallback = packageRoot.appendingPathComponent(".build/debug/teampulse")
+        guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: fallback.path])
+        }
+        return fallback
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Outcome {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryFolder() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("teampulse-e2e-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func read(_ url: URL) throws -> String {
+        try String(contentsOf: url, encoding: .utf8)
+    }
+
+    @Test("the nightly pipeline over sample-data matches the committed golden outputs")
+    func sampleDataGolden() throws {
+        let out = Self.temporaryFolder()
+        let result = try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("summaries in"))
+        let record = ProcessInfo.processInfo.environment["TEAMPULSE_RECORD_GOLDEN"] == "1"
+        for file in Self.summaryFiles {
+            let actual = try Self.read(out.appendingPathComponent(file))
+            let golden = Self.goldenFolder.appendingPathComponent(file)
+            if record {
+                try Data(actual.utf8).write(to: golden)
+                continue
+            }
+            let expected = try Self.read(golden)
+            #expect(actual == expected, "\(file) differs from Golden/\(file); rerun with TEAMPULSE_RECORD_GOLDEN=1 after checking the change")
+        }
+    }
+
+    @Test("the manifest reconciles every input: read = accepted + rejected = rows in rejects.csv")
+    func manifestReconciles() throws {
+        let out = Self.temporaryFolder()
+        try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
+        let inputs = manifest["inputs"] as! [String: [String: Any]]
+        #expect(Set(inputs.keys) == ["orders", "tickets", "tasks"])
+        var rejected = 0
+        for (name, stats) in inputs {
+            let read = stats["rows_read"] as! Int
+            let accepted = stats["rows_accepted"] as! Int
+            let rejects = stats["rows_rejected"] as! Int
+            #expect(read == accepted + rejects, "\(name)")
+            #expect(read > 0)
+            #expect((stats["sha256"] as! String).count == 64)
+            rejected += rejects
+        }
+        #expect(rejected > 0, "sample-data carries deliberately bad rows")
+        let rejectsCSV = try Self.read(out.appendingPathComponent("rejects.csv"))
+        // Raw records may span lines: count the records with a CSV-aware reader (Python's csv module is not
+        // available everywhere, so count rows by the `input` column that starts every record).
+        let rows = rejectsCSV.split(separator: "\n").filter { line in
+            ["orders,", "tickets,", "tasks,"].contains { line.hasPrefix($0) }
+        }
+        #expect(rows.count == rejected)
+        #expect(manifest["as_of"] as? String == Self.asOf)
+    }
+
+    @Test("reruns give byte-identical summaries for any --jobs")
+    func idempotentAcrossJobs() throws {
+        let first = Self.temporaryFolder()
+        let second = Self.temporaryFolder()
+        try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", first.path, "--jobs", "1"])
+        try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", second.path, "--jobs", "3"])
+        for file in Self.summaryFiles {
+            let a = try Data(contentsOf: first.appendingPathComponent(file))
+            let b = try Data(contentsOf: second.appendingPathComponent(file))
+            #expect(a == b, "\(file)")
+        }
+    }
+
+    @Test("validate reports counts and rejects without writing summaries")
+    func validate() throws {
+        let result = try Self.run(["validate", "pipelines/nightly.yml", "--show-rejects", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("orders sample-data/orders.csv:"))
+        #expect(result.stdout.contains("rejected"))
+        #expect(result.stdout.contains("more"))
+    }
+
+    @Test("generate is deterministic")
+    func generateIsDeterministic() throws {
+        let a = Self.temporaryFolder()
+        let b = Self.temporaryFolder()
+        for folder in [a, b] {
+            let result = try Self.run(["generate", "--orders", "500", "--seed", "3", "--out", folder.path])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        for file in ["orders.csv", "tickets.csv", "tasks.csv"] {
+            let left = try Data(contentsOf: a.appendingPathComponent(file))
+            #expect(left == (try Data(contentsOf: b.appendingPathComponent(file))), "\(file)")
+            #expect(!left.isEmpty)
+        }
+        let orders = try Self.read(a.appendingPathComponent("orders.csv"))
+        #expect(orders.split(separator: "\n").count == 501)  // header + 500 orders, no quoted line breaks in orders
+    }
+
+    // MARK: Exit codes
+
+    func pipeline(_ yaml: String) -> URL {
+        let folder = Self.temporaryFolder()
+        let url = folder.appendingPathComponent("p.yml")
+        try! Data(yaml.utf8).write(to: url)
+        return url
+    }
+
+    @Test("an unknown key in the pipeline exits 2 naming file, line and column")
+    func unknownKey() throws {
+        let url = pipeline("version: 1\nwindws: [1d]\ninputs: {orders: {path: o.csv}}\n")
+        let result = try Self.run(["run", url.path, "--as-of", Self.asOf])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("p.yml:2:1: invalid pipeline: unknown key 'windws'"), "\(result.stderr)")
+    }
+
+    @Test("a missing input file exits 1 naming the file")
+    func missingInput() throws {
+        let seeds = Self.packageRoot.appendingPathComponent("seeds").path
+        let url = pipeline("version: 1\nseeds: \(seeds)\ninputs: {orders: {path: nowhere.csv}}\n")
+        let result = try Self.run(["run", url.path, "--as-of", Self.asOf])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nowhere.csv: cannot read input: No such file or directory"), "\(result.stderr)")
+    }
+
+    @Test("a missing required column exits 1 naming the header line")
+    func missingColumn() throws {
+        let seeds = Self.packageRoot.appendingPathComponent("seeds").path
+        let url = pipeline("version: 1\nseeds: \(seeds)\ninputs: {tickets: {path: t.csv}}\n")
+        try Data("ticket_id,opened\nT1,2026-11-15\n".utf8).write(to: url.deletingLastPathComponent().appendingPathComponent("t.csv"))
+        let result = try Self.run(["run", url.path, "--as-of", Self.asOf])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("t.csv:1: cannot read input: missing required column 'created_at'"), "\(result.stderr)")
+    }
+
+    @Test("a bad seed exits 2 naming file, line and column")
+    func badSeed() throws {
+        let folder = Self.temporaryFolder()
+        try Data("team,name,name_zh,department\nops,Ops,运营,operations\n".utf8).write(to: folder.appendingPathComponent("teams.csv"))
+        try Data("member,team,role\nA,ops,x\nB,opps,x\n".utf8).write(to: folder.appendingPathComponent("members.csv"))
+        let url = pipeline("version: 1\nseeds: \(folder.path)\ninputs: {orders: {path: o.csv}}\n")
+        let result = try Self.run(["run", url.path, "--as-of", Self.asOf])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("members.csv:3:2: invalid seed: unknown team 'opps'"), "\(result.stderr)")
+    }
+
+    @Test("bad arguments exit 2", arguments: [
+        ["run", "pipelines/nightly.yml", "--as-of", "2026-02-30"],
+        ["run", "pipelines/nightly.yml", "--jobs", "0"],
+        ["frobnicate"],
+    ])
+    func usageErrors(arguments: [String]) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("--help lists the subcommands and the exit codes")
+    func help() throws {
+        let result = try Self.run(["--help"])
+        #expect(result.status == 0)
+        for word in ["run", "validate", "generate", "Exit codes"] { #expect(result.stdout.contains(word), "\(word)") }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+
+@testable import TeamPulse
+
+@Suite("Ingest with libcsv")
+struct IngestTests {
+    @Test("quoted commas, quoted line breaks, CRLF, blank lines and no final newline are read exactly")
+    func dialectFixture() throws {
+        let input = try readOrders(fixture("orders_dialect.csv"))
+        #expect(input.records.map(\.id) == ["A1", "A2", "A3", "A9", "A10"])
+        // A2's quoted field spans lines 3–4; A3 ends with CRLF; line 6 is blank.
+        #expect(input.records.map(\.span.line) == [2, 3, 5, 12, 13])
+        #expect(input.records[2].createdAt == instant("2026-11-15T04:00:00Z"))
+        #expect(input.records[4].amount == 72_500)
+        #expect(input.records[0].status == .paid)
+        #expect(input.stats.rowsRead == 10)
+        #expect(input.stats.rowsAccepted == 5)
+        #expect(input.stats.rowsRejected == 5)
+        #expect(input.stats.rowsRead == input.stats.rowsAccepted + input.stats.rowsRejected)
+    }
+
+    @Test("every malformed record is rejected with line, column, reason and its raw text")
+    func rejectsCarryPositions() throws {
+        let input = try readOrders(fixture("orders_dialect.csv"))
+        let summary = input.rejects.map { "\($0.line):\($0.column.map(String.init) ?? "-") \($0.reason.rawValue)" }
+        #expect(summary == [
+            "7:2 BAD QUOTE", "8:4 MISSING COLUMNS", "9:8 UNKNOWN VALUE", "10:4 CAST", "11:14 TOO MANY COLUMNS",
+        ])
+        #expect(input.rejects[0].record == #"A4,bad"quote,ops,2026-11-15 13:00:00,,,,created,1,CNY,,,"#)
+        #expect(input.rejects[3].message == "created_at: not a timestamp 'not a date'")
+        // The byte offset points at the record's first byte in the file.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture("orders_dialect.csv")))
+        for reject in input.rejects {
+            let slice = bytes[reject.byteOffset..<(reject.byteOffset + reject.record.utf8.count)]
+            #expect(String(decoding: slice, as: UTF8.self) == reject.record)
+        }
+    }
+
+    @Test("results do not depend on the number of jobs or the chunk size", arguments: [
+        (1, 8 << 20), (2, 8 << 20), (4, 64), (3, 1), (7, 200),
+    ])
+    func chunkingIsInvisible(jobs: Int, chunkBytes: Int) throws {
+        let path = temporaryFile(Self.messyOrders(rows: 400))
+        let reference = try readOrders(path, jobs: 1, chunkBytes: 1 << 30)
+        let chunked = try readOrders(path, jobs: jobs, chunkBytes: chunkBytes)
+        #expect(chunked.records == reference.records)
+        #expect(chunked.rejects == reference.rejects)
+        #expect(chunked.stats == reference.stats)
+        #expect(reference.records.count + reference.rejects.count == 400)
+    }
+
+    @Test("chunks split only after a line end outside quotes")
+    func splitPoints() {
+        var text = Array(Self.messyOrders(rows: 300).utf8)
+        text.withUnsafeMutableBufferPointer { mutable in
+            let bytes = UnsafeBufferPointer(mutable)
+            let chunks = InputReader<OrderBuilder>.planChunks(bytes, from: 0, jobs: 4, chunkBytes: 500)
+            #expect(chunks.count > 10)
+            #expect(chunks.first?.lowerBound == 0)
+            #expect(chunks.last?.upperBound == bytes.count)
+            for (left, right) in zip(chunks, chunks.dropFirst()) {
+                #expect(left.upperBound == right.lowerBound)
+                #expect(bytes[left.upperBound - 1] == UInt8(ascii: "\n"))
+                // An even number of quotes before the split: it is outside any quoted field.
+                #expect(bytes[0..<right.lowerBound].filter { $0 == UInt8(ascii: "\"") }.count % 2 == 0)
+            }
+        }
+    }
+
+    @Test("a broken quote makes chunked reading fall back to one pass with the same result")
+    func brokenQuoteFallsBack() throws {
+        var text = Self.messyOrders(rows: 200)
+        text += "Z1,\"never closed,ops,2026-11-15 10:00:00,,,,created,1,CNY,,,\nZ2,x,ops,2026-11-15 10:00:00,,,,created,1,CNY,,,\n"
+        let path = temporaryFile(text)
+        let reference = try readOrders(path, jobs: 1, chunkBytes: 1 << 30)
+        let chunked = try readOrders(path, jobs: 4, chunkBytes: 100)
+        #expect(chunked.records == reference.records)
+        #expect(chunked.rejects == reference.rejects)
+        let last = try #require(reference.rejects.last)
+        #expect(last.reason == .unterminatedQuote)
+        #expect(last.record.hasPrefix("Z1,\"never closed"))
+        #expect(reference.stats.rowsRead == reference.stats.rowsAccepted + reference.stats.rowsRejected)
+    }
+
+    @Test("a missing required column stops the run with file, line and the mapping")
+    func missingRequiredColumn() throws {
+        let path = temporaryFile("订单编号,store\nA1,x\n")
+        #expect {
+            try readOrders(path, columns: ["订单编号": "order_id"])
+        } throws: { error in
+            guard case .input(let location, let message) = error as? TeamPulseError else { return false }
+            return location.line == 1 && message.contains("'created_at'")
+        }
+    }
+
+    @Test("Chinese source headers map onto canonical columns; teams come from team, store, warehouse")
+    func chineseHeadersAndAttribution() throws {
+        let path = temporaryFile("""
+            订单编号,店铺名称,负责团队,下单时间,发货仓
+            C1,天猫旗舰店,,2026-11-15 08:00:00,上海仓
+            C2,未知店铺,,2026-11-15 08:00:00,上海仓
+            C3,未知店铺,,2026-11-15 08:00:00,
+            C4,天猫旗舰店,客服组,2026-11-15 08:00:00,
+            C5,天猫旗舰店,新团队,2026-11-15 08:00:00,
+
+            """)
+        let directory = sampleDirectory()
+        let input = try readOrders(
+            path, columns: ["订单编号": "order_id", "店铺名称": "store", "负责团队": "team", "下单时间": "created_at", "发货仓": "warehouse"],
+            directory: directory)
+        let teams = directory.allTeams
+        #expect(input.records.map { teams[Int($0.team)].id } == ["ops", "wh", "unassigned", "cs", "新团队"])
+        #expect(teams.first { $0.id == "新团队" }?.isSeeded == false)
+    }
+
+    @Test("duplicate keys: the losing records are rejected as DUPLICATE KEY", arguments: [
+        (DuplicatePolicy.last, ["D2", "D1"], [2]),
+        (.first, ["D1", "D2"], [4]),
+        (.reject, ["D2"], [2, 4]),
+    ])
+    func duplicatePolicies(policy: DuplicatePolicy, keptIDs: [String], rejectedLines: [Int]) throws {
+        let path = temporaryFile("order_id,created_at,amount\nD1,2026-11-15,1\nD2,2026-11-15,2\nD1,2026-11-15,3\n")
+        let input = try readOrders(path, duplicates: policy)
+        #expect(input.records.map(\.id) == keptIDs)
+        #expect(input.rejects.map(\.line) == rejectedLines)
+        #expect(input.rejects.allSatisfy { $0.reason == .duplicateKey })
+        #expect(input.stats.duplicateKeys == rejectedLines.count)
+        #expect(input.stats.rowsRead == 3)
+    }
+
+    @Test("a UTF-8 byte order mark before the header is skipped")
+    func byteOrderMark() throws {
+        let path = temporaryFile("\u{FEFF}order_id,created_at\nB1,2026-11-15\n")
+        let input = try readOrders(path)
+        #expect(input.records.map(\.id) == ["B1"])
+    }
+
+    @Test("an empty required value is rejected, an empty optional one is null")
+    func requiredValues() throws {
+        let path = temporaryFile("order_id,created_at,paid_at\n,2026-11-15,\nE2,2026-11-15,\n")
+        let input = try readOrders(path)
+        #expect(input.records.map(\.id) == ["E2"])
+        #expect(input.records[0].paidAt == nil)
+        #expect(input.rejects.map(\.reason) == [.missingValue])
+        #expect(input.rejects.first?.column == 1)
+    }
+
+    @Test("durations that end before they start are counted per input")
+    func negativeDurations() throws {
+        let path = temporaryFile("order_id,created_at,paid_at,shipped_at\nN1,2026-11-15 10:00,2026-11-15 10:00,2026-11-15 09:00\n")
+        let input = try readOrders(path)
+        #expect(input.records.count == 1)
+        #expect(input.stats.negativeDurations == ["ship_latency": 1])
+    }
+
+    @Test("an empty file has no header")
+    func emptyFile() {
+        let path = temporaryFile("")
+        #expect(throws: TeamPulseError.self) { try readOrders(path) }
+    }
+
+    @Test("a missing file names the path")
+    func missingFile() {
+        #expect {
+            try readOrders("/nonexistent/orders.csv")
+        } throws: { error in
+            (error as? TeamPulseError)?.description.hasPrefix("/nonexistent/orders.csv: cannot read input") == true
+        }
+    }
+
+    /// Deterministic orders with quoted commas, quotes, line breaks and some bad rows.
+    static func messyOrders(rows: Int) -> String {
+        var text = "order_id,store,team,created_at,paid_at,status,amount\n"
+        var state: UInt64 = 42
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        for index in 0..<rows {
+            let store: String
+            switch next() % 5 {
+            case 0: store = "\"A, B\""
+            case 1: store = "\"line\none\nmore\""
+            case 2: store = "\"say \"\"hi\"\"\""
+            default: store = "plain"
+            }
+            let created = next() % 17 == 0 ? "bad-date" : "2026-11-\(10 + next() % 6) 0\(next() % 10):1\(next() % 6):00"
+            let amount = next() % 13 == 0 ? "12x" : "\(next() % 1000).\(next() % 100)"
+            let id = next() % 23 == 0 && index > 0 ? "O\(index - 1)" : "O\(index)"
+            text += "\(id),\(store),ops,\(created),,paid,\(amount)\n"
+        }
+        return text
+    }
+}
