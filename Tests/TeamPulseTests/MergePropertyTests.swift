@@ -54,7 +54,7 @@ struct MergePropertyTests {
     @Test("any number of partitions gives identical results", arguments: [2, 3, 7, 64, 1000])
     func partitionsDoNotMatter(partitions: Int) {
         let (directory, orders, tickets, tasks) = Self.records(seed: 11)
-        let windows = LocalDate("2026-11-15")!.windows(PipelineConfig.defaultWindows, in: utc)
+        let windows = LocalDate("2026-11-15")!.windows(PipelineConfig.defaultWindows, in: utcZone)
         let engine = MetricsEngine(windows: windows, directory: directory)
         let single = engine.compute(orders: orders, tickets: tickets, tasks: tasks, partitions: 1)
         let split = engine.compute(orders: orders, tickets: tickets, tasks: tasks, partitions: partitions)
@@ -68,7 +68,7 @@ struct MergePropertyTests {
     @Test("the order of the rows does not matter")
     func rowOrderDoesNotMatter() {
         let (directory, orders, tickets, tasks) = Self.records(seed: 5)
-        let windows = LocalDate("2026-11-15")!.windows(PipelineConfig.defaultWindows, in: utc)
+        let windows = LocalDate("2026-11-15")!.windows(PipelineConfig.defaultWindows, in: utcZone)
         let engine = MetricsEngine(windows: windows, directory: directory)
         let forward = engine.compute(orders: orders, tickets: tickets, tasks: tasks, partitions: 3)
         let backward = engine.compute(orders: orders.reversed(), tickets: tickets.reversed(), tasks: tasks.reversed(), partitions: 5)

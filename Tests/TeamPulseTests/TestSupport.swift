@@ -20,7 +20,7 @@ func temporaryFile(_ contents: String, name: String = "input.csv") -> String {
     return path
 }
 
-let utc = TimeZone(identifier: "UTC")!
+let utcZone = TimeZone(identifier: "UTC")!
 let shanghai = TimeZone(identifier: "Asia/Shanghai")!
 
 /// The instant of an ISO 8601 timestamp with offset, e.g. `2026-11-15T10:00:00Z`.

@@ -338,7 +338,9 @@ struct InputReader<Builder: RecordBuilder> {
                     input: input, file: file, line: position.line, byteOffset: position.byteOffset, column: column,
                     reason: reason, message: message, record: String(decoding: raw, as: UTF8.self)))
         }
-        var tokenizer = LibCSVTokenizer()
+        var wanted = Array(repeating: false, count: headers.count)
+        for slot in slots where slot >= 0 { wanted[slot] = true }
+        var tokenizer = LibCSVTokenizer(wantedColumns: wanted)
         output.lineFeeds = tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: bytes[range]), firstLine: 0, firstOffset: range.lowerBound,
             onRecord: { fields, position, raw in

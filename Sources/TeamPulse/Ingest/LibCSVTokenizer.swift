@@ -52,12 +52,17 @@ struct FieldsView {
 final class FieldAssembler {
     var storage: [UInt8] = []
     var bounds: [Int] = []
-    /// Fields of the record being assembled.
+    /// Fields of the records since the last reset.
     var fieldCount = 0
+    /// Position of the next field within its record.
+    var fieldInRecord = 0
+    /// Columns whose bytes are kept; others are recorded as empty without copying (nil keeps all).
+    let wanted: [Bool]?
     /// Field counts at which records ended since the last drain (several only with CR-only line ends).
     var recordEnds: [Int] = []
 
-    init() {
+    init(wanted: [Bool]?) {
+        self.wanted = wanted
         storage.reserveCapacity(4096)
         bounds.reserveCapacity(128)
     }
@@ -65,17 +70,20 @@ final class FieldAssembler {
     @inline(__always)
     func appendField(_ pointer: UnsafeRawPointer?, _ length: Int) {
         let start = storage.count
-        if let pointer, length > 0 {
+        let keep = wanted.map { fieldInRecord < $0.count && $0[fieldInRecord] } ?? true
+        if keep, let pointer, length > 0 {
             storage.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
         }
         bounds.append(start)
         bounds.append(storage.count)
         fieldCount &+= 1
+        fieldInRecord &+= 1
     }
 
     @inline(__always)
     func endRecord() {
         recordEnds.append(fieldCount)
+        fieldInRecord = 0
     }
 
     /// Fields of the record being assembled after the last completed one.
@@ -86,6 +94,7 @@ final class FieldAssembler {
         bounds.removeAll(keepingCapacity: true)
         recordEnds.removeAll(keepingCapacity: true)
         fieldCount = 0
+        fieldInRecord = 0
     }
 }
 
@@ -97,11 +106,13 @@ final class FieldAssembler {
 /// around quotes are trimmed (libcsv's default); quoted fields keep their spaces.
 struct LibCSVTokenizer: ~Copyable {
     private let parser: UnsafeMutablePointer<csv_parser>
-    private let assembler = FieldAssembler()
+    private let assembler: FieldAssembler
     private let delimiter: UInt8
     private let quote: UInt8
 
-    init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\"")) {
+    /// `wantedColumns[i]` false skips copying field i of every record (it reads as empty).
+    init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), wantedColumns: [Bool]? = nil) {
+        assembler = FieldAssembler(wanted: wantedColumns)
         self.delimiter = delimiter
         self.quote = quote
         parser = .allocate(capacity: 1)
@@ -231,6 +242,7 @@ struct LibCSVTokenizer: ~Copyable {
             assembler.storage.append(contentsOf: kept)
             assembler.bounds.append(contentsOf: keptBounds)
             assembler.fieldCount = open
+            assembler.fieldInRecord = open
         }
     }
 

@@ -9,13 +9,10 @@ public enum MetricUnit: String, Sendable {
 public struct MetricDefinition: Sendable, Equatable {
     public var id: String
     public var unit: MetricUnit
-    /// The input the metric is computed from; its metrics are empty when the pipeline lacks it.
-    public var input: InputKind
 
-    public init(_ id: String, _ unit: MetricUnit, _ input: InputKind) {
+    public init(_ id: String, _ unit: MetricUnit) {
         self.id = id
         self.unit = unit
-        self.input = input
     }
 }
 
@@ -23,48 +20,48 @@ public struct MetricDefinition: Sendable, Equatable {
 public enum MetricCatalog {
     public static let all: [MetricDefinition] = [
         // Orders
-        .init("orders", .count, .orders),
-        .init("paid_orders", .count, .orders),
-        .init("gmv", .currency, .orders),
-        .init("aov", .currency, .orders),
-        .init("cancel_rate", .ratio, .orders),
-        .init("refund_rate", .ratio, .orders),
-        .init("ship_latency_p50_h", .hours, .orders),
-        .init("ship_latency_p90_h", .hours, .orders),
-        .init("shipped_within_sla_rate", .ratio, .orders),
-        .init("delivery_time_p50_h", .hours, .orders),
-        .init("delivery_time_p90_h", .hours, .orders),
-        .init("unshipped_past_sla", .count, .orders),
+        .init("orders", .count),
+        .init("paid_orders", .count),
+        .init("gmv", .currency),
+        .init("aov", .currency),
+        .init("cancel_rate", .ratio),
+        .init("refund_rate", .ratio),
+        .init("ship_latency_p50_h", .hours),
+        .init("ship_latency_p90_h", .hours),
+        .init("shipped_within_sla_rate", .ratio),
+        .init("delivery_time_p50_h", .hours),
+        .init("delivery_time_p90_h", .hours),
+        .init("unshipped_past_sla", .count),
         // Tickets
-        .init("tickets_created", .count, .tickets),
-        .init("tickets_resolved", .count, .tickets),
-        .init("ticket_backlog", .count, .tickets),
-        .init("first_response_p50_min", .minutes, .tickets),
-        .init("first_response_p90_min", .minutes, .tickets),
-        .init("resolution_p50_h", .hours, .tickets),
-        .init("resolution_p90_h", .hours, .tickets),
-        .init("reopen_rate", .ratio, .tickets),
-        .init("escalation_rate", .ratio, .tickets),
-        .init("csat_mean", .score, .tickets),
-        .init("csat_satisfied_rate", .ratio, .tickets),
-        .init("contact_rate_per_100_orders", .per100Orders, .tickets),
+        .init("tickets_created", .count),
+        .init("tickets_resolved", .count),
+        .init("ticket_backlog", .count),
+        .init("first_response_p50_min", .minutes),
+        .init("first_response_p90_min", .minutes),
+        .init("resolution_p50_h", .hours),
+        .init("resolution_p90_h", .hours),
+        .init("reopen_rate", .ratio),
+        .init("escalation_rate", .ratio),
+        .init("csat_mean", .score),
+        .init("csat_satisfied_rate", .ratio),
+        .init("contact_rate_per_100_orders", .per100Orders),
         // Tasks
-        .init("tasks_created", .count, .tasks),
-        .init("tasks_completed", .count, .tasks),
-        .init("wip", .count, .tasks),
-        .init("overdue_open", .count, .tasks),
-        .init("unassigned_open", .count, .tasks),
-        .init("lead_time_p50_d", .days, .tasks),
-        .init("lead_time_p85_d", .days, .tasks),
-        .init("cycle_time_p50_d", .days, .tasks),
-        .init("cycle_time_p85_d", .days, .tasks),
-        .init("on_time_rate", .ratio, .tasks),
+        .init("tasks_created", .count),
+        .init("tasks_completed", .count),
+        .init("wip", .count),
+        .init("overdue_open", .count),
+        .init("unassigned_open", .count),
+        .init("lead_time_p50_d", .days),
+        .init("lead_time_p85_d", .days),
+        .init("cycle_time_p50_d", .days),
+        .init("cycle_time_p85_d", .days),
+        .init("on_time_rate", .ratio),
         // Collaboration
-        .init("cross_team_work_share", .ratio, .tasks),
-        .init("requests_sent_on_time_rate", .ratio, .tasks),
+        .init("cross_team_work_share", .ratio),
+        .init("requests_sent_on_time_rate", .ratio),
         // Workload (tasks completed + tickets resolved; see docs/metrics.md)
-        .init("load_gini", .ratio, .tasks),
-        .init("busiest_member_share", .ratio, .tasks),
+        .init("load_gini", .ratio),
+        .init("busiest_member_share", .ratio),
     ]
 
     /// All metric ids, in output order.
