@@ -40,11 +40,13 @@ let package = Package(
         ),
         .testTarget(
             name: "TeamPulseTests",
-            dependencies: ["TeamPulse"]
+            dependencies: ["TeamPulse"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["teampulse"]
+            dependencies: ["teampulse"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

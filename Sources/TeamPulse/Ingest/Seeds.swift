@@ -187,7 +187,7 @@ struct SeedTable {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var tokenizer = LibCSVTokenizer()
         bytes.withUnsafeBufferPointer { buffer in
-            tokenizer.tokenize(
+            _ = tokenizer.tokenize(
                 buffer, firstLine: 1, firstOffset: 0,
                 onRecord: { fields, position, _ in
                     guard failure == nil else { return }
