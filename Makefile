@@ -10,7 +10,7 @@ BIN       = .build/release/teampulse
 APT_PACKAGES = libcsv-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build sample-data install clean
+.PHONY: run test deps build sample-data install clean bench
 
 ## Install missing system packages, build release, run the nightly pipeline over sample-data/.
 run: deps build
@@ -44,3 +44,7 @@ install: deps build
 
 clean:
 	rm -rf .build out
+
+## Benchmark against DuckDB and the libcsv floor (see docs/performance.md).
+bench: deps
+	bench/run.sh

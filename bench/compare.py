@@ -103,9 +103,9 @@ def main(argv=None):
           + ", ".join(f"{kind} {count}" for kind, count in by_kind.most_common()))
     print("by metric: " + ", ".join(f"{metric} {count}" for metric, count in by_metric.most_common()))
     print(f"first {min(args.show, len(problems))}:")
-    print(f"  {'kind':<16} {'window':<6} {'team':<20} {'metric':<28} {'teampulse':>22} {'duckdb':>22}")
+    print(f"  {'kind':<18} {'window':<6} {'team':<20} {'metric':<28} {'teampulse':>22} {'duckdb':>22}")
     for kind, (window, team, metric), a, b in problems[: args.show]:
-        print(f"  {kind:<16} {window:<6} {team:<20} {metric:<28} {a:>22} {b:>22}")
+        print(f"  {kind:<18} {window:<6} {team:<20} {metric:<28} {a:>22} {b:>22}")
     return 1
 
 

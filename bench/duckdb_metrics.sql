@@ -19,8 +19,10 @@
 --                                                             --   offset (Asia/Shanghai = UTC+8, no DST)
 -- With the duckdb CLI: put those lines in front of this file.  The script leaves the result in the
 -- temporary table `tp_metrics` and ends with a SELECT of it in output order; to write a CSV:
---     COPY (SELECT * FROM tp_metrics ORDER BY team_order, window_order, metric_order) TO 'metrics.csv';
--- (tp_metrics has three helper ordering columns; bench/duckdb_run.py exports only the six real ones.)
+--     COPY (SELECT as_of, "window", team, metric, value, unit FROM tp_metrics
+--           ORDER BY team_order, window_order, metric_order) TO 'metrics.csv';
+-- (tp_metrics also has the three helper ordering columns; bench/duckdb_run.py writes the six real ones
+-- from the final SELECT, numbers formatted as teampulse formats them.)
 --
 -- Time: every timestamp becomes epoch milliseconds (BIGINT).  Values without an offset are local time
 -- of the fixed offset `utc_offset_min`; a window is [start, end) in epoch ms with end = D+1 00:00 local.
@@ -37,7 +39,9 @@
 CREATE OR REPLACE TEMP MACRO tp_off_ms() AS coalesce(getvariable('utc_offset_min'), 480)::BIGINT * 60000;
 
 -- A field as teampulse sees it: spaces/tabs around it trimmed, empty = NULL.
-CREATE OR REPLACE TEMP MACRO tp_v(x) AS nullif(trim(x, ' ' || chr(9)), '');
+-- (trim only when the value starts or ends with a space or tab: trimming every value is costly)
+CREATE OR REPLACE TEMP MACRO tp_v(x) AS
+    nullif(CASE WHEN ascii(x) IN (32, 9) OR suffix(x, ' ') OR suffix(x, chr(9)) THEN trim(x, E' \t') ELSE x END, '');
 
 -- Generic timestamp parser (docs/schema.md "Values"): YYYY-MM-DD, YYYY-MM-DD[T ]H:MM[:SS[.fff]],
 -- '/' as date separator, optional Z / ±HH:MM / ±HHMM / ±HH.  Returns epoch ms of the event instant.
@@ -57,16 +61,28 @@ CREATE OR REPLACE TEMP MACRO tp_generic_ms(p) AS
                        + CASE WHEN length(replace(p.z, ':', '')) = 5 THEN substr(replace(p.z, ':', ''), 4, 2)::BIGINT ELSE 0 END)
           END
     END;
--- Event instant in epoch ms.  Fast paths for the formats the exports use; the generic parser otherwise.
+-- Event instant in epoch ms.  Fast paths (picked by the value's shape) for the formats the exports use:
+-- 'YYYY-MM-DD HH:MM:SS', 'YYYY-MM-DD HH:MM' and 'YYYY-MM-DD' local, 'YYYY-MM-DDTHH:MM:SS±HH:MM'; the generic
+-- parser otherwise.
 CREATE OR REPLACE TEMP MACRO tp_ms(s) AS
     CASE WHEN s IS NULL THEN NULL ELSE coalesce(
-        epoch_ms(try_strptime(s, '%Y-%m-%dT%H:%M:%S%z')),
-        epoch_ms(try_strptime(s, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M'])) - tp_off_ms(),
+        CASE WHEN length(s) = 19 AND substr(s, 11, 1) = ' '
+                 THEN epoch_ms(try_strptime(s, '%Y-%m-%d %H:%M:%S')) - tp_off_ms()
+             WHEN length(s) = 16 AND substr(s, 11, 1) = ' '
+                 THEN epoch_ms(try_strptime(s, '%Y-%m-%d %H:%M')) - tp_off_ms()
+             WHEN length(s) = 10 AND substr(s, 5, 1) = '-'
+                 THEN epoch_ms(try_strptime(s, '%Y-%m-%d')) - tp_off_ms()
+             WHEN length(s) = 25 AND substr(s, 11, 1) = 'T' AND substr(s, 20, 1) IN ('+', '-') AND substr(s, 23, 1) = ':'
+                 THEN epoch_ms(try_strptime(left(s, 19), '%Y-%m-%dT%H:%M:%S'))
+                      - (CASE substr(s, 20, 1) WHEN '-' THEN -1 ELSE 1 END)
+                        * (try_cast(substr(s, 21, 2) AS BIGINT) * 60 + try_cast(substr(s, 24, 2) AS BIGINT)) * 60000
+        END,
         tp_generic_ms(tp_re(s)))
     END;
 -- Exclusive deadline in epoch ms: a date-only value means the end of that local day.
 CREATE OR REPLACE TEMP MACRO tp_deadline_ms(s) AS
     CASE WHEN s IS NULL THEN NULL
+         WHEN length(s) = 10 AND substr(s, 5, 1) = '-' THEN tp_ms(s) + 86400000
          WHEN regexp_full_match(s, '\d{4}[-/]\d{1,2}[-/]\d{1,2}') THEN tp_ms(s) + 86400000
          ELSE tp_ms(s) + 1
     END;
@@ -150,9 +166,11 @@ SELECT r.ticket_id, r.order_id,
        r.agent,
        tp_ms(r.created_s) AS created_ms, tp_ms(r.fr_s) AS fr_ms, tp_ms(r.resolved_s) AS resolved_ms,
        coalesce(r.reopens_s::BIGINT, 0) AS reopens, r.escalated_to IS NOT NULL AS escalated,
+       CASE WHEN r.escalated_to IS NOT NULL THEN coalesce(ea.team, r.escalated_to) END AS escalated_team,
        r.csat_s::INTEGER AS csat
 FROM raw r
 LEFT JOIN tp_alias a ON a.alias = r.team_raw
+LEFT JOIN tp_alias ea ON ea.alias = r.escalated_to
 LEFT JOIN tp_members m ON m.member = r.agent;
 
 CREATE OR REPLACE TEMP TABLE tp_tasks AS
@@ -175,12 +193,15 @@ LEFT JOIN tp_alias a ON a.alias = r.team_raw
 LEFT JOIN tp_alias ra ON ra.alias = r.requester_raw
 LEFT JOIN tp_members m ON m.member = r.assignee;
 
--- Teams with rows: every seeded team, plus data-only teams and `unassigned` that records belong to.
+-- Teams with rows: every seeded team; a team not in the seeds when any record names it (as its team,
+-- requester_team or escalated_to); `unassigned` when a record belongs to it.
 CREATE OR REPLACE TEMP TABLE tp_teams AS
 SELECT team FROM tp_seed_teams
 UNION SELECT team FROM tp_orders
 UNION SELECT team FROM tp_tickets
-UNION SELECT team FROM tp_tasks;
+UNION SELECT team FROM tp_tasks
+UNION SELECT escalated_team FROM tp_tickets WHERE escalated_team IS NOT NULL
+UNION SELECT requester FROM tp_tasks WHERE requester IS NOT NULL;
 
 -- ---------------------------------------------------------------------------------------------
 -- Per team and window
