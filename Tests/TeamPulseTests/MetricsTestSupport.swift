@@ -78,7 +78,7 @@ extension MetricsTests {
         amount: Int64? = nil
     ) -> Order {
         Order(
-            id: id, team: team, createdAt: at(created), paidAt: at(paid), shippedAt: at(shipped),
+            id: RecordKey(id), team: team, createdAt: at(created), paidAt: at(paid), shippedAt: at(shipped),
             deliveredAt: at(delivered), shipByExclusive: shipBy?.exclusive, status: status, amount: amount)
     }
 
@@ -88,7 +88,7 @@ extension MetricsTests {
         escalatedTo: TeamIndex? = nil, csat: Int8? = nil
     ) -> Ticket {
         Ticket(
-            id: id, orderID: orderID, team: team, agent: agent, createdAt: at(created),
+            id: RecordKey(id), orderID: orderID.map { RecordKey($0) }, team: team, agent: agent, createdAt: at(created),
             firstResponseAt: at(firstResponse), resolvedAt: at(resolved), reopens: reopens,
             escalatedTo: escalatedTo, csat: csat)
     }
@@ -99,7 +99,7 @@ extension MetricsTests {
         collaborators: [MemberIndex] = []
     ) -> WorkTask {
         WorkTask(
-            id: id, team: team, assignee: assignee, requesterTeam: requester, createdAt: at(created),
+            id: RecordKey(id), team: team, assignee: assignee, requesterTeam: requester, createdAt: at(created),
             startedAt: at(started), dueExclusive: due?.exclusive, completedAt: at(completed),
             collaborators: collaborators)
     }

@@ -129,49 +129,95 @@ struct InputReader<Builder: RecordBuilder> {
     let builder: Builder
     let options: IngestOptions
 
+    /// An input whose header is read and whose chunks are planned, ready for parallel parsing.
+    struct Prepared: Sendable {
+        let file: MappedFile
+        let header: Header
+        let slots: [Int]
+        let chunks: [Range<Int>]
+        /// Physical line on which each chunk starts.
+        let chunkLines: [Int]
+    }
+
+    /// Reads the whole input: prepare, parse every chunk concurrently, finish.
     func read() throws(TeamPulseError) -> IngestedInput<Builder.Record> {
+        let prepared = try prepare()
+        var outputs = concurrentMap(prepared.chunks.count + 1) { index -> ChunkOutput in
+            index == prepared.chunks.count ? hashOutput(prepared) : parse(prepared, chunk: index)
+        }
+        let digest = outputs.removeLast().sha256
+        return finish(prepared, outputs: outputs, sha256: digest)
+    }
+
+    /// Maps the file, reads and maps the header, plans the chunks and numbers their first lines.
+    func prepare() throws(TeamPulseError) -> Prepared {
         let file = try MappedFile(path: spec.path)
         let bytes = file.bytes
         var bodyStart = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bodyStart = 3 }  // UTF-8 BOM
-
         guard let header = Self.readHeader(bytes, from: bodyStart) else {
             throw .input(SourceLocation(path: spec.displayPath, line: 1), "no header row (the file is empty)")
         }
         let slots = try mapHeader(header.names, line: header.line)
         let chunks = Self.planChunks(bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes)
-
-        // Parse all chunks concurrently, with one more worker hashing the file.
-        var outputs = concurrentMap(chunks.count + 1) { index -> ChunkOutput in
-            if index == chunks.count { return ChunkOutput(sha256: Self.sha256(bytes)) }
-            return parse(bytes, range: chunks[index], slots: slots, headers: header.names)
+        // Line feeds per chunk (counted concurrently) give each chunk its first line number.
+        let lineFeeds = concurrentMap(chunks.count) { Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]])) }
+        var chunkLines: [Int] = []
+        var line = header.nextLine
+        for count in lineFeeds {
+            chunkLines.append(line)
+            line += count
         }
-        let digest = outputs.removeLast().sha256
+        return Prepared(file: file, header: header, slots: slots, chunks: chunks, chunkLines: chunkLines)
+    }
+
+    static func countLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var cursor = bytes.baseAddress else { return 0 }
+        let end = cursor + bytes.count
+        var count = 0
+        while cursor < end, let hit = memchr(cursor, Int32(UInt8(ascii: "\n")), end - cursor) {
+            count += 1
+            cursor = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return count
+    }
+
+    /// Parses chunk `index` of a prepared input.
+    func parse(_ prepared: Prepared, chunk index: Int) -> ChunkOutput {
+        parse(prepared.file.bytes, range: prepared.chunks[index], firstLine: prepared.chunkLines[index],
+              slots: prepared.slots, headers: prepared.header.names)
+    }
+
+    /// The SHA-256 of the whole file, as a task of its own so that it runs beside the parsing.
+    func hashOutput(_ prepared: Prepared) -> ChunkOutput {
+        ChunkOutput(sha256: Self.sha256(prepared.file.bytes))
+    }
+
+    /// Stitches the chunk outputs in order, removes duplicate keys and counts.
+    func finish(_ prepared: Prepared, outputs: [ChunkOutput], sha256 digest: String) -> IngestedInput<Builder.Record> {
+        let file = prepared.file
+        let header = prepared.header
+        var outputs = outputs
         if outputs.count > 1, outputs.contains(where: \.hadQuoteFailure) {
             // Broken quoting can mislead the split points: parse the file as one chunk instead.
-            outputs = [parse(bytes, range: header.end..<bytes.count, slots: slots, headers: header.names)]
+            outputs = [
+                parse(file.bytes, range: header.end..<file.bytes.count, firstLine: header.nextLine, slots: prepared.slots,
+                      headers: header.names)
+            ]
         }
 
-        // Stitch chunks together, turning chunk-relative line numbers into file lines.
+        // Stitch the chunks together in file order.
         var records: [Builder.Record] = []
         records.reserveCapacity(outputs.reduce(0) { $0 + $1.records.count })
         var rejects: [Reject] = []
         var negative = Array(repeating: 0, count: DurationCheck.allCases.count)
         var rowsRead = 0
-        var line = header.nextLine
-        for output in outputs {
-            let delta = line
-            for var record in output.records {
-                Builder.relocate(&record, lineDelta: delta)
-                records.append(record)
-            }
-            for var reject in output.rejects {
-                reject.line += delta
-                rejects.append(reject)
-            }
-            for (index, count) in output.negativeDurations.enumerated() { negative[index] += count }
-            rowsRead += output.rowsRead
-            line += output.lineFeeds
+        for index in outputs.indices {
+            records.append(contentsOf: outputs[index].records)
+            outputs[index].records = []  // release the chunk's copy early
+            rejects.append(contentsOf: outputs[index].rejects)
+            for (check, count) in outputs[index].negativeDurations.enumerated() { negative[check] += count }
+            rowsRead += outputs[index].rowsRead
         }
 
         let (kept, duplicateRejects) = removeDuplicates(records, file: file)
@@ -184,7 +230,7 @@ struct InputReader<Builder: RecordBuilder> {
             negativeByName[check.rawValue] = negative[index]
         }
         let stats = InputStats(
-            path: spec.displayPath, bytes: bytes.count, sha256: digest, rowsRead: rowsRead,
+            path: spec.displayPath, bytes: file.bytes.count, sha256: digest, rowsRead: rowsRead,
             rowsAccepted: kept.count, rowsRejected: rejects.count, rejectsByReason: byReason,
             duplicateKeys: duplicateRejects.count, negativeDurations: negativeByName)
         return IngestedInput(records: kept, rejects: rejects, stats: stats)
@@ -316,14 +362,13 @@ struct InputReader<Builder: RecordBuilder> {
         var records: [Builder.Record] = []
         var rejects: [Reject] = []
         var rowsRead = 0
-        var lineFeeds = 0
         var negativeDurations: [Int] = []
         var hadQuoteFailure = false
         var sha256 = ""
     }
 
-    /// Parses one chunk; lines in the output are relative to the chunk's first line (0).
-    func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, slots: [Int], headers: [String])
+    /// Parses one chunk that starts on physical line `firstLine`.
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int, slots: [Int], headers: [String])
         -> ChunkOutput
     {
         var output = ChunkOutput()
@@ -341,8 +386,8 @@ struct InputReader<Builder: RecordBuilder> {
         var wanted = Array(repeating: false, count: headers.count)
         for slot in slots where slot >= 0 { wanted[slot] = true }
         var tokenizer = LibCSVTokenizer(wantedColumns: wanted)
-        output.lineFeeds = tokenizer.tokenize(
-            UnsafeBufferPointer(rebasing: bytes[range]), firstLine: 0, firstOffset: range.lowerBound,
+        tokenizer.tokenize(
+            UnsafeBufferPointer(rebasing: bytes[range]), firstLine: firstLine, firstOffset: range.lowerBound,
             onRecord: { fields, position, raw in
                 output.rowsRead += 1
                 if fields.count != expected {
@@ -376,37 +421,42 @@ struct InputReader<Builder: RecordBuilder> {
 
     // MARK: Duplicates
 
+    /// Applies the input's duplicate policy with one pass over an open-addressing key table; records
+    /// keep their file order.
     func removeDuplicates(_ records: [Builder.Record], file: MappedFile) -> ([Builder.Record], [Reject]) {
-        var winner: [String: Int] = [:]
-        winner.reserveCapacity(records.count)
-        var repeated: Set<String> = []
-        for (index, record) in records.enumerated() {
-            let key = Builder.key(of: record)
-            if winner[key] != nil {
-                repeated.insert(key)
-                if spec.duplicates == .first { continue }
-            }
-            winner[key] = index
+        var table = KeyTable(expected: records.count)
+        var repeated: [RecordKey: [Int]] = [:]  // only keys seen more than once
+        for index in records.indices {
+            let key = Builder.key(of: records[index])
+            if let first = table.insert(key) { repeated[key, default: [first]].append(index) }
         }
         guard !repeated.isEmpty else { return (records, []) }
+        var losers: [Int: (key: RecordKey, winner: Int?)] = [:]
+        for (key, indices) in repeated {
+            let winner: Int? =
+                switch spec.duplicates {
+                case .first: indices.first
+                case .last: indices.last
+                case .reject: nil
+                }
+            for index in indices where index != winner { losers[index] = (key, winner) }
+        }
         var kept: [Builder.Record] = []
-        kept.reserveCapacity(winner.count)
+        kept.reserveCapacity(records.count - losers.count)
         var rejects: [Reject] = []
         let keyColumn = spec.kind.keyColumn
         for (index, record) in records.enumerated() {
-            let key = Builder.key(of: record)
-            let winning = winner[key]!
-            if winning == index, !(spec.duplicates == .reject && repeated.contains(key)) {
+            guard let loser = losers[index] else {
                 kept.append(record)
                 continue
             }
             let span = Builder.span(of: record)
-            let message: String
-            switch spec.duplicates {
-            case .reject: message = "\(keyColumn) '\(key)' appears more than once (policy: reject)"
-            case .first, .last:
-                message = "\(keyColumn) '\(key)' is repeated; the record on line \(Builder.span(of: records[winning]).line) is kept (policy: \(spec.duplicates.rawValue))"
-            }
+            let message: String =
+                if let winner = loser.winner {
+                    "\(keyColumn) '\(loser.key)' is repeated; the record on line \(Builder.span(of: records[winner]).line) is kept (policy: \(spec.duplicates.rawValue))"
+                } else {
+                    "\(keyColumn) '\(loser.key)' appears more than once (policy: reject)"
+                }
             let raw = UnsafeBufferPointer(rebasing: file.bytes[span.byteOffset..<(span.byteOffset + span.length)])
             rejects.append(
                 Reject(

@@ -104,9 +104,8 @@ protocol RecordBuilder: Sendable {
     associatedtype Column: CanonicalColumn
     static var kind: InputKind { get }
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Record
-    static func key(of record: Record) -> String
+    static func key(of record: Record) -> RecordKey
     static func span(of record: Record) -> RecordSpan
-    static func relocate(_ record: inout Record, lineDelta: Int)
 }
 
 struct OrderBuilder: RecordBuilder {
@@ -115,7 +114,7 @@ struct OrderBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
-        let id = String(decoding: try row.required(OrderColumn.orderID), as: UTF8.self)
+        let id = RecordKey(try row.required(OrderColumn.orderID))
         _ = try row.required(OrderColumn.createdAt)
         let createdAt = try row.time(OrderColumn.createdAt, &state)!.eventInstant
         let paidAt = try row.time(OrderColumn.paidAt, &state)?.eventInstant
@@ -157,9 +156,8 @@ struct OrderBuilder: RecordBuilder {
             deliveredAt: deliveredAt, shipByExclusive: shipBy, status: status, amount: amount, span: span)
     }
 
-    static func key(of record: Order) -> String { record.id }
+    static func key(of record: Order) -> RecordKey { record.id }
     static func span(of record: Order) -> RecordSpan { record.span }
-    static func relocate(_ record: inout Order, lineDelta: Int) { record.span.line += lineDelta }
 }
 
 struct TicketBuilder: RecordBuilder {
@@ -168,7 +166,7 @@ struct TicketBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Ticket {
-        let id = String(decoding: try row.required(TicketColumn.ticketID), as: UTF8.self)
+        let id = RecordKey(try row.required(TicketColumn.ticketID))
         _ = try row.required(TicketColumn.createdAt)
         let createdAt = try row.time(TicketColumn.createdAt, &state)!.eventInstant
         let firstResponseAt = try row.time(TicketColumn.firstResponseAt, &state)?.eventInstant
@@ -188,14 +186,13 @@ struct TicketBuilder: RecordBuilder {
         state.check(createdAt, firstResponseAt, .firstResponse)
         state.check(createdAt, resolvedAt, .resolution)
         return Ticket(
-            id: id, orderID: row.string(TicketColumn.orderID), team: team, agent: agent, createdAt: createdAt,
+            id: id, orderID: row.value(TicketColumn.orderID.rawValue).map(RecordKey.init), team: team, agent: agent, createdAt: createdAt,
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
             escalatedTo: escalatedTo, csat: csat.map { Int8($0) }, span: span)
     }
 
-    static func key(of record: Ticket) -> String { record.id }
+    static func key(of record: Ticket) -> RecordKey { record.id }
     static func span(of record: Ticket) -> RecordSpan { record.span }
-    static func relocate(_ record: inout Ticket, lineDelta: Int) { record.span.line += lineDelta }
 }
 
 struct TaskBuilder: RecordBuilder {
@@ -204,7 +201,7 @@ struct TaskBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> WorkTask {
-        let id = String(decoding: try row.required(TaskColumn.taskID), as: UTF8.self)
+        let id = RecordKey(try row.required(TaskColumn.taskID))
         _ = try row.required(TaskColumn.createdAt)
         let createdAt = try row.time(TaskColumn.createdAt, &state)!.eventInstant
         let startedAt = try row.time(TaskColumn.startedAt, &state)?.eventInstant
@@ -235,9 +232,8 @@ struct TaskBuilder: RecordBuilder {
             collaborators: collaborators, span: span)
     }
 
-    static func key(of record: WorkTask) -> String { record.id }
+    static func key(of record: WorkTask) -> RecordKey { record.id }
     static func span(of record: WorkTask) -> RecordSpan { record.span }
-    static func relocate(_ record: inout WorkTask, lineDelta: Int) { record.span.line += lineDelta }
 }
 
 /// Splits a `;`-separated list, trimming spaces and dropping empty items.

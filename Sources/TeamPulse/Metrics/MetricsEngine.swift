@@ -271,15 +271,25 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Teams of the orders that tickets in the longest window link to, and how many links name no order.
-    private func linkedOrderTeams(orders: [Order], tickets: [Ticket]) -> (teams: [String: TeamIndex], unresolved: Int) {
+    private func linkedOrderTeams(orders: [Order], tickets: [Ticket]) -> (teams: [RecordKey: TeamIndex], unresolved: Int) {
         guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return ([:], 0) }
-        var wanted: Set<String> = []
+        var wanted = KeyTable(expected: 1024)
+        var anyWanted = false
         for ticket in tickets where ticket.createdAt >= earliest && ticket.createdAt < end {
-            if let id = ticket.orderID { wanted.insert(id) }
+            if let id = ticket.orderID {
+                _ = wanted.insert(id)
+                anyWanted = true
+            }
         }
-        guard !wanted.isEmpty else { return ([:], 0) }
-        var teams: [String: TeamIndex] = [:]
-        for order in orders where wanted.contains(order.id) { teams[order.id] = order.team }
+        guard anyWanted else { return ([:], 0) }
+        let parts = max(1, min(8, orders.count / 100_000))
+        let found = concurrentMap(parts) { part -> [RecordKey: TeamIndex] in
+            var teams: [RecordKey: TeamIndex] = [:]
+            for order in Self.slice(orders, part, parts) where wanted.find(order.id) != nil { teams[order.id] = order.team }
+            return teams
+        }
+        var teams = found[0]
+        for partial in found.dropFirst() { teams.merge(partial) { first, _ in first } }
         var unresolved = 0
         for ticket in tickets where ticket.createdAt >= earliest && ticket.createdAt < end {
             if let id = ticket.orderID, teams[id] == nil { unresolved += 1 }
@@ -327,7 +337,7 @@ public struct MetricsEngine: Sendable {
         }
     }
 
-    private func add(_ ticket: Ticket, orderTeams: [String: TeamIndex], to partial: inout MetricsPartial) {
+    private func add(_ ticket: Ticket, orderTeams: [RecordKey: TeamIndex], to partial: inout MetricsPartial) {
         let base = Int(ticket.team) * windows.count
         let ownerTeam = ticket.orderID.flatMap { orderTeams[$0] }
         for (w, window) in windows.enumerated() {

@@ -41,7 +41,7 @@ public enum OrderStatus: String, Sendable, CaseIterable {
 
 /// One order of the shop platform, in canonical form.
 public struct Order: Sendable, Equatable {
-    public var id: String
+    public var id: RecordKey
     public var team: TeamIndex
     public var createdAt: Instant
     public var paidAt: Instant?
@@ -55,7 +55,7 @@ public struct Order: Sendable, Equatable {
     public var span: RecordSpan
 
     public init(
-        id: String, team: TeamIndex, createdAt: Instant, paidAt: Instant? = nil, shippedAt: Instant? = nil,
+        id: RecordKey, team: TeamIndex, createdAt: Instant, paidAt: Instant? = nil, shippedAt: Instant? = nil,
         deliveredAt: Instant? = nil, shipByExclusive: Instant? = nil, status: OrderStatus? = nil,
         amount: Int64? = nil, span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
     ) {
@@ -74,8 +74,8 @@ public struct Order: Sendable, Equatable {
 
 /// One helpdesk ticket, in canonical form.
 public struct Ticket: Sendable, Equatable {
-    public var id: String
-    public var orderID: String?
+    public var id: RecordKey
+    public var orderID: RecordKey?
     public var team: TeamIndex
     public var agent: MemberIndex?
     public var createdAt: Instant
@@ -88,7 +88,7 @@ public struct Ticket: Sendable, Equatable {
     public var span: RecordSpan
 
     public init(
-        id: String, orderID: String? = nil, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
+        id: RecordKey, orderID: RecordKey? = nil, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
         firstResponseAt: Instant? = nil, resolvedAt: Instant? = nil, reopens: Int32 = 0,
         escalatedTo: TeamIndex? = nil, csat: Int8? = nil,
         span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
@@ -109,7 +109,7 @@ public struct Ticket: Sendable, Equatable {
 
 /// One task of the project tracker, in canonical form.
 public struct WorkTask: Sendable, Equatable {
-    public var id: String
+    public var id: RecordKey
     public var team: TeamIndex
     public var assignee: MemberIndex?
     public var requesterTeam: TeamIndex?
@@ -122,7 +122,7 @@ public struct WorkTask: Sendable, Equatable {
     public var span: RecordSpan
 
     public init(
-        id: String, team: TeamIndex, assignee: MemberIndex? = nil, requesterTeam: TeamIndex? = nil,
+        id: RecordKey, team: TeamIndex, assignee: MemberIndex? = nil, requesterTeam: TeamIndex? = nil,
         createdAt: Instant, startedAt: Instant? = nil, dueExclusive: Instant? = nil, completedAt: Instant? = nil,
         collaborators: [MemberIndex] = [], span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
     ) {

@@ -65,35 +65,30 @@ public struct PipelineRunner: Sendable {
         try Seeds.load(from: config.seedsDirectory, windows: config.windows)
     }
 
-    /// Ingests every input of the pipeline concurrently (each file itself in parallel chunks).
+    /// Ingests every input of the pipeline: all chunks of all files (and their hashing) run as one set
+    /// of concurrent tasks, so a small file never leaves a core idle while a large one is parsed.
     public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
         let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
-        enum Outcome: Sendable {
-            case orders(IngestedInput<Order>), tickets(IngestedInput<Ticket>), tasks(IngestedInput<WorkTask>)
-        }
-        let specs = config.inputs
-        let outcomes = concurrentMap(specs.count) { index -> Result<Outcome, TeamPulseError> in
-            let spec = specs[index]
-            do throws(TeamPulseError) {
-                switch spec.kind {
-                case .orders:
-                    return .success(.orders(try InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options).read()))
-                case .tickets:
-                    return .success(.tickets(try InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options).read()))
-                case .tasks:
-                    return .success(.tasks(try InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options).read()))
-                }
-            } catch {
-                return .failure(error)
+        var jobs: [IngestJob] = []
+        for spec in config.inputs {
+            switch spec.kind {
+            case .orders: jobs.append(.orders(try IngestJob.Stage(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
+            case .tickets: jobs.append(.tickets(try IngestJob.Stage(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
+            case .tasks: jobs.append(.tasks(try IngestJob.Stage(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
             }
         }
+        // One task per chunk plus one hashing task per file.
+        let tasks = jobs.indices.flatMap { job in (0...jobs[job].chunkCount).map { (job, $0) } }
+        let outputs = concurrentMap(tasks.count) { index in jobs[tasks[index].0].run(tasks[index].1) }
+        let finished = concurrentMap(jobs.count) { job in
+            jobs[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
+        }
         var data = IngestedData()
-        for outcome in outcomes {
-            switch outcome {
-            case .failure(let error): throw error
-            case .success(.orders(let input)): data.orders = input
-            case .success(.tickets(let input)): data.tickets = input
-            case .success(.tasks(let input)): data.tasks = input
+        for result in finished {
+            switch result {
+            case .orders(let input): data.orders = input
+            case .tickets(let input): data.tickets = input
+            case .tasks(let input): data.tasks = input
             }
         }
         for (kind, stats) in data.stats {
@@ -151,6 +146,73 @@ public struct PipelineRunner: Sendable {
         }
         logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output"])
         return RunSummary(outputFolder: folder, files: files, data: data, metrics: metrics, targets: targets)
+    }
+}
+
+/// One input's ingest, erased over its record type so that the chunks of all inputs share one task list.
+enum IngestJob: Sendable {
+    case orders(Stage<OrderBuilder>)
+    case tickets(Stage<TicketBuilder>)
+    case tasks(Stage<TaskBuilder>)
+
+    struct Stage<Builder: RecordBuilder>: Sendable {
+        let reader: InputReader<Builder>
+        let prepared: InputReader<Builder>.Prepared
+
+        init(_ reader: InputReader<Builder>) throws(TeamPulseError) {
+            self.reader = reader
+            prepared = try reader.prepare()
+        }
+
+        /// Task `index`: a chunk, or (the last index) the file's hash.
+        func run(_ index: Int) -> InputReader<Builder>.ChunkOutput {
+            index == prepared.chunks.count ? reader.hashOutput(prepared) : reader.parse(prepared, chunk: index)
+        }
+
+        func finish(_ outputs: [InputReader<Builder>.ChunkOutput]) -> IngestedInput<Builder.Record> {
+            var outputs = outputs
+            let digest = outputs.removeLast().sha256
+            return reader.finish(prepared, outputs: outputs, sha256: digest)
+        }
+    }
+
+    enum Output: Sendable {
+        case orders(InputReader<OrderBuilder>.ChunkOutput)
+        case tickets(InputReader<TicketBuilder>.ChunkOutput)
+        case tasks(InputReader<TaskBuilder>.ChunkOutput)
+    }
+
+    enum Result: Sendable {
+        case orders(IngestedInput<Order>)
+        case tickets(IngestedInput<Ticket>)
+        case tasks(IngestedInput<WorkTask>)
+    }
+
+    var chunkCount: Int {
+        switch self {
+        case .orders(let stage): stage.prepared.chunks.count
+        case .tickets(let stage): stage.prepared.chunks.count
+        case .tasks(let stage): stage.prepared.chunks.count
+        }
+    }
+
+    func run(_ index: Int) -> Output {
+        switch self {
+        case .orders(let stage): .orders(stage.run(index))
+        case .tickets(let stage): .tickets(stage.run(index))
+        case .tasks(let stage): .tasks(stage.run(index))
+        }
+    }
+
+    func finish(_ outputs: [Output]) -> Result {
+        switch self {
+        case .orders(let stage):
+            .orders(stage.finish(outputs.map { if case .orders(let output) = $0 { output } else { preconditionFailure() } }))
+        case .tickets(let stage):
+            .tickets(stage.finish(outputs.map { if case .tickets(let output) = $0 { output } else { preconditionFailure() } }))
+        case .tasks(let stage):
+            .tasks(stage.finish(outputs.map { if case .tasks(let output) = $0 { output } else { preconditionFailure() } }))
+        }
     }
 }
 

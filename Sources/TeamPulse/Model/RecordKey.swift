@@ -1,0 +1,139 @@
+/// A record's key (`order_id`, `ticket_id`, `task_id`) as a fixed-size value, so that records stay plain
+/// data that copies without reference counting and keys compare and hash as three machine words.
+///
+/// Keys of up to 23 UTF-8 bytes — every platform's order number we know of — are stored exactly.
+/// Longer keys are stored as a 128-bit hash of their bytes plus their length; two different long keys
+/// colliding is, at about 2⁻¹²⁸ per pair, not a practical concern.
+public struct RecordKey: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    /// Bytes 0–22 hold the key, byte 23 its length (0–23) or `0xFF` for a hashed long key.
+    private var words: (UInt64, UInt64, UInt64)
+    private static let hashedMarker: UInt8 = 0xFF
+    public static let inlineCapacity = 23
+
+    /// The key of a field's bytes.
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        words = (0, 0, 0)
+        if bytes.count <= Self.inlineCapacity {
+            withUnsafeMutableBytes(of: &words) { raw in
+                if let base = bytes.baseAddress, bytes.count > 0 {
+                    raw.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
+                }
+                raw[23] = UInt8(bytes.count)
+            }
+        } else {
+            let first = Self.fnv1a(bytes, seed: 0xcbf2_9ce4_8422_2325)
+            let second = Self.fnv1a(bytes, seed: 0x8422_2325_cbf2_9ce4 ^ UInt64(bytes.count))
+            words = (first, second, UInt64(min(bytes.count, 0xFF_FFFF)) | (UInt64(Self.hashedMarker) << 56))
+        }
+    }
+
+    public init(_ text: String) {
+        var text = text
+        self = text.withUTF8 { RecordKey($0) }
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// Whether the key is stored exactly (its text is available).
+    public var isExact: Bool { UInt8(truncatingIfNeeded: words.2 >> 56) != Self.hashedMarker }
+
+    /// The key's text; a long (hashed) key shows as `<N-byte key #hash>`.
+    public var description: String {
+        guard isExact else { return "<\(words.2 & 0xFF_FFFF)-byte key #\(String(words.0, radix: 16))>" }
+        return withUnsafeBytes(of: words) { raw in
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<Int(raw[23])]), as: UTF8.self)
+        }
+    }
+
+    public static func == (lhs: RecordKey, rhs: RecordKey) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+    }
+
+    public static func < (lhs: RecordKey, rhs: RecordKey) -> Bool {
+        (lhs.words.0.bigEndian, lhs.words.1.bigEndian, lhs.words.2.bigEndian)
+            < (rhs.words.0.bigEndian, rhs.words.1.bigEndian, rhs.words.2.bigEndian)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+    }
+
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+        var hash = seed
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+}
+
+extension RecordKey {
+    /// A fast, well-mixed 64-bit hash (unseeded: only used for table placement, never for output order).
+    @inline(__always)
+    var tableHash: UInt64 {
+        var h = words.0 &* 0x9E37_79B9_7F4A_7C15
+        h ^= (words.1 &+ 0x632B_E59B_D9B4_E019) &* 0xBF58_476D_1CE4_E5B9
+        h ^= (words.2 &+ 0x94D0_49BB_1331_11EB) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 31
+        h = h &* 0xD6E8_FEB8_6659_FD93
+        return h ^ (h >> 32)
+    }
+}
+
+/// An insert-only open-addressing hash table from record keys to the index of their first record.
+/// It grows to stay at most half full.
+struct KeyTable {
+    private var slots: [Int32]
+    private var keys: [RecordKey] = []
+    private var mask: Int
+
+    init(expected: Int) {
+        var capacity = 16
+        while capacity < expected * 2 { capacity <<= 1 }
+        slots = Array(repeating: -1, count: capacity)
+        mask = capacity - 1
+        keys.reserveCapacity(expected)
+    }
+
+    /// Inserts `key` as the next insertion (the n-th call gets index n − 1); returns the index of an
+    /// earlier insertion of the same key instead, if there is one.
+    @inline(__always)
+    mutating func insert(_ key: RecordKey) -> Int? {
+        let index = keys.count
+        if (index + 1) * 2 > slots.count { grow() }
+        keys.append(key)
+        var slot = Int(truncatingIfNeeded: key.tableHash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry < 0 {
+                slots[slot] = Int32(index)
+                return nil
+            }
+            if keys[Int(entry)] == key { return Int(entry) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        mask = slots.count - 1
+        // Re-place the first insertion of every key; repeats were never placed.
+        for (index, key) in keys.enumerated() {
+            var slot = Int(truncatingIfNeeded: key.tableHash) & mask
+            while slots[slot] >= 0, keys[Int(slots[slot])] != key { slot = (slot + 1) & mask }
+            if slots[slot] < 0 { slots[slot] = Int32(index) }
+        }
+    }
+
+    /// The index of the first record with `key`.
+    @inline(__always)
+    func find(_ key: RecordKey) -> Int? {
+        var slot = Int(truncatingIfNeeded: key.tableHash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry < 0 { return nil }
+            if keys[Int(entry)] == key { return Int(entry) }
+            slot = (slot + 1) & mask
+        }
+    }
+}
