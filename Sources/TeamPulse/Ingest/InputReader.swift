@@ -142,7 +142,7 @@ struct InputReader<Builder: RecordBuilder> {
     /// Reads the whole input: prepare, parse every chunk concurrently, finish.
     func read() throws(TeamPulseError) -> IngestedInput<Builder.Record> {
         let prepared = try prepare()
-        var outputs = concurrentMap(prepared.chunks.count + 1) { index -> ChunkOutput in
+        var outputs = concurrentMap(prepared.chunks.count + 1, width: options.jobs) { index -> ChunkOutput in
             index == prepared.chunks.count ? hashOutput(prepared) : parse(prepared, chunk: index)
         }
         let digest = outputs.removeLast().sha256
@@ -161,7 +161,7 @@ struct InputReader<Builder: RecordBuilder> {
         let slots = try mapHeader(header.names, line: header.line)
         let chunks = Self.planChunks(bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes)
         // Line feeds per chunk (counted concurrently) give each chunk its first line number.
-        let lineFeeds = concurrentMap(chunks.count) { Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]])) }
+        let lineFeeds = concurrentMap(chunks.count, width: options.jobs) { Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]])) }
         var chunkLines: [Int] = []
         var line = header.nextLine
         for count in lineFeeds {
@@ -184,8 +184,10 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// Parses chunk `index` of a prepared input.
     func parse(_ prepared: Prepared, chunk index: Int) -> ChunkOutput {
-        parse(prepared.file.bytes, range: prepared.chunks[index], firstLine: prepared.chunkLines[index],
-              slots: prepared.slots, headers: prepared.header.names)
+        // Records never outnumber the chunk's lines: reserving them avoids regrowing large arrays.
+        let lines = index + 1 < prepared.chunkLines.count ? prepared.chunkLines[index + 1] - prepared.chunkLines[index] : 0
+        return parse(prepared.file.bytes, range: prepared.chunks[index], firstLine: prepared.chunkLines[index],
+                     slots: prepared.slots, headers: prepared.header.names, reserve: lines)
     }
 
     /// The SHA-256 of the whole file, as a task of its own so that it runs beside the parsing.
@@ -368,10 +370,12 @@ struct InputReader<Builder: RecordBuilder> {
     }
 
     /// Parses one chunk that starts on physical line `firstLine`.
-    func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int, slots: [Int], headers: [String])
-        -> ChunkOutput
-    {
+    func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int, slots: [Int], headers: [String],
+        reserve: Int = 0
+    ) -> ChunkOutput {
         var output = ChunkOutput()
+        output.records.reserveCapacity(reserve)
         var state = BuildState(converter: LocalTimeConverter(timeZone: options.timeZone))
         let expected = headers.count
         let input = spec.kind

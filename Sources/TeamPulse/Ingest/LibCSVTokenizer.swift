@@ -47,54 +47,142 @@ struct FieldsView {
     }
 }
 
+/// A growable buffer of plain values in manually managed memory: no copy-on-write or exclusivity
+/// checks on the per-field path.
+struct RawBuffer<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = element
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(_ pointer: UnsafeRawPointer, count extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+        (base + count).withMemoryRebound(to: UInt8.self, capacity: extra * MemoryLayout<Element>.stride) {
+            $0.update(from: pointer.assumingMemoryBound(to: UInt8.self), count: extra * MemoryLayout<Element>.stride)
+        }
+        count &+= extra
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Keeps elements `from...` and moves them to the front.
+    mutating func keepSuffix(from start: Int) {
+        let kept = count - start
+        if kept > 0, start > 0 { base.update(from: base + start, count: kept) }
+        count = max(0, kept)
+    }
+
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+    var last: Element? { count > 0 ? base[count - 1] : nil }
+
+    private mutating func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let new = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        new.update(from: base, count: count)
+        base.deallocate()
+        base = new
+        capacity = newCapacity
+    }
+}
+
 /// Collects what libcsv's callbacks report. Non-generic so that the C callbacks, which may capture
-/// nothing, can reach it through `Unmanaged`.
+/// nothing, can reach it through `Unmanaged`; its mutable state lives behind a pointer (`let`), so
+/// the per-field path pays no exclusivity checks.
 final class FieldAssembler {
-    var storage: [UInt8] = []
-    var bounds: [Int] = []
-    /// Fields of the records since the last reset.
-    var fieldCount = 0
-    /// Position of the next field within its record.
-    var fieldInRecord = 0
-    /// Columns whose bytes are kept; others are recorded as empty without copying (nil keeps all).
-    let wanted: [Bool]?
-    /// Field counts at which records ended since the last drain (several only with CR-only line ends).
-    var recordEnds: [Int] = []
+    struct State {
+        var storage = RawBuffer<UInt8>(capacity: 4096)
+        /// Two entries per field: start and end offset in `storage`.
+        var bounds = RawBuffer<Int>(capacity: 128)
+        /// Field counts at which records ended since the last drain (several only with CR-only line ends).
+        var recordEnds = RawBuffer<Int>(capacity: 8)
+        /// Fields of the records since the last reset.
+        var fieldCount = 0
+        /// Position of the next field within its record.
+        var fieldInRecord = 0
+    }
+
+    let state: UnsafeMutablePointer<State>
+    /// `wanted[i]` false: field i of each record is recorded as empty without copying (nil keeps all).
+    let wanted: UnsafeBufferPointer<Bool>?
 
     init(wanted: [Bool]?) {
-        self.wanted = wanted
-        storage.reserveCapacity(4096)
-        bounds.reserveCapacity(128)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
+        if let wanted {
+            let copy = UnsafeMutableBufferPointer<Bool>.allocate(capacity: wanted.count)
+            _ = copy.initialize(from: wanted)
+            self.wanted = UnsafeBufferPointer(copy)
+        } else {
+            self.wanted = nil
+        }
+    }
+
+    deinit {
+        state.pointee.storage.free()
+        state.pointee.bounds.free()
+        state.pointee.recordEnds.free()
+        state.deallocate()
+        wanted?.deallocate()
     }
 
     @inline(__always)
     func appendField(_ pointer: UnsafeRawPointer?, _ length: Int) {
-        let start = storage.count
-        let keep = wanted.map { fieldInRecord < $0.count && $0[fieldInRecord] } ?? true
-        if keep, let pointer, length > 0 {
-            storage.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
-        }
-        bounds.append(start)
-        bounds.append(storage.count)
-        fieldCount &+= 1
-        fieldInRecord &+= 1
+        let column = state.pointee.fieldInRecord
+        let keep = wanted.map { column < $0.count && $0[column] } ?? true
+        let start = state.pointee.storage.count
+        if keep, let pointer, length > 0 { state.pointee.storage.append(pointer, count: length) }
+        state.pointee.bounds.append(start)
+        state.pointee.bounds.append(state.pointee.storage.count)
+        state.pointee.fieldCount &+= 1
+        state.pointee.fieldInRecord = column &+ 1
     }
 
     @inline(__always)
     func endRecord() {
-        recordEnds.append(fieldCount)
-        fieldInRecord = 0
+        state.pointee.recordEnds.append(state.pointee.fieldCount)
+        state.pointee.fieldInRecord = 0
     }
 
     /// Fields of the record being assembled after the last completed one.
-    var openFieldCount: Int { fieldCount - (recordEnds.last ?? 0) }
+    var openFieldCount: Int { state.pointee.fieldCount - (state.pointee.recordEnds.last ?? 0) }
+
+    var hasCompletedRecords: Bool { state.pointee.recordEnds.count > 0 }
 
     func reset() {
-        storage.removeAll(keepingCapacity: true)
-        bounds.removeAll(keepingCapacity: true)
-        recordEnds.removeAll(keepingCapacity: true)
-        fieldCount = 0
-        fieldInRecord = 0
+        state.pointee.storage.removeAll()
+        state.pointee.bounds.removeAll()
+        state.pointee.recordEnds.removeAll()
+        state.pointee.fieldCount = 0
+        state.pointee.fieldInRecord = 0
+    }
+
+    /// Drops the completed records, keeping the fields of the open one at the front.
+    func keepOpenRecord() {
+        let open = openFieldCount
+        guard open > 0 else { return reset() }
+        let firstField = state.pointee.fieldCount - open
+        let storageStart = state.pointee.bounds.base[2 * firstField]
+        state.pointee.storage.keepSuffix(from: storageStart)
+        state.pointee.bounds.keepSuffix(from: 2 * firstField)
+        for index in 0..<state.pointee.bounds.count { state.pointee.bounds.base[index] -= storageStart }
+        state.pointee.recordEnds.removeAll()
+        state.pointee.fieldCount = open
+        state.pointee.fieldInRecord = open
     }
 }
 
@@ -195,7 +283,7 @@ struct LibCSVTokenizer: ~Copyable {
                 drain(bytes, from: recordStartIndex, to: lineEnd, at: recordStart, onRecord)
                 onFailure(.badQuote(column: column), recordStart, raw)
                 restart()
-            } else if !assembler.recordEnds.isEmpty {
+            } else if assembler.hasCompletedRecords {
                 drain(bytes, from: recordStartIndex, to: lineEnd, at: recordStart, onRecord)
             }
         }
@@ -205,7 +293,7 @@ struct LibCSVTokenizer: ~Copyable {
             let raw = UnsafeBufferPointer(rebasing: bytes[recordStartIndex..<total])
             onFailure(.unterminatedQuote(column: assembler.openFieldCount + 1), recordStart, raw)
             restart()
-        } else if !assembler.recordEnds.isEmpty {
+        } else if assembler.hasCompletedRecords {
             drain(bytes, from: recordStartIndex, to: total, at: recordStart, onRecord)
         }
         return line - firstLine
@@ -220,30 +308,17 @@ struct LibCSVTokenizer: ~Copyable {
         _ onRecord: (FieldsView, RecordPosition, UnsafeBufferPointer<UInt8>) -> Void
     ) {
         let raw = Self.trimLineEnd(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-        assembler.storage.withUnsafeBufferPointer { storage in
-            assembler.bounds.withUnsafeBufferPointer { bounds in
-                var firstField = 0
-                for endField in assembler.recordEnds {
-                    let slice = UnsafeBufferPointer(rebasing: bounds[(2 * firstField)..<(2 * endField)])
-                    onRecord(FieldsView(storage: storage, bounds: slice), position, raw)
-                    firstField = endField
-                }
-            }
+        let state = assembler.state
+        let storage = state.pointee.storage.buffer
+        let bounds = state.pointee.bounds.buffer
+        var firstField = 0
+        for endField in state.pointee.recordEnds.buffer {
+            let slice = UnsafeBufferPointer(rebasing: bounds[(2 * firstField)..<(2 * endField)])
+            onRecord(FieldsView(storage: storage, bounds: slice), position, raw)
+            firstField = endField
         }
         // Keep the fields of a record that is still open (it continues on the next line).
-        let open = assembler.openFieldCount
-        if open == 0 {
-            assembler.reset()
-        } else {
-            let keepFrom = assembler.bounds[2 * (assembler.fieldCount - open)]
-            let kept = Array(assembler.storage[keepFrom...])
-            let keptBounds = assembler.bounds[(2 * (assembler.fieldCount - open))...].map { $0 - keepFrom }
-            assembler.reset()
-            assembler.storage.append(contentsOf: kept)
-            assembler.bounds.append(contentsOf: keptBounds)
-            assembler.fieldCount = open
-            assembler.fieldInRecord = open
-        }
+        assembler.keepOpenRecord()
     }
 
     private static func trimLineEnd(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

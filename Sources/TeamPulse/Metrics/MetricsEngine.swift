@@ -244,15 +244,19 @@ public struct MetricsEngine: Sendable {
         self.presentInputs = presentInputs
     }
 
-    /// Computes all metrics, splitting each input into `partitions` contiguous slices.
-    public func compute(orders: [Order], tickets: [Ticket], tasks: [WorkTask], partitions: Int) -> MetricsResult {
+    /// Computes all metrics, splitting each input into `partitions` contiguous slices accumulated on at
+    /// most `width` workers.
+    public func compute(
+        orders: [Order], tickets: [Ticket], tasks: [WorkTask], partitions: Int,
+        width: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> MetricsResult {
         let teamCount = directory.allTeams.count
         let slaMillis: [Int64] = directory.allTeams.map { team in
             Int64(((shipSLAHours[team.id] ?? defaultShipSLAHours) * Double(Millis.hour)).rounded())
         }
-        let orderTeams = linkedOrderTeams(orders: orders, tickets: tickets)
+        let orderTeams = linkedOrderTeams(orders: orders, tickets: tickets, width: width)
         let parts = max(1, partitions)
-        let partials = concurrentMap(parts) { part -> MetricsPartial in
+        let partials = concurrentMap(parts, width: width) { part -> MetricsPartial in
             var partial = MetricsPartial(slots: teamCount * windows.count)
             for order in Self.slice(orders, part, parts) { add(order, sla: slaMillis, to: &partial) }
             for ticket in Self.slice(tickets, part, parts) { add(ticket, orderTeams: orderTeams.teams, to: &partial) }
@@ -271,7 +275,7 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Teams of the orders that tickets in the longest window link to, and how many links name no order.
-    private func linkedOrderTeams(orders: [Order], tickets: [Ticket]) -> (teams: [RecordKey: TeamIndex], unresolved: Int) {
+    private func linkedOrderTeams(orders: [Order], tickets: [Ticket], width: Int) -> (teams: [RecordKey: TeamIndex], unresolved: Int) {
         guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return ([:], 0) }
         var wanted = KeyTable(expected: 1024)
         var anyWanted = false
@@ -283,7 +287,7 @@ public struct MetricsEngine: Sendable {
         }
         guard anyWanted else { return ([:], 0) }
         let parts = max(1, min(8, orders.count / 100_000))
-        let found = concurrentMap(parts) { part -> [RecordKey: TeamIndex] in
+        let found = concurrentMap(parts, width: width) { part -> [RecordKey: TeamIndex] in
             var teams: [RecordKey: TeamIndex] = [:]
             for order in Self.slice(orders, part, parts) where wanted.find(order.id) != nil { teams[order.id] = order.team }
             return teams

@@ -17,17 +17,21 @@ public typealias MemberIndex = Int32
 /// Where an accepted record stands in its input file, kept so that a later stage (duplicate keys)
 /// can still reject it with its exact position and raw text.
 public struct RecordSpan: Sendable, Hashable {
-    /// 1-based physical line of the record's first byte.
-    public var line: Int
     /// 0-based byte offset of the record's first byte.
     public var byteOffset: Int
-    /// Length in bytes of the raw record, line end excluded.
-    public var length: Int
+    private var packedLine: UInt32
+    private var packedLength: UInt32
 
+    /// 1-based physical line of the record's first byte.
+    public var line: Int { Int(packedLine) }
+    /// Length in bytes of the raw record, line end excluded.
+    public var length: Int { Int(packedLength) }
+
+    /// Lines and lengths beyond 2³² − 1 (four billion lines, a 4 GiB record) are clamped.
     public init(line: Int, byteOffset: Int, length: Int) {
-        self.line = line
         self.byteOffset = byteOffset
-        self.length = length
+        packedLine = UInt32(clamping: line)
+        packedLength = UInt32(clamping: length)
     }
 }
 
@@ -39,20 +43,52 @@ public enum OrderStatus: String, Sendable, CaseIterable {
     public var isVoid: Bool { self == .cancelled || self == .refunded }
 }
 
+/// Stores an optional instant in 8 bytes (`Int64.min` = none) instead of `Instant?`'s 16, which
+/// keeps millions of records compact.
+@usableFromInline
+struct PackedInstant: Sendable, Equatable, BitwiseCopyable {
+    @usableFromInline var raw: Int64
+
+    @inlinable init(_ value: Instant?) { raw = value ?? .min }
+
+    @inlinable var value: Instant? { raw == .min ? nil : raw }
+}
+
 /// One order of the shop platform, in canonical form.
 public struct Order: Sendable, Equatable {
     public var id: RecordKey
     public var team: TeamIndex
     public var createdAt: Instant
-    public var paidAt: Instant?
-    public var shippedAt: Instant?
-    public var deliveredAt: Instant?
-    /// Promised ship deadline as an exclusive bound: shipped on time when `shippedAt < shipByExclusive`.
-    public var shipByExclusive: Instant?
-    public var status: OrderStatus?
-    /// Amount in units of 1/10 000 of the currency (exact decimal arithmetic).
-    public var amount: Int64?
+    @usableFromInline var packedPaidAt, packedShippedAt, packedDeliveredAt, packedShipBy, packedAmount: PackedInstant
+    @usableFromInline var packedStatus: UInt8
     public var span: RecordSpan
+
+    @inlinable public var paidAt: Instant? {
+        get { packedPaidAt.value }
+        set { packedPaidAt = PackedInstant(newValue) }
+    }
+    @inlinable public var shippedAt: Instant? {
+        get { packedShippedAt.value }
+        set { packedShippedAt = PackedInstant(newValue) }
+    }
+    @inlinable public var deliveredAt: Instant? {
+        get { packedDeliveredAt.value }
+        set { packedDeliveredAt = PackedInstant(newValue) }
+    }
+    /// Promised ship deadline as an exclusive bound: shipped on time when `shippedAt < shipByExclusive`.
+    @inlinable public var shipByExclusive: Instant? {
+        get { packedShipBy.value }
+        set { packedShipBy = PackedInstant(newValue) }
+    }
+    /// Amount in units of 1/10 000 of the currency (exact decimal arithmetic).
+    @inlinable public var amount: Int64? {
+        get { packedAmount.value }
+        set { packedAmount = PackedInstant(newValue) }
+    }
+    public var status: OrderStatus? {
+        get { packedStatus == .max ? nil : OrderStatus.allCases[Int(packedStatus)] }
+        set { packedStatus = newValue.map { UInt8(OrderStatus.allCases.firstIndex(of: $0)!) } ?? .max }
+    }
 
     public init(
         id: RecordKey, team: TeamIndex, createdAt: Instant, paidAt: Instant? = nil, shippedAt: Instant? = nil,
@@ -62,13 +98,14 @@ public struct Order: Sendable, Equatable {
         self.id = id
         self.team = team
         self.createdAt = createdAt
-        self.paidAt = paidAt
-        self.shippedAt = shippedAt
-        self.deliveredAt = deliveredAt
-        self.shipByExclusive = shipByExclusive
-        self.status = status
-        self.amount = amount
+        packedPaidAt = PackedInstant(paidAt)
+        packedShippedAt = PackedInstant(shippedAt)
+        packedDeliveredAt = PackedInstant(deliveredAt)
+        packedShipBy = PackedInstant(shipByExclusive)
+        packedAmount = PackedInstant(amount)
+        packedStatus = .max
         self.span = span
+        self.status = status
     }
 }
 
@@ -79,13 +116,21 @@ public struct Ticket: Sendable, Equatable {
     public var team: TeamIndex
     public var agent: MemberIndex?
     public var createdAt: Instant
-    public var firstResponseAt: Instant?
-    public var resolvedAt: Instant?
+    @usableFromInline var packedFirstResponseAt, packedResolvedAt: PackedInstant
     public var reopens: Int32
     public var escalatedTo: TeamIndex?
     /// Customer satisfaction score, 1–5.
     public var csat: Int8?
     public var span: RecordSpan
+
+    @inlinable public var firstResponseAt: Instant? {
+        get { packedFirstResponseAt.value }
+        set { packedFirstResponseAt = PackedInstant(newValue) }
+    }
+    @inlinable public var resolvedAt: Instant? {
+        get { packedResolvedAt.value }
+        set { packedResolvedAt = PackedInstant(newValue) }
+    }
 
     public init(
         id: RecordKey, orderID: RecordKey? = nil, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
@@ -98,8 +143,8 @@ public struct Ticket: Sendable, Equatable {
         self.team = team
         self.agent = agent
         self.createdAt = createdAt
-        self.firstResponseAt = firstResponseAt
-        self.resolvedAt = resolvedAt
+        packedFirstResponseAt = PackedInstant(firstResponseAt)
+        packedResolvedAt = PackedInstant(resolvedAt)
         self.reopens = reopens
         self.escalatedTo = escalatedTo
         self.csat = csat

@@ -69,19 +69,19 @@ public struct PipelineRunner: Sendable {
     /// of concurrent tasks, so a small file never leaves a core idle while a large one is parsed.
     public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
         let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
-        var jobs: [IngestJob] = []
+        var stages: [IngestJob] = []
         for spec in config.inputs {
             switch spec.kind {
-            case .orders: jobs.append(.orders(try IngestJob.Stage(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
-            case .tickets: jobs.append(.tickets(try IngestJob.Stage(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
-            case .tasks: jobs.append(.tasks(try IngestJob.Stage(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
+            case .orders: stages.append(.orders(try IngestJob.Stage(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
+            case .tickets: stages.append(.tickets(try IngestJob.Stage(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
+            case .tasks: stages.append(.tasks(try IngestJob.Stage(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
             }
         }
         // One task per chunk plus one hashing task per file.
-        let tasks = jobs.indices.flatMap { job in (0...jobs[job].chunkCount).map { (job, $0) } }
-        let outputs = concurrentMap(tasks.count) { index in jobs[tasks[index].0].run(tasks[index].1) }
-        let finished = concurrentMap(jobs.count) { job in
-            jobs[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
+        let tasks = stages.indices.flatMap { job in (0...stages[job].chunkCount).map { (job, $0) } }
+        let outputs = concurrentMap(tasks.count, width: jobs) { index in stages[tasks[index].0].run(tasks[index].1) }
+        let finished = concurrentMap(stages.count, width: jobs) { job in
+            stages[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
         }
         var data = IngestedData()
         for result in finished {
@@ -120,7 +120,7 @@ public struct PipelineRunner: Sendable {
         let metrics = try timed("metrics") { () throws(TeamPulseError) in
             engine.compute(
                 orders: data.orders?.records ?? [], tickets: data.tickets?.records ?? [], tasks: data.tasks?.records ?? [],
-                partitions: options.jobs * 4)
+                partitions: options.jobs * 4, width: options.jobs)
         }
         let targets = evaluateTargets(seeds.targets, metrics: metrics)
         let teams = directory.allTeams
