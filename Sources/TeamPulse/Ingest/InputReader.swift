@@ -64,9 +64,14 @@ public struct InputStats: Sendable, Codable, Equatable {
 
 /// The records of one input, its rejects and its counts.
 public struct IngestedInput<Record: Sendable>: Sendable {
-    public var records: [Record]
+    /// Accepted records in file order, in the segments the parallel chunks produced (never copied
+    /// into one array: at millions of records that copy costs more than it is worth).
+    public var segments: [[Record]]
     public var rejects: [Reject]
     public var stats: InputStats
+
+    /// All accepted records in file order, as one array (a copy; for tests and small inputs).
+    public var records: [Record] { segments.count == 1 ? segments[0] : Array(segments.joined()) }
 }
 
 /// How an ingest splits a file across workers.
@@ -208,21 +213,20 @@ struct InputReader<Builder: RecordBuilder> {
             ]
         }
 
-        // Stitch the chunks together in file order.
-        var records: [Builder.Record] = []
-        records.reserveCapacity(outputs.reduce(0) { $0 + $1.records.count })
+        // The chunks' records stay as segments, in file order.
+        var segments: [[Builder.Record]] = []
         var rejects: [Reject] = []
         var negative = Array(repeating: 0, count: DurationCheck.allCases.count)
         var rowsRead = 0
-        for index in outputs.indices {
-            records.append(contentsOf: outputs[index].records)
-            outputs[index].records = []  // release the chunk's copy early
-            rejects.append(contentsOf: outputs[index].rejects)
-            for (check, count) in outputs[index].negativeDurations.enumerated() { negative[check] += count }
-            rowsRead += outputs[index].rowsRead
+        for output in outputs {
+            if !output.records.isEmpty { segments.append(output.records) }
+            rejects.append(contentsOf: output.rejects)
+            for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
+            rowsRead += output.rowsRead
         }
+        outputs = []
 
-        let (kept, duplicateRejects) = removeDuplicates(records, file: file)
+        let duplicateRejects = removeDuplicates(&segments, file: file)
         rejects.append(contentsOf: duplicateRejects)
         rejects.sort { ($0.line, $0.byteOffset) < ($1.line, $1.byteOffset) }
         var byReason: [String: Int] = [:]
@@ -233,9 +237,9 @@ struct InputReader<Builder: RecordBuilder> {
         }
         let stats = InputStats(
             path: spec.displayPath, bytes: file.bytes.count, sha256: digest, rowsRead: rowsRead,
-            rowsAccepted: kept.count, rowsRejected: rejects.count, rejectsByReason: byReason,
+            rowsAccepted: segments.reduce(0) { $0 + $1.count }, rowsRejected: rejects.count, rejectsByReason: byReason,
             duplicateKeys: duplicateRejects.count, negativeDurations: negativeByName)
-        return IngestedInput(records: kept, rejects: rejects, stats: stats)
+        return IngestedInput(segments: segments, rejects: rejects, stats: stats)
     }
 
     // MARK: Header
@@ -375,7 +379,7 @@ struct InputReader<Builder: RecordBuilder> {
         reserve: Int = 0
     ) -> ChunkOutput {
         var output = ChunkOutput()
-        output.records.reserveCapacity(reserve)
+        output.records.reserveCapacityInHugePages(reserve)
         var state = BuildState(converter: LocalTimeConverter(timeZone: options.timeZone))
         let expected = headers.count
         let input = spec.kind
@@ -425,39 +429,44 @@ struct InputReader<Builder: RecordBuilder> {
 
     // MARK: Duplicates
 
-    /// Applies the input's duplicate policy with one pass over an open-addressing key table; records
-    /// keep their file order.
-    func removeDuplicates(_ records: [Builder.Record], file: MappedFile) -> ([Builder.Record], [Reject]) {
-        var table = KeyTable(expected: records.count)
-        var repeated: [RecordKey: [Int]] = [:]  // only keys seen more than once
-        for index in records.indices {
-            let key = Builder.key(of: records[index])
-            if let first = table.insert(key) { repeated[key, default: [first]].append(index) }
+    /// Applies the input's duplicate policy with one pass over an open-addressing key table, removing
+    /// the losing records from their segments (which keep file order) and returning their rejects.
+    func removeDuplicates(_ segments: inout [[Builder.Record]], file: MappedFile) -> [Reject] {
+        var table = KeyTable(expected: segments.reduce(0) { $0 + $1.count })
+        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
+        var repeated: [RecordKey: [Int]] = [:]  // key → insertion numbers, for keys seen more than once
+        var insertion = 0
+        for (segment, records) in segments.enumerated() {
+            for index in records.indices {
+                let key = Builder.key(of: records[index])
+                if let first = table.insert(key) { repeated[key, default: [first]].append(insertion) }
+                insertion += 1
+            }
         }
-        guard !repeated.isEmpty else { return (records, []) }
+        guard !repeated.isEmpty else { return [] }
+        for (segment, records) in segments.enumerated() {
+            for index in records.indices { positions.append((segment, index)) }
+        }
+        func record(_ insertion: Int) -> Builder.Record {
+            segments[positions[insertion].segment][positions[insertion].index]
+        }
         var losers: [Int: (key: RecordKey, winner: Int?)] = [:]
-        for (key, indices) in repeated {
+        for (key, insertions) in repeated {
             let winner: Int? =
                 switch spec.duplicates {
-                case .first: indices.first
-                case .last: indices.last
+                case .first: insertions.first
+                case .last: insertions.last
                 case .reject: nil
                 }
-            for index in indices where index != winner { losers[index] = (key, winner) }
+            for insertion in insertions where insertion != winner { losers[insertion] = (key, winner) }
         }
-        var kept: [Builder.Record] = []
-        kept.reserveCapacity(records.count - losers.count)
         var rejects: [Reject] = []
         let keyColumn = spec.kind.keyColumn
-        for (index, record) in records.enumerated() {
-            guard let loser = losers[index] else {
-                kept.append(record)
-                continue
-            }
-            let span = Builder.span(of: record)
+        for (insertion, loser) in losers {
+            let span = Builder.span(of: record(insertion))
             let message: String =
                 if let winner = loser.winner {
-                    "\(keyColumn) '\(loser.key)' is repeated; the record on line \(Builder.span(of: records[winner]).line) is kept (policy: \(spec.duplicates.rawValue))"
+                    "\(keyColumn) '\(loser.key)' is repeated; the record on line \(Builder.span(of: record(winner)).line) is kept (policy: \(spec.duplicates.rawValue))"
                 } else {
                     "\(keyColumn) '\(loser.key)' appears more than once (policy: reject)"
                 }
@@ -468,7 +477,14 @@ struct InputReader<Builder: RecordBuilder> {
                     column: nil, reason: .duplicateKey, message: message,
                     record: String(decoding: raw, as: UTF8.self)))
         }
-        return (kept, rejects)
+        // Drop the losers from their segments.
+        var dropped: [Int: Set<Int>] = [:]
+        for insertion in losers.keys { dropped[positions[insertion].segment, default: []].insert(positions[insertion].index) }
+        for (segment, indices) in dropped {
+            segments[segment] = segments[segment].enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        }
+        segments.removeAll { $0.isEmpty }
+        return rejects
     }
 
     static func sha256(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

@@ -250,6 +250,15 @@ public struct MetricsEngine: Sendable {
         orders: [Order], tickets: [Ticket], tasks: [WorkTask], partitions: Int,
         width: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> MetricsResult {
+        compute(orders: [orders], tickets: [tickets], tasks: [tasks], partitions: partitions, width: width)
+    }
+
+    /// Computes all metrics over records held in segments: partition p takes the p-th slice of every
+    /// segment, so the work splits evenly whatever the segment sizes.
+    public func compute(
+        orders: [[Order]], tickets: [[Ticket]], tasks: [[WorkTask]], partitions: Int,
+        width: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> MetricsResult {
         let teamCount = directory.allTeams.count
         let slaMillis: [Int64] = directory.allTeams.map { team in
             Int64(((shipSLAHours[team.id] ?? defaultShipSLAHours) * Double(Millis.hour)).rounded())
@@ -258,9 +267,15 @@ public struct MetricsEngine: Sendable {
         let parts = max(1, partitions)
         let partials = concurrentMap(parts, width: width) { part -> MetricsPartial in
             var partial = MetricsPartial(slots: teamCount * windows.count)
-            for order in Self.slice(orders, part, parts) { add(order, sla: slaMillis, to: &partial) }
-            for ticket in Self.slice(tickets, part, parts) { add(ticket, orderTeams: orderTeams.teams, to: &partial) }
-            for task in Self.slice(tasks, part, parts) { add(task, to: &partial) }
+            for segment in orders {
+                for order in Self.slice(segment, part, parts) { add(order, sla: slaMillis, to: &partial) }
+            }
+            for segment in tickets {
+                for ticket in Self.slice(segment, part, parts) { add(ticket, orderTeams: orderTeams.teams, to: &partial) }
+            }
+            for segment in tasks {
+                for task in Self.slice(segment, part, parts) { add(task, to: &partial) }
+            }
             return partial
         }
         var total = partials[0]
@@ -275,27 +290,26 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Teams of the orders that tickets in the longest window link to, and how many links name no order.
-    private func linkedOrderTeams(orders: [Order], tickets: [Ticket], width: Int) -> (teams: [RecordKey: TeamIndex], unresolved: Int) {
+    private func linkedOrderTeams(orders: [[Order]], tickets: [[Ticket]], width: Int) -> (teams: [RecordKey: TeamIndex], unresolved: Int) {
         guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return ([:], 0) }
         var wanted = KeyTable(expected: 1024)
         var anyWanted = false
-        for ticket in tickets where ticket.createdAt >= earliest && ticket.createdAt < end {
+        for ticket in tickets.joined() where ticket.createdAt >= earliest && ticket.createdAt < end {
             if let id = ticket.orderID {
                 _ = wanted.insert(id)
                 anyWanted = true
             }
         }
         guard anyWanted else { return ([:], 0) }
-        let parts = max(1, min(8, orders.count / 100_000))
-        let found = concurrentMap(parts, width: width) { part -> [RecordKey: TeamIndex] in
+        let found = concurrentMap(orders.count, width: width) { segment -> [RecordKey: TeamIndex] in
             var teams: [RecordKey: TeamIndex] = [:]
-            for order in Self.slice(orders, part, parts) where wanted.find(order.id) != nil { teams[order.id] = order.team }
+            for order in orders[segment] where wanted.find(order.id) != nil { teams[order.id] = order.team }
             return teams
         }
-        var teams = found[0]
-        for partial in found.dropFirst() { teams.merge(partial) { first, _ in first } }
+        var teams: [RecordKey: TeamIndex] = [:]
+        for partial in found { teams.merge(partial) { first, _ in first } }
         var unresolved = 0
-        for ticket in tickets where ticket.createdAt >= earliest && ticket.createdAt < end {
+        for ticket in tickets.joined() where ticket.createdAt >= earliest && ticket.createdAt < end {
             if let id = ticket.orderID, teams[id] == nil { unresolved += 1 }
         }
         return (teams, unresolved)

@@ -90,9 +90,11 @@ struct KeyTable {
     init(expected: Int) {
         var capacity = 16
         while capacity < expected * 2 { capacity <<= 1 }
-        slots = Array(repeating: -1, count: capacity)
+        slots = []
+        slots.reserveCapacityInHugePages(capacity)
+        slots.append(contentsOf: repeatElement(-1, count: capacity))
         mask = capacity - 1
-        keys.reserveCapacity(expected)
+        keys.reserveCapacityInHugePages(expected)
     }
 
     /// Inserts `key` as the next insertion (the n-th call gets index n − 1); returns the index of an

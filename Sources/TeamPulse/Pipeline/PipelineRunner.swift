@@ -119,7 +119,7 @@ public struct PipelineRunner: Sendable {
             defaultShipSLAHours: config.shipSLAHours, presentInputs: Set(config.inputs.map(\.kind)))
         let metrics = try timed("metrics") { () throws(TeamPulseError) in
             engine.compute(
-                orders: data.orders?.records ?? [], tickets: data.tickets?.records ?? [], tasks: data.tasks?.records ?? [],
+                orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [],
                 partitions: options.jobs * 4, width: options.jobs)
         }
         let targets = evaluateTargets(seeds.targets, metrics: metrics)
