@@ -280,7 +280,7 @@ public struct MetricsEngine: Sendable {
         }
         var total = partials[0]
         for partial in partials.dropFirst() { total.merge(partial) }
-        return finish(total, teamCount: teamCount, unresolvedLinks: orderTeams.unresolved)
+        return finish(total, teamCount: teamCount, unresolvedLinks: orderTeams.unresolved, width: width)
     }
 
     static func slice<T>(_ items: [T], _ part: Int, _ parts: Int) -> ArraySlice<T> {
@@ -289,30 +289,38 @@ public struct MetricsEngine: Sendable {
         return items[lower..<upper]
     }
 
+    /// The owning team of each order that a ticket links to.
+    struct OrderTeams: Sendable {
+        var table = KeyTable(expected: 16)
+        /// Team per key insertion; -1 for a key no order has.
+        var teams: [TeamIndex] = []
+
+        @inline(__always)
+        func team(of key: RecordKey) -> TeamIndex? {
+            guard let index = table.find(key) else { return nil }
+            return teams[index] >= 0 ? teams[index] : nil
+        }
+    }
+
     /// Teams of the orders that tickets in the longest window link to, and how many links name no order.
-    private func linkedOrderTeams(orders: [[Order]], tickets: [[Ticket]], width: Int) -> (teams: [RecordKey: TeamIndex], unresolved: Int) {
-        guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return ([:], 0) }
-        var wanted = KeyTable(expected: 1024)
-        var anyWanted = false
+    private func linkedOrderTeams(orders: [[Order]], tickets: [[Ticket]], width: Int) -> (teams: OrderTeams, unresolved: Int) {
+        var lookup = OrderTeams()
+        guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return (lookup, 0) }
         for ticket in tickets.joined() where ticket.createdAt >= earliest && ticket.createdAt < end {
-            if let id = ticket.orderID {
-                _ = wanted.insert(id)
-                anyWanted = true
-            }
+            if let id = ticket.orderID { _ = lookup.table.insert(id) }
         }
-        guard anyWanted else { return ([:], 0) }
-        let found = concurrentMap(orders.count, width: width) { segment -> [RecordKey: TeamIndex] in
-            var teams: [RecordKey: TeamIndex] = [:]
-            for order in orders[segment] where wanted.find(order.id) != nil { teams[order.id] = order.team }
-            return teams
+        lookup.teams = Array(repeating: -1, count: lookup.table.count)
+        guard !lookup.teams.isEmpty else { return (lookup, 0) }
+        let table = lookup.table
+        let found = concurrentMap(orders.count, width: width) { segment -> [(Int, TeamIndex)] in
+            orders[segment].compactMap { order in table.find(order.id).map { ($0, order.team) } }
         }
-        var teams: [RecordKey: TeamIndex] = [:]
-        for partial in found { teams.merge(partial) { first, _ in first } }
+        for (index, team) in found.joined() { lookup.teams[index] = team }
         var unresolved = 0
         for ticket in tickets.joined() where ticket.createdAt >= earliest && ticket.createdAt < end {
-            if let id = ticket.orderID, teams[id] == nil { unresolved += 1 }
+            if let id = ticket.orderID, lookup.team(of: id) == nil { unresolved += 1 }
         }
-        return (teams, unresolved)
+        return (lookup, unresolved)
     }
 
     // MARK: Accumulation
@@ -355,9 +363,9 @@ public struct MetricsEngine: Sendable {
         }
     }
 
-    private func add(_ ticket: Ticket, orderTeams: [RecordKey: TeamIndex], to partial: inout MetricsPartial) {
+    private func add(_ ticket: Ticket, orderTeams: OrderTeams, to partial: inout MetricsPartial) {
         let base = Int(ticket.team) * windows.count
-        let ownerTeam = ticket.orderID.flatMap { orderTeams[$0] }
+        let ownerTeam = ticket.orderID.flatMap { orderTeams.team(of: $0) }
         for (w, window) in windows.enumerated() {
             let created = window.contains(ticket.createdAt)
             let resolvedInWindow = window.contains(ticket.resolvedAt)
@@ -469,7 +477,7 @@ public struct MetricsEngine: Sendable {
 
     // MARK: Finishing
 
-    private func finish(_ total: MetricsPartial, teamCount: Int, unresolvedLinks: Int) -> MetricsResult {
+    private func finish(_ total: MetricsPartial, teamCount: Int, unresolvedLinks: Int, width: Int) -> MetricsResult {
         let teams = directory.allTeams
         let members = directory.allMembers
         var total = total
@@ -500,60 +508,61 @@ public struct MetricsEngine: Sendable {
         let hasOrders = presentInputs.contains(.orders)
         let hasTickets = presentInputs.contains(.tickets)
         let hasTasks = presentInputs.contains(.tasks)
-        var results: [TeamWindowMetrics] = []
-        for team in 0..<teamCount {
-            for (w, window) in windows.enumerated() {
-                let slot = team * windows.count + w
-                let roster = rosterLoads[slot] ?? []
-                let rosterTotal = roster.reduce(0, +)
-                let values: [Double?] = total.tallies[slot].modify { t in
-                    let o: (Double?) -> Double? = { hasOrders ? $0 : nil }
-                    let k: (Double?) -> Double? = { hasTickets ? $0 : nil }
-                    let s: (Double?) -> Double? = { hasTasks ? $0 : nil }
-                    let load: (Double?) -> Double? = { hasTasks || hasTickets ? $0 : nil }
-                    return [
-                        o(Double(t.orders)),
-                        o(Double(t.paidOrders)),
-                        o(Double(t.gmvUnits) / Double(ValueParser.amountScale)),
-                        o(t.gmvOrders > 0 ? Double(t.gmvUnits) / Double(ValueParser.amountScale) / Double(t.gmvOrders) : nil),
-                        o(ratio(t.cancelled, t.orders)),
-                        o(ratio(t.refunded, t.paidOrders)),
-                        o(percentile(&t.shipLatencies, 0.5, unit: Millis.hour)),
-                        o(percentile(&t.shipLatencies, 0.9, unit: Millis.hour)),
-                        o(ratio(t.slaMet, t.slaEligible)),
-                        o(percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)),
-                        o(percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)),
-                        o(Double(t.unshippedPastSLA)),
-                        k(Double(t.ticketsCreated)),
-                        k(Double(t.ticketsResolved)),
-                        k(Double(t.backlog)),
-                        k(percentile(&t.firstResponses, 0.5, unit: Millis.minute)),
-                        k(percentile(&t.firstResponses, 0.9, unit: Millis.minute)),
-                        k(percentile(&t.resolutions, 0.5, unit: Millis.hour)),
-                        k(percentile(&t.resolutions, 0.9, unit: Millis.hour)),
-                        k(ratio(t.reopened, t.ticketsResolved)),
-                        k(ratio(t.escalated, t.ticketsCreated)),
-                        k(t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil),
-                        k(ratio(t.csatSatisfied, t.csatCount)),
-                        hasOrders ? k(t.orders > 0 ? 100 * Double(t.contactTickets) / Double(t.orders) : nil) : nil,
-                        s(Double(t.tasksCreated)),
-                        s(Double(t.tasksCompleted)),
-                        s(Double(t.wip)),
-                        s(Double(t.overdueOpen)),
-                        s(Double(t.unassignedOpen)),
-                        s(percentile(&t.leadTimes, 0.5, unit: Millis.day)),
-                        s(percentile(&t.leadTimes, 0.85, unit: Millis.day)),
-                        s(percentile(&t.cycleTimes, 0.5, unit: Millis.day)),
-                        s(percentile(&t.cycleTimes, 0.85, unit: Millis.day)),
-                        s(ratio(t.completedOnTime, t.completedWithDue)),
-                        s(ratio(t.crossTeamCompleted, t.tasksCompleted)),
-                        s(ratio(t.requestsOnTime, t.requestsWithDue)),
-                        load(gini(roster)),
-                        load(rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil),
-                    ]
-                }
-                results.append(TeamWindowMetrics(team: teams[team].id, window: window.spec, values: values))
+        // Slots are finished concurrently: sorting the samples for exact percentiles is the costly part.
+        let tallies = total.tallies
+        total.tallies = []
+        var results = concurrentMap(teamCount * windows.count, width: width) { slot -> TeamWindowMetrics in
+            let (team, w) = slot.quotientAndRemainder(dividingBy: windows.count)
+            let roster = rosterLoads[slot] ?? []
+            let rosterTotal = roster.reduce(0, +)
+            var tally = tallies[slot]
+            let values: [Double?] = tally.modify { t in
+                let o: (Double?) -> Double? = { hasOrders ? $0 : nil }
+                let k: (Double?) -> Double? = { hasTickets ? $0 : nil }
+                let s: (Double?) -> Double? = { hasTasks ? $0 : nil }
+                let load: (Double?) -> Double? = { hasTasks || hasTickets ? $0 : nil }
+                return [
+                    o(Double(t.orders)),
+                    o(Double(t.paidOrders)),
+                    o(Double(t.gmvUnits) / Double(ValueParser.amountScale)),
+                    o(t.gmvOrders > 0 ? Double(t.gmvUnits) / Double(ValueParser.amountScale) / Double(t.gmvOrders) : nil),
+                    o(ratio(t.cancelled, t.orders)),
+                    o(ratio(t.refunded, t.paidOrders)),
+                    o(percentile(&t.shipLatencies, 0.5, unit: Millis.hour)),
+                    o(percentile(&t.shipLatencies, 0.9, unit: Millis.hour)),
+                    o(ratio(t.slaMet, t.slaEligible)),
+                    o(percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)),
+                    o(percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)),
+                    o(Double(t.unshippedPastSLA)),
+                    k(Double(t.ticketsCreated)),
+                    k(Double(t.ticketsResolved)),
+                    k(Double(t.backlog)),
+                    k(percentile(&t.firstResponses, 0.5, unit: Millis.minute)),
+                    k(percentile(&t.firstResponses, 0.9, unit: Millis.minute)),
+                    k(percentile(&t.resolutions, 0.5, unit: Millis.hour)),
+                    k(percentile(&t.resolutions, 0.9, unit: Millis.hour)),
+                    k(ratio(t.reopened, t.ticketsResolved)),
+                    k(ratio(t.escalated, t.ticketsCreated)),
+                    k(t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil),
+                    k(ratio(t.csatSatisfied, t.csatCount)),
+                    hasOrders ? k(t.orders > 0 ? 100 * Double(t.contactTickets) / Double(t.orders) : nil) : nil,
+                    s(Double(t.tasksCreated)),
+                    s(Double(t.tasksCompleted)),
+                    s(Double(t.wip)),
+                    s(Double(t.overdueOpen)),
+                    s(Double(t.unassignedOpen)),
+                    s(percentile(&t.leadTimes, 0.5, unit: Millis.day)),
+                    s(percentile(&t.leadTimes, 0.85, unit: Millis.day)),
+                    s(percentile(&t.cycleTimes, 0.5, unit: Millis.day)),
+                    s(percentile(&t.cycleTimes, 0.85, unit: Millis.day)),
+                    s(ratio(t.completedOnTime, t.completedWithDue)),
+                    s(ratio(t.crossTeamCompleted, t.tasksCompleted)),
+                    s(ratio(t.requestsOnTime, t.requestsWithDue)),
+                    load(gini(roster)),
+                    load(rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil),
+                ]
             }
+            return TeamWindowMetrics(team: teams[team].id, window: windows[w].spec, values: values)
         }
         results.sort { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
 

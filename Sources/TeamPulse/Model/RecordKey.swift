@@ -82,7 +82,7 @@ extension RecordKey {
 
 /// An insert-only open-addressing hash table from record keys to the index of their first record.
 /// It grows to stay at most half full.
-struct KeyTable {
+struct KeyTable: Sendable {
     private var slots: [Int32]
     private var keys: [RecordKey] = []
     private var mask: Int
@@ -126,6 +126,9 @@ struct KeyTable {
             if slots[slot] < 0 { slots[slot] = Int32(index) }
         }
     }
+
+    /// Number of insertions so far (repeats included).
+    var count: Int { keys.count }
 
     /// The index of the first record with `key`.
     @inline(__always)
