@@ -129,6 +129,24 @@ struct IngestTests {
         #expect(input.stats.rowsRead == 3)
     }
 
+    @Test("duplicates are found the same way when keys are searched in hash partitions")
+    func duplicatesAcrossPartitions() throws {
+        // 250 000 records make the search use several partitions with jobs > 1; every 50 000th repeats.
+        var text = "order_id,created_at\n"
+        for index in 0..<250_000 {
+            let id = index % 50_000 == 49_999 ? index - 7 : index
+            text += "P\(id),2026-11-15\n"
+        }
+        let path = temporaryFile(text)
+        let single = try readOrders(path, jobs: 1)
+        let parallel = try readOrders(path, jobs: 4, chunkBytes: 1 << 20)
+        #expect(single.rejects.count == 5)
+        #expect(single.rejects.map(\.line) == [49_994, 99_994, 149_994, 199_994, 249_994])
+        #expect(parallel.rejects == single.rejects)
+        #expect(parallel.records == single.records)
+        #expect(single.records.count == 249_995)
+    }
+
     @Test("a UTF-8 byte order mark before the header is skipped")
     func byteOrderMark() throws {
         let path = temporaryFile("\u{FEFF}order_id,created_at\nB1,2026-11-15\n")

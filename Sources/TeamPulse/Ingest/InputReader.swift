@@ -432,17 +432,37 @@ struct InputReader<Builder: RecordBuilder> {
     /// Applies the input's duplicate policy with one pass over an open-addressing key table, removing
     /// the losing records from their segments (which keep file order) and returning their rejects.
     func removeDuplicates(_ segments: inout [[Builder.Record]], file: MappedFile) -> [Reject] {
-        var table = KeyTable(expected: segments.reduce(0) { $0 + $1.count })
-        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
-        var repeated: [RecordKey: [Int]] = [:]  // key → insertion numbers, for keys seen more than once
-        var insertion = 0
-        for (segment, records) in segments.enumerated() {
-            for index in records.indices {
-                let key = Builder.key(of: records[index])
-                if let first = table.insert(key) { repeated[key, default: [first]].append(insertion) }
-                insertion += 1
-            }
+        // Keys are split by hash into partitions searched concurrently; a key's repeats all fall into
+        // the same partition. Insertion numbers are global: the record's position in file order.
+        let total = segments.reduce(0) { $0 + $1.count }
+        var bases: [Int] = []
+        var running = 0
+        for records in segments {
+            bases.append(running)
+            running += records.count
         }
+        let partitions = max(1, min(options.jobs, 8, total / 100_000))
+        let segmentsCopy = segments
+        let found = concurrentMap(partitions, width: options.jobs) { part -> [RecordKey: [Int]] in
+            var table = KeyTable(expected: total / partitions + 16)
+            var globalInsertion: [Int] = []
+            globalInsertion.reserveCapacity(total / partitions + 16)
+            var repeated: [RecordKey: [Int]] = [:]
+            for (segment, records) in segmentsCopy.enumerated() {
+                for index in records.indices {
+                    let key = Builder.key(of: records[index])
+                    guard partitions == 1 || Int(key.tableHash >> 40) % partitions == part else { continue }
+                    if let first = table.insert(key) {
+                        repeated[key, default: [globalInsertion[first]]].append(bases[segment] + index)
+                    }
+                    globalInsertion.append(bases[segment] + index)
+                }
+            }
+            return repeated
+        }
+        var repeated: [RecordKey: [Int]] = [:]
+        for partial in found { repeated.merge(partial) { first, _ in first } }
+        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
         guard !repeated.isEmpty else { return [] }
         for (segment, records) in segments.enumerated() {
             for index in records.indices { positions.append((segment, index)) }
