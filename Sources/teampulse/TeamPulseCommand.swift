@@ -78,13 +78,16 @@ struct Run: ParsableCommand {
     @Option(help: "Write the summaries to this folder instead of <output>/<as-of>/.")
     var out: String?
 
+    @Option(help: .hidden)
+    var chunkBytes: Int = 8 << 20
+
     func run() throws {
         let config = try PipelineConfig.load(path: options.pipeline)
         let asOf = try resolveAsOf(asOf, config)
         let logger = options.makeLogger(config, asOf: asOf)
         let runner = PipelineRunner(config: config, logger: logger)
         let summary = try runner.run(
-            RunOptions(asOf: asOf, outputFolder: out, jobs: options.jobs, startedAt: Date()))
+            RunOptions(asOf: asOf, outputFolder: out, jobs: options.jobs, chunkBytes: max(1, chunkBytes), startedAt: Date()))
         print("as of \(asOf): summaries in \(displayPath(summary.outputFolder))/")
         for file in summary.files { print("  \(file)") }
         let rejected = summary.data.rejects.count

@@ -111,12 +111,14 @@ struct EndToEndTests {
         #expect(manifest["as_of"] as? String == Self.asOf)
     }
 
-    @Test("reruns give byte-identical summaries for any --jobs")
-    func idempotentAcrossJobs() throws {
+    @Test("reruns give byte-identical summaries for any --jobs and chunk size", arguments: [
+        ["--jobs", "3"], ["--jobs", "2", "--chunk-bytes", "4096"], ["--jobs", "4", "--chunk-bytes", "97"],
+    ])
+    func idempotentAcrossJobs(options: [String]) throws {
         let first = Self.temporaryFolder()
         let second = Self.temporaryFolder()
         try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", first.path, "--jobs", "1"])
-        try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", second.path, "--jobs", "3"])
+        try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", second.path] + options)
         for file in Self.summaryFiles {
             let a = try Data(contentsOf: first.appendingPathComponent(file))
             let b = try Data(contentsOf: second.appendingPathComponent(file))

@@ -126,6 +126,16 @@ final class MappedFile: @unchecked Sendable {
     deinit {
         if let mapping { munmap(mapping, bytes.count) }
     }
+
+    /// Drops the pages wholly inside `range` from this process (they stay in the page cache and fault
+    /// back in if read again), so that resident memory follows the chunks in flight, not the file size.
+    func release(_ range: Range<Int>) {
+        guard let mapping else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        if end > start { madvise(mapping + start, end - start, MADV_DONTNEED) }
+    }
 }
 
 /// Reads one input file into canonical records with libcsv, in parallel chunks.
@@ -191,13 +201,15 @@ struct InputReader<Builder: RecordBuilder> {
     func parse(_ prepared: Prepared, chunk index: Int) -> ChunkOutput {
         // Records never outnumber the chunk's lines: reserving them avoids regrowing large arrays.
         let lines = index + 1 < prepared.chunkLines.count ? prepared.chunkLines[index + 1] - prepared.chunkLines[index] : 0
-        return parse(prepared.file.bytes, range: prepared.chunks[index], firstLine: prepared.chunkLines[index],
-                     slots: prepared.slots, headers: prepared.header.names, reserve: lines)
+        let output = parse(prepared.file.bytes, range: prepared.chunks[index], firstLine: prepared.chunkLines[index],
+                           slots: prepared.slots, headers: prepared.header.names, reserve: lines)
+        prepared.file.release(prepared.chunks[index])
+        return output
     }
 
     /// The SHA-256 of the whole file, as a task of its own so that it runs beside the parsing.
     func hashOutput(_ prepared: Prepared) -> ChunkOutput {
-        ChunkOutput(sha256: Self.sha256(prepared.file.bytes))
+        ChunkOutput(sha256: Self.sha256(prepared.file))
     }
 
     /// Stitches the chunk outputs in order, removes duplicate keys and counts.
@@ -507,8 +519,17 @@ struct InputReader<Builder: RecordBuilder> {
         return rejects
     }
 
-    static func sha256(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
-        return digest.map { String(format: "%02x", $0) }.joined()
+    /// SHA-256 of the file, read in 16 MiB blocks whose pages are released behind the hash.
+    static func sha256(_ file: MappedFile) -> String {
+        var hasher = SHA256()
+        let block = 16 << 20
+        var start = 0
+        while start < file.bytes.count {
+            let end = min(start + block, file.bytes.count)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: file.bytes[start..<end])))
+            file.release(start..<end)
+            start = end
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
