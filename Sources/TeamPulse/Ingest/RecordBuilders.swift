@@ -72,10 +72,6 @@ struct MappedRow {
         return bytes
     }
 
-    func string<C: CanonicalColumn>(_ column: C) -> String? {
-        value(column.rawValue).map { String(decoding: $0, as: UTF8.self) }
-    }
-
     func time<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(column.rawValue) else { return nil }
         guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
