@@ -72,6 +72,19 @@ struct MappedRow {
         return bytes
     }
 
+    /// A required timestamp column as an event instant.
+    func requiredTime<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> Instant {
+        _ = try required(column)
+        return try time(column, &state)!.eventInstant
+    }
+
+    /// The team a record belongs to: its own `team` value, else `fallback` (from a member, store or
+    /// warehouse), else `unassigned`.
+    func team(_ column: Int, in directory: Directory, else fallback: @autoclosure () -> TeamIndex?) -> TeamIndex {
+        if let bytes = value(column) { return directory.team(named: bytes) }
+        return fallback() ?? directory.unassignedTeam()
+    }
+
     func time<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(column.rawValue) else { return nil }
         guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
@@ -111,8 +124,7 @@ struct OrderBuilder: RecordBuilder {
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
         let id = RecordKey(try row.required(OrderColumn.orderID))
-        _ = try row.required(OrderColumn.createdAt)
-        let createdAt = try row.time(OrderColumn.createdAt, &state)!.eventInstant
+        let createdAt = try row.requiredTime(OrderColumn.createdAt, &state)
         let paidAt = try row.time(OrderColumn.paidAt, &state)?.eventInstant
         let shippedAt = try row.time(OrderColumn.shippedAt, &state)?.eventInstant
         let deliveredAt = try row.time(OrderColumn.deliveredAt, &state)?.eventInstant
@@ -133,18 +145,10 @@ struct OrderBuilder: RecordBuilder {
             }
             amount = parsed
         }
-        let team: TeamIndex =
-            if let bytes = row.value(OrderColumn.team.rawValue) {
-                directory.team(named: bytes)
-            } else if let bytes = row.value(OrderColumn.store.rawValue), let team = directory.team(ofStore: bytes) {
-                team
-            } else if let bytes = row.value(OrderColumn.warehouse.rawValue),
-                let team = directory.team(ofWarehouse: bytes)
-            {
-                team
-            } else {
-                directory.unassignedTeam()
-            }
+        let team = row.team(
+            OrderColumn.team.rawValue, in: directory,
+            else: row.value(OrderColumn.store.rawValue).flatMap { directory.team(ofStore: $0) }
+                ?? row.value(OrderColumn.warehouse.rawValue).flatMap { directory.team(ofWarehouse: $0) })
         state.check(paidAt, shippedAt, .shipLatency)
         state.check(shippedAt, deliveredAt, .deliveryTime)
         return Order(
@@ -163,26 +167,19 @@ struct TicketBuilder: RecordBuilder {
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Ticket {
         let id = RecordKey(try row.required(TicketColumn.ticketID))
-        _ = try row.required(TicketColumn.createdAt)
-        let createdAt = try row.time(TicketColumn.createdAt, &state)!.eventInstant
+        let createdAt = try row.requiredTime(TicketColumn.createdAt, &state)
         let firstResponseAt = try row.time(TicketColumn.firstResponseAt, &state)?.eventInstant
         let resolvedAt = try row.time(TicketColumn.resolvedAt, &state)?.eventInstant
         let reopens = try row.integer(TicketColumn.reopens, in: 0...1_000_000) ?? 0
         let csat = try row.integer(TicketColumn.csat, in: 1...5)
         let agent = row.value(TicketColumn.agent.rawValue).map { directory.member(named: $0) }
         let escalatedTo = row.value(TicketColumn.escalatedTo.rawValue).map { directory.team(named: $0) }
-        let team: TeamIndex =
-            if let bytes = row.value(TicketColumn.team.rawValue) {
-                directory.team(named: bytes)
-            } else if let agent, let team = directory.team(ofMember: agent) {
-                team
-            } else {
-                directory.unassignedTeam()
-            }
+        let team = row.team(TicketColumn.team.rawValue, in: directory, else: agent.flatMap { directory.team(ofMember: $0) })
         state.check(createdAt, firstResponseAt, .firstResponse)
         state.check(createdAt, resolvedAt, .resolution)
+        let orderID = row.value(TicketColumn.orderID.rawValue).map { RecordKey($0) }
         return Ticket(
-            id: id, orderID: row.value(TicketColumn.orderID.rawValue).map(RecordKey.init), team: team, agent: agent, createdAt: createdAt,
+            id: id, orderID: orderID, team: team, agent: agent, createdAt: createdAt,
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
             escalatedTo: escalatedTo, csat: csat.map { Int8($0) }, span: span)
     }
@@ -198,8 +195,7 @@ struct TaskBuilder: RecordBuilder {
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> WorkTask {
         let id = RecordKey(try row.required(TaskColumn.taskID))
-        _ = try row.required(TaskColumn.createdAt)
-        let createdAt = try row.time(TaskColumn.createdAt, &state)!.eventInstant
+        let createdAt = try row.requiredTime(TaskColumn.createdAt, &state)
         let startedAt = try row.time(TaskColumn.startedAt, &state)?.eventInstant
         let dueExclusive = try row.time(TaskColumn.dueAt, &state)?.exclusiveDeadline
         let completedAt = try row.time(TaskColumn.completedAt, &state)?.eventInstant
@@ -212,14 +208,7 @@ struct TaskBuilder: RecordBuilder {
                 if !collaborators.contains(member) { collaborators.append(member) }
             }
         }
-        let team: TeamIndex =
-            if let bytes = row.value(TaskColumn.team.rawValue) {
-                directory.team(named: bytes)
-            } else if let assignee, let team = directory.team(ofMember: assignee) {
-                team
-            } else {
-                directory.unassignedTeam()
-            }
+        let team = row.team(TaskColumn.team.rawValue, in: directory, else: assignee.flatMap { directory.team(ofMember: $0) })
         state.check(createdAt, completedAt, .leadTime)
         state.check(startedAt, completedAt, .cycleTime)
         return WorkTask(
