@@ -147,6 +147,36 @@ struct IngestTests {
         #expect(single.records.count == 249_995)
     }
 
+    @Test("a record that is not valid UTF-8 is rejected, never altered", arguments: [
+        [0xB6, 0xA9], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8],
+    ] as [[UInt8]])
+    func invalidEncoding(bad: [UInt8]) throws {
+        var bytes = Array("order_id,store,created_at\nU1,ok,2026-11-15\nU2,\"x,".utf8)
+        bytes += bad
+        bytes += Array("\",2026-11-15\nU3,好店,2026-11-15\n".utf8)
+        let path = temporaryFile("")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let input = try readOrders(path)
+        #expect(input.records.map(\.id.description) == ["U1", "U3"])
+        #expect(input.rejects.map(\.reason) == [.invalidEncoding])
+        #expect(input.rejects.first?.line == 3)
+        #expect(input.rejects.first?.column == 2)
+    }
+
+    @Test("a header that is not UTF-8 (a GBK export) stops with advice")
+    func gbkHeader() throws {
+        // "订单编号" in GBK.
+        let path = temporaryFile("")
+        try Data([0xB6, 0xA9, 0xB5, 0xA5, 0xB1, 0xE0, 0xBA, 0xC5] + Array(",created_at\nA,2026-11-15\n".utf8))
+            .write(to: URL(fileURLWithPath: path))
+        #expect {
+            try readOrders(path)
+        } throws: { error in
+            guard case .input(let location, let message) = error as? TeamPulseError else { return false }
+            return location.line == 1 && location.column == 1 && message.contains("GB18030")
+        }
+    }
+
     @Test("a UTF-8 byte order mark before the header is skipped")
     func byteOrderMark() throws {
         let path = temporaryFile("\u{FEFF}order_id,created_at\nB1,2026-11-15\n")

@@ -173,6 +173,12 @@ struct InputReader<Builder: RecordBuilder> {
         guard let header = Self.readHeader(bytes, from: bodyStart) else {
             throw .input(SourceLocation(path: spec.displayPath, line: 1), "no header row (the file is empty)")
         }
+        let headerBytes = UnsafeBufferPointer(rebasing: bytes[bodyStart..<header.end])
+        if let bad = UTF8Validation.firstInvalidByte(headerBytes) {
+            throw .input(
+                SourceLocation(path: spec.displayPath, line: header.line, column: UTF8Validation.column(of: bad, in: headerBytes)),
+                "the header is not valid UTF-8; the file may be GBK/GB18030 or Latin-1: convert it, e.g. `iconv -f GB18030 -t UTF-8`")
+        }
         let slots = try mapHeader(header.names, line: header.line)
         let chunks = Self.planChunks(bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes)
         // Line feeds per chunk (counted concurrently) give each chunk its first line number.
@@ -410,6 +416,13 @@ struct InputReader<Builder: RecordBuilder> {
             UnsafeBufferPointer(rebasing: bytes[range]), firstLine: firstLine, firstOffset: range.lowerBound,
             onRecord: { fields, position, raw in
                 output.rowsRead += 1
+                if let bad = UTF8Validation.firstInvalidByte(raw) {
+                    reject(
+                        position, UTF8Validation.column(of: bad, in: raw), .invalidEncoding,
+                        "byte \(bad + 1) of the record is not valid UTF-8 (shown as U+FFFD here); convert the file to UTF-8",
+                        raw)
+                    return
+                }
                 if fields.count != expected {
                     let (reason, column) =
                         fields.count < expected

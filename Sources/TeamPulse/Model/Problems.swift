@@ -28,6 +28,8 @@ public enum RejectReason: String, Sendable, Codable {
     case badQuote = "BAD QUOTE"
     /// The file ends inside a quoted field.
     case unterminatedQuote = "UNTERMINATED QUOTE"
+    /// The record's bytes are not valid UTF-8 (a GBK or Latin-1 export, or a damaged file).
+    case invalidEncoding = "INVALID ENCODING"
     /// Another record has the same key and wins under the input's duplicate policy.
     case duplicateKey = "DUPLICATE KEY"
 }
