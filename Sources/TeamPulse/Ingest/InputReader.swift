@@ -410,24 +410,24 @@ struct InputReader<Builder: RecordBuilder> {
                     reason: reason, message: message, record: String(decoding: raw, as: UTF8.self)))
         }
         var wanted = Array(repeating: false, count: headers.count)
-        for slot in slots where slot >= 0 { wanted[slot] = true }
+        for column in Builder.usedColumns where slots[column.rawValue] >= 0 { wanted[slots[column.rawValue]] = true }
         var tokenizer = LibCSVTokenizer(wantedColumns: wanted)
         tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: bytes[range]), firstLine: firstLine, firstOffset: range.lowerBound,
             onRecord: { fields, position, raw in
                 output.rowsRead += 1
-                if let bad = UTF8Validation.firstInvalidByte(raw) {
-                    reject(
-                        position, UTF8Validation.column(of: bad, in: raw), .invalidEncoding,
-                        "byte \(bad + 1) of the record is not valid UTF-8 (shown as U+FFFD here); convert the file to UTF-8",
-                        raw)
-                    return
-                }
                 if fields.count != expected {
                     let (reason, column) =
                         fields.count < expected
                         ? (RejectReason.missingColumns, fields.count + 1) : (RejectReason.tooManyColumns, expected + 1)
                     reject(position, column, reason, "expected \(expected) fields, found \(fields.count)", raw)
+                    return
+                }
+                // The values used must be valid UTF-8: text is never silently altered.
+                if let column = fields.firstInvalidUTF8Field() {
+                    reject(
+                        position, column + 1, .invalidEncoding,
+                        "\(headers[column]): not valid UTF-8 (shown as U+FFFD here); convert the file to UTF-8", raw)
                     return
                 }
                 let row = MappedRow(fields: fields, slots: slots, headers: headers)

@@ -41,6 +41,13 @@ struct FieldsView {
         return UnsafeBufferPointer(rebasing: storage[start..<end])
     }
 
+    /// The first field (0-based) whose kept bytes are not valid UTF-8. Each field is checked on its
+    /// own: two invalid halves of a character in neighbouring fields must not pass as one.
+    func firstInvalidUTF8Field() -> Int? {
+        for index in 0..<count where UTF8Validation.firstInvalidByte(bytes(index)) != nil { return index }
+        return nil
+    }
+
     /// Field `index` decoded as a `String` (for headers and rare slow paths only).
     func string(_ index: Int) -> String {
         String(decoding: bytes(index), as: UTF8.self)

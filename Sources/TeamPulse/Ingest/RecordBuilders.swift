@@ -112,6 +112,8 @@ protocol RecordBuilder: Sendable {
     associatedtype Record: Sendable
     associatedtype Column: CanonicalColumn
     static var kind: InputKind { get }
+    /// The canonical columns `build` reads; the others are not copied out of libcsv at all.
+    static var usedColumns: [Column] { get }
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Record
     static func key(of record: Record) -> RecordKey
     static func span(of record: Record) -> RecordSpan
@@ -120,6 +122,7 @@ protocol RecordBuilder: Sendable {
 struct OrderBuilder: RecordBuilder {
     typealias Column = OrderColumn
     static let kind = InputKind.orders
+    static let usedColumns = OrderColumn.allCases.filter { $0 != .currency && $0 != .carrier }
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
@@ -163,6 +166,9 @@ struct OrderBuilder: RecordBuilder {
 struct TicketBuilder: RecordBuilder {
     typealias Column = TicketColumn
     static let kind = InputKind.tickets
+    static let usedColumns: [TicketColumn] = [
+        .ticketID, .orderID, .team, .agent, .createdAt, .firstResponseAt, .resolvedAt, .reopens, .escalatedTo, .csat,
+    ]
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Ticket {
@@ -191,6 +197,9 @@ struct TicketBuilder: RecordBuilder {
 struct TaskBuilder: RecordBuilder {
     typealias Column = TaskColumn
     static let kind = InputKind.tasks
+    static let usedColumns: [TaskColumn] = [
+        .taskID, .team, .assignee, .requesterTeam, .createdAt, .startedAt, .dueAt, .completedAt, .collaborators,
+    ]
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> WorkTask {
