@@ -12,7 +12,8 @@ struct TeamPulseCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
             required column, write error); 2 usage or configuration error (bad arguments, invalid \
-            pipeline file or seeds).
+            pipeline file or seeds); 3 an input's rejected records exceed its max_reject_rate (all \
+            outputs are written first).
             """,
         version: TeamPulseVersion.string,
         subcommands: [Run.self, Validate.self, Generate.self]
@@ -93,6 +94,7 @@ struct Run: ParsableCommand {
         let rejected = summary.data.rejects.count
         let read = summary.data.stats.reduce(0) { $0 + $1.1.rowsRead }
         print("records: \(read) read, \(read - rejected) accepted, \(rejected) rejected (see rejects.csv)")
+        try failOnRejectRate(summary.rejectRateViolations)
     }
 }
 
@@ -121,6 +123,7 @@ struct Validate: ParsableCommand {
             print("  \(reject.file):\(reject.line)\(column): \(reject.reason.rawValue): \(reject.message)")
         }
         if data.rejects.count > showRejects { print("  … \(data.rejects.count - showRejects) more") }
+        try failOnRejectRate(runner.rejectRateViolations(data))
     }
 }
 
@@ -164,6 +167,13 @@ struct Generate: ParsableCommand {
             badRows: badRows)
         for path in try generator.write(to: out) { print(displayPath(path)) }
     }
+}
+
+/// Reports inputs above their `max_reject_rate` and exits with 3 (data-quality threshold exceeded).
+func failOnRejectRate(_ violations: [String]) throws {
+    guard !violations.isEmpty else { return }
+    for violation in violations { FileHandle.standardError.write(Data("error: \(violation)\n".utf8)) }
+    throw ExitCode(3)
 }
 
 /// The as-of day: the given date, else yesterday in the pipeline's time zone.

@@ -199,6 +199,29 @@ struct EndToEndTests {
         #expect(result.stderr.contains("members.csv:3:2: invalid seed: unknown team 'opps'"), "\(result.stderr)")
     }
 
+    @Test("rejects above max_reject_rate exit 3 after writing every output")
+    func rejectRateThreshold() throws {
+        let root = Self.packageRoot.path
+        let url = pipeline("""
+            version: 1
+            seeds: \(root)/seeds
+            inputs:
+              tasks: {path: \(root)/sample-data/tasks.csv, max_reject_rate: 0.5%}
+              tickets: {path: \(root)/sample-data/tickets.csv, max_reject_rate: 1%}
+            """)
+        let out = Self.temporaryFolder()
+        let result = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path])
+        #expect(result.status == 3)
+        // tasks: 2 of 302 rejected = 0.66 % > 0.5 %; tickets: 3 of 1003 = 0.30 % ≤ 1 %.
+        #expect(result.stderr.contains("tasks.csv: 0.66% of the tasks records rejected (2 of 302), above max_reject_rate 0.50%"), "\(result.stderr)")
+        #expect(!result.stderr.contains("tickets.csv:"))
+        for file in Self.summaryFiles + ["manifest.json"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+        }
+        let validate = try Self.run(["validate", url.path])
+        #expect(validate.status == 3)
+    }
+
     @Test("bad arguments exit 2", arguments: [
         ["run", "pipelines/nightly.yml", "--as-of", "2026-02-30"],
         ["run", "pipelines/nightly.yml", "--jobs", "0"],

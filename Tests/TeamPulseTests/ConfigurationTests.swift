@@ -25,6 +25,7 @@ struct ConfigurationTests {
         #expect(config.shipSLAHours == 24)
         #expect(config.inputs.map(\.path) == ["/p/data/o.csv"])
         #expect(config.inputs[0].duplicates == .last)
+        #expect(config.inputs[0].maxRejectRate == 0.05)
     }
 
     @Test("every key is read")
@@ -41,6 +42,7 @@ struct ConfigurationTests {
               tickets:
                 path: /t.csv
                 duplicates: reject
+                max_reject_rate: 2.5%
                 columns: {工单号: ticket_id, " Created ": created_at}
             """, path: "/p/x.yml")
         #expect(config.name == "nightly")
@@ -49,6 +51,7 @@ struct ConfigurationTests {
         #expect(config.shipSLAHours == 36)
         #expect(config.input(.tickets)?.columns == ["工单号": "ticket_id", "Created": "created_at"])
         #expect(config.input(.tickets)?.duplicates == .reject)
+        #expect(config.input(.tickets)?.maxRejectRate == 0.025)
         #expect(config.input(.orders) == nil)
     }
 
@@ -60,6 +63,7 @@ struct ConfigurationTests {
         ("version: 1\ninputs:\n  orders:\n    path: a\n    columns: {X: order_number}\n", "/p/pipelines/x.yml:5:18: invalid pipeline: 'order_number' is not a column of orders"),
         ("version: 1\nwindows: [7x]\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:2:11: invalid pipeline: bad window '7x'"),
         ("version: 1\ntimezone: Mars/Base\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:2:11: invalid pipeline: unknown time zone 'Mars/Base'"),
+        ("version: 1\ninputs: {orders: {path: a, max_reject_rate: 150%}}\n", "/p/pipelines/x.yml:2:45: invalid pipeline: 'max_reject_rate' must be a share"),
         ("version: 1\ninputs: {payments: {path: a}}\n", "/p/pipelines/x.yml:2:10: invalid pipeline: unknown key 'payments'"),
         ("version: 1\ninputs: [\n", "/p/pipelines/x.yml:3:1: invalid pipeline:"),
     ])

@@ -25,16 +25,20 @@ public struct InputSpec: Sendable, Equatable {
     /// Source header → canonical column. Headers equal to a canonical name map to it by themselves.
     public var columns: [String: String]
     public var duplicates: DuplicatePolicy
+    /// Largest acceptable share of rejected records (0…1); above it the run exits with code 3 after
+    /// writing everything.
+    public var maxRejectRate: Double
 
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
-        duplicates: DuplicatePolicy = .last
+        duplicates: DuplicatePolicy = .last, maxRejectRate: Double = 0.05
     ) {
         self.kind = kind
         self.path = path
         self.displayPath = displayPath ?? path
         self.columns = columns
         self.duplicates = duplicates
+        self.maxRejectRate = maxRejectRate
     }
 }
 

@@ -155,7 +155,8 @@ public struct PipelineConfig: Sendable, Equatable {
         var inputs: [InputSpec] = []
         for kind in InputKind.allCases {
             guard let node = inputMap[kind.rawValue] else { continue }
-            let fields = try reader.mapping(node, "input '\(kind.rawValue)'", allowed: ["path", "columns", "duplicates"])
+            let fields = try reader.mapping(
+                node, "input '\(kind.rawValue)'", allowed: ["path", "columns", "duplicates", "max_reject_rate"])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
             }
@@ -185,10 +186,19 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 policy = parsed
             }
+            var maxRejectRate = 0.05
+            if let node = fields["max_reject_rate"] {
+                let text = try reader.string(node, "max_reject_rate").trimmingCharacters(in: .whitespaces)
+                let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+                guard let value, (0...1).contains(value) else {
+                    throw .pipeline(reader.location(node), "'max_reject_rate' must be a share such as 0.05 or 5%")
+                }
+                maxRejectRate = value
+            }
             inputs.append(
                 InputSpec(
                     kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
-                    columns: columns, duplicates: policy))
+                    columns: columns, duplicates: policy, maxRejectRate: maxRejectRate))
         }
         guard !inputs.isEmpty else {
             throw .pipeline(reader.location(inputsNode), "'inputs' names no input (orders, tickets, tasks)")

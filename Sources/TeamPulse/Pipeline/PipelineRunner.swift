@@ -48,6 +48,8 @@ public struct RunSummary: Sendable {
     public var data: IngestedData
     public var metrics: MetricsResult
     public var targets: [TargetResult]
+    /// Inputs above their `max_reject_rate` (the run wrote everything; the command exits with 3).
+    public var rejectRateViolations: [String]
 }
 
 /// Runs the stages of a pipeline: seeds → ingest (concurrent) → metrics (partitioned) → outputs.
@@ -99,6 +101,17 @@ public struct PipelineRunner: Sendable {
         return data
     }
 
+    /// One line per input whose share of rejected records is above its `max_reject_rate`.
+    public func rejectRateViolations(_ data: IngestedData) -> [String] {
+        data.stats.compactMap { kind, stats in
+            guard let spec = config.input(kind), stats.rowsRead > 0 else { return nil }
+            let rate = Double(stats.rowsRejected) / Double(stats.rowsRead)
+            guard rate > spec.maxRejectRate else { return nil }
+            let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
+            return "\(stats.path): \(percent(rate)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv"
+        }
+    }
+
     /// Runs the whole pipeline for one as-of day and writes the summaries.
     public func run(_ options: RunOptions) throws(TeamPulseError) -> RunSummary {
         var timings: [(String, Double)] = []
@@ -145,7 +158,9 @@ public struct PipelineRunner: Sendable {
             }
         }
         logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output"])
-        return RunSummary(outputFolder: folder, files: files, data: data, metrics: metrics, targets: targets)
+        return RunSummary(
+            outputFolder: folder, files: files, data: data, metrics: metrics, targets: targets,
+            rejectRateViolations: rejectRateViolations(data))
     }
 }
 
