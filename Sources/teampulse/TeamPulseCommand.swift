@@ -13,7 +13,7 @@ struct TeamPulseCommand: ParsableCommand {
             Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
             required column, write error); 2 usage or configuration error (bad arguments, invalid \
             pipeline file or seeds); 3 an input's rejected records exceed its max_reject_rate (all \
-            outputs are written first).
+            outputs are written first); 75 another run holds the output folder's lock (try again later).
             """,
         version: TeamPulseVersion.string,
         subcommands: [Run.self, Validate.self, Generate.self]
@@ -47,16 +47,28 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Log format on stderr: text (readable lines) or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
     func makeLogger(_ config: PipelineConfig, asOf: LocalDate? = nil) -> Logger {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        switch logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in JSONLogHandler(logLevel: level, label: label) }
         }
         var logger = Logger(label: "teampulse")
         logger[metadataKey: "pipeline"] = "\(config.name)"

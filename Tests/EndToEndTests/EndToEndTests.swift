@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the built `teampulse` binary the way a user or a scheduler does.
 @Suite("teampulse binary, end to end", .serialized)
 struct EndToEndTests {
@@ -220,6 +224,58 @@ struct EndToEndTests {
         }
         let validate = try Self.run(["validate", url.path])
         #expect(validate.status == 3)
+    }
+
+    @Test("a second run on a locked output folder exits 75 at once; a lock left by a dead run is taken over")
+    func outputLock() throws {
+        let out = Self.temporaryFolder().appendingPathComponent("day")
+        let lockPath = out.path + ".lock"
+        // A live holder: this test process takes the flock, as a running teampulse would.
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        #expect(descriptor >= 0)
+        _ = "4242\n".withCString { write(descriptor, $0, 5) }
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        let blocked = try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
+        #expect(blocked.status == 75)
+        #expect(blocked.stderr.contains("locked: another teampulse run (pid 4242)"), "\(blocked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // The holder dies (its lock goes with it); the file and its stale pid stay behind.
+        close(descriptor)
+        let next = try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("metrics.csv").path))
+    }
+
+    @Test("--log-format json writes one JSON object per line with pipeline, as-of and stage")
+    func jsonLogs() throws {
+        let out = Self.temporaryFolder()
+        let result = try Self.run([
+            "run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path, "--log-format", "json",
+        ])
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(object?["pipeline"] == "nightly")
+            #expect(object?["as_of"] == Self.asOf)
+            #expect(object?["stage"] != nil)
+            #expect(object?["level"] != nil)
+        }
+    }
+
+    @Test("metrics.prom holds the last run in Prometheus text format")
+    func prometheusFile() throws {
+        let out = Self.temporaryFolder()
+        try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
+        let text = try Self.read(out.appendingPathComponent("metrics.prom"))
+        #expect(text.contains("teampulse_records_read{pipeline=\"nightly\",input=\"orders\"} 5005\n"))
+        #expect(text.contains("teampulse_records_rejected{pipeline=\"nightly\",input=\"orders\"} 5\n"))
+        #expect(text.contains("# TYPE teampulse_last_success_timestamp_seconds gauge\n"))
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.split(separator: " ").count == 2, "\(line)")
+            #expect(Double(line.split(separator: " ").last!) != nil, "\(line)")
+        }
     }
 
     @Test("bad arguments exit 2", arguments: [

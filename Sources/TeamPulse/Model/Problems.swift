@@ -96,6 +96,8 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
     case output(SourceLocation, String)
     /// A command-line value is invalid.
     case usage(String)
+    /// Another run holds the output folder's lock.
+    case locked(SourceLocation, String)
 
     public var description: String {
         switch self {
@@ -104,6 +106,7 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
         case .input(let location, let message): "\(location): cannot read input: \(message)"
         case .output(let location, let message): "\(location): cannot write output: \(message)"
         case .usage(let message): message
+        case .locked(let location, let message): "\(location): locked: \(message)"
         }
     }
 
@@ -112,6 +115,7 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .usage, .pipeline, .seed: 2
         case .input, .output: 1
+        case .locked: 75  // EX_TEMPFAIL: try again later
         }
     }
 }

@@ -121,6 +121,17 @@ public struct PipelineRunner: Sendable {
             timings.append((stage, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
             return value
         }
+        let folder = options.outputFolder
+            ?? (config.outputDirectory as NSString).appendingPathComponent(options.asOf.description)
+        // One run at a time per output folder: `<output>/.teampulse.lock` beside the day folders, or
+        // `DIR.lock` beside a folder given with --out.
+        let lock: OutputLock
+        if let folder = options.outputFolder {
+            lock = try OutputLock(file: folder + ".lock", guarding: folder)
+        } else {
+            lock = try OutputLock(folder: config.outputDirectory)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let seeds = try timed("seeds") { () throws(TeamPulseError) in try loadSeeds() }
         let directory = seeds.makeDirectory()
         let data = try timed("ingest") { () throws(TeamPulseError) in
@@ -146,8 +157,6 @@ public struct PipelineRunner: Sendable {
                 metadata: ["stage": "metrics"])
         }
 
-        let folder = options.outputFolder
-            ?? (config.outputDirectory as NSString).appendingPathComponent(options.asOf.description)
         let tables = SummaryTables(asOf: options.asOf, teams: teams, metrics: metrics, targets: targets, rejects: data.rejects)
         let files = try timed("output") { () throws(TeamPulseError) in
             try OutputFolder.write(tables: tables.all(), into: folder) { () throws(TeamPulseError) in
@@ -158,6 +167,13 @@ public struct PipelineRunner: Sendable {
             }
         }
         logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output"])
+        let duration = timings.reduce(0) { $0 + $1.1 }
+        let prom = PrometheusFile(
+            pipeline: config.name, asOf: options.asOf, durationSeconds: duration,
+            finishedAt: options.startedAt.addingTimeInterval(duration), stats: data.stats)
+        // In the output folder for node_exporter's textfile collector (inside the folder given with --out).
+        let promFolder = options.outputFolder ?? config.outputDirectory
+        try AtomicFile.write(prom.render(), to: (promFolder as NSString).appendingPathComponent("metrics.prom"))
         return RunSummary(
             outputFolder: folder, files: files, data: data, metrics: metrics, targets: targets,
             rejectRateViolations: rejectRateViolations(data))
