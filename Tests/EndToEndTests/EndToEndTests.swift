@@ -278,6 +278,32 @@ struct EndToEndTests {
         }
     }
 
+    @Test(
+        "the systemd units in docs/deploy pass systemd-analyze verify",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze"))
+    func systemdUnits() throws {
+        let folder = Self.temporaryFolder()
+        let deploy = Self.packageRoot.appendingPathComponent("docs/deploy")
+        // The units as shipped, pointed at the built binary and a folder that exists here.
+        let service = try Self.read(deploy.appendingPathComponent("teampulse.service"))
+            .replacingOccurrences(of: "/usr/local/bin/teampulse", with: try Self.binary().path)
+            .replacingOccurrences(of: "/srv/teampulse", with: folder.path)
+        try Data(service.utf8).write(to: folder.appendingPathComponent("teampulse.service"))
+        try FileManager.default.copyItem(
+            at: deploy.appendingPathComponent("teampulse.timer"), to: folder.appendingPathComponent("teampulse.timer"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
+        process.arguments = ["verify", "./teampulse.service", "./teampulse.timer"]
+        process.currentDirectoryURL = folder
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = err
+        try process.run()
+        let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+    }
+
     @Test("bad arguments exit 2", arguments: [
         ["run", "pipelines/nightly.yml", "--as-of", "2026-02-30"],
         ["run", "pipelines/nightly.yml", "--jobs", "0"],
