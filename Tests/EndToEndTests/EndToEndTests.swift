@@ -304,6 +304,44 @@ struct EndToEndTests {
         #expect(process.terminationStatus == 0, "\(output)")
     }
 
+    @Test("kill -9 at any moment leaves a complete output folder: the previous run's or the new one")
+    func killLeavesCompleteOutputs() throws {
+        // A data set big enough for a run to take a while, and a pipeline over it.
+        let data = Self.temporaryFolder()
+        try Self.run(["generate", "--orders", "60000", "--seed", "5", "--out", data.path])
+        let yaml = try Self.read(Self.packageRoot.appendingPathComponent("pipelines/nightly.yml"))
+            .replacingOccurrences(of: "../sample-data", with: data.path)
+            .replacingOccurrences(of: "seeds: ../seeds", with: "seeds: \(Self.packageRoot.path)/seeds")
+        let url = pipeline(yaml)
+        let out = Self.temporaryFolder().appendingPathComponent("summaries")
+        let previous = try Self.run(["run", url.path, "--as-of", "2026-11-14", "--out", out.path])
+        #expect(previous.status == 0, "\(previous.stderr)")
+        for delay in [0.05, 0.15, 0.3, 0.6] {
+            let process = Process()
+            process.executableURL = try Self.binary()
+            process.arguments = ["run", url.path, "--as-of", "2026-11-15", "--out", out.path, "--log-level", "error"]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // Whichever run it is, every summary in the folder belongs to one as-of day and all are there.
+            var days: Set<Substring> = []
+            for file in Self.summaryFiles where file != "rejects.csv" {
+                let text = try Self.read(out.appendingPathComponent(file))
+                for line in text.split(separator: "\n").dropFirst() { days.insert(line.prefix(10)) }
+            }
+            #expect(days.count == 1, "mixed days after kill at \(delay) s: \(days)")
+            let manifest = try Data(contentsOf: out.appendingPathComponent("manifest.json"))
+            let asOf = (try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["as_of"] as? String
+            #expect(asOf.map { days.contains(Substring($0)) } == true)
+        }
+        // The next run clears what the killed ones left beside the folder.
+        try Self.run(["run", url.path, "--as-of", "2026-11-15", "--out", out.path])
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+        #expect(siblings.sorted() == ["summaries", "summaries.lock"])
+    }
+
     @Test("bad arguments exit 2", arguments: [
         ["run", "pipelines/nightly.yml", "--as-of", "2026-02-30"],
         ["run", "pipelines/nightly.yml", "--jobs", "0"],

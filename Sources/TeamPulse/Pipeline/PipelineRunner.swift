@@ -255,11 +255,16 @@ enum OutputFolder {
         manifest: () throws(TeamPulseError) -> String
     ) throws(TeamPulseError) -> [String] {
         let manager = FileManager.default
-        let parent = (folder as NSString).deletingLastPathComponent
+        let parent = (folder as NSString).deletingLastPathComponent.isEmpty ? "." : (folder as NSString).deletingLastPathComponent
         let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         do {
-            try manager.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
-            if manager.fileExists(atPath: staging) { try manager.removeItem(atPath: staging) }
+            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            // Leftovers of a run that was killed (the caller holds the lock, so none is in use).
+            let name = (folder as NSString).lastPathComponent
+            for entry in (try? manager.contentsOfDirectory(atPath: parent)) ?? []
+            where entry.hasPrefix(name + ".tmp-") || entry.hasPrefix(name + ".old-") {
+                try? manager.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
+            }
             try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
             throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
