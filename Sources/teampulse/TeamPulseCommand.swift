@@ -88,21 +88,47 @@ struct Run: ParsableCommand {
     @Option(help: "The day the windows end with, YYYY-MM-DD (default: yesterday in the pipeline's time zone).")
     var asOf: String?
 
+    @Option(help: "Backfill: the first as-of day, YYYY-MM-DD (with --to). The inputs are read once.")
+    var from: String?
+
+    @Option(help: "Backfill: the last as-of day, YYYY-MM-DD (with --from). Each day gets <output>/<day>/.")
+    var to: String?
+
     @Option(help: "Write the summaries to this folder instead of <output>/<as-of>/.")
     var out: String?
 
     @Option(help: .hidden)
     var chunkBytes: Int = 8 << 20
 
+    func validate() throws {
+        guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
+        if from != nil {
+            guard asOf == nil else { throw ValidationError("--as-of cannot be combined with --from/--to") }
+            guard out == nil else { throw ValidationError("--out names one day's folder; a backfill writes <output>/<day>/") }
+        }
+    }
+
     func run() throws {
         let config = try PipelineConfig.load(path: options.pipeline)
-        let asOf = try resolveAsOf(asOf, config)
-        let logger = options.makeLogger(config, asOf: asOf)
+        let first = try resolveAsOf(from ?? asOf, config)
+        var last: LocalDate?
+        if let to {
+            guard let day = LocalDate(to) else { throw ValidationError("--to must be a date YYYY-MM-DD, got '\(to)'") }
+            guard day >= first, day.dayNumber - first.dayNumber < 3660 else {
+                throw ValidationError("--to must be on or after --from (and within ten years of it)")
+            }
+            last = day
+        }
+        let logger = options.makeLogger(config, asOf: last == nil ? first : nil)
         let runner = PipelineRunner(config: config, logger: logger)
         let summary = try runner.run(
-            RunOptions(asOf: asOf, outputFolder: out, jobs: options.jobs, chunkBytes: max(1, chunkBytes), startedAt: Date()))
-        print("as of \(asOf): summaries in \(displayPath(summary.outputFolder))/")
-        for file in summary.files { print("  \(file)") }
+            RunOptions(
+                asOf: first, lastDay: last, outputFolder: out, jobs: options.jobs, chunkBytes: max(1, chunkBytes),
+                startedAt: Date()))
+        for folder in summary.outputFolders {
+            print("as of \((folder as NSString).lastPathComponent): summaries in \(displayPath(folder))/")
+        }
+        print("  " + summary.files.joined(separator: ", "))
         let rejected = summary.data.rejects.count
         let read = summary.data.stats.reduce(0) { $0 + $1.1.rowsRead }
         print("records: \(read) read, \(read - rejected) accepted, \(rejected) rejected (see rejects.csv)")
@@ -194,6 +220,6 @@ func resolveAsOf(_ text: String?, _ config: PipelineConfig) throws -> LocalDate 
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         return LocalDate(containing: now, in: config.timeZone).adding(days: -1)
     }
-    guard let date = LocalDate(text) else { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(text)'") }
+    guard let date = LocalDate(text) else { throw ValidationError("the as-of day must be a date YYYY-MM-DD, got '\(text)'") }
     return date
 }

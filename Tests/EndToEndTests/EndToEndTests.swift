@@ -342,9 +342,37 @@ struct EndToEndTests {
         #expect(siblings.sorted() == ["summaries", "summaries.lock"])
     }
 
+    @Test("a backfill reads the inputs once and writes each day exactly as a single-day run would")
+    func backfill() throws {
+        let root = Self.packageRoot.path
+        let output = Self.temporaryFolder()
+        let yaml = try Self.read(Self.packageRoot.appendingPathComponent("pipelines/nightly.yml"))
+            .replacingOccurrences(of: "../sample-data", with: "\(root)/sample-data")
+            .replacingOccurrences(of: "seeds: ../seeds", with: "seeds: \(root)/seeds")
+            .replacingOccurrences(of: "output: ../out", with: "output: \(output.path)")
+        let url = pipeline(yaml)
+        let result = try Self.run(["run", url.path, "--from", "2026-11-13", "--to", "2026-11-15"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "read orders:").count == 2, "inputs read once")
+        for day in ["2026-11-13", "2026-11-14", "2026-11-15"] {
+            let single = Self.temporaryFolder()
+            try Self.run(["run", "pipelines/nightly.yml", "--as-of", day, "--out", single.path])
+            for file in Self.summaryFiles {
+                let a = try Data(contentsOf: output.appendingPathComponent("\(day)/\(file)"))
+                let b = try Data(contentsOf: single.appendingPathComponent(file))
+                #expect(a == b, "\(day)/\(file)")
+            }
+        }
+        let manifest = try Data(contentsOf: output.appendingPathComponent("2026-11-14/manifest.json"))
+        #expect((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["as_of"] as? String == "2026-11-14")
+    }
+
     @Test("bad arguments exit 2", arguments: [
         ["run", "pipelines/nightly.yml", "--as-of", "2026-02-30"],
         ["run", "pipelines/nightly.yml", "--jobs", "0"],
+        ["run", "pipelines/nightly.yml", "--from", "2026-11-13"],
+        ["run", "pipelines/nightly.yml", "--from", "2026-11-15", "--to", "2026-11-13"],
+        ["run", "pipelines/nightly.yml", "--from", "2026-11-13", "--to", "2026-11-15", "--out", "x"],
         ["frobnicate"],
     ])
     func usageErrors(arguments: [String]) throws {

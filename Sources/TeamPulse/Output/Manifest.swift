@@ -5,6 +5,7 @@ import Foundation
 struct Manifest {
     var config: PipelineConfig
     var options: RunOptions
+    var asOf: LocalDate
     var data: IngestedData
     var teams: [Team]
     var metrics: MetricsResult
@@ -35,7 +36,7 @@ struct Manifest {
                     ] as [String: Any])
                 }),
             ] as [String: Any],
-            "as_of": options.asOf.description,
+            "as_of": asOf.description,
             "started_at": ISO8601DateFormatter().string(from: options.startedAt),
             "jobs": options.jobs,
             "inputs": inputs,

@@ -3,8 +3,11 @@ import Logging
 
 /// Settings of one invocation that are not in the pipeline file.
 public struct RunOptions: Sendable {
-    /// The day the windows end with (local time of the pipeline).
+    /// The day the windows end with (local time of the pipeline); the first day of a backfill.
     public var asOf: LocalDate
+    /// The last day of a backfill (`--from asOf --to lastDay`): every day in between gets its outputs,
+    /// from one read of the inputs. `nil` reports on `asOf` alone.
+    public var lastDay: LocalDate?
     /// Overrides `<output>/<as-of>` as the folder the summaries go to.
     public var outputFolder: String?
     public var jobs: Int
@@ -12,13 +15,19 @@ public struct RunOptions: Sendable {
     /// The wall-clock time recorded in the manifest (injected so that tests never read the clock).
     public var startedAt: Date
 
-    public init(asOf: LocalDate, outputFolder: String? = nil, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-                chunkBytes: Int = 8 << 20, startedAt: Date) {
+    public init(asOf: LocalDate, lastDay: LocalDate? = nil, outputFolder: String? = nil,
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = 8 << 20, startedAt: Date) {
         self.asOf = asOf
+        self.lastDay = lastDay
         self.outputFolder = outputFolder
         self.jobs = max(1, jobs)
         self.chunkBytes = chunkBytes
         self.startedAt = startedAt
+    }
+
+    /// The as-of days of the run, in order.
+    public var days: [LocalDate] {
+        (asOf.dayNumber...max(asOf.dayNumber, lastDay?.dayNumber ?? asOf.dayNumber)).map(LocalDate.init(dayNumber:))
     }
 }
 
@@ -43,13 +52,17 @@ public struct IngestedData: Sendable {
 
 /// What a run produced.
 public struct RunSummary: Sendable {
-    public var outputFolder: String
+    /// The folder of each as-of day, in day order.
+    public var outputFolders: [String]
+    /// Files written into each folder.
     public var files: [String]
     public var data: IngestedData
     public var metrics: MetricsResult
     public var targets: [TargetResult]
     /// Inputs above their `max_reject_rate` (the run wrote everything; the command exits with 3).
     public var rejectRateViolations: [String]
+    /// Metrics and targets of the last as-of day.
+    public var outputFolder: String { outputFolders.last ?? "" }
 }
 
 /// Runs the stages of a pipeline: seeds → ingest (concurrent) → metrics (partitioned) → outputs.
@@ -112,8 +125,10 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// Runs the whole pipeline for one as-of day and writes the summaries.
+    /// Runs the whole pipeline for one as-of day (or each day of a backfill, reading the inputs once)
+    /// and writes the summaries.
     public func run(_ options: RunOptions) throws(TeamPulseError) -> RunSummary {
+        let runStart = DispatchTime.now().uptimeNanoseconds
         var timings: [(String, Double)] = []
         func timed<T>(_ stage: String, _ body: () throws(TeamPulseError) -> T) throws(TeamPulseError) -> T {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -121,8 +136,7 @@ public struct PipelineRunner: Sendable {
             timings.append((stage, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
             return value
         }
-        let folder = options.outputFolder
-            ?? (config.outputDirectory as NSString).appendingPathComponent(options.asOf.description)
+        precondition(options.outputFolder == nil || options.days.count == 1, "--out names the folder of one day")
         // One run at a time per output folder: `<output>/.teampulse.lock` beside the day folders, or
         // `DIR.lock` beside a folder given with --out.
         let lock: OutputLock
@@ -137,45 +151,59 @@ public struct PipelineRunner: Sendable {
         let data = try timed("ingest") { () throws(TeamPulseError) in
             try ingest(directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes)
         }
-        let windows = options.asOf.windows(config.windows, in: config.timeZone)
-        let engine = MetricsEngine(
-            windows: windows, directory: directory, shipSLAHours: seeds.shipSLAHours,
-            defaultShipSLAHours: config.shipSLAHours, presentInputs: Set(config.inputs.map(\.kind)))
-        let metrics = try timed("metrics") { () throws(TeamPulseError) in
-            engine.compute(
-                orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [],
-                partitions: options.jobs * 4, width: options.jobs)
-        }
-        let targets = evaluateTargets(seeds.targets, metrics: metrics)
-        let teams = directory.allTeams
-        for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
-            logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
-        }
-        if metrics.unresolvedOrderLinks > 0 {
-            logger.warning(
-                "\(metrics.unresolvedOrderLinks) tickets link to an order_id that is not in the orders input",
-                metadata: ["stage": "metrics"])
-        }
-
-        let tables = SummaryTables(asOf: options.asOf, teams: teams, metrics: metrics, targets: targets, rejects: data.rejects)
-        let files = try timed("output") { () throws(TeamPulseError) in
-            try OutputFolder.write(tables: tables.all(), into: folder) { () throws(TeamPulseError) in
-                try Manifest(
-                    config: config, options: options, data: data, teams: teams, metrics: metrics, targets: targets,
-                    tables: tables.all(), timings: timings
-                ).render()
+        let sharedTimings = timings
+        var folders: [String] = []
+        var files: [String] = []
+        var metrics = MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0)
+        var targets: [TargetResult] = []
+        for day in options.days {
+            timings = sharedTimings
+            let folder = options.outputFolder
+                ?? (config.outputDirectory as NSString).appendingPathComponent(day.description)
+            let engine = MetricsEngine(
+                windows: day.windows(config.windows, in: config.timeZone), directory: directory,
+                shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
+                presentInputs: Set(config.inputs.map(\.kind)))
+            metrics = try timed("metrics") { () throws(TeamPulseError) in
+                engine.compute(
+                    orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
+                    tasks: data.tasks?.segments ?? [], partitions: options.jobs * 4, width: options.jobs)
             }
+            targets = evaluateTargets(seeds.targets, metrics: metrics)
+            let teams = directory.allTeams
+            if day == options.days.last {
+                for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
+                    logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
+                }
+                if metrics.unresolvedOrderLinks > 0 {
+                    logger.warning(
+                        "\(metrics.unresolvedOrderLinks) tickets link to an order_id that is not in the orders input",
+                        metadata: ["stage": "metrics"])
+                }
+            }
+            let tables = SummaryTables(asOf: day, teams: teams, metrics: metrics, targets: targets, rejects: data.rejects)
+            let dayMetrics = metrics
+            let dayTargets = targets
+            files = try timed("output") { () throws(TeamPulseError) in
+                try OutputFolder.write(tables: tables.all(), into: folder) { () throws(TeamPulseError) in
+                    try Manifest(
+                        config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
+                        targets: dayTargets, tables: tables.all(), timings: timings
+                    ).render()
+                }
+            }
+            logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output", "as_of": "\(day)"])
+            folders.append(folder)
         }
-        logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output"])
-        let duration = timings.reduce(0) { $0 + $1.1 }
+        let duration = Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9
         let prom = PrometheusFile(
-            pipeline: config.name, asOf: options.asOf, durationSeconds: duration,
+            pipeline: config.name, asOf: options.days.last!, durationSeconds: duration,
             finishedAt: options.startedAt.addingTimeInterval(duration), stats: data.stats)
         // In the output folder for node_exporter's textfile collector (inside the folder given with --out).
         let promFolder = options.outputFolder ?? config.outputDirectory
         try AtomicFile.write(prom.render(), to: (promFolder as NSString).appendingPathComponent("metrics.prom"))
         return RunSummary(
-            outputFolder: folder, files: files, data: data, metrics: metrics, targets: targets,
+            outputFolders: folders, files: files, data: data, metrics: metrics, targets: targets,
             rejectRateViolations: rejectRateViolations(data))
     }
 }
