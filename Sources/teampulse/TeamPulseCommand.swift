@@ -13,7 +13,8 @@ struct TeamPulseCommand: ParsableCommand {
             Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
             required column, write error); 2 usage or configuration error (bad arguments, invalid \
             pipeline file or seeds); 3 an input's rejected records exceed its max_reject_rate (all \
-            outputs are written first); 75 another run holds the output folder's lock (try again later).
+            outputs are written first); 4 a stale input with on_stale: error (nothing is written); 75 \
+            another run holds the output folder's lock (try again later).
             """,
         version: TeamPulseVersion.string,
         subcommands: [Run.self, Validate.self, Generate.self]

@@ -367,6 +367,33 @@ struct EndToEndTests {
         #expect((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["as_of"] as? String == "2026-11-14")
     }
 
+    @Test("stale inputs warn, or exit 4 before writing anything with on_stale: error")
+    func staleInputs() throws {
+        let root = Self.packageRoot.path
+        let old = Self.temporaryFolder().appendingPathComponent("tasks.csv")
+        try FileManager.default.copyItem(atPath: "\(root)/sample-data/tasks.csv", toPath: old.path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_600_000_000)], ofItemAtPath: old.path)
+        func run(_ input: String) throws -> (Outcome, URL) {
+            let out = Self.temporaryFolder().appendingPathComponent("day")
+            let url = pipeline("version: 1\nseeds: \(root)/seeds\ninputs:\n  tasks: \(input)\n")
+            return (try Self.run(["run", url.path, "--as-of", "2026-11-20", "--out", out.path]), out)
+        }
+        // The newest task was created on 2026-11-15: 5 days before the as-of day.
+        let (lagging, lagOut) = try run("{path: \(root)/sample-data/tasks.csv, max_lag_days: 2, on_stale: error}")
+        #expect(lagging.status == 4)
+        #expect(lagging.stderr.contains("stale input: the newest created_at is on 2026-11-15, 5 days before the as-of day 2026-11-20 (max_lag_days 2)"), "\(lagging.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: lagOut.path))
+        let (aged, _) = try run("{path: \(old.path), max_age_hours: 24, on_stale: error}")
+        #expect(aged.status == 4)
+        #expect(aged.stderr.contains("more than max_age_hours 24"), "\(aged.stderr)")
+        let (warned, warnedOut) = try run("{path: \(root)/sample-data/tasks.csv, max_lag_days: 2}")
+        #expect(warned.status == 0)
+        #expect(warned.stderr.contains("warning"))
+        #expect(FileManager.default.fileExists(atPath: warnedOut.appendingPathComponent("metrics.csv").path))
+        let (fresh, _) = try run("{path: \(root)/sample-data/tasks.csv, max_lag_days: 5, on_stale: error}")
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+    }
+
     @Test("bad arguments exit 2", arguments: [
         ["run", "pipelines/nightly.yml", "--as-of", "2026-02-30"],
         ["run", "pipelines/nightly.yml", "--jobs", "0"],

@@ -43,6 +43,9 @@ struct ConfigurationTests {
                 path: /t.csv
                 duplicates: reject
                 max_reject_rate: 2.5%
+                max_age_hours: 30
+                max_lag_days: 1
+                on_stale: error
                 columns: {工单号: ticket_id, " Created ": created_at}
             """, path: "/p/x.yml")
         #expect(config.name == "nightly")
@@ -52,6 +55,9 @@ struct ConfigurationTests {
         #expect(config.input(.tickets)?.columns == ["工单号": "ticket_id", "Created": "created_at"])
         #expect(config.input(.tickets)?.duplicates == .reject)
         #expect(config.input(.tickets)?.maxRejectRate == 0.025)
+        #expect(config.input(.tickets)?.maxAgeHours == 30)
+        #expect(config.input(.tickets)?.maxLagDays == 1)
+        #expect(config.input(.tickets)?.staleIsError == true)
         #expect(config.input(.orders) == nil)
     }
 

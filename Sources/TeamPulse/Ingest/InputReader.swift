@@ -28,11 +28,21 @@ public struct InputSpec: Sendable, Equatable {
     /// Largest acceptable share of rejected records (0…1); above it the run exits with code 3 after
     /// writing everything.
     public var maxRejectRate: Double
+    /// Freshness: the file may be at most this many hours old (modification time), if set.
+    public var maxAgeHours: Double?
+    /// Freshness: the newest `created_at` may lie at most this many days before the as-of day, if set.
+    public var maxLagDays: Int?
+    /// Whether a stale input only warns (`warn`, the default) or stops the run with exit code 4 (`error`).
+    public var staleIsError: Bool
 
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
-        duplicates: DuplicatePolicy = .last, maxRejectRate: Double = 0.05
+        duplicates: DuplicatePolicy = .last, maxRejectRate: Double = 0.05, maxAgeHours: Double? = nil,
+        maxLagDays: Int? = nil, staleIsError: Bool = false
     ) {
+        self.maxAgeHours = maxAgeHours
+        self.maxLagDays = maxLagDays
+        self.staleIsError = staleIsError
         self.kind = kind
         self.path = path
         self.displayPath = displayPath ?? path

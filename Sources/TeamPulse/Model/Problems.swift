@@ -98,6 +98,8 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
     case usage(String)
     /// Another run holds the output folder's lock.
     case locked(SourceLocation, String)
+    /// An input is older than its freshness limits allow (`on_stale: error`).
+    case stale(SourceLocation, String)
 
     public var description: String {
         switch self {
@@ -107,6 +109,7 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
         case .output(let location, let message): "\(location): cannot write output: \(message)"
         case .usage(let message): message
         case .locked(let location, let message): "\(location): locked: \(message)"
+        case .stale(let location, let message): "\(location): stale input: \(message)"
         }
     }
 
@@ -115,6 +118,7 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .usage, .pipeline, .seed: 2
         case .input, .output: 1
+        case .stale: 4
         case .locked: 75  // EX_TEMPFAIL: try again later
         }
     }

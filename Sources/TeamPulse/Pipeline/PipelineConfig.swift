@@ -156,7 +156,8 @@ public struct PipelineConfig: Sendable, Equatable {
         for kind in InputKind.allCases {
             guard let node = inputMap[kind.rawValue] else { continue }
             let fields = try reader.mapping(
-                node, "input '\(kind.rawValue)'", allowed: ["path", "columns", "duplicates", "max_reject_rate"])
+                node, "input '\(kind.rawValue)'",
+                allowed: ["path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale"])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
             }
@@ -195,10 +196,33 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 maxRejectRate = value
             }
+            var maxAge: Double?
+            if let node = fields["max_age_hours"] {
+                guard let value = Double(try reader.string(node, "max_age_hours")), value > 0 else {
+                    throw .pipeline(reader.location(node), "'max_age_hours' must be a positive number of hours")
+                }
+                maxAge = value
+            }
+            var maxLag: Int?
+            if let node = fields["max_lag_days"] {
+                guard let value = Int(try reader.string(node, "max_lag_days")), value >= 0 else {
+                    throw .pipeline(reader.location(node), "'max_lag_days' must be a whole number of days, 0 or more")
+                }
+                maxLag = value
+            }
+            var staleIsError = false
+            if let node = fields["on_stale"] {
+                let text = try reader.string(node, "on_stale")
+                guard ["warn", "error"].contains(text) else {
+                    throw .pipeline(reader.location(node), "'on_stale' must be warn or error")
+                }
+                staleIsError = text == "error"
+            }
             inputs.append(
                 InputSpec(
                     kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
-                    columns: columns, duplicates: policy, maxRejectRate: maxRejectRate))
+                    columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
+                    maxLagDays: maxLag, staleIsError: staleIsError))
         }
         guard !inputs.isEmpty else {
             throw .pipeline(reader.location(inputsNode), "'inputs' names no input (orders, tickets, tasks)")

@@ -114,6 +114,15 @@ public struct PipelineRunner: Sendable {
         return data
     }
 
+    /// Logs stale inputs as warnings, or stops with the first one whose input says `on_stale: error`
+    /// (before any summary is written: yesterday's stay in place).
+    func reportStale(_ problems: [(InputSpec, String)]) throws(TeamPulseError) {
+        for (spec, message) in problems {
+            if spec.staleIsError { throw .stale(SourceLocation(path: spec.displayPath), message) }
+            logger.warning("\(spec.displayPath): stale input: \(message)", metadata: ["stage": "freshness"])
+        }
+    }
+
     /// One line per input whose share of rejected records is above its `max_reject_rate`.
     public func rejectRateViolations(_ data: IngestedData) -> [String] {
         data.stats.compactMap { kind, stats in
@@ -148,9 +157,12 @@ public struct PipelineRunner: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let seeds = try timed("seeds") { () throws(TeamPulseError) in try loadSeeds() }
         let directory = seeds.makeDirectory()
+        let freshness = FreshnessCheck(config: config, now: options.startedAt)
+        try reportStale(freshness.fileAges())
         let data = try timed("ingest") { () throws(TeamPulseError) in
             try ingest(directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes)
         }
+        try reportStale(freshness.eventLags(data, asOf: options.days.last!))
         let sharedTimings = timings
         var folders: [String] = []
         var files: [String] = []
