@@ -59,6 +59,18 @@ struct PipelineOptions: ParsableArguments {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
+    /// A progress bar on stderr when stderr is a terminal and logs are text; silent otherwise.
+    func progressBar() -> (@Sendable (Int) -> IngestProgress)? {
+        guard isatty(STDERR_FILENO) == 1, logFormat == .text else { return nil }
+        return { total in
+            IngestProgress(
+                totalBytes: total, clock: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+                sink: { line in
+                    FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line + (line.hasSuffix("done") ? "\n" : "")).utf8))
+                })
+        }
+    }
+
     func makeLogger(_ config: PipelineConfig, asOf: LocalDate? = nil) -> Logger {
         let level = logLevel
         switch logFormat {
@@ -121,7 +133,7 @@ struct Run: ParsableCommand {
             last = day
         }
         let logger = options.makeLogger(config, asOf: last == nil ? first : nil)
-        let runner = PipelineRunner(config: config, logger: logger)
+        let runner = PipelineRunner(config: config, logger: logger, progress: options.progressBar())
         let summary = try runner.run(
             RunOptions(
                 asOf: first, lastDay: last, outputFolder: out, jobs: options.jobs, chunkBytes: max(1, chunkBytes),
@@ -149,7 +161,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let config = try PipelineConfig.load(path: options.pipeline)
         let logger = options.makeLogger(config)
-        let runner = PipelineRunner(config: config, logger: logger)
+        let runner = PipelineRunner(config: config, logger: logger, progress: options.progressBar())
         let seeds = try runner.loadSeeds()
         print("pipeline \(displayPath(config.path)): ok (version \(config.version), windows \(config.windows.map(\.description).joined(separator: ", ")))")
         print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")

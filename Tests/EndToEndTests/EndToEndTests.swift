@@ -74,6 +74,7 @@ struct EndToEndTests {
         let result = try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("summaries in"))
+        #expect(!result.stderr.contains("records/s"), "no progress bar when stderr is not a terminal")
         let record = ProcessInfo.processInfo.environment["TEAMPULSE_RECORD_GOLDEN"] == "1"
         for file in Self.summaryFiles {
             let actual = try Self.read(out.appendingPathComponent(file))

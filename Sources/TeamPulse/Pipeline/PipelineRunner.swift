@@ -69,10 +69,13 @@ public struct RunSummary: Sendable {
 public struct PipelineRunner: Sendable {
     public var config: PipelineConfig
     public var logger: Logger
+    /// Makes a progress reporter for an ingest of that many bytes (the CLI sets it when stderr is a terminal).
+    public var progress: (@Sendable (_ totalBytes: Int) -> IngestProgress)?
 
-    public init(config: PipelineConfig, logger: Logger) {
+    public init(config: PipelineConfig, logger: Logger, progress: (@Sendable (_ totalBytes: Int) -> IngestProgress)? = nil) {
         self.config = config
         self.logger = logger
+        self.progress = progress
     }
 
     /// Loads and validates the seeds the pipeline names.
@@ -94,7 +97,15 @@ public struct PipelineRunner: Sendable {
         }
         // One task per chunk plus one hashing task per file.
         let tasks = stages.indices.flatMap { job in (0...stages[job].chunkCount).map { (job, $0) } }
-        let outputs = concurrentMap(tasks.count, width: jobs) { index in stages[tasks[index].0].run(tasks[index].1) }
+        let reporter = progress?(stages.reduce(0) { $0 + $1.chunkBytes.reduce(0, +) })
+        let outputs = concurrentMap(tasks.count, width: jobs) { index in
+            let (job, task) = tasks[index]
+            let output = stages[job].run(task)
+            if task < stages[job].chunkCount {
+                reporter?.chunkDone(bytes: stages[job].chunkBytes[task], records: output.records)
+            }
+            return output
+        }
         let finished = concurrentMap(stages.count, width: jobs) { job in
             stages[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
         }
@@ -251,6 +262,15 @@ enum IngestJob: Sendable {
         case orders(InputReader<OrderBuilder>.ChunkOutput)
         case tickets(InputReader<TicketBuilder>.ChunkOutput)
         case tasks(InputReader<TaskBuilder>.ChunkOutput)
+
+        /// Records read in the chunk.
+        var records: Int {
+            switch self {
+            case .orders(let output): output.rowsRead
+            case .tickets(let output): output.rowsRead
+            case .tasks(let output): output.rowsRead
+            }
+        }
     }
 
     enum Result: Sendable {
@@ -259,11 +279,14 @@ enum IngestJob: Sendable {
         case tasks(IngestedInput<WorkTask>)
     }
 
-    var chunkCount: Int {
+    var chunkCount: Int { chunkBytes.count }
+
+    /// Size of each chunk in bytes.
+    var chunkBytes: [Int] {
         switch self {
-        case .orders(let stage): stage.prepared.chunks.count
-        case .tickets(let stage): stage.prepared.chunks.count
-        case .tasks(let stage): stage.prepared.chunks.count
+        case .orders(let stage): stage.prepared.chunks.map(\.count)
+        case .tickets(let stage): stage.prepared.chunks.map(\.count)
+        case .tasks(let stage): stage.prepared.chunks.map(\.count)
         }
     }
 
