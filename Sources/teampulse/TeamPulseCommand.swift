@@ -12,8 +12,8 @@ struct TeamPulseCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
             required column, write error); 2 usage or configuration error (bad arguments, invalid \
-            pipeline file or seeds); 3 an input's rejected records exceed its max_reject_rate (all \
-            outputs are written first); 4 a stale input with on_stale: error (nothing is written); 75 \
+            pipeline file or seeds); 3 an input's rejected records exceed its max_reject_rate, or a data \
+            test of severity error failed (all outputs are written first); 4 a stale input with on_stale: error (nothing is written); 75 \
             another run holds the output folder's lock (try again later).
             """,
         version: TeamPulseVersion.string,
@@ -145,7 +145,7 @@ struct Run: ParsableCommand {
         let rejected = summary.data.rejects.count
         let read = summary.data.stats.reduce(0) { $0 + $1.1.rowsRead }
         print("records: \(read) read, \(read - rejected) accepted, \(rejected) rejected (see rejects.csv)")
-        try failOnRejectRate(summary.rejectRateViolations)
+        try failOnDataQuality(summary.rejectRateViolations + PipelineRunner.dataTestFailures(summary.dataTests))
     }
 }
 
@@ -174,7 +174,11 @@ struct Validate: ParsableCommand {
             print("  \(reject.file):\(reject.line)\(column): \(reject.reason.rawValue): \(reject.message)")
         }
         if data.rejects.count > showRejects { print("  … \(data.rejects.count - showRejects) more") }
-        try failOnRejectRate(runner.rejectRateViolations(data))
+        let tests = runner.dataTestResults(data)
+        for result in tests {
+            print("data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.status.rawValue) (\(result.failing) of \(result.total) failing)")
+        }
+        try failOnDataQuality(runner.rejectRateViolations(data) + PipelineRunner.dataTestFailures(tests))
     }
 }
 
@@ -220,8 +224,9 @@ struct Generate: ParsableCommand {
     }
 }
 
-/// Reports inputs above their `max_reject_rate` and exits with 3 (data-quality threshold exceeded).
-func failOnRejectRate(_ violations: [String]) throws {
+/// Reports inputs above their `max_reject_rate` and failed error-level data tests, and exits with 3
+/// (data-quality threshold exceeded).
+func failOnDataQuality(_ violations: [String]) throws {
     guard !violations.isEmpty else { return }
     for violation in violations { FileHandle.standardError.write(Data("error: \(violation)\n".utf8)) }
     throw ExitCode(3)

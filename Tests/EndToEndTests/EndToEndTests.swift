@@ -15,6 +15,7 @@ struct EndToEndTests {
     static let asOf = "2026-11-15"
     static let summaryFiles = [
         "team_summary.csv", "metrics.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
+        "data_tests.csv",
     ]
 
     struct Outcome {
@@ -393,6 +394,39 @@ struct EndToEndTests {
         #expect(FileManager.default.fileExists(atPath: warnedOut.appendingPathComponent("metrics.csv").path))
         let (fresh, _) = try run("{path: \(root)/sample-data/tasks.csv, max_lag_days: 5, on_stale: error}")
         #expect(fresh.status == 0, "\(fresh.stderr)")
+    }
+
+    @Test("data tests: warn-level failures only report, error-level failures exit 3 after writing everything")
+    func dataTests() throws {
+        let root = Self.packageRoot.path
+        func run(_ severity: String) throws -> (Outcome, URL) {
+            let out = Self.temporaryFolder().appendingPathComponent("day")
+            let url = pipeline("""
+                version: 1
+                seeds: \(root)/seeds
+                inputs:
+                  orders:
+                    path: \(root)/sample-data/orders.csv
+                    columns: {订单编号: order_id, 下单时间: created_at, 实付金额: amount}
+                  tickets:
+                    path: \(root)/sample-data/tickets.csv
+                    tests:
+                      order_id: [{relationships: {to: orders.order_id, severity: \(severity)}}]
+                      csat: [{range: {min: 1, max: 5}}]
+                """)
+            return (try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path]), out)
+        }
+        let (warned, warnedOut) = try run("warn")
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(warned.stderr.contains("data test tickets.order_id relationships"))
+        let table = try Self.read(warnedOut.appendingPathComponent("data_tests.csv"))
+        #expect(table.contains(",tickets,order_id,relationships,warn,>0,"))
+        #expect(table.contains(",tickets,csat,range,error,>0,"))
+        #expect(table.contains(",pass,"))
+        let (failed, failedOut) = try run("error")
+        #expect(failed.status == 3)
+        #expect(failed.stderr.contains("error: data test tickets.order_id relationships failed:"), "\(failed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: failedOut.appendingPathComponent("data_tests.csv").path))
     }
 
     @Test("bad arguments exit 2", arguments: [

@@ -34,12 +34,15 @@ public struct InputSpec: Sendable, Equatable {
     public var maxLagDays: Int?
     /// Whether a stale input only warns (`warn`, the default) or stops the run with exit code 4 (`error`).
     public var staleIsError: Bool
+    /// dbt-style data tests on canonical columns (`tests:`).
+    public var tests: [DataTestSpec]
 
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
         duplicates: DuplicatePolicy = .last, maxRejectRate: Double = 0.05, maxAgeHours: Double? = nil,
-        maxLagDays: Int? = nil, staleIsError: Bool = false
+        maxLagDays: Int? = nil, staleIsError: Bool = false, tests: [DataTestSpec] = []
     ) {
+        self.tests = tests
         self.maxAgeHours = maxAgeHours
         self.maxLagDays = maxLagDays
         self.staleIsError = staleIsError
@@ -78,6 +81,9 @@ public struct InputStats: Sendable, Codable, Equatable {
 
 /// The records of one input, its rejects and its counts.
 public struct IngestedInput<Record: Sendable>: Sendable {
+    /// Per data test of the input's spec (same order): what the records showed, before relationships
+    /// and uniqueness are settled.
+    var dataTestTallies: [DataTestTally] = []
     /// Accepted records in file order, in the segments the parallel chunks produced (never copied
     /// into one array: at millions of records that copy costs more than it is worth).
     public var segments: [[Record]]
@@ -250,6 +256,7 @@ struct InputReader<Builder: RecordBuilder> {
         var rejects: [Reject] = []
         var negative = Array(repeating: 0, count: DurationCheck.allCases.count)
         var rowsRead = 0
+        let collected = outputs.map(\.dataTests)
         for output in outputs {
             if !output.records.isEmpty { segments.append(output.records) }
             rejects.append(contentsOf: output.rejects)
@@ -271,7 +278,11 @@ struct InputReader<Builder: RecordBuilder> {
             path: spec.displayPath, bytes: file.bytes.count, sha256: digest, rowsRead: rowsRead,
             rowsAccepted: segments.reduce(0) { $0 + $1.count }, rowsRejected: rejects.count, rejectsByReason: byReason,
             duplicateKeys: duplicateRejects.count, negativeDurations: negativeByName)
-        return IngestedInput(segments: segments, rejects: rejects, stats: stats)
+        var tallies = Array(repeating: DataTestTally(), count: spec.tests.count)
+        for output in collected {
+            for (index, tally) in output.enumerated() { tallies[index].merge(tally) }
+        }
+        return IngestedInput(dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats)
     }
 
     // MARK: Header
@@ -328,7 +339,8 @@ struct InputReader<Builder: RecordBuilder> {
             }
             slots[slot] = index
         }
-        let missing = CanonicalSchema.requiredColumns(of: spec.kind).filter { slots[canonical.firstIndex(of: $0)!] < 0 }
+        let tested = spec.tests.map(\.column).filter { !CanonicalSchema.requiredColumns(of: spec.kind).contains($0) }
+        let missing = (CanonicalSchema.requiredColumns(of: spec.kind) + tested).filter { slots[canonical.firstIndex(of: $0)!] < 0 }
         if !missing.isEmpty {
             let mapped = missing.map { column in
                 let sources = spec.columns.filter { $0.value == column }.map(\.key).sorted()
@@ -336,7 +348,7 @@ struct InputReader<Builder: RecordBuilder> {
             }
             throw .input(
                 SourceLocation(path: spec.displayPath, line: line),
-                "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input"
+                "missing required column \(Array(Set(mapped)).sorted().joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema or a data test)"
             )
         }
         return slots
@@ -403,6 +415,7 @@ struct InputReader<Builder: RecordBuilder> {
         var negativeDurations: [Int] = []
         var hadQuoteFailure = false
         var sha256 = ""
+        var dataTests: [DataTestTally] = []
     }
 
     /// Parses one chunk that starts on physical line `firstLine`.
@@ -425,6 +438,11 @@ struct InputReader<Builder: RecordBuilder> {
         }
         var wanted = Array(repeating: false, count: headers.count)
         for column in Builder.usedColumns where slots[column.rawValue] >= 0 { wanted[slots[column.rawValue]] = true }
+        // Data tests read their column's field of every built record.
+        let canonical = CanonicalSchema.columns(of: spec.kind)
+        let testSlots = spec.tests.map { slots[canonical.firstIndex(of: $0.column)!] }
+        for slot in testSlots { wanted[slot] = true }
+        output.dataTests = Array(repeating: DataTestTally(), count: spec.tests.count)
         var tokenizer = LibCSVTokenizer(wantedColumns: wanted)
         tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: bytes[range]), firstLine: firstLine, firstOffset: range.lowerBound,
@@ -448,6 +466,9 @@ struct InputReader<Builder: RecordBuilder> {
                 let span = RecordSpan(line: position.line, byteOffset: position.byteOffset, length: raw.count)
                 do throws(FieldError) {
                     output.records.append(try builder.build(row, span: span, state: &state))
+                    for (index, test) in spec.tests.enumerated() {
+                        test.check(fields.bytes(testSlots[index]), line: position.line, into: &output.dataTests[index])
+                    }
                 } catch {
                     reject(position, error.column, error.reason, error.message, raw)
                 }

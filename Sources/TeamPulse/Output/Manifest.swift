@@ -10,6 +10,7 @@ struct Manifest {
     var teams: [Team]
     var metrics: MetricsResult
     var targets: [TargetResult]
+    var dataTests: [DataTestResult]
     var tables: [(name: String, table: CSVTable)]
     var timings: [(String, Double)]
 
@@ -48,6 +49,13 @@ struct Manifest {
                 "missed": targets.filter { $0.status == .missed }.count,
                 "no_data": targets.filter { $0.status == .noData }.count,
             ],
+            "data_tests": dataTests.map { result in
+                [
+                    "input": result.input.rawValue, "column": result.spec.column, "test": result.spec.kind.name,
+                    "severity": result.spec.isError ? "error" : "warn", "total": result.total,
+                    "failing": result.failing, "status": result.status.rawValue,
+                ] as [String: Any]
+            },
             "outputs": tables.map { ["file": $0.name, "rows": $0.table.rows.count] as [String: Any] }
                 + [["file": "manifest.json"]],
             "stage_seconds": Dictionary(timings.map { ($0.0, ($0.1 * 1000).rounded() / 1000) }, uniquingKeysWith: +),

@@ -30,13 +30,18 @@ public struct SummaryTables: Sendable {
     public var metrics: MetricsResult
     public var targets: [TargetResult]
     public var rejects: [Reject]
+    public var dataTests: [DataTestResult]
 
-    public init(asOf: LocalDate, teams: [Team], metrics: MetricsResult, targets: [TargetResult], rejects: [Reject]) {
+    public init(
+        asOf: LocalDate, teams: [Team], metrics: MetricsResult, targets: [TargetResult], rejects: [Reject],
+        dataTests: [DataTestResult] = []
+    ) {
         self.asOf = asOf
         self.teams = teams
         self.metrics = metrics
         self.targets = targets
         self.rejects = rejects
+        self.dataTests = dataTests
     }
 
     /// File name → table, in the order they are written.
@@ -48,6 +53,7 @@ public struct SummaryTables: Sendable {
             ("workload.csv", workload()),
             ("targets.csv", targetsTable()),
             ("rejects.csv", rejectsTable()),
+            ("data_tests.csv", dataTestsTable()),
         ]
     }
 
@@ -133,6 +139,23 @@ public struct SummaryTables: Sendable {
                 asOf.description, result.spec.team, result.spec.metric, result.spec.window.description,
                 result.spec.comparison.rawValue, formatNumber(result.spec.target), formatNumber(result.actual),
                 result.status.rawValue,
+            ])
+        }
+        return table
+    }
+
+    /// One row per data test of the pipeline.
+    public func dataTestsTable() -> CSVTable {
+        var table = CSVTable(header: [
+            "as_of", "input", "column", "test", "severity", "error_if", "total", "failing", "failing_rate", "status",
+            "first_failure",
+        ])
+        for result in dataTests {
+            table.rows.append([
+                asOf.description, result.input.rawValue, result.spec.column, result.spec.kind.name,
+                result.spec.isError ? "error" : "warn", result.spec.threshold.description, String(result.total),
+                String(result.failing), formatNumber(result.total > 0 ? Double(result.failing) / Double(result.total) : nil),
+                result.status.rawValue, result.example,
             ])
         }
         return table

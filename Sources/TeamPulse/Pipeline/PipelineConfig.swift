@@ -157,7 +157,9 @@ public struct PipelineConfig: Sendable, Equatable {
             guard let node = inputMap[kind.rawValue] else { continue }
             let fields = try reader.mapping(
                 node, "input '\(kind.rawValue)'",
-                allowed: ["path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale"])
+                allowed: [
+                    "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
             }
@@ -218,11 +220,14 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 staleIsError = text == "error"
             }
+            let tests = try fields["tests"].map { node throws(TeamPulseError) in
+                try reader.dataTests(node, kind: kind)
+            } ?? []
             inputs.append(
                 InputSpec(
                     kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
                     columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
-                    maxLagDays: maxLag, staleIsError: staleIsError))
+                    maxLagDays: maxLag, staleIsError: staleIsError, tests: tests))
         }
         guard !inputs.isEmpty else {
             throw .pipeline(reader.location(inputsNode), "'inputs' names no input (orders, tickets, tasks)")
@@ -268,6 +273,92 @@ struct NodeReader {
     func string(_ node: Node, _ what: String) throws(TeamPulseError) -> String {
         guard let scalar = node.scalar else { throw .pipeline(location(node), "'\(what)' must be a single value") }
         return scalar.string
+    }
+
+    /// `tests:` of an input: canonical column → list of tests, each a name (`unique`) or a one-key
+    /// mapping to its settings (`range: {min: 0, severity: warn, error_if: ">1%"}`).
+    func dataTests(_ node: Node, kind: InputKind) throws(TeamPulseError) -> [DataTestSpec] {
+        guard let columnTests = node.mapping else {
+            throw .pipeline(location(node), "'tests' maps canonical columns to lists of tests")
+        }
+        let canonical = CanonicalSchema.columns(of: kind)
+        var specs: [DataTestSpec] = []
+        for (columnNode, listNode) in columnTests {
+            let column = try string(columnNode, "tests")
+            guard canonical.contains(column) else {
+                throw .pipeline(location(columnNode), "'\(column)' is not a column of \(kind.rawValue) (one of: \(canonical.joined(separator: ", ")))")
+            }
+            guard let items = listNode.sequence else {
+                throw .pipeline(location(listNode), "the tests of '\(column)' must be a list, e.g. [unique, not_null]")
+            }
+            for item in items {
+                let name: String
+                var settings: [String: Node] = [:]
+                if let scalar = item.scalar {
+                    name = scalar.string
+                } else if let pair = item.mapping, pair.count == 1, let (key, value) = pair.first {
+                    name = try string(key, "test")
+                    let allowed: [String] =
+                        switch name {
+                        case "accepted_values": ["values", "severity", "error_if"]
+                        case "range": ["min", "max", "severity", "error_if"]
+                        case "relationships": ["to", "severity", "error_if"]
+                        default: ["severity", "error_if"]
+                        }
+                    settings = try self.mapping(value, "test '\(name)'", allowed: allowed)
+                } else {
+                    throw .pipeline(location(item), "a test is a name or a one-key mapping of a name to its settings")
+                }
+                let testKind: DataTestSpec.Kind
+                switch name {
+                case "unique": testKind = .unique
+                case "not_null": testKind = .notNull
+                case "accepted_values":
+                    guard let values = settings["values"]?.sequence, !values.isEmpty else {
+                        throw .pipeline(location(item), "accepted_values needs 'values: [...]'")
+                    }
+                    var texts: [String] = []
+                    for value in values { texts.append(try string(value, "values")) }
+                    testKind = .acceptedValues(texts)
+                case "range":
+                    func bound(_ key: String) throws(TeamPulseError) -> Double? {
+                        guard let node = settings[key] else { return nil }
+                        guard let value = Double(try string(node, key)) else {
+                            throw .pipeline(location(node), "'\(key)' must be a number")
+                        }
+                        return value
+                    }
+                    let lower = try bound("min")
+                    let upper = try bound("max")
+                    guard lower != nil || upper != nil else { throw .pipeline(location(item), "range needs 'min', 'max' or both") }
+                    testKind = .range(min: lower, max: upper)
+                case "relationships":
+                    guard let node = settings["to"] else { throw .pipeline(location(item), "relationships needs 'to: <input>.<key column>'") }
+                    let target = try string(node, "to")
+                    guard let kind = InputKind.allCases.first(where: { "\($0.rawValue).\($0.keyColumn)" == target }) else {
+                        throw .pipeline(location(node), "'to' must be orders.order_id, tickets.ticket_id or tasks.task_id")
+                    }
+                    testKind = .relationships(to: kind)
+                default:
+                    throw .pipeline(location(item), "unknown test '\(name)' (unique, not_null, accepted_values, range, relationships)")
+                }
+                var isError = true
+                if let node = settings["severity"] {
+                    let text = try string(node, "severity")
+                    guard ["warn", "error"].contains(text) else { throw .pipeline(location(node), "'severity' must be warn or error") }
+                    isError = text == "error"
+                }
+                var threshold = DataTestSpec.Threshold.count(0)
+                if let node = settings["error_if"] {
+                    guard let parsed = DataTestSpec.Threshold(try string(node, "error_if")) else {
+                        throw .pipeline(location(node), "'error_if' must be like \">0\", \">10\" or \">1%\"")
+                    }
+                    threshold = parsed
+                }
+                specs.append(DataTestSpec(column: column, kind: testKind, isError: isError, threshold: threshold))
+            }
+        }
+        return specs
     }
 
     func int(_ node: Node, _ what: String) throws(TeamPulseError) -> Int {

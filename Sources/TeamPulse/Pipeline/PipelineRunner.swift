@@ -61,7 +61,9 @@ public struct RunSummary: Sendable {
     public var targets: [TargetResult]
     /// Inputs above their `max_reject_rate` (the run wrote everything; the command exits with 3).
     public var rejectRateViolations: [String]
-    /// Metrics and targets of the last as-of day.
+    /// Results of the pipeline's data tests (`data_tests.csv`).
+    public var dataTests: [DataTestResult]
+    /// The folder of the last as-of day.
     public var outputFolder: String { outputFolders.last ?? "" }
 }
 
@@ -125,6 +127,45 @@ public struct PipelineRunner: Sendable {
         return data
     }
 
+    /// Settles every data test of the pipeline's inputs (relationships against the target input's keys).
+    public func dataTestResults(_ data: IngestedData) -> [DataTestResult] {
+        var keyTables: [InputKind: KeyTable] = [:]
+        for spec in config.inputs {
+            for test in spec.tests {
+                guard case .relationships(let target) = test.kind, keyTables[target] == nil else { continue }
+                let keys: [RecordKey] =
+                    switch target {
+                    case .orders: data.orders?.segments.joined().map(\.id) ?? []
+                    case .tickets: data.tickets?.segments.joined().map(\.id) ?? []
+                    case .tasks: data.tasks?.segments.joined().map(\.id) ?? []
+                    }
+                var table = KeyTable(expected: keys.count)
+                for key in keys { _ = table.insert(key) }
+                keyTables[target] = table
+            }
+        }
+        var results: [DataTestResult] = []
+        for spec in config.inputs {
+            let tallies: [DataTestTally] =
+                switch spec.kind {
+                case .orders: data.orders?.dataTestTallies ?? []
+                case .tickets: data.tickets?.dataTestTallies ?? []
+                case .tasks: data.tasks?.dataTestTallies ?? []
+                }
+            for (test, tally) in zip(spec.tests, tallies) {
+                results.append(test.result(tally, input: spec.kind) { keyTables[$0] })
+            }
+        }
+        return results
+    }
+
+    /// One line per data test of severity `error` that failed.
+    public static func dataTestFailures(_ results: [DataTestResult]) -> [String] {
+        results.filter { $0.status == .error }.map { result in
+            "data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name) failed: \(result.failing) of \(result.total) values (error_if \(result.spec.threshold)); first: \(result.example); see data_tests.csv"
+        }
+    }
+
     /// Logs stale inputs as warnings, or stops with the first one whose input says `on_stale: error`
     /// (before any summary is written: yesterday's stay in place).
     func reportStale(_ problems: [(InputSpec, String)]) throws(TeamPulseError) {
@@ -174,6 +215,12 @@ public struct PipelineRunner: Sendable {
             try ingest(directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes)
         }
         try reportStale(freshness.eventLags(data, asOf: options.days.last!))
+        let dataTests = dataTestResults(data)
+        for result in dataTests where result.status == .warn {
+            logger.warning(
+                "data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.failing) of \(result.total) values fail (\(result.example))",
+                metadata: ["stage": "data_tests"])
+        }
         let sharedTimings = timings
         var folders: [String] = []
         var files: [String] = []
@@ -204,14 +251,15 @@ public struct PipelineRunner: Sendable {
                         metadata: ["stage": "metrics"])
                 }
             }
-            let tables = SummaryTables(asOf: day, teams: teams, metrics: metrics, targets: targets, rejects: data.rejects)
+            let tables = SummaryTables(
+                asOf: day, teams: teams, metrics: metrics, targets: targets, rejects: data.rejects, dataTests: dataTests)
             let dayMetrics = metrics
             let dayTargets = targets
             files = try timed("output") { () throws(TeamPulseError) in
                 try OutputFolder.write(tables: tables.all(), into: folder) { () throws(TeamPulseError) in
                     try Manifest(
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
-                        targets: dayTargets, tables: tables.all(), timings: timings
+                        targets: dayTargets, dataTests: dataTests, tables: tables.all(), timings: timings
                     ).render()
                 }
             }
@@ -227,7 +275,7 @@ public struct PipelineRunner: Sendable {
         try AtomicFile.write(prom.render(), to: (promFolder as NSString).appendingPathComponent("metrics.prom"))
         return RunSummary(
             outputFolders: folders, files: files, data: data, metrics: metrics, targets: targets,
-            rejectRateViolations: rejectRateViolations(data))
+            rejectRateViolations: rejectRateViolations(data), dataTests: dataTests)
     }
 }
 
