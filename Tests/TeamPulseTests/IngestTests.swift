@@ -177,6 +177,24 @@ struct IngestTests {
         }
     }
 
+    @Test("a gzip-compressed input reads exactly like the plain file")
+    func gzipInput() throws {
+        let plain = try readOrders(fixture("orders_dialect.csv"))
+        let compressed = try readOrders(fixture("orders_dialect.csv.gz"), jobs: 3, chunkBytes: 64)
+        #expect(compressed.records == plain.records)
+        #expect(compressed.rejects.map(\.line) == plain.rejects.map(\.line))
+        #expect(compressed.stats.rowsRead == plain.stats.rowsRead)
+    }
+
+    @Test("a truncated gzip input stops with a clear error, never a partial read")
+    func truncatedGzip() {
+        #expect {
+            try readOrders(fixture("orders_truncated.csv.gz"))
+        } throws: { error in
+            (error as? TeamPulseError)?.description.contains("gzip data ends early") == true
+        }
+    }
+
     @Test("a UTF-8 byte order mark before the header is skipped")
     func byteOrderMark() throws {
         let path = temporaryFile("\u{FEFF}order_id,created_at\nB1,2026-11-15\n")

@@ -1,3 +1,4 @@
+import CZlib
 import Crypto
 import Foundation
 
@@ -110,10 +111,12 @@ public struct IngestOptions: Sendable {
     }
 }
 
-/// A read-only memory map of a whole file.
+/// The bytes of a whole input file: a read-only memory map, or for a gzip-compressed file (recognised
+/// by its magic bytes, whatever its name) the decompressed bytes in memory.
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
     private let mapping: UnsafeMutableRawPointer?
+    private let decompressed: UnsafeMutableRawBufferPointer?
 
     init(path: String) throws(TeamPulseError) {
         let descriptor = open(path, O_RDONLY)
@@ -129,6 +132,14 @@ final class MappedFile: @unchecked Sendable {
             throw .input(SourceLocation(path: path), "not a regular file")
         }
         let size = Int(info.st_size)
+        var magic: (UInt8, UInt8) = (0, 0)
+        if size >= 2, pread(descriptor, &magic, 2, 0) == 2, magic == (0x1F, 0x8B) {
+            mapping = nil
+            decompressed = try Self.gunzip(path)
+            bytes = UnsafeBufferPointer(decompressed!.bindMemory(to: UInt8.self))
+            return
+        }
+        decompressed = nil
         if size == 0 {
             mapping = nil
             bytes = UnsafeBufferPointer(start: nil, count: 0)
@@ -145,12 +156,56 @@ final class MappedFile: @unchecked Sendable {
 
     deinit {
         if let mapping { munmap(mapping, bytes.count) }
+        decompressed?.deallocate()
+    }
+
+    /// Decompresses a whole gzip file (all members) with zlib into one buffer of exactly its size.
+    private static func gunzip(_ path: String) throws(TeamPulseError) -> UnsafeMutableRawBufferPointer {
+        guard let file = gzopen(path, "rb") else {
+            throw .input(SourceLocation(path: path), "cannot open gzip file: \(String(cString: strerror(errno)))")
+        }
+        defer { gzclose(file) }
+        gzbuffer(file, 1 << 20)
+        var capacity = 64 << 20
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        var count = 0
+        while true {
+            if count == capacity {
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                grown.copyMemory(from: buffer, byteCount: count)
+                buffer.deallocate()
+                buffer = grown
+                capacity *= 2
+            }
+            let read = gzread(file, buffer + count, UInt32(min(capacity - count, 1 << 30)))
+            if read < 0 {
+                var code: Int32 = 0
+                let message = String(cString: gzerror(file, &code))
+                buffer.deallocate()
+                throw .input(SourceLocation(path: path), "corrupt gzip data after \(count) bytes: \(message)")
+            }
+            if read == 0 {
+                // End of data: a truncated stream ends here too, with an error recorded.
+                var code: Int32 = 0
+                let message = String(cString: gzerror(file, &code))
+                guard code == Z_OK else {
+                    buffer.deallocate()
+                    throw .input(SourceLocation(path: path), "gzip data ends early after \(count) bytes: \(message)")
+                }
+                break
+            }
+            count += Int(read)
+        }
+        let exact = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 16)
+        exact.baseAddress!.copyMemory(from: buffer, byteCount: count)
+        buffer.deallocate()
+        return UnsafeMutableRawBufferPointer(rebasing: exact[0..<count])
     }
 
     /// Drops the pages wholly inside `range` from this process (they stay in the page cache and fault
     /// back in if read again), so that resident memory follows the chunks in flight, not the file size.
     func release(_ range: Range<Int>) {
-        guard let mapping else { return }
+        guard let mapping else { return }  // decompressed bytes are the only copy: keep them
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page
         let end = range.upperBound / page * page
