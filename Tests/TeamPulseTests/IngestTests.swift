@@ -195,6 +195,48 @@ struct IngestTests {
         }
     }
 
+    @Test("a glob reads its files together in name order; duplicates and rejects span the files")
+    func globInputs() throws {
+        let folder = temporaryFolder()
+        let header = "order_id,created_at,amount\n"
+        let parts = [
+            "orders-1.csv": header + "G1,2026-11-15,1\nG2,2026-11-15,2\n",
+            "orders-2.csv": header + "G3,2026-11-15,3\nG4,bad,4\nG1,2026-11-15,5\n",
+            "orders-3.csv.gz": "",  // not matched by orders-*.csv
+            "other.csv": header + "X1,2026-11-15,9\n",
+        ]
+        for (name, text) in parts {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/\(name)"))
+        }
+        let input = try readOrders("\(folder)/orders-*.csv", jobs: 2)
+        #expect(input.records.map(\.id.description) == ["G2", "G3", "G1"])
+        #expect(input.records.last?.amount == 50_000)  // policy last: the G1 of orders-2.csv wins
+        #expect(input.rejects.map { "\(($0.file as NSString).lastPathComponent):\($0.line) \($0.reason.rawValue)" }
+            == ["orders-1.csv:2 DUPLICATE KEY", "orders-2.csv:3 CAST"])
+        #expect(input.rejects[0].message.contains("orders-2.csv line 4 is kept"))
+        #expect(input.stats.files.map { ($0.path as NSString).lastPathComponent } == ["orders-1.csv", "orders-2.csv"])
+        #expect(input.stats.files.map(\.rowsRead) == [2, 3])
+        #expect(input.stats.rowsRead == input.stats.rowsAccepted + input.stats.rowsRejected)
+    }
+
+    @Test("files of one glob must share their header; a glob that matches nothing is an error")
+    func globMismatch() throws {
+        let folder = temporaryFolder()
+        try Data("order_id,created_at\nA,2026-11-15\n".utf8).write(to: URL(fileURLWithPath: "\(folder)/a.csv"))
+        try Data("order_id,created_at,amount\nB,2026-11-15,1\n".utf8).write(to: URL(fileURLWithPath: "\(folder)/b.csv"))
+        #expect {
+            try readOrders("\(folder)/*.csv")
+        } throws: { error in
+            guard case .input(let location, let message) = error as? TeamPulseError else { return false }
+            return location.path.hasSuffix("b.csv") && location.column == 3 && message.contains("header differs")
+        }
+        #expect {
+            try readOrders("\(folder)/nothing-*.csv")
+        } throws: { error in
+            (error as? TeamPulseError)?.description.contains("no file matches the pattern") == true
+        }
+    }
+
     @Test("a UTF-8 byte order mark before the header is skipped")
     func byteOrderMark() throws {
         let path = temporaryFile("\u{FEFF}order_id,created_at\nB1,2026-11-15\n")

@@ -56,6 +56,14 @@ public struct InputSpec: Sendable, Equatable {
     }
 }
 
+/// Identity and size of one file of an input (`manifest.json`, `files`).
+public struct FileStats: Sendable, Codable, Equatable {
+    public var path: String
+    public var bytes: Int
+    public var sha256: String
+    public var rowsRead: Int
+}
+
 /// Counts and identity of one ingested input (`manifest.json`).
 public struct InputStats: Sendable, Codable, Equatable {
     public var path: String
@@ -68,6 +76,8 @@ public struct InputStats: Sendable, Codable, Equatable {
     public var rejectsByReason: [String: Int]
     public var duplicateKeys: Int
     public var negativeDurations: [String: Int]
+    /// Each file the input read (one, or every match of a glob).
+    public var files: [FileStats]
 
     enum CodingKeys: String, CodingKey {
         case path, bytes, sha256
@@ -77,6 +87,7 @@ public struct InputStats: Sendable, Codable, Equatable {
         case rejectsByReason = "rejects_by_reason"
         case duplicateKeys = "duplicate_keys"
         case negativeDurations = "negative_durations"
+        case files
     }
 }
 
@@ -118,24 +129,25 @@ final class MappedFile: @unchecked Sendable {
     private let mapping: UnsafeMutableRawPointer?
     private let decompressed: UnsafeMutableRawBufferPointer?
 
-    init(path: String) throws(TeamPulseError) {
+    init(path: String, shownAs shown: String? = nil) throws(TeamPulseError) {
+        let shown = shown ?? path
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw .input(SourceLocation(path: path), String(cString: strerror(errno)))
+            throw .input(SourceLocation(path: shown), String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
-            throw .input(SourceLocation(path: path), String(cString: strerror(errno)))
+            throw .input(SourceLocation(path: shown), String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw .input(SourceLocation(path: path), "not a regular file")
+            throw .input(SourceLocation(path: shown), "not a regular file")
         }
         let size = Int(info.st_size)
         var magic: (UInt8, UInt8) = (0, 0)
         if size >= 2, pread(descriptor, &magic, 2, 0) == 2, magic == (0x1F, 0x8B) {
             mapping = nil
-            decompressed = try Self.gunzip(path)
+            decompressed = try Self.gunzip(path, shownAs: shown)
             bytes = UnsafeBufferPointer(decompressed!.bindMemory(to: UInt8.self))
             return
         }
@@ -147,7 +159,7 @@ final class MappedFile: @unchecked Sendable {
         }
         let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
         guard let address, address != MAP_FAILED else {
-            throw .input(SourceLocation(path: path), "cannot map file: \(String(cString: strerror(errno)))")
+            throw .input(SourceLocation(path: shown), "cannot map file: \(String(cString: strerror(errno)))")
         }
         madvise(address, size, MADV_SEQUENTIAL)
         mapping = address
@@ -160,9 +172,9 @@ final class MappedFile: @unchecked Sendable {
     }
 
     /// Decompresses a whole gzip file (all members) with zlib into one buffer of exactly its size.
-    private static func gunzip(_ path: String) throws(TeamPulseError) -> UnsafeMutableRawBufferPointer {
+    private static func gunzip(_ path: String, shownAs shown: String) throws(TeamPulseError) -> UnsafeMutableRawBufferPointer {
         guard let file = gzopen(path, "rb") else {
-            throw .input(SourceLocation(path: path), "cannot open gzip file: \(String(cString: strerror(errno)))")
+            throw .input(SourceLocation(path: shown), "cannot open gzip file: \(String(cString: strerror(errno)))")
         }
         defer { gzclose(file) }
         gzbuffer(file, 1 << 20)
@@ -182,7 +194,7 @@ final class MappedFile: @unchecked Sendable {
                 var code: Int32 = 0
                 let message = String(cString: gzerror(file, &code))
                 buffer.deallocate()
-                throw .input(SourceLocation(path: path), "corrupt gzip data after \(count) bytes: \(message)")
+                throw .input(SourceLocation(path: shown), "corrupt gzip data after \(count) bytes: \(message)")
             }
             if read == 0 {
                 // End of data: a truncated stream ends here too, with an error recorded.
@@ -190,7 +202,7 @@ final class MappedFile: @unchecked Sendable {
                 let message = String(cString: gzerror(file, &code))
                 guard code == Z_OK else {
                     buffer.deallocate()
-                    throw .input(SourceLocation(path: path), "gzip data ends early after \(count) bytes: \(message)")
+                    throw .input(SourceLocation(path: shown), "gzip data ends early after \(count) bytes: \(message)")
                 }
                 break
             }
@@ -219,9 +231,13 @@ struct InputReader<Builder: RecordBuilder> {
     let builder: Builder
     let options: IngestOptions
 
-    /// An input whose header is read and whose chunks are planned, ready for parallel parsing.
+    /// One file of an input whose header is read and whose chunks are planned, ready for parallel parsing.
     struct Prepared: Sendable {
         let file: MappedFile
+        /// Position of the file among the input's files (file-name order).
+        let fileIndex: Int
+        /// The file as written in reports.
+        let displayPath: String
         let header: Header
         let slots: [Int]
         let chunks: [Range<Int>]
@@ -229,32 +245,65 @@ struct InputReader<Builder: RecordBuilder> {
         let chunkLines: [Int]
     }
 
-    /// Reads the whole input: prepare, parse every chunk concurrently, finish.
+    /// Reads the whole input: prepare every file, parse every chunk concurrently, finish.
     func read() throws(TeamPulseError) -> IngestedInput<Builder.Record> {
-        let prepared = try prepare()
-        var outputs = concurrentMap(prepared.chunks.count + 1, width: options.jobs) { index -> ChunkOutput in
-            index == prepared.chunks.count ? hashOutput(prepared) : parse(prepared, chunk: index)
+        let files = try prepare()
+        let tasks = files.indices.flatMap { file in (0...files[file].chunks.count).map { (file, $0) } }
+        let outputs = concurrentMap(tasks.count, width: options.jobs) { index -> ChunkOutput in
+            let (file, chunk) = tasks[index]
+            return chunk == files[file].chunks.count ? hashOutput(files[file]) : parse(files[file], chunk: chunk)
         }
-        let digest = outputs.removeLast().sha256
-        return finish(prepared, outputs: outputs, sha256: digest)
+        return finish(files, outputs: files.indices.map { file in tasks.indices.filter { tasks[$0].0 == file }.map { outputs[$0] } })
     }
 
-    /// Maps the file, reads and maps the header, plans the chunks and numbers their first lines.
-    func prepare() throws(TeamPulseError) -> Prepared {
-        let file = try MappedFile(path: spec.path)
+    /// The input's files: its path, or every file its glob pattern (`*`, `?`, `[…]`) matches, sorted.
+    func filePaths() throws(TeamPulseError) -> [String] {
+        guard spec.path.contains(where: { "*?[".contains($0) }) else { return [spec.path] }
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(spec.path, 0, nil, &matches) == 0, matches.gl_pathc > 0 else {
+            throw .input(SourceLocation(path: spec.displayPath), "no file matches the pattern")
+        }
+        let paths = (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+        guard paths.count < 1 << 16 else {
+            throw .input(SourceLocation(path: spec.displayPath), "the pattern matches \(paths.count) files; at most 65 535 are read")
+        }
+        return paths.sorted()
+    }
+
+    /// Maps each file, reads and maps its header (all headers must agree), plans the chunks and
+    /// numbers their first lines.
+    func prepare() throws(TeamPulseError) -> [Prepared] {
+        var prepared: [Prepared] = []
+        for (index, path) in try filePaths().enumerated() {
+            let file = try prepareFile(path, index: index)
+            if let first = prepared.first, file.header.names != first.header.names {
+                let column = zip(file.header.names, first.header.names).prefix { $0 == $1 }.count + 1
+                throw .input(
+                    SourceLocation(path: file.displayPath, line: file.header.line, column: column),
+                    "the header differs from the one of \(first.displayPath) (files of one input must have the same columns)")
+            }
+            prepared.append(file)
+        }
+        return prepared
+    }
+
+    private func prepareFile(_ path: String, index: Int) throws(TeamPulseError) -> Prepared {
+        let shown = path == spec.path ? spec.displayPath : displayPath(path)
+        let file = try MappedFile(path: path, shownAs: shown)
         let bytes = file.bytes
         var bodyStart = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bodyStart = 3 }  // UTF-8 BOM
         guard let header = Self.readHeader(bytes, from: bodyStart) else {
-            throw .input(SourceLocation(path: spec.displayPath, line: 1), "no header row (the file is empty)")
+            throw .input(SourceLocation(path: shown, line: 1), "no header row (the file is empty)")
         }
         let headerBytes = UnsafeBufferPointer(rebasing: bytes[bodyStart..<header.end])
         if let bad = UTF8Validation.firstInvalidByte(headerBytes) {
             throw .input(
-                SourceLocation(path: spec.displayPath, line: header.line, column: UTF8Validation.column(of: bad, in: headerBytes)),
+                SourceLocation(path: shown, line: header.line, column: UTF8Validation.column(of: bad, in: headerBytes)),
                 "the header is not valid UTF-8; the file may be GBK/GB18030 or Latin-1: convert it, e.g. `iconv -f GB18030 -t UTF-8`")
         }
-        let slots = try mapHeader(header.names, line: header.line)
+        let slots = try mapHeader(header.names, line: header.line, path: shown)
         let chunks = Self.planChunks(bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes)
         // Line feeds per chunk (counted concurrently) give each chunk its first line number.
         let lineFeeds = concurrentMap(chunks.count, width: options.jobs) { Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]])) }
@@ -264,7 +313,9 @@ struct InputReader<Builder: RecordBuilder> {
             chunkLines.append(line)
             line += count
         }
-        return Prepared(file: file, header: header, slots: slots, chunks: chunks, chunkLines: chunkLines)
+        return Prepared(
+            file: file, fileIndex: index, displayPath: shown, header: header, slots: slots, chunks: chunks,
+            chunkLines: chunkLines)
     }
 
     static func countLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -278,12 +329,11 @@ struct InputReader<Builder: RecordBuilder> {
         return count
     }
 
-    /// Parses chunk `index` of a prepared input.
+    /// Parses chunk `index` of a prepared file.
     func parse(_ prepared: Prepared, chunk index: Int) -> ChunkOutput {
         // Records never outnumber the chunk's lines: reserving them avoids regrowing large arrays.
         let lines = index + 1 < prepared.chunkLines.count ? prepared.chunkLines[index + 1] - prepared.chunkLines[index] : 0
-        let output = parse(prepared.file.bytes, range: prepared.chunks[index], firstLine: prepared.chunkLines[index],
-                           slots: prepared.slots, headers: prepared.header.names, reserve: lines)
+        let output = parse(prepared, range: prepared.chunks[index], firstLine: prepared.chunkLines[index], reserve: lines)
         prepared.file.release(prepared.chunks[index])
         return output
     }
@@ -293,50 +343,51 @@ struct InputReader<Builder: RecordBuilder> {
         ChunkOutput(sha256: Self.sha256(prepared.file))
     }
 
-    /// Stitches the chunk outputs in order, removes duplicate keys and counts.
-    func finish(_ prepared: Prepared, outputs: [ChunkOutput], sha256 digest: String) -> IngestedInput<Builder.Record> {
-        let file = prepared.file
-        let header = prepared.header
-        var outputs = outputs
-        if outputs.count > 1, outputs.contains(where: \.hadQuoteFailure) {
-            // Broken quoting can mislead the split points: parse the file as one chunk instead.
-            outputs = [
-                parse(file.bytes, range: header.end..<file.bytes.count, firstLine: header.nextLine, slots: prepared.slots,
-                      headers: header.names)
-            ]
-        }
-
-        // The chunks' records stay as segments, in file order.
+    /// Stitches the chunk outputs of every file in order (each file's outputs end with its hash task),
+    /// removes duplicate keys across the files and counts.
+    func finish(_ files: [Prepared], outputs fileOutputs: [[ChunkOutput]]) -> IngestedInput<Builder.Record> {
         var segments: [[Builder.Record]] = []
         var rejects: [Reject] = []
         var negative = Array(repeating: 0, count: DurationCheck.allCases.count)
-        var rowsRead = 0
-        let collected = outputs.map(\.dataTests)
-        for output in outputs {
-            if !output.records.isEmpty { segments.append(output.records) }
-            rejects.append(contentsOf: output.rejects)
-            for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
-            rowsRead += output.rowsRead
+        var tallies = Array(repeating: DataTestTally(), count: spec.tests.count)
+        var fileStats: [FileStats] = []
+        for (prepared, allOutputs) in zip(files, fileOutputs) {
+            var outputs = allOutputs
+            let digest = outputs.removeLast().sha256
+            if outputs.count > 1, outputs.contains(where: \.hadQuoteFailure) {
+                // Broken quoting can mislead the split points: parse the file as one chunk instead.
+                outputs = [parse(prepared, range: prepared.header.end..<prepared.file.bytes.count, firstLine: prepared.header.nextLine)]
+            }
+            var rowsRead = 0
+            for output in outputs {
+                if !output.records.isEmpty { segments.append(output.records) }
+                rejects.append(contentsOf: output.rejects)
+                for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
+                for (index, tally) in output.dataTests.enumerated() { tallies[index].merge(tally) }
+                rowsRead += output.rowsRead
+            }
+            fileStats.append(FileStats(path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead))
         }
-        outputs = []
 
-        let duplicateRejects = removeDuplicates(&segments, file: file)
+        let duplicateRejects = removeDuplicates(&segments, files: files)
         rejects.append(contentsOf: duplicateRejects)
-        rejects.sort { ($0.line, $0.byteOffset) < ($1.line, $1.byteOffset) }
+        let order = Dictionary(uniqueKeysWithValues: files.map { ($0.displayPath, $0.fileIndex) })
+        rejects.sort { (order[$0.file] ?? 0, $0.line, $0.byteOffset) < (order[$1.file] ?? 0, $1.line, $1.byteOffset) }
         var byReason: [String: Int] = [:]
         for reject in rejects { byReason[reject.reason.rawValue, default: 0] += 1 }
         var negativeByName: [String: Int] = [:]
         for (index, check) in DurationCheck.allCases.enumerated() where negative[index] > 0 {
             negativeByName[check.rawValue] = negative[index]
         }
+        // One file: its own digest. Several: the digest of the lines "sha256  path" of every file.
+        let digest = fileStats.count == 1
+            ? fileStats[0].sha256
+            : Self.sha256(text: fileStats.map { "\($0.sha256)  \($0.path)\n" }.joined())
         let stats = InputStats(
-            path: spec.displayPath, bytes: file.bytes.count, sha256: digest, rowsRead: rowsRead,
-            rowsAccepted: segments.reduce(0) { $0 + $1.count }, rowsRejected: rejects.count, rejectsByReason: byReason,
-            duplicateKeys: duplicateRejects.count, negativeDurations: negativeByName)
-        var tallies = Array(repeating: DataTestTally(), count: spec.tests.count)
-        for output in collected {
-            for (index, tally) in output.enumerated() { tallies[index].merge(tally) }
-        }
+            path: spec.displayPath, bytes: fileStats.reduce(0) { $0 + $1.bytes }, sha256: digest,
+            rowsRead: fileStats.reduce(0) { $0 + $1.rowsRead }, rowsAccepted: segments.reduce(0) { $0 + $1.count },
+            rowsRejected: rejects.count, rejectsByReason: byReason, duplicateKeys: duplicateRejects.count,
+            negativeDurations: negativeByName, files: fileStats)
         return IngestedInput(dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats)
     }
 
@@ -380,7 +431,7 @@ struct InputReader<Builder: RecordBuilder> {
     }
 
     /// Source field index per canonical column (-1 when absent); fails on missing required columns.
-    func mapHeader(_ names: [String], line: Int) throws(TeamPulseError) -> [Int] {
+    func mapHeader(_ names: [String], line: Int, path: String) throws(TeamPulseError) -> [Int] {
         let canonical = CanonicalSchema.columns(of: spec.kind)
         var slots = Array(repeating: -1, count: canonical.count)
         for (index, name) in names.enumerated() {
@@ -388,7 +439,7 @@ struct InputReader<Builder: RecordBuilder> {
             guard let target, let slot = canonical.firstIndex(of: target) else { continue }
             if slots[slot] >= 0 {
                 throw .input(
-                    SourceLocation(path: spec.displayPath, line: line, column: index + 1),
+                    SourceLocation(path: path, line: line, column: index + 1),
                     "columns '\(names[slots[slot]])' (\(slots[slot] + 1)) and '\(name)' (\(index + 1)) both map to '\(target)'"
                 )
             }
@@ -402,7 +453,7 @@ struct InputReader<Builder: RecordBuilder> {
                 return sources.isEmpty ? "'\(column)'" : "'\(column)' (mapped from '\(sources.joined(separator: "', '"))')"
             }
             throw .input(
-                SourceLocation(path: spec.displayPath, line: line),
+                SourceLocation(path: path, line: line),
                 "missing required column \(Array(Set(mapped)).sorted().joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema or a data test)"
             )
         }
@@ -474,16 +525,17 @@ struct InputReader<Builder: RecordBuilder> {
     }
 
     /// Parses one chunk that starts on physical line `firstLine`.
-    func parse(
-        _ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, firstLine: Int, slots: [Int], headers: [String],
-        reserve: Int = 0
-    ) -> ChunkOutput {
+    func parse(_ prepared: Prepared, range: Range<Int>, firstLine: Int, reserve: Int = 0) -> ChunkOutput {
+        let bytes = prepared.file.bytes
+        let slots = prepared.slots
+        let headers = prepared.header.names
+        let fileIndex = prepared.fileIndex
         var output = ChunkOutput()
         output.records.reserveCapacityInHugePages(reserve)
         var state = BuildState(converter: LocalTimeConverter(timeZone: options.timeZone))
         let expected = headers.count
         let input = spec.kind
-        let file = spec.displayPath
+        let file = prepared.displayPath
         func reject(_ position: RecordPosition, _ column: Int?, _ reason: RejectReason, _ message: String,
                     _ raw: UnsafeBufferPointer<UInt8>) {
             output.rejects.append(
@@ -518,7 +570,8 @@ struct InputReader<Builder: RecordBuilder> {
                     return
                 }
                 let row = MappedRow(fields: fields, slots: slots, headers: headers)
-                let span = RecordSpan(line: position.line, byteOffset: position.byteOffset, length: raw.count)
+                let span = RecordSpan(
+                    line: position.line, byteOffset: position.byteOffset, length: raw.count, fileIndex: fileIndex)
                 do throws(FieldError) {
                     output.records.append(try builder.build(row, span: span, state: &state))
                     for (index, test) in spec.tests.enumerated() {
@@ -546,7 +599,7 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// Applies the input's duplicate policy with one pass over an open-addressing key table, removing
     /// the losing records from their segments (which keep file order) and returning their rejects.
-    func removeDuplicates(_ segments: inout [[Builder.Record]], file: MappedFile) -> [Reject] {
+    func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared]) -> [Reject] {
         // Keys are split by hash into partitions searched concurrently; a key's repeats all fall into
         // the same partition. Insertion numbers are global: the record's position in file order.
         let total = segments.reduce(0) { $0 + $1.count }
@@ -597,18 +650,22 @@ struct InputReader<Builder: RecordBuilder> {
         }
         var rejects: [Reject] = []
         let keyColumn = spec.kind.keyColumn
+        func place(_ span: RecordSpan) -> String {
+            files.count == 1 ? "line \(span.line)" : "\(files[span.fileIndex].displayPath) line \(span.line)"
+        }
         for (insertion, loser) in losers {
             let span = Builder.span(of: record(insertion))
             let message: String =
                 if let winner = loser.winner {
-                    "\(keyColumn) '\(loser.key)' is repeated; the record on line \(Builder.span(of: record(winner)).line) is kept (policy: \(spec.duplicates.rawValue))"
+                    "\(keyColumn) '\(loser.key)' is repeated; the record on \(place(Builder.span(of: record(winner)))) is kept (policy: \(spec.duplicates.rawValue))"
                 } else {
                     "\(keyColumn) '\(loser.key)' appears more than once (policy: reject)"
                 }
-            let raw = UnsafeBufferPointer(rebasing: file.bytes[span.byteOffset..<(span.byteOffset + span.length)])
+            let file = files[span.fileIndex]
+            let raw = UnsafeBufferPointer(rebasing: file.file.bytes[span.byteOffset..<(span.byteOffset + span.length)])
             rejects.append(
                 Reject(
-                    input: spec.kind, file: spec.displayPath, line: span.line, byteOffset: span.byteOffset,
+                    input: spec.kind, file: file.displayPath, line: span.line, byteOffset: span.byteOffset,
                     column: nil, reason: .duplicateKey, message: message,
                     record: String(decoding: raw, as: UTF8.self)))
         }
@@ -620,6 +677,10 @@ struct InputReader<Builder: RecordBuilder> {
         }
         segments.removeAll { $0.isEmpty }
         return rejects
+    }
+
+    static func sha256(text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// SHA-256 of the file, read in 16 MiB blocks whose pages are released behind the hash.

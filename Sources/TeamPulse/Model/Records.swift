@@ -17,19 +17,23 @@ public typealias MemberIndex = Int32
 /// Where an accepted record stands in its input file, kept so that a later stage (duplicate keys)
 /// can still reject it with its exact position and raw text.
 public struct RecordSpan: Sendable, Hashable {
-    /// 0-based byte offset of the record's first byte.
-    public var byteOffset: Int
+    private var packedOffset: UInt64  // file index in the top 16 bits, byte offset below
     private var packedLine: UInt32
     private var packedLength: UInt32
 
+    /// 0-based byte offset of the record's first byte in its file.
+    public var byteOffset: Int { Int(packedOffset & 0xFFFF_FFFF_FFFF) }
+    /// Which file of the input (a glob may name several), 0-based in file-name order.
+    public var fileIndex: Int { Int(packedOffset >> 48) }
     /// 1-based physical line of the record's first byte.
     public var line: Int { Int(packedLine) }
     /// Length in bytes of the raw record, line end excluded.
     public var length: Int { Int(packedLength) }
 
-    /// Lines and lengths beyond 2³² − 1 (four billion lines, a 4 GiB record) are clamped.
-    public init(line: Int, byteOffset: Int, length: Int) {
-        self.byteOffset = byteOffset
+    /// Lines and lengths beyond 2³² − 1 (four billion lines, a 4 GiB record) are clamped; offsets
+    /// must stay below 2⁴⁸ (256 TiB) and file indices below 65 536.
+    public init(line: Int, byteOffset: Int, length: Int, fileIndex: Int = 0) {
+        packedOffset = UInt64(byteOffset) & 0xFFFF_FFFF_FFFF | UInt64(fileIndex) << 48
         packedLine = UInt32(clamping: line)
         packedLength = UInt32(clamping: length)
     }

@@ -22,6 +22,9 @@ struct Manifest {
                 "rows_accepted": stats.rowsAccepted, "rows_rejected": stats.rowsRejected,
                 "rejects_by_reason": stats.rejectsByReason, "duplicate_keys": stats.duplicateKeys,
                 "negative_durations": stats.negativeDurations,
+                "files": stats.files.map { file in
+                    ["path": file.path, "bytes": file.bytes, "sha256": file.sha256, "rows_read": file.rowsRead] as [String: Any]
+                },
             ]
         }
         let document: [String: Any] = [

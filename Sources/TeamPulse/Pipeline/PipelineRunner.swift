@@ -97,15 +97,14 @@ public struct PipelineRunner: Sendable {
             case .tasks: stages.append(.tasks(try IngestJob.Stage(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
             }
         }
-        // One task per chunk plus one hashing task per file.
-        let tasks = stages.indices.flatMap { job in (0...stages[job].chunkCount).map { (job, $0) } }
-        let reporter = progress?(stages.reduce(0) { $0 + $1.chunkBytes.reduce(0, +) })
+        // One task per chunk plus one hashing task per file, of every input.
+        let taskBytes = stages.map(\.taskBytes)
+        let tasks = stages.indices.flatMap { job in taskBytes[job].indices.map { (job, $0) } }
+        let reporter = progress?(taskBytes.joined().reduce(0, +))
         let outputs = concurrentMap(tasks.count, width: jobs) { index in
             let (job, task) = tasks[index]
             let output = stages[job].run(task)
-            if task < stages[job].chunkCount {
-                reporter?.chunkDone(bytes: stages[job].chunkBytes[task], records: output.records)
-            }
+            if taskBytes[job][task] > 0 { reporter?.chunkDone(bytes: taskBytes[job][task], records: output.records) }
             return output
         }
         let finished = concurrentMap(stages.count, width: jobs) { job in
@@ -287,22 +286,29 @@ enum IngestJob: Sendable {
 
     struct Stage<Builder: RecordBuilder>: Sendable {
         let reader: InputReader<Builder>
-        let prepared: InputReader<Builder>.Prepared
+        let files: [InputReader<Builder>.Prepared]
+        /// (file, chunk) per task; chunk == the file's chunk count is the file's hash task.
+        let tasks: [(file: Int, chunk: Int)]
 
         init(_ reader: InputReader<Builder>) throws(TeamPulseError) {
             self.reader = reader
-            prepared = try reader.prepare()
+            let files = try reader.prepare()
+            self.files = files
+            tasks = files.indices.flatMap { file in (0...files[file].chunks.count).map { (file, $0) } }
         }
 
-        /// Task `index`: a chunk, or (the last index) the file's hash.
+        /// Size of each task's chunk in bytes (0 for hash tasks).
+        var taskBytes: [Int] {
+            tasks.map { $0.chunk < files[$0.file].chunks.count ? files[$0.file].chunks[$0.chunk].count : 0 }
+        }
+
         func run(_ index: Int) -> InputReader<Builder>.ChunkOutput {
-            index == prepared.chunks.count ? reader.hashOutput(prepared) : reader.parse(prepared, chunk: index)
+            let (file, chunk) = tasks[index]
+            return chunk == files[file].chunks.count ? reader.hashOutput(files[file]) : reader.parse(files[file], chunk: chunk)
         }
 
         func finish(_ outputs: [InputReader<Builder>.ChunkOutput]) -> IngestedInput<Builder.Record> {
-            var outputs = outputs
-            let digest = outputs.removeLast().sha256
-            return reader.finish(prepared, outputs: outputs, sha256: digest)
+            reader.finish(files, outputs: files.indices.map { file in tasks.indices.filter { tasks[$0].file == file }.map { outputs[$0] } })
         }
     }
 
@@ -327,14 +333,12 @@ enum IngestJob: Sendable {
         case tasks(IngestedInput<WorkTask>)
     }
 
-    var chunkCount: Int { chunkBytes.count }
-
-    /// Size of each chunk in bytes.
-    var chunkBytes: [Int] {
+    /// Size of each task's chunk in bytes (0 for the hash tasks).
+    var taskBytes: [Int] {
         switch self {
-        case .orders(let stage): stage.prepared.chunks.map(\.count)
-        case .tickets(let stage): stage.prepared.chunks.map(\.count)
-        case .tasks(let stage): stage.prepared.chunks.map(\.count)
+        case .orders(let stage): stage.taskBytes
+        case .tickets(let stage): stage.taskBytes
+        case .tasks(let stage): stage.taskBytes
         }
     }
 
