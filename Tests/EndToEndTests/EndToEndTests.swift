@@ -367,6 +367,18 @@ struct EndToEndTests {
         }
         let manifest = try Data(contentsOf: output.appendingPathComponent("2026-11-14/manifest.json"))
         #expect((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["as_of"] as? String == "2026-11-14")
+
+        // The history holds each day's metrics.csv rows once, days in order; a rerun replaces its day.
+        let historyURL = output.appendingPathComponent("history/metrics_history.csv")
+        let history = try Data(contentsOf: historyURL)
+        var expected = "as_of,window,team,metric,value,unit\n"
+        for day in ["2026-11-13", "2026-11-14", "2026-11-15"] {
+            expected += try Self.read(output.appendingPathComponent("\(day)/metrics.csv")).split(separator: "\n", maxSplits: 1)[1]
+        }
+        #expect(String(decoding: history, as: UTF8.self) == expected)
+        let rerun = try Self.run(["run", url.path, "--as-of", "2026-11-14"])
+        #expect(rerun.status == 0)
+        #expect(try Data(contentsOf: historyURL) == history, "rerunning a day must not change the history")
     }
 
     @Test("stale inputs warn, or exit 4 before writing anything with on_stale: error")

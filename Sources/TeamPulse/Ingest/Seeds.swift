@@ -177,37 +177,13 @@ struct SeedTable {
             if required { throw .seed(SourceLocation(path: shown), "no such file") }
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let csv = try SmallCSV.read(path: path, failure: { TeamPulseError.seed($0, $1) }) else {
             throw .seed(SourceLocation(path: shown), "not readable")
         }
-        var header: [String]?
-        var rows: [SeedRow] = []
-        var failure: TeamPulseError?
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var tokenizer = LibCSVTokenizer()
-        bytes.withUnsafeBufferPointer { buffer in
-            _ = tokenizer.tokenize(
-                buffer, firstLine: 1, firstOffset: 0,
-                onRecord: { fields, position, _ in
-                    guard failure == nil else { return }
-                    let values = (0..<fields.count).map { fields.string($0).trimmingCharacters(in: .whitespaces) }
-                    guard let names = header else {
-                        header = values
-                        return
-                    }
-                    guard values.count == names.count else {
-                        failure = .seed(SourceLocation(path: shown, line: position.line, column: min(values.count, names.count) + 1), "expected \(names.count) fields, found \(values.count)")
-                        return
-                    }
-                    rows.append(SeedRow(line: position.line, values: Dictionary(zip(names, values), uniquingKeysWith: { first, _ in first })))
-                },
-                onFailure: { _, position, _ in
-                    if failure == nil { failure = .seed(SourceLocation(path: shown, line: position.line), "broken quoting") }
-                })
+        let header = csv.header
+        let rows = csv.rows.map { row in
+            SeedRow(line: row.line, values: Dictionary(zip(header, row.values), uniquingKeysWith: { first, _ in first }))
         }
-        if let failure { throw failure }
-        guard let header else { throw .seed(SourceLocation(path: shown, line: 1), "no header row") }
         for (index, name) in header.enumerated() where !columns.contains(name) {
             throw .seed(SourceLocation(path: shown, line: 1, column: index + 1), "unknown column '\(name)' (expected: \(columns.joined(separator: ", ")))")
         }

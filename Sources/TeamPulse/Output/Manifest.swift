@@ -32,7 +32,7 @@ struct Manifest {
             "pipeline": [
                 "path": displayPath(config.path), "version": config.version, "name": config.name,
                 "timezone": config.timeZoneIdentifier, "seeds": displayPath(config.seedsDirectory),
-                "output": displayPath(config.outputDirectory), "windows": config.windows.map(\.description),
+                "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
                 "ship_sla_h": config.shipSLAHours,
                 "inputs": Dictionary(uniqueKeysWithValues: config.inputs.map { spec in
                     (spec.kind.rawValue, [

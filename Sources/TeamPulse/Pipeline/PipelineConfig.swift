@@ -43,6 +43,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var seedsDirectory: String
     /// Folder under which each run writes `<as-of>/`.
     public var outputDirectory: String
+    /// `metrics_history.csv`, the long metrics of every day run (default `<output>/history/metrics_history.csv`).
+    public var historyPath: String
     public var windows: [WindowSpec]
     /// Ship SLA in hours for teams without a `ship_sla_h` row in `seeds/targets.csv`.
     public var shipSLAHours: Double
@@ -52,9 +54,10 @@ public struct PipelineConfig: Sendable, Equatable {
 
     public init(
         path: String, version: Int = 1, name: String, timeZoneIdentifier: String = "Asia/Shanghai",
-        seedsDirectory: String, outputDirectory: String, windows: [WindowSpec] = PipelineConfig.defaultWindows,
-        shipSLAHours: Double = 24, inputs: [InputSpec]
+        seedsDirectory: String, outputDirectory: String, historyPath: String? = nil,
+        windows: [WindowSpec] = PipelineConfig.defaultWindows, shipSLAHours: Double = 24, inputs: [InputSpec]
     ) {
+        self.historyPath = historyPath ?? (outputDirectory as NSString).appendingPathComponent("history/metrics_history.csv")
         self.path = path
         self.version = version
         self.name = name
@@ -103,7 +106,7 @@ public struct PipelineConfig: Sendable, Equatable {
 
         let top = try reader.mapping(
             root, "the pipeline",
-            allowed: ["version", "name", "timezone", "seeds", "output", "windows", "ship_sla_h", "inputs"])
+            allowed: ["version", "name", "timezone", "seeds", "output", "history", "windows", "ship_sla_h", "inputs"])
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
         }
@@ -124,6 +127,7 @@ public struct PipelineConfig: Sendable, Equatable {
         }
         let seeds = try optional("seeds", "../seeds")
         let output = try optional("output", "../out")
+        let history = try top["history"].map { node throws(TeamPulseError) in resolve(try reader.string(node, "history")) }
         var windows = defaultWindows
         if let node = top["windows"] {
             guard let items = node.sequence, !items.isEmpty else {
@@ -234,7 +238,7 @@ public struct PipelineConfig: Sendable, Equatable {
         }
         return PipelineConfig(
             path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
-            outputDirectory: resolve(output), windows: windows, shipSLAHours: sla, inputs: inputs)
+            outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
     }
 }
 

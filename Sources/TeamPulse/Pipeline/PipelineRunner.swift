@@ -263,6 +263,12 @@ public struct PipelineRunner: Sendable {
                 }
             }
             logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output", "as_of": "\(day)"])
+            // The history follows the pipeline's own outputs; a one-off --out run leaves it alone.
+            if options.outputFolder == nil {
+                try timed("history") { () throws(TeamPulseError) in
+                    try MetricsHistory(path: config.historyPath).replace(day: day, with: tables.metricsLong())
+                }
+            }
             folders.append(folder)
         }
         let duration = Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9
