@@ -71,7 +71,7 @@ struct PipelineOptions: ParsableArguments {
         }
     }
 
-    func makeLogger(_ config: PipelineConfig, asOf: LocalDate? = nil) -> Logger {
+    func makeLogger(_ config: PipelineConfig, asOf: String? = nil) -> Logger {
         let level = logLevel
         switch logFormat {
         case .text:
@@ -132,7 +132,7 @@ struct Run: ParsableCommand {
             }
             last = day
         }
-        let logger = options.makeLogger(config, asOf: last == nil ? first : nil)
+        let logger = options.makeLogger(config, asOf: last.map { "\(first)..\($0)" } ?? "\(first)")
         let runner = PipelineRunner(config: config, logger: logger, progress: options.progressBar())
         let summary = try runner.run(
             RunOptions(

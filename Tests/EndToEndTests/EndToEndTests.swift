@@ -400,6 +400,9 @@ struct EndToEndTests {
         let (aged, _) = try run("{path: \(old.path), max_age_hours: 24, on_stale: error}")
         #expect(aged.status == 4)
         #expect(aged.stderr.contains("more than max_age_hours 24"), "\(aged.stderr)")
+        let pattern = old.deletingLastPathComponent().appendingPathComponent("task*.csv").path
+        let (agedGlob, _) = try run("{path: '\(pattern)', max_age_hours: 24, on_stale: error}")
+        #expect(agedGlob.status == 4, "a glob's files are checked too: \(agedGlob.stderr)")
         let (warned, warnedOut) = try run("{path: \(root)/sample-data/tasks.csv, max_lag_days: 2}")
         #expect(warned.status == 0)
         #expect(warned.stderr.contains("warning"))

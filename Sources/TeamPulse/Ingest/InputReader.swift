@@ -64,6 +64,23 @@ public struct FileStats: Sendable, Codable, Equatable {
     public var rowsRead: Int
 }
 
+extension InputSpec {
+    /// The input's files: its path, or every file its glob pattern (`*`, `?`, `[…]`) matches, sorted.
+    public func filePaths() throws(TeamPulseError) -> [String] {
+        guard path.contains(where: { "*?[".contains($0) }) else { return [path] }
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(path, 0, nil, &matches) == 0, matches.gl_pathc > 0 else {
+            throw .input(SourceLocation(path: displayPath), "no file matches the pattern")
+        }
+        let paths = (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+        guard paths.count < 1 << 16 else {
+            throw .input(SourceLocation(path: displayPath), "the pattern matches \(paths.count) files; at most 65 535 are read")
+        }
+        return paths.sorted()
+    }
+}
+
 /// Counts and identity of one ingested input (`manifest.json`).
 public struct InputStats: Sendable, Codable, Equatable {
     public var path: String
@@ -256,20 +273,8 @@ struct InputReader<Builder: RecordBuilder> {
         return finish(files, outputs: files.indices.map { file in tasks.indices.filter { tasks[$0].0 == file }.map { outputs[$0] } })
     }
 
-    /// The input's files: its path, or every file its glob pattern (`*`, `?`, `[…]`) matches, sorted.
-    func filePaths() throws(TeamPulseError) -> [String] {
-        guard spec.path.contains(where: { "*?[".contains($0) }) else { return [spec.path] }
-        var matches = glob_t()
-        defer { globfree(&matches) }
-        guard glob(spec.path, 0, nil, &matches) == 0, matches.gl_pathc > 0 else {
-            throw .input(SourceLocation(path: spec.displayPath), "no file matches the pattern")
-        }
-        let paths = (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
-        guard paths.count < 1 << 16 else {
-            throw .input(SourceLocation(path: spec.displayPath), "the pattern matches \(paths.count) files; at most 65 535 are read")
-        }
-        return paths.sorted()
-    }
+    /// The input's files: its path, or every file its glob pattern matches, sorted.
+    func filePaths() throws(TeamPulseError) -> [String] { try spec.filePaths() }
 
     /// Maps each file, reads and maps its header (all headers must agree), plans the chunks and
     /// numbers their first lines.

@@ -7,11 +7,14 @@ struct FreshnessCheck {
     /// The run's start, injected (never read from the clock here).
     var now: Date
 
-    /// Problems with the files' ages, checked before reading them.
+    /// Problems with the files' ages, checked before reading them: the newest file of an input (a glob
+    /// may match several) must be recent enough.
     func fileAges() -> [(InputSpec, String)] {
         config.inputs.compactMap { spec in
             guard let limit = spec.maxAgeHours,
-                let modified = (try? FileManager.default.attributesOfItem(atPath: spec.path))?[.modificationDate] as? Date
+                let modified = ((try? spec.filePaths()) ?? []).compactMap({
+                    (try? FileManager.default.attributesOfItem(atPath: $0))?[.modificationDate] as? Date
+                }).max()
             else { return nil }
             let hours = now.timeIntervalSince(modified) / 3600
             guard hours > limit else { return nil }
