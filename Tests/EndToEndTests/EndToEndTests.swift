@@ -371,7 +371,7 @@ struct EndToEndTests {
         // The history holds each day's metrics.csv rows once, days in order; a rerun replaces its day.
         let historyURL = output.appendingPathComponent("history/metrics_history.csv")
         let history = try Data(contentsOf: historyURL)
-        var expected = "as_of,window,team,metric,value,unit\n"
+        var expected = "\u{FEFF}as_of,window,team,metric,value,unit\n"
         for day in ["2026-11-13", "2026-11-14", "2026-11-15"] {
             expected += try Self.read(output.appendingPathComponent("\(day)/metrics.csv")).split(separator: "\n", maxSplits: 1)[1]
         }
@@ -442,6 +442,41 @@ struct EndToEndTests {
         #expect(failed.status == 3)
         #expect(failed.stderr.contains("error: data test tickets.order_id relationships failed:"), "\(failed.stderr)")
         #expect(FileManager.default.fileExists(atPath: failedOut.appendingPathComponent("data_tests.csv").path))
+    }
+
+    @Test("hostile names from the input are written so that spreadsheets show them as text")
+    func formulaInjection() throws {
+        let root = Self.packageRoot.path
+        let data = Self.temporaryFolder()
+        try Data("""
+            task_id,team,assignee,created_at,completed_at
+            K1,"=HYPERLINK(""http://x"")",@SUM(1+1),2026-11-14 09:00,2026-11-15 10:00
+            K2,+cmd|' /C calc'!A0,-2+3,2026-11-14 09:00,2026-11-15 11:00
+            K3,-1,"\tTAB",2026-11-14 09:00,2026-11-15 12:00
+            =K4,ops,x,not a date,
+
+            """.utf8).write(to: data.appendingPathComponent("tasks.csv"))
+        let url = pipeline("version: 1\nseeds: \(root)/seeds\ninputs:\n  tasks: {path: \(data.path)/tasks.csv, max_reject_rate: 100%}\n")
+        let out = Self.temporaryFolder()
+        let result = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let bytes = try Data(contentsOf: out.appendingPathComponent("workload.csv"))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]), "UTF-8 byte order mark for Excel")
+        let workload = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(workload.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","))
+        #expect(workload.contains(",'@SUM(1+1),"))
+        #expect(workload.contains(",'-2+3,"))
+        #expect(workload.contains(",-1,"), "a team named like a number stays as it is")
+        #expect(workload.contains(",'\tTAB,"))
+        let metrics = try Self.read(out.appendingPathComponent("metrics.csv"))
+        #expect(metrics.contains(",'+cmd|' /C calc'!A0,tasks_completed,1,count"))
+        #expect(!metrics.contains(",=") && !metrics.contains(",+") && !metrics.contains(",@"))
+        let rejects = try Self.read(out.appendingPathComponent("rejects.csv"))
+        #expect(rejects.contains(#","'=K4,ops,x,not a date,""#))
+        for file in Self.summaryFiles {
+            let text = try Data(contentsOf: out.appendingPathComponent(file)).dropFirst(3)  // the byte order mark
+            #expect(!text.starts(with: Array("ID".utf8)), "Excel would take \(file) for a SYLK file")
+        }
     }
 
     @Test("bad arguments exit 2", arguments: [

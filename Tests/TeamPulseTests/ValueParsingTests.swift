@@ -99,3 +99,30 @@ struct ValueParsingTests {
         #expect(formatNumber(.nan) == "")
     }
 }
+
+@Suite("Spreadsheet-safe CSV")
+struct SpreadsheetSafetyTests {
+    @Test("cells a spreadsheet would run as formulas are neutralised; numbers stay numbers", arguments: [
+        ("=1+1", "'=1+1"), ("+41", "'+41"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+        ("-x", "'-x"), ("-2+3", "'-2+3"), ("-1.5", "-1.5"), ("-3", "-3"), ("12", "12"), ("", ""), ("运营", "运营"),
+    ])
+    func neutralised(cell: String, written: String) {
+        #expect(CSVTable.neutralized(cell) == written)
+    }
+
+    @Test("a byte order mark leads the file when asked for")
+    func byteOrderMark() {
+        let table = CSVTable(header: ["a"], rows: [["1"]])
+        #expect(table.render(bom: true) == "\u{FEFF}a\n1\n")
+        #expect(table.render() == "a\n1\n")
+    }
+
+    @Test("no output table starts with the header ID (Excel's SYLK misdetection)")
+    func noSYLKHeader() {
+        let tables = SummaryTables(
+            asOf: LocalDate("2026-11-15")!, teams: [],
+            metrics: MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0), targets: [],
+            rejects: [])
+        for (name, table) in tables.all() { #expect(!table.header[0].hasPrefix("ID"), "\(name)") }
+    }
+}

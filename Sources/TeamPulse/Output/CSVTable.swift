@@ -10,10 +10,11 @@ public struct CSVTable: Sendable, Equatable {
         self.rows = rows
     }
 
-    /// RFC 4180 text with CRLF-free LF line ends; cells are quoted when they hold a delimiter, quote,
-    /// line break, or leading/trailing space.
-    public func render() -> String {
-        var text = ""
+    /// RFC 4180 text with LF line ends, UTF-8 (with a byte order mark when `bom`, so that Excel shows
+    /// Chinese text); cells are quoted when they hold a delimiter, quote, line break, or leading/trailing
+    /// space, and neutralised when a spreadsheet would read them as a formula.
+    public func render(bom: Bool = false) -> String {
+        var text = bom ? "\u{FEFF}" : ""
         text.reserveCapacity((rows.count + 1) * header.count * 8)
         func append(_ row: [String]) {
             for (index, cell) in row.enumerated() {
@@ -27,7 +28,19 @@ public struct CSVTable: Sendable, Equatable {
         return text
     }
 
+    /// OWASP's CSV-injection guidance: a cell starting with `=`, `+`, `@`, tab or CR — or `-` unless it
+    /// is a number — is prefixed with `'` so that spreadsheets show it as text. Numbers stay numbers.
+    static func neutralized(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first else { return cell }
+        switch first {
+        case "=", "+", "@", "\t", "\r": return "'" + cell
+        case "-": return Double(cell) == nil ? "'" + cell : cell
+        default: return cell
+        }
+    }
+
     static func escape(_ cell: String) -> String {
+        let cell = neutralized(cell)
         let needsQuotes = cell.utf8.contains { byte in
             byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
                 || byte == UInt8(ascii: "\r")

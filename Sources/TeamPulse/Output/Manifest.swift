@@ -33,7 +33,7 @@ struct Manifest {
                 "path": displayPath(config.path), "version": config.version, "name": config.name,
                 "timezone": config.timeZoneIdentifier, "seeds": displayPath(config.seedsDirectory),
                 "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
-                "ship_sla_h": config.shipSLAHours,
+                "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM],
                 "inputs": Dictionary(uniqueKeysWithValues: config.inputs.map { spec in
                     (spec.kind.rawValue, [
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,

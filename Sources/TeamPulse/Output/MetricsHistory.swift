@@ -5,6 +5,7 @@ import Foundation
 /// never duplicate anything; the file is rewritten atomically.
 struct MetricsHistory {
     var path: String
+    var bom = false
 
     /// Replaces the rows of `day` with those of `metrics` (a `metrics.csv` table), days in order.
     func replace(day: LocalDate, with metrics: CSVTable) throws(TeamPulseError) {
@@ -27,6 +28,6 @@ struct MetricsHistory {
         } catch {
             throw .output(SourceLocation(path: shown), error.localizedDescription)
         }
-        try AtomicFile.write(CSVTable(header: metrics.header, rows: ordered.map(\.element)).render(), to: path)
+        try AtomicFile.write(CSVTable(header: metrics.header, rows: ordered.map(\.element)).render(bom: bom), to: path)
     }
 }

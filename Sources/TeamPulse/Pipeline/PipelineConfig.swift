@@ -48,6 +48,9 @@ public struct PipelineConfig: Sendable, Equatable {
     public var windows: [WindowSpec]
     /// Ship SLA in hours for teams without a `ship_sla_h` row in `seeds/targets.csv`.
     public var shipSLAHours: Double
+    /// Output CSVs start with a UTF-8 byte order mark (`csv: {bom: true}`, the default), so that Excel
+    /// opens Chinese text correctly.
+    public var csvBOM: Bool = true
     public var inputs: [InputSpec]
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
@@ -106,7 +109,7 @@ public struct PipelineConfig: Sendable, Equatable {
 
         let top = try reader.mapping(
             root, "the pipeline",
-            allowed: ["version", "name", "timezone", "seeds", "output", "history", "windows", "ship_sla_h", "inputs"])
+            allowed: ["version", "name", "timezone", "seeds", "output", "history", "csv", "windows", "ship_sla_h", "inputs"])
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
         }
@@ -151,6 +154,15 @@ public struct PipelineConfig: Sendable, Equatable {
                 throw .pipeline(reader.location(node), "'ship_sla_h' must be a positive number of hours")
             }
             sla = value
+        }
+        var bom = true
+        if let node = top["csv"] {
+            let csv = try reader.mapping(node, "'csv'", allowed: ["bom"])
+            if let bomNode = csv["bom"] {
+                let text = try reader.string(bomNode, "bom")
+                guard ["true", "false"].contains(text) else { throw .pipeline(reader.location(bomNode), "'bom' must be true or false") }
+                bom = text == "true"
+            }
         }
         guard let inputsNode = top["inputs"] else {
             throw .pipeline(reader.location(root), "missing 'inputs' (name at least one of orders, tickets, tasks)")
@@ -236,9 +248,11 @@ public struct PipelineConfig: Sendable, Equatable {
         guard !inputs.isEmpty else {
             throw .pipeline(reader.location(inputsNode), "'inputs' names no input (orders, tickets, tasks)")
         }
-        return PipelineConfig(
+        var config = PipelineConfig(
             path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
+        config.csvBOM = bom
+        return config
     }
 }
 

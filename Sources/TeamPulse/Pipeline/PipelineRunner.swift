@@ -255,7 +255,7 @@ public struct PipelineRunner: Sendable {
             let dayMetrics = metrics
             let dayTargets = targets
             files = try timed("output") { () throws(TeamPulseError) in
-                try OutputFolder.write(tables: tables.all(), into: folder) { () throws(TeamPulseError) in
+                try OutputFolder.write(tables: tables.all(), into: folder, bom: config.csvBOM) { () throws(TeamPulseError) in
                     try Manifest(
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
                         targets: dayTargets, dataTests: dataTests, tables: tables.all(), timings: timings
@@ -266,7 +266,7 @@ public struct PipelineRunner: Sendable {
             // The history follows the pipeline's own outputs; a one-off --out run leaves it alone.
             if options.outputFolder == nil {
                 try timed("history") { () throws(TeamPulseError) in
-                    try MetricsHistory(path: config.historyPath).replace(day: day, with: tables.metricsLong())
+                    try MetricsHistory(path: config.historyPath, bom: config.csvBOM).replace(day: day, with: tables.metricsLong())
                 }
             }
             folders.append(folder)
@@ -372,7 +372,7 @@ enum IngestJob: Sendable {
 /// into place, so readers see either the previous complete set or the new one.
 enum OutputFolder {
     static func write(
-        tables: [(name: String, table: CSVTable)], into folder: String,
+        tables: [(name: String, table: CSVTable)], into folder: String, bom: Bool,
         manifest: () throws(TeamPulseError) -> String
     ) throws(TeamPulseError) -> [String] {
         let manager = FileManager.default
@@ -392,7 +392,7 @@ enum OutputFolder {
         }
         var files: [String] = []
         for (name, table) in tables {
-            try AtomicFile.write(table.render(), to: (staging as NSString).appendingPathComponent(name))
+            try AtomicFile.write(table.render(bom: bom), to: (staging as NSString).appendingPathComponent(name))
             files.append(name)
         }
         try AtomicFile.write(try manifest(), to: (staging as NSString).appendingPathComponent("manifest.json"))
