@@ -562,6 +562,7 @@ public struct MetricsEngine: Sendable {
                     load(rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil),
                 ]
             }
+            precondition(values.count == MetricCatalog.all.count, "values follow MetricCatalog.all one to one")
             return TeamWindowMetrics(team: teams[team].id, window: windows[w].spec, values: values)
         }
         results.sort { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
