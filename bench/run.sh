@@ -19,7 +19,10 @@ OUT=bench/out
 BIN=.build/release/teampulse
 mkdir -p "$OUT"
 
-# Tools: the release binary, DuckDB in a venv (PyPI), the libcsv floor program.
+# Tools: the release binary, DuckDB in a venv (PyPI), the libcsv floor program, GNU time.
+if [ ! -x /usr/bin/time ]; then
+  $( [ "$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq time
+fi
 swift build -c release --product teampulse >/dev/null
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
