@@ -17,7 +17,7 @@ struct TeamPulseCommand: ParsableCommand {
             another run holds the output folder's lock (try again later).
             """,
         version: TeamPulseVersion.string,
-        subcommands: [Run.self, Validate.self, Generate.self]
+        subcommands: [Run.self, Validate.self, Generate.self, History.self]
     )
 
     static func main() {
@@ -179,6 +179,31 @@ struct Validate: ParsableCommand {
             print("data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.status.rawValue) (\(result.failing) of \(result.total) failing)")
         }
         try failOnDataQuality(runner.rejectRateViolations(data) + PipelineRunner.dataTestFailures(tests))
+    }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Maintain metrics_history.csv.", subcommands: [Rebuild.self])
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild the history from the day folders (<output>/YYYY-MM-DD/metrics.csv) of a pipeline.")
+
+        @Argument(help: "The pipeline file (YAML, version: 1).")
+        var pipeline: String
+
+        @Option(help: "Read the day folders from this folder instead of the pipeline's output.")
+        var from: String?
+
+        func run() throws {
+            let config = try PipelineConfig.load(path: pipeline)
+            let lock = try OutputLock(folder: config.outputDirectory)
+            defer { withExtendedLifetime(lock) {} }
+            let history = MetricsHistory(path: config.historyPath, bom: config.csvBOM)
+            let days = try history.rebuild(from: from ?? config.outputDirectory)
+            print("\(displayPath(config.historyPath)): \(days.count) days, \(days.first.map { "\($0)" } ?? "")..\(days.last.map { "\($0)" } ?? "")")
+        }
     }
 }
 

@@ -379,6 +379,13 @@ struct EndToEndTests {
         let rerun = try Self.run(["run", url.path, "--as-of", "2026-11-14"])
         #expect(rerun.status == 0)
         #expect(try Data(contentsOf: historyURL) == history, "rerunning a day must not change the history")
+
+        // `history rebuild` recomputes the same file from the day folders.
+        try FileManager.default.removeItem(at: historyURL)
+        let rebuilt = try Self.run(["history", "rebuild", url.path])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.stdout.contains("3 days, 2026-11-13..2026-11-15"))
+        #expect(try Data(contentsOf: historyURL) == history)
     }
 
     @Test("stale inputs warn, or exit 4 before writing anything with on_stale: error")

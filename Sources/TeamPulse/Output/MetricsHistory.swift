@@ -3,12 +3,17 @@ import Foundation
 /// `metrics_history.csv`: the long metrics of every as-of day run so far (the rows of each day's
 /// `metrics.csv`), for trends. Running a day again replaces that day's rows, so reruns and backfills
 /// never duplicate anything; the file is rewritten atomically.
-struct MetricsHistory {
-    var path: String
-    var bom = false
+public struct MetricsHistory: Sendable {
+    public var path: String
+    public var bom = false
+
+    public init(path: String, bom: Bool = false) {
+        self.path = path
+        self.bom = bom
+    }
 
     /// Replaces the rows of `day` with those of `metrics` (a `metrics.csv` table), days in order.
-    func replace(day: LocalDate, with metrics: CSVTable) throws(TeamPulseError) {
+    public func replace(day: LocalDate, with metrics: CSVTable) throws(TeamPulseError) {
         let shown = displayPath(path)
         var rows: [[String]] = []
         if let existing = try SmallCSV.read(path: path, failure: { TeamPulseError.output($0, "history: \($1)") }) {
@@ -29,5 +34,44 @@ struct MetricsHistory {
             throw .output(SourceLocation(path: shown), error.localizedDescription)
         }
         try AtomicFile.write(CSVTable(header: metrics.header, rows: ordered.map(\.element)).render(bom: bom), to: path)
+    }
+}
+
+extension MetricsHistory {
+    /// Rebuilds the history from the day folders (`YYYY-MM-DD/metrics.csv`) under `folder`, days in
+    /// order; returns the days found. Folders that are not days, and days without `metrics.csv`, are
+    /// skipped.
+    public func rebuild(from folder: String) throws(TeamPulseError) -> [LocalDate] {
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw .input(SourceLocation(path: displayPath(folder)), error.localizedDescription)
+        }
+        let days = entries.compactMap { LocalDate($0) }.sorted()
+        var header: [String]?
+        var rows: [[String]] = []
+        var found: [LocalDate] = []
+        for day in days {
+            let path = (folder as NSString).appendingPathComponent("\(day)/metrics.csv")
+            guard let table = try SmallCSV.read(path: path, failure: { TeamPulseError.input($0, $1) }) else { continue }
+            if let header, header != table.header {
+                throw .input(SourceLocation(path: displayPath(path), line: 1), "the header differs from the other days' metrics.csv")
+            }
+            header = table.header
+            rows += table.rows.map(\.values)
+            found.append(day)
+        }
+        guard let header else {
+            throw .input(SourceLocation(path: displayPath(folder)), "no day folder (YYYY-MM-DD/metrics.csv) found")
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw .output(SourceLocation(path: displayPath(path)), error.localizedDescription)
+        }
+        try AtomicFile.write(CSVTable(header: header, rows: rows).render(bom: bom), to: path)
+        return found
     }
 }
