@@ -62,6 +62,11 @@ public struct FileStats: Sendable, Codable, Equatable {
     public var bytes: Int
     public var sha256: String
     public var rowsRead: Int
+
+    enum CodingKeys: String, CodingKey {
+        case path, bytes, sha256
+        case rowsRead = "rows_read"
+    }
 }
 
 extension InputSpec {
@@ -242,7 +247,38 @@ final class MappedFile: @unchecked Sendable {
     }
 }
 
-/// Reads one input file into canonical records with libcsv, in parallel chunks.
+/// One input ready to parse: its files prepared and its tasks listed — one per chunk, plus one per
+/// file that hashes it — so that the tasks of several inputs can share one set of workers.
+struct IngestPlan<Builder: RecordBuilder>: Sendable {
+    let reader: InputReader<Builder>
+    let files: [InputReader<Builder>.Prepared]
+    /// (file, chunk) per task; chunk == the file's chunk count is the file's hash task.
+    let tasks: [(file: Int, chunk: Int)]
+
+    init(_ reader: InputReader<Builder>) throws(TeamPulseError) {
+        self.reader = reader
+        let files = try reader.prepare()
+        self.files = files
+        tasks = files.indices.flatMap { file in (0...files[file].chunks.count).map { (file, $0) } }
+    }
+
+    /// Size of each task's chunk in bytes (0 for hash tasks).
+    var taskBytes: [Int] {
+        tasks.map { $0.chunk < files[$0.file].chunks.count ? files[$0.file].chunks[$0.chunk].count : 0 }
+    }
+
+    func run(_ index: Int) -> InputReader<Builder>.ChunkOutput {
+        let (file, chunk) = tasks[index]
+        return chunk == files[file].chunks.count ? reader.hashOutput(files[file]) : reader.parse(files[file], chunk: chunk)
+    }
+
+    /// Finishes the input from the outputs of its tasks, in task order.
+    func finish(_ outputs: [InputReader<Builder>.ChunkOutput]) -> IngestedInput<Builder.Record> {
+        reader.finish(files, outputs: files.indices.map { file in tasks.indices.filter { tasks[$0].file == file }.map { outputs[$0] } })
+    }
+}
+
+/// Reads one input (a file, or the files of a glob) into canonical records with libcsv, in parallel chunks.
 struct InputReader<Builder: RecordBuilder> {
     let spec: InputSpec
     let builder: Builder
@@ -262,25 +298,18 @@ struct InputReader<Builder: RecordBuilder> {
         let chunkLines: [Int]
     }
 
-    /// Reads the whole input: prepare every file, parse every chunk concurrently, finish.
+    /// Reads the whole input on its own: prepare every file, run its tasks concurrently, finish.
+    /// (A pipeline runs the tasks of all its inputs together; see `PipelineRunner.ingest`.)
     func read() throws(TeamPulseError) -> IngestedInput<Builder.Record> {
-        let files = try prepare()
-        let tasks = files.indices.flatMap { file in (0...files[file].chunks.count).map { (file, $0) } }
-        let outputs = concurrentMap(tasks.count, width: options.jobs) { index -> ChunkOutput in
-            let (file, chunk) = tasks[index]
-            return chunk == files[file].chunks.count ? hashOutput(files[file]) : parse(files[file], chunk: chunk)
-        }
-        return finish(files, outputs: files.indices.map { file in tasks.indices.filter { tasks[$0].0 == file }.map { outputs[$0] } })
+        let plan = try IngestPlan(self)
+        return plan.finish(concurrentMap(plan.tasks.count, width: options.jobs) { plan.run($0) })
     }
-
-    /// The input's files: its path, or every file its glob pattern matches, sorted.
-    func filePaths() throws(TeamPulseError) -> [String] { try spec.filePaths() }
 
     /// Maps each file, reads and maps its header (all headers must agree), plans the chunks and
     /// numbers their first lines.
     func prepare() throws(TeamPulseError) -> [Prepared] {
         var prepared: [Prepared] = []
-        for (index, path) in try filePaths().enumerated() {
+        for (index, path) in try spec.filePaths().enumerated() {
             let file = try prepareFile(path, index: index)
             if let first = prepared.first, file.header.names != first.header.names {
                 let column = zip(file.header.names, first.header.names).prefix { $0 == $1 }.count + 1
@@ -450,8 +479,9 @@ struct InputReader<Builder: RecordBuilder> {
             }
             slots[slot] = index
         }
-        let tested = spec.tests.map(\.column).filter { !CanonicalSchema.requiredColumns(of: spec.kind).contains($0) }
-        let missing = (CanonicalSchema.requiredColumns(of: spec.kind) + tested).filter { slots[canonical.firstIndex(of: $0)!] < 0 }
+        var needed = CanonicalSchema.requiredColumns(of: spec.kind)
+        for test in spec.tests where !needed.contains(test.column) { needed.append(test.column) }
+        let missing = needed.filter { slots[canonical.firstIndex(of: $0)!] < 0 }
         if !missing.isEmpty {
             let mapped = missing.map { column in
                 let sources = spec.columns.filter { $0.value == column }.map(\.key).sorted()
@@ -459,7 +489,7 @@ struct InputReader<Builder: RecordBuilder> {
             }
             throw .input(
                 SourceLocation(path: path, line: line),
-                "missing required column \(Array(Set(mapped)).sorted().joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema or a data test)"
+                "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema or a data test)"
             )
         }
         return slots

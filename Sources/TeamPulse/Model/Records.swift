@@ -187,3 +187,13 @@ public struct WorkTask: Sendable, Equatable {
         self.span = span
     }
 }
+
+/// What every canonical record has: a key and a creation time.
+public protocol CanonicalRecord: Sendable {
+    var id: RecordKey { get }
+    var createdAt: Instant { get }
+}
+
+extension Order: CanonicalRecord {}
+extension Ticket: CanonicalRecord {}
+extension WorkTask: CanonicalRecord {}

@@ -15,17 +15,14 @@ struct Manifest {
     var timings: [(String, Double)]
 
     func render() throws(TeamPulseError) -> String {
+        // Input counts as their Codable form (snake_case keys), so the manifest and the type never drift.
         var inputs: [String: Any] = [:]
-        for (kind, stats) in data.stats {
-            inputs[kind.rawValue] = [
-                "path": stats.path, "bytes": stats.bytes, "sha256": stats.sha256, "rows_read": stats.rowsRead,
-                "rows_accepted": stats.rowsAccepted, "rows_rejected": stats.rowsRejected,
-                "rejects_by_reason": stats.rejectsByReason, "duplicate_keys": stats.duplicateKeys,
-                "negative_durations": stats.negativeDurations,
-                "files": stats.files.map { file in
-                    ["path": file.path, "bytes": file.bytes, "sha256": file.sha256, "rows_read": file.rowsRead] as [String: Any]
-                },
-            ]
+        do {
+            for (kind, stats) in data.stats {
+                inputs[kind.rawValue] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stats))
+            }
+        } catch {
+            throw .output(SourceLocation(path: "manifest.json"), "cannot encode: \(error)")
         }
         let document: [String: Any] = [
             "teampulse_version": TeamPulseVersion.string,
@@ -37,6 +34,14 @@ struct Manifest {
                 "inputs": Dictionary(uniqueKeysWithValues: config.inputs.map { spec in
                     (spec.kind.rawValue, [
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
+                        "max_reject_rate": spec.maxRejectRate, "max_age_hours": spec.maxAgeHours as Any,
+                        "max_lag_days": spec.maxLagDays as Any, "on_stale": spec.staleIsError ? "error" : "warn",
+                        "tests": spec.tests.map { test in
+                            [
+                                "column": test.column, "test": test.kind.name, "severity": test.isError ? "error" : "warn",
+                                "error_if": test.threshold.description,
+                            ]
+                        },
                     ] as [String: Any])
                 }),
             ] as [String: Any],

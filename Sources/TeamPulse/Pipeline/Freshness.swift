@@ -26,13 +26,7 @@ struct FreshnessCheck {
     func eventLags(_ data: IngestedData, asOf: LocalDate) -> [(InputSpec, String)] {
         config.inputs.compactMap { spec in
             guard let limit = spec.maxLagDays else { return nil }
-            let newest: Instant? =
-                switch spec.kind {
-                case .orders: data.orders?.segments.joined().map(\.createdAt).max()
-                case .tickets: data.tickets?.segments.joined().map(\.createdAt).max()
-                case .tasks: data.tasks?.segments.joined().map(\.createdAt).max()
-                }
-            guard let newest else { return (spec, "no records, so no event within max_lag_days \(limit)") }
+            guard let newest = data.newestCreatedAt(of: spec.kind) else { return (spec, "no records, so no event within max_lag_days \(limit)") }
             let day = LocalDate(containing: newest, in: config.timeZone)
             let lag = asOf.dayNumber - day.dayNumber
             guard lag > Int64(limit) else { return nil }

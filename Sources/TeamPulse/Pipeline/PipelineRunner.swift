@@ -42,6 +42,37 @@ public struct IngestedData: Sendable {
         (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? [])
     }
 
+    /// Keys of the accepted records of an input (empty when the pipeline has no such input).
+    public func keys(of kind: InputKind) -> [RecordKey] {
+        func keys<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [RecordKey] { input?.segments.joined().map(\.id) ?? [] }
+        return switch kind {
+        case .orders: keys(orders)
+        case .tickets: keys(tickets)
+        case .tasks: keys(tasks)
+        }
+    }
+
+    /// The newest `created_at` of an input's accepted records.
+    public func newestCreatedAt(of kind: InputKind) -> Instant? {
+        func newest<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> Instant? {
+            input?.segments.joined().map(\.createdAt).max()
+        }
+        return switch kind {
+        case .orders: newest(orders)
+        case .tickets: newest(tickets)
+        case .tasks: newest(tasks)
+        }
+    }
+
+    /// What an input's records showed for its data tests, in the order of the input's `tests`.
+    func dataTestTallies(of kind: InputKind) -> [DataTestTally] {
+        switch kind {
+        case .orders: orders?.dataTestTallies ?? []
+        case .tickets: tickets?.dataTestTallies ?? []
+        case .tasks: tasks?.dataTestTallies ?? []
+        }
+    }
+
     /// Counts per input name.
     public var stats: [(InputKind, InputStats)] {
         [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats)].compactMap { kind, stats in
@@ -92,9 +123,9 @@ public struct PipelineRunner: Sendable {
         var stages: [IngestJob] = []
         for spec in config.inputs {
             switch spec.kind {
-            case .orders: stages.append(.orders(try IngestJob.Stage(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
-            case .tickets: stages.append(.tickets(try IngestJob.Stage(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
-            case .tasks: stages.append(.tasks(try IngestJob.Stage(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
+            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
+            case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
+            case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
             }
         }
         // One task per chunk plus one hashing task per file, of every input.
@@ -104,7 +135,7 @@ public struct PipelineRunner: Sendable {
         let outputs = concurrentMap(tasks.count, width: jobs) { index in
             let (job, task) = tasks[index]
             let output = stages[job].run(task)
-            if taskBytes[job][task] > 0 { reporter?.chunkDone(bytes: taskBytes[job][task], records: output.records) }
+            if taskBytes[job][task] > 0 { reporter?.chunkDone(bytes: taskBytes[job][task], records: output.recordsRead) }
             return output
         }
         let finished = concurrentMap(stages.count, width: jobs) { job in
@@ -132,12 +163,7 @@ public struct PipelineRunner: Sendable {
         for spec in config.inputs {
             for test in spec.tests {
                 guard case .relationships(let target) = test.kind, keyTables[target] == nil else { continue }
-                let keys: [RecordKey] =
-                    switch target {
-                    case .orders: data.orders?.segments.joined().map(\.id) ?? []
-                    case .tickets: data.tickets?.segments.joined().map(\.id) ?? []
-                    case .tasks: data.tasks?.segments.joined().map(\.id) ?? []
-                    }
+                let keys = data.keys(of: target)
                 var table = KeyTable(expected: keys.count)
                 for key in keys { _ = table.insert(key) }
                 keyTables[target] = table
@@ -145,13 +171,7 @@ public struct PipelineRunner: Sendable {
         }
         var results: [DataTestResult] = []
         for spec in config.inputs {
-            let tallies: [DataTestTally] =
-                switch spec.kind {
-                case .orders: data.orders?.dataTestTallies ?? []
-                case .tickets: data.tickets?.dataTestTallies ?? []
-                case .tasks: data.tasks?.dataTestTallies ?? []
-                }
-            for (test, tally) in zip(spec.tests, tallies) {
+            for (test, tally) in zip(spec.tests, data.dataTestTallies(of: spec.kind)) {
                 results.append(test.result(tally, input: spec.kind) { keyTables[$0] })
             }
         }
@@ -233,12 +253,14 @@ public struct PipelineRunner: Sendable {
                 windows: day.windows(config.windows, in: config.timeZone), directory: directory,
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
                 presentInputs: Set(config.inputs.map(\.kind)))
-            metrics = try timed("metrics") { () throws(TeamPulseError) in
+            let dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
                 engine.compute(
                     orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
                     tasks: data.tasks?.segments ?? [], partitions: options.jobs * 4, width: options.jobs)
             }
-            targets = evaluateTargets(seeds.targets, metrics: metrics)
+            let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
+            metrics = dayMetrics
+            targets = dayTargets
             let teams = directory.allTeams
             if day == options.days.last {
                 for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
@@ -251,14 +273,14 @@ public struct PipelineRunner: Sendable {
                 }
             }
             let tables = SummaryTables(
-                asOf: day, teams: teams, metrics: metrics, targets: targets, rejects: data.rejects, dataTests: dataTests)
-            let dayMetrics = metrics
-            let dayTargets = targets
+                asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
+                dataTests: dataTests
+            ).all()
             files = try timed("output") { () throws(TeamPulseError) in
-                try OutputFolder.write(tables: tables.all(), into: folder, bom: config.csvBOM) { () throws(TeamPulseError) in
+                try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM) { () throws(TeamPulseError) in
                     try Manifest(
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
-                        targets: dayTargets, dataTests: dataTests, tables: tables.all(), timings: timings
+                        targets: dayTargets, dataTests: dataTests, tables: tables, timings: timings
                     ).render()
                 }
             }
@@ -266,7 +288,8 @@ public struct PipelineRunner: Sendable {
             // The history follows the pipeline's own outputs; a one-off --out run leaves it alone.
             if options.outputFolder == nil {
                 try timed("history") { () throws(TeamPulseError) in
-                    try MetricsHistory(path: config.historyPath, bom: config.csvBOM).replace(day: day, with: tables.metricsLong())
+                    let metricsTable = tables.first { $0.name == "metrics.csv" }!.table
+                    try MetricsHistory(path: config.historyPath, bom: config.csvBOM).replace(day: day, with: metricsTable)
                 }
             }
             folders.append(folder)
@@ -286,37 +309,9 @@ public struct PipelineRunner: Sendable {
 
 /// One input's ingest, erased over its record type so that the chunks of all inputs share one task list.
 enum IngestJob: Sendable {
-    case orders(Stage<OrderBuilder>)
-    case tickets(Stage<TicketBuilder>)
-    case tasks(Stage<TaskBuilder>)
-
-    struct Stage<Builder: RecordBuilder>: Sendable {
-        let reader: InputReader<Builder>
-        let files: [InputReader<Builder>.Prepared]
-        /// (file, chunk) per task; chunk == the file's chunk count is the file's hash task.
-        let tasks: [(file: Int, chunk: Int)]
-
-        init(_ reader: InputReader<Builder>) throws(TeamPulseError) {
-            self.reader = reader
-            let files = try reader.prepare()
-            self.files = files
-            tasks = files.indices.flatMap { file in (0...files[file].chunks.count).map { (file, $0) } }
-        }
-
-        /// Size of each task's chunk in bytes (0 for hash tasks).
-        var taskBytes: [Int] {
-            tasks.map { $0.chunk < files[$0.file].chunks.count ? files[$0.file].chunks[$0.chunk].count : 0 }
-        }
-
-        func run(_ index: Int) -> InputReader<Builder>.ChunkOutput {
-            let (file, chunk) = tasks[index]
-            return chunk == files[file].chunks.count ? reader.hashOutput(files[file]) : reader.parse(files[file], chunk: chunk)
-        }
-
-        func finish(_ outputs: [InputReader<Builder>.ChunkOutput]) -> IngestedInput<Builder.Record> {
-            reader.finish(files, outputs: files.indices.map { file in tasks.indices.filter { tasks[$0].file == file }.map { outputs[$0] } })
-        }
-    }
+    case orders(IngestPlan<OrderBuilder>)
+    case tickets(IngestPlan<TicketBuilder>)
+    case tasks(IngestPlan<TaskBuilder>)
 
     enum Output: Sendable {
         case orders(InputReader<OrderBuilder>.ChunkOutput)
@@ -324,7 +319,7 @@ enum IngestJob: Sendable {
         case tasks(InputReader<TaskBuilder>.ChunkOutput)
 
         /// Records read in the chunk.
-        var records: Int {
+        var recordsRead: Int {
             switch self {
             case .orders(let output): output.rowsRead
             case .tickets(let output): output.rowsRead
