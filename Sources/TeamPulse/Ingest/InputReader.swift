@@ -37,6 +37,12 @@ public struct InputSpec: Sendable, Equatable {
     public var staleIsError: Bool
     /// dbt-style data tests on canonical columns (`tests:`).
     public var tests: [DataTestSpec]
+    /// A platform preset (`preset:`, see ``PresetRegistry``): header aliases, value maps, roll-up.
+    public var preset: String? = nil
+    /// Timestamp patterns per canonical column (`formats:`), overriding the auto rule.
+    public var formats: [String: String] = [:]
+    /// Amounts use `,` as the decimal mark (`decimal: ","`).
+    public var decimalComma = false
 
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
@@ -100,6 +106,14 @@ public struct InputStats: Sendable, Codable, Equatable {
     public var negativeDurations: [String: Int]
     /// Each file the input read (one, or every match of a glob).
     public var files: [FileStats]
+    /// Accepted rows merged into an earlier row's record by the preset's roll-up (line items of one
+    /// order, later versions of one incident): used, not rejected. Records = accepted − rolled up.
+    public var rowsRolledUp = 0
+    /// Canonical records the input yields after roll-up and duplicate resolution.
+    public var records = 0
+    /// Per link column (`order_id`, `requester_team` …), accepted records whose value names nothing
+    /// known (settled after every input is read).
+    public var unresolvedLinks: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
         case path, bytes, sha256
@@ -110,6 +124,9 @@ public struct InputStats: Sendable, Codable, Equatable {
         case duplicateKeys = "duplicate_keys"
         case negativeDurations = "negative_durations"
         case files
+        case rowsRolledUp = "rows_rolled_up"
+        case records
+        case unresolvedLinks = "unresolved_links"
     }
 }
 
@@ -293,6 +310,8 @@ struct InputReader<Builder: RecordBuilder> {
         let displayPath: String
         let header: Header
         let slots: [Int]
+        /// Source field index per ``PresetField`` (-1 when absent or no preset).
+        var presetSlots: [Int] = Array(repeating: -1, count: PresetField.allCases.count)
         let chunks: [Range<Int>]
         /// Physical line on which each chunk starts.
         let chunkLines: [Int]
@@ -338,6 +357,7 @@ struct InputReader<Builder: RecordBuilder> {
                 "the header is not valid UTF-8; the file may be GBK/GB18030 or Latin-1: convert it, e.g. `iconv -f GB18030 -t UTF-8`")
         }
         let slots = try mapHeader(header.names, line: header.line, path: shown)
+        let presetSlots = mapPresetFields(header.names)
         let chunks = Self.planChunks(bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes)
         // Line feeds per chunk (counted concurrently) give each chunk its first line number.
         let lineFeeds = concurrentMap(chunks.count, width: options.jobs) { Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]])) }
@@ -348,8 +368,8 @@ struct InputReader<Builder: RecordBuilder> {
             line += count
         }
         return Prepared(
-            file: file, fileIndex: index, displayPath: shown, header: header, slots: slots, chunks: chunks,
-            chunkLines: chunkLines)
+            file: file, fileIndex: index, displayPath: shown, header: header, slots: slots,
+            presetSlots: presetSlots, chunks: chunks, chunkLines: chunkLines)
     }
 
     static func countLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -403,8 +423,10 @@ struct InputReader<Builder: RecordBuilder> {
             fileStats.append(FileStats(path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead))
         }
 
-        let duplicateRejects = removeDuplicates(&segments, files: files)
+        var rolledUp = 0
+        let duplicateRejects = removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
         rejects.append(contentsOf: duplicateRejects)
+        rejects.append(contentsOf: rejectIncomplete(&segments, files: files))
         let order = Dictionary(uniqueKeysWithValues: files.map { ($0.displayPath, $0.fileIndex) })
         rejects.sort { (order[$0.file] ?? 0, $0.line, $0.byteOffset) < (order[$1.file] ?? 0, $1.line, $1.byteOffset) }
         var byReason: [String: Int] = [:]
@@ -419,9 +441,11 @@ struct InputReader<Builder: RecordBuilder> {
             : Self.sha256(text: fileStats.map { "\($0.sha256)  \($0.path)\n" }.joined())
         let stats = InputStats(
             path: spec.displayPath, bytes: fileStats.reduce(0) { $0 + $1.bytes }, sha256: digest,
-            rowsRead: fileStats.reduce(0) { $0 + $1.rowsRead }, rowsAccepted: segments.reduce(0) { $0 + $1.count },
+            rowsRead: fileStats.reduce(0) { $0 + $1.rowsRead },
+            rowsAccepted: segments.reduce(0) { $0 + $1.count } + rolledUp,
             rowsRejected: rejects.count, rejectsByReason: byReason, duplicateKeys: duplicateRejects.count,
-            negativeDurations: negativeByName, files: fileStats)
+            negativeDurations: negativeByName, files: fileStats, rowsRolledUp: rolledUp,
+            records: segments.reduce(0) { $0 + $1.count })
         return IngestedInput(dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats)
     }
 
@@ -468,9 +492,25 @@ struct InputReader<Builder: RecordBuilder> {
     func mapHeader(_ names: [String], line: Int, path: String) throws(TeamPulseError) -> [Int] {
         let canonical = CanonicalSchema.columns(of: spec.kind)
         var slots = Array(repeating: -1, count: canonical.count)
+        // A preset maps the platform's headers (first alias present wins; a repeated header keeps its
+        // first occurrence); `columns:` and canonical names come first.
+        var presetTargets: [Int: String] = [:]
+        if let preset = spec.presetDefinition {
+            let userTargets = Set(spec.columns.values)
+            for (column, aliases) in preset.headers where canonical.contains(column) && !userTargets.contains(column) {
+                if names.contains(where: { spec.columns[$0] == nil && $0 == column }) { continue }
+                for alias in aliases {
+                    if let index = names.firstIndex(where: { spec.columns[$0] == nil && Self.sameHeader($0, alias) }) {
+                        presetTargets[index] = column
+                        break
+                    }
+                }
+            }
+        }
         for (index, name) in names.enumerated() {
-            let target = spec.columns[name] ?? (canonical.contains(name) ? name : nil)
+            let target = spec.columns[name] ?? presetTargets[index] ?? (canonical.contains(name) ? name : nil)
             guard let target, let slot = canonical.firstIndex(of: target) else { continue }
+            if slots[slot] >= 0, presetTargets[slots[slot]] != nil || presetTargets[index] != nil { continue }
             if slots[slot] >= 0 {
                 throw .input(
                     SourceLocation(path: path, line: line, column: index + 1),
@@ -487,12 +527,33 @@ struct InputReader<Builder: RecordBuilder> {
                 let sources = spec.columns.filter { $0.value == column }.map(\.key).sorted()
                 return sources.isEmpty ? "'\(column)'" : "'\(column)' (mapped from '\(sources.joined(separator: "', '"))')"
             }
+            let hint = spec.presetDefinition.map { preset in
+                " (preset '\(preset.name)' looks for " + missing.map { column in
+                    "\(column): " + preset.aliases(of: column).map { "'\($0)'" }.joined(separator: " or ")
+                }.joined(separator: "; ") + ")"
+            } ?? ""
             throw .input(
                 SourceLocation(path: path, line: line),
-                "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema or a data test)"
+                "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema or a data test)\(hint)"
             )
         }
         return slots
+    }
+
+    /// Header names compare trimmed and ASCII case-insensitively.
+    static func sameHeader(_ name: String, _ alias: String) -> Bool {
+        name == alias || name.lowercased() == alias.lowercased()
+    }
+
+    /// Source field index per ``PresetField`` (-1 when the preset has no such field or the file lacks it).
+    func mapPresetFields(_ names: [String]) -> [Int] {
+        PresetField.allCases.map { field in
+            guard let preset = spec.presetDefinition else { return -1 }
+            for alias in preset.aliases(of: field.rawValue) {
+                if let index = names.firstIndex(where: { Self.sameHeader($0, alias) }) { return index }
+            }
+            return -1
+        }
     }
 
     // MARK: Chunks
@@ -568,6 +629,8 @@ struct InputReader<Builder: RecordBuilder> {
         var output = ChunkOutput()
         output.records.reserveCapacityInHugePages(reserve)
         var state = BuildState(converter: LocalTimeConverter(timeZone: options.timeZone))
+        state.rules = ValueRules(spec: spec)
+        let presetSlots = prepared.presetSlots
         let expected = headers.count
         let input = spec.kind
         let file = prepared.displayPath
@@ -580,6 +643,7 @@ struct InputReader<Builder: RecordBuilder> {
         }
         var wanted = Array(repeating: false, count: headers.count)
         for column in Builder.usedColumns where slots[column.rawValue] >= 0 { wanted[slots[column.rawValue]] = true }
+        for slot in presetSlots where slot >= 0 { wanted[slot] = true }
         // Data tests read their column's field of every built record.
         let canonical = CanonicalSchema.columns(of: spec.kind)
         let testSlots = spec.tests.map { slots[canonical.firstIndex(of: $0.column)!] }
@@ -604,7 +668,7 @@ struct InputReader<Builder: RecordBuilder> {
                         "\(headers[column]): not valid UTF-8 (shown as U+FFFD here); convert the file to UTF-8", raw)
                     return
                 }
-                let row = MappedRow(fields: fields, slots: slots, headers: headers)
+                let row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots)
                 let span = RecordSpan(
                     line: position.line, byteOffset: position.byteOffset, length: raw.count, fileIndex: fileIndex)
                 do throws(FieldError) {
@@ -635,6 +699,44 @@ struct InputReader<Builder: RecordBuilder> {
     /// Applies the input's duplicate policy with one pass over an open-addressing key table, removing
     /// the losing records from their segments (which keep file order) and returning their rejects.
     func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared]) -> [Reject] {
+        var rolledUp = 0
+        return removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
+    }
+
+    /// The raw text of an accepted record, from its span.
+    private func rejectOf(_ span: RecordSpan, files: [Prepared], column: Int?, reason: RejectReason, message: String) -> Reject {
+        let file = files[span.fileIndex]
+        let raw = UnsafeBufferPointer(rebasing: file.file.bytes[span.byteOffset..<(span.byteOffset + span.length)])
+        return Reject(
+            input: spec.kind, file: file.displayPath, line: span.line, byteOffset: span.byteOffset, column: column,
+            reason: reason, message: message, record: String(decoding: raw, as: UTF8.self))
+    }
+
+    /// Rejects the records that a roll-up left without a required value (an order whose rows all lack
+    /// `created_at`), one reject per row.
+    func rejectIncomplete(_ segments: inout [[Builder.Record]], files: [Prepared]) -> [Reject] {
+        guard case .orderLines = spec.rollUp else { return [] }
+        var rejects: [Reject] = []
+        for index in segments.indices where segments[index].contains(where: Builder.isIncomplete) {
+            for record in segments[index] where Builder.isIncomplete(record) {
+                rejects.append(incompleteReject(Builder.span(of: record), key: Builder.key(of: record), files: files))
+            }
+            segments[index].removeAll(where: Builder.isIncomplete)
+        }
+        segments.removeAll { $0.isEmpty }
+        return rejects
+    }
+
+    private func incompleteReject(_ span: RecordSpan, key: RecordKey, files: [Prepared]) -> Reject {
+        let slot = files[span.fileIndex].slots[CanonicalSchema.columns(of: spec.kind).firstIndex(of: "created_at")!]
+        return rejectOf(
+            span, files: files, column: slot >= 0 ? slot + 1 : nil, reason: .missingValue,
+            message: "created_at is empty on every row of \(spec.kind.keyColumn) '\(key)' (preset \(spec.preset ?? ""))")
+    }
+
+    /// Applies the preset's roll-up, or else the input's duplicate policy (see below); `rolledUp` counts
+    /// the rows merged into an earlier row's record.
+    func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared], rolledUp: inout Int) -> [Reject] {
         // Keys are split by hash into partitions searched concurrently; a key's repeats all fall into
         // the same partition. Insertion numbers are global: the record's position in file order.
         let total = segments.reduce(0) { $0 + $1.count }
@@ -672,6 +774,33 @@ struct InputReader<Builder: RecordBuilder> {
         }
         func record(_ insertion: Int) -> Builder.Record {
             segments[positions[insertion].segment][positions[insertion].index]
+        }
+        let rule = spec.rollUp
+        if rule != .none {
+            // Roll-up: each key's rows fold in file order into one record at the first row's place.
+            var dropped: [Int: Set<Int>] = [:]
+            var rejects: [Reject] = []
+            for (_, insertions) in repeated.sorted(by: { $0.value[0] < $1.value[0] }) {
+                var merged = record(insertions[0])
+                for insertion in insertions.dropFirst() { Builder.rollUp(&merged, with: record(insertion), rule: rule) }
+                if Builder.isIncomplete(merged) {
+                    for insertion in insertions {
+                        rejects.append(incompleteReject(Builder.span(of: record(insertion)), key: Builder.key(of: merged), files: files))
+                        dropped[positions[insertion].segment, default: []].insert(positions[insertion].index)
+                    }
+                    continue
+                }
+                segments[positions[insertions[0]].segment][positions[insertions[0]].index] = merged
+                for insertion in insertions.dropFirst() {
+                    dropped[positions[insertion].segment, default: []].insert(positions[insertion].index)
+                }
+                rolledUp += insertions.count - 1
+            }
+            for (segment, indices) in dropped {
+                segments[segment] = segments[segment].enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+            }
+            segments.removeAll { $0.isEmpty }
+            return rejects
         }
         var losers: [Int: (key: RecordKey, winner: Int?)] = [:]
         for (key, insertions) in repeated {

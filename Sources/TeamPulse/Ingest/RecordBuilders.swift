@@ -21,6 +21,8 @@ public enum DurationCheck: String, Sendable, CaseIterable, Codable {
 /// Mutable per-worker state while building records.
 struct BuildState {
     var converter: LocalTimeConverter
+    /// The input's preset, `formats` and `decimal` settings.
+    var rules = ValueRules()
     var negativeDurations: [Int] = Array(repeating: 0, count: DurationCheck.allCases.count)
 
     mutating func check(_ start: Instant?, _ end: Instant?, _ kind: DurationCheck) {
@@ -36,6 +38,29 @@ struct MappedRow {
     /// Source field index per canonical column, -1 when the input lacks the column.
     let slots: [Int]
     let headers: [String]
+    /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
+    var presetSlots: [Int] = []
+
+    /// The value of a preset field, `nil` when absent or empty.
+    func value(_ field: PresetField) -> UnsafeBufferPointer<UInt8>? {
+        guard !presetSlots.isEmpty else { return nil }
+        let slot = presetSlots[PresetField.allCases.firstIndex(of: field)!]
+        guard slot >= 0 else { return nil }
+        let bytes = fields.bytes(slot)
+        return bytes.isEmpty ? nil : bytes
+    }
+
+    /// A preset field as a timestamp (the auto rule).
+    func time(_ field: PresetField, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
+        guard let bytes = value(field) else { return nil }
+        guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
+            let slot = presetSlots[PresetField.allCases.firstIndex(of: field)!]
+            throw FieldError(
+                column: slot + 1, reason: .cast,
+                message: "\(headers[slot]): not a timestamp '\(String(decoding: bytes, as: UTF8.self))'")
+        }
+        return parsed
+    }
 
     /// The value of a canonical column, `nil` when the column is absent or the value empty.
     @inline(__always)
@@ -87,7 +112,18 @@ struct MappedRow {
 
     func time<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(column.rawValue) else { return nil }
-        guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
+        let format = state.rules.format(column.rawValue)
+        let parsed =
+            if let format { format.parse(bytes, converter: &state.converter) } else {
+                ValueParser.timestamp(bytes, converter: &state.converter)
+            }
+        guard let parsed else {
+            if let format { throw failure(column.rawValue, column.name, .cast, "does not match format \"\(format.pattern)\"") }
+            if ValueParser.isAmbiguousDayMonth(bytes) {
+                throw failure(
+                    column.rawValue, column.name, .cast,
+                    "day and month could be swapped (set formats: {\(column.name): \"%d/%m/%Y %H:%M\"} or \"%m/%d/%Y %H:%M\"):")
+            }
             throw failure(column.rawValue, column.name, .cast, "not a timestamp")
         }
         return parsed
@@ -117,6 +153,16 @@ protocol RecordBuilder: Sendable {
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Record
     static func key(of record: Record) -> RecordKey
     static func span(of record: Record) -> RecordSpan
+    /// Folds `next` (a later row with the same key) into `record` under a preset's roll-up rule.
+    static func rollUp(_ record: inout Record, with next: Record, rule: RollUpRule)
+    /// Whether a record still lacks a required value that a roll-up was to supply.
+    static func isIncomplete(_ record: Record) -> Bool
+}
+
+extension RecordBuilder {
+    /// Without a rule of its own, a later row replaces the record.
+    static func rollUp(_ record: inout Record, with next: Record, rule: RollUpRule) { record = next }
+    static func isIncomplete(_ record: Record) -> Bool { false }
 }
 
 struct OrderBuilder: RecordBuilder {
@@ -127,23 +173,36 @@ struct OrderBuilder: RecordBuilder {
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
         let id = RecordKey(try row.required(OrderColumn.orderID))
-        let createdAt = try row.requiredTime(OrderColumn.createdAt, &state)
+        // A line-item roll-up preset lets continuation rows leave created_at empty (settled on roll-up).
+        let createdAt =
+            state.rules.allowsContinuationRows && row.value(OrderColumn.createdAt.rawValue) == nil
+            ? Self.missingCreatedAt : try row.requiredTime(OrderColumn.createdAt, &state)
         let paidAt = try row.time(OrderColumn.paidAt, &state)?.eventInstant
         let shippedAt = try row.time(OrderColumn.shippedAt, &state)?.eventInstant
         let deliveredAt = try row.time(OrderColumn.deliveredAt, &state)?.eventInstant
         let shipBy = try row.time(OrderColumn.shipBy, &state)?.exclusiveDeadline
         var status: OrderStatus?
         if let bytes = row.value(OrderColumn.status.rawValue) {
-            guard let parsed = ValueParser.orderStatus(bytes) else {
+            if let mapped = state.rules.orderStatuses.lookup(bytes) {
+                status = mapped
+            } else if let parsed = ValueParser.orderStatus(bytes) {
+                status = parsed
+            } else {
                 throw row.failure(
                     OrderColumn.status.rawValue, "status", .unknownValue,
-                    "not one of created|paid|shipped|delivered|cancelled|refunded")
+                    state.rules.orderStatuses.isEmpty
+                        ? "not one of created|paid|shipped|delivered|cancelled|refunded"
+                        : "not a status the preset knows (docs/presets.md) nor created|paid|shipped|delivered|cancelled|refunded")
             }
-            status = parsed
+        }
+        if try row.time(.cancelledAt, &state) != nil {
+            status = .cancelled
+        } else if state.rules.shippedFromTimestamp, shippedAt != nil, status == .created || status == .paid {
+            status = .shipped
         }
         var amount: Int64?
         if let bytes = row.value(OrderColumn.amount.rawValue) {
-            guard let parsed = ValueParser.decimal(bytes) else {
+            guard let parsed = ValueParser.amount(bytes, decimalComma: state.rules.decimalComma) else {
                 throw row.failure(OrderColumn.amount.rawValue, "amount", .cast, "not a decimal number")
             }
             amount = parsed
@@ -161,6 +220,48 @@ struct OrderBuilder: RecordBuilder {
 
     static func key(of record: Order) -> RecordKey { record.id }
     static func span(of record: Order) -> RecordSpan { record.span }
+
+    /// `created_at` of a continuation row until a roll-up gives it its order's.
+    static let missingCreatedAt = Instant.max
+
+    static func isIncomplete(_ record: Order) -> Bool { record.createdAt == missingCreatedAt }
+
+    /// Status progression for a roll-up: any live status beats a void one, the most advanced wins.
+    static func rank(_ status: OrderStatus?) -> Int {
+        switch status {
+        case nil: 0
+        case .cancelled: 1
+        case .refunded: 2
+        case .created: 3
+        case .paid: 4
+        case .shipped: 5
+        case .delivered: 6
+        }
+    }
+
+    /// Line items of one order: earliest created/paid/ship-by, latest shipped/delivered, most advanced
+    /// status, amounts summed or the first one (see ``RollUpRule``). Associative, so the fold order of
+    /// chunks does not matter; team and position stay the first row's.
+    static func rollUp(_ record: inout Order, with next: Order, rule: RollUpRule) {
+        guard case .orderLines(let amountRule) = rule else {
+            record = next
+            return
+        }
+        func earliest(_ a: Instant?, _ b: Instant?) -> Instant? { a.map { a in b.map { min(a, $0) } ?? a } ?? b }
+        func latest(_ a: Instant?, _ b: Instant?) -> Instant? { a.map { a in b.map { max(a, $0) } ?? a } ?? b }
+        record.createdAt = min(record.createdAt, next.createdAt)
+        record.paidAt = earliest(record.paidAt, next.paidAt)
+        record.shippedAt = latest(record.shippedAt, next.shippedAt)
+        record.deliveredAt = latest(record.deliveredAt, next.deliveredAt)
+        record.shipByExclusive = earliest(record.shipByExclusive, next.shipByExclusive)
+        if rank(next.status) > rank(record.status) { record.status = next.status }
+        switch amountRule {
+        case .sum:
+            if let amount = next.amount { record.amount = (record.amount ?? 0) + amount }
+        case .first:
+            if record.amount == nil { record.amount = next.amount }
+        }
+    }
 }
 
 struct TicketBuilder: RecordBuilder {
@@ -174,10 +275,26 @@ struct TicketBuilder: RecordBuilder {
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Ticket {
         let id = RecordKey(try row.required(TicketColumn.ticketID))
         let createdAt = try row.requiredTime(TicketColumn.createdAt, &state)
-        let firstResponseAt = try row.time(TicketColumn.firstResponseAt, &state)?.eventInstant
+        var firstResponseAt = try row.time(TicketColumn.firstResponseAt, &state)?.eventInstant
+        if firstResponseAt == nil, let minutes = row.value(.firstReplyMinutes) {
+            // Zendesk gives the first reply as minutes after creation.
+            guard let units = ValueParser.decimal(minutes), units >= 0 else {
+                let slot = row.presetSlots[PresetField.allCases.firstIndex(of: .firstReplyMinutes)!]
+                throw FieldError(
+                    column: slot + 1, reason: .cast,
+                    message: "\(row.headers[slot]): not a number of minutes '\(String(decoding: minutes, as: UTF8.self))'")
+            }
+            firstResponseAt = createdAt + units * Millis.minute / ValueParser.amountScale
+        }
+        let updatedAt = try row.time(.updatedAt, &state)?.eventInstant
         let resolvedAt = try row.time(TicketColumn.resolvedAt, &state)?.eventInstant
         let reopens = try row.integer(TicketColumn.reopens, in: 0...1_000_000) ?? 0
-        let csat = try row.integer(TicketColumn.csat, in: 1...5)
+        var csat: Int64?
+        if let bytes = row.value(TicketColumn.csat.rawValue), let mapped = state.rules.satisfaction.lookup(bytes) {
+            csat = mapped.map(Int64.init)
+        } else {
+            csat = try row.integer(TicketColumn.csat, in: 1...5)
+        }
         let agent = row.value(TicketColumn.agent.rawValue).map { directory.member(named: $0) }
         let escalatedTo = row.value(TicketColumn.escalatedTo.rawValue).map { directory.team(named: $0) }
         let team = row.team(TicketColumn.team.rawValue, in: directory, else: agent.flatMap { directory.team(ofMember: $0) })
@@ -187,11 +304,16 @@ struct TicketBuilder: RecordBuilder {
         return Ticket(
             id: id, orderID: orderID, team: team, agent: agent, createdAt: createdAt,
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
-            escalatedTo: escalatedTo, csat: csat.map { Int8($0) }, span: span)
+            escalatedTo: escalatedTo, csat: csat.map { Int8($0) }, span: span, updatedAt: updatedAt)
     }
 
     static func key(of record: Ticket) -> RecordKey { record.id }
     static func span(of record: Ticket) -> RecordSpan { record.span }
+
+    /// Versions of one ticket: the latest `updated_at` wins whole (ties: the later row). Associative.
+    static func rollUp(_ record: inout Ticket, with next: Ticket, rule: RollUpRule) {
+        if (next.updatedAt ?? .min) >= (record.updatedAt ?? .min) { record = next }
+    }
 }
 
 struct TaskBuilder: RecordBuilder {

@@ -9,6 +9,15 @@ public enum CanonicalSchema {
         }
     }
 
+    /// Canonical columns that hold timestamps (the ones `formats:` may name).
+    public static func timestampColumns(of kind: InputKind) -> [String] {
+        switch kind {
+        case .orders: ["created_at", "paid_at", "shipped_at", "delivered_at", "ship_by"]
+        case .tickets: ["created_at", "first_response_at", "resolved_at"]
+        case .tasks: ["created_at", "started_at", "due_at", "completed_at"]
+        }
+    }
+
     /// Columns that must be present in the header (and non-empty in every record).
     public static func requiredColumns(of kind: InputKind) -> [String] {
         [kind.keyColumn, "created_at"]

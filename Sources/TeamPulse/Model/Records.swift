@@ -126,6 +126,14 @@ public struct Ticket: Sendable, Equatable {
     /// Customer satisfaction score, 1–5.
     public var csat: Int8?
     public var span: RecordSpan
+    @usableFromInline var packedUpdatedAt = PackedInstant(nil)
+
+    /// When the source last updated the ticket (a preset's `updated_at`); picks the latest version of
+    /// a ticket in an event log.
+    @inlinable public var updatedAt: Instant? {
+        get { packedUpdatedAt.value }
+        set { packedUpdatedAt = PackedInstant(newValue) }
+    }
 
     @inlinable public var firstResponseAt: Instant? {
         get { packedFirstResponseAt.value }
@@ -140,8 +148,9 @@ public struct Ticket: Sendable, Equatable {
         id: RecordKey, orderID: RecordKey? = nil, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
         firstResponseAt: Instant? = nil, resolvedAt: Instant? = nil, reopens: Int32 = 0,
         escalatedTo: TeamIndex? = nil, csat: Int8? = nil,
-        span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
+        span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0), updatedAt: Instant? = nil
     ) {
+        packedUpdatedAt = PackedInstant(updatedAt)
         self.id = id
         self.orderID = orderID
         self.team = team

@@ -36,6 +36,7 @@ struct Manifest {
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
                         "max_reject_rate": spec.maxRejectRate, "max_age_hours": spec.maxAgeHours as Any,
                         "max_lag_days": spec.maxLagDays as Any, "on_stale": spec.staleIsError ? "error" : "warn",
+                        "preset": spec.preset as Any, "formats": spec.formats, "decimal": spec.decimalComma ? "," : ".",
                         "tests": spec.tests.map { test in
                             [
                                 "column": test.column, "test": test.kind.name, "severity": test.isError ? "error" : "warn",

@@ -175,6 +175,7 @@ public struct PipelineConfig: Sendable, Equatable {
                 node, "input '\(kind.rawValue)'",
                 allowed: [
                     "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                    "preset", "formats", "decimal",
                 ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
@@ -239,11 +240,12 @@ public struct PipelineConfig: Sendable, Equatable {
             let tests = try fields["tests"].map { node throws(TeamPulseError) in
                 try reader.dataTests(node, kind: kind)
             } ?? []
-            inputs.append(
-                InputSpec(
-                    kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
-                    columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
-                    maxLagDays: maxLag, staleIsError: staleIsError, tests: tests))
+            var spec = InputSpec(
+                kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
+                columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
+                maxLagDays: maxLag, staleIsError: staleIsError, tests: tests)
+            try reader.valueKeys(fields, kind: kind, into: &spec)
+            inputs.append(spec)
         }
         guard !inputs.isEmpty else {
             throw .pipeline(reader.location(inputsNode), "'inputs' names no input (orders, tickets, tasks)")
@@ -377,6 +379,51 @@ struct NodeReader {
             }
         }
         return specs
+    }
+
+    /// `preset`, `formats` and `decimal` of an input (issue 3: platform presets and value formats).
+    func valueKeys(_ fields: [String: Node], kind: InputKind, into spec: inout InputSpec) throws(TeamPulseError) {
+        if let node = fields["preset"] {
+            let name = try string(node, "preset")
+            guard let preset = PresetRegistry.preset(name, for: kind) else {
+                let known = PresetRegistry.names(for: kind)
+                throw .pipeline(
+                    location(node),
+                    "unknown \(kind.rawValue) preset '\(name)' (one of: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+            }
+            if preset.rollUp != .none, let duplicates = fields["duplicates"] {
+                throw .pipeline(
+                    location(duplicates),
+                    "'duplicates' does not apply with preset '\(name)': its rows with the same \(kind.keyColumn) are rolled up (\(preset.rollUp.name)); see docs/presets.md")
+            }
+            spec.preset = name
+        }
+        if let node = fields["formats"] {
+            guard let mapping = node.mapping else {
+                throw .pipeline(location(node), "'formats' maps timestamp columns to patterns, e.g. {created_at: \"%d/%m/%Y %H:%M\"}")
+            }
+            let timestampColumns = CanonicalSchema.timestampColumns(of: kind)
+            for (key, value) in mapping {
+                let column = try string(key, "formats")
+                guard timestampColumns.contains(column) else {
+                    throw .pipeline(
+                        location(key),
+                        "'\(column)' is not a timestamp column of \(kind.rawValue) (one of: \(timestampColumns.joined(separator: ", ")))")
+                }
+                let pattern = try string(value, "formats")
+                if let problem = TimeFormat.problem(pattern) {
+                    throw .pipeline(location(value), "bad format \"\(pattern)\" for \(column): \(problem)")
+                }
+                spec.formats[column] = pattern
+            }
+        }
+        if let node = fields["decimal"] {
+            let text = try string(node, "decimal")
+            guard text == "." || text == "," else {
+                throw .pipeline(location(node), "'decimal' must be \".\" or \",\" (the decimal mark of amounts)")
+            }
+            spec.decimalComma = text == ","
+        }
     }
 
     func int(_ node: Node, _ what: String) throws(TeamPulseError) -> Int {

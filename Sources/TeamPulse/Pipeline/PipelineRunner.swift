@@ -149,12 +149,48 @@ public struct PipelineRunner: Sendable {
             case .tasks(let input): data.tasks = input
             }
         }
+        Self.countUnresolvedLinks(&data, directory: directory)
         for (kind, stats) in data.stats {
+            for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
+                logger.warning(
+                    "\(count) \(kind.rawValue) records have a \(column) that resolves to nothing (kept; see unresolved_links in manifest.json)",
+                    metadata: ["stage": "ingest", "file": "\(stats.path)"])
+            }
+            if stats.rowsRolledUp > 0 {
+                logger.info(
+                    "\(kind.rawValue): \(stats.rowsRolledUp) rows rolled up into \(stats.records) records",
+                    metadata: ["stage": "ingest", "file": "\(stats.path)"])
+            }
             logger.info(
                 "read \(kind.rawValue): \(stats.rowsRead) records, \(stats.rowsAccepted) accepted, \(stats.rowsRejected) rejected",
                 metadata: ["stage": "ingest", "file": "\(stats.path)"])
         }
         return data
+    }
+
+    /// Counts, per input and link column, accepted records whose link resolves to nothing: a ticket's
+    /// `order_id` not among the orders (only when the pipeline reads orders), a task's `requester_team`
+    /// not in `seeds/teams.csv`. The records are kept.
+    static func countUnresolvedLinks(_ data: inout IngestedData, directory: Directory) {
+        if let orders = data.orders, let tickets = data.tickets {
+            var keys = Set<RecordKey>(minimumCapacity: orders.stats.records)
+            for segment in orders.segments { for order in segment { keys.insert(order.id) } }
+            var missing = 0
+            for segment in tickets.segments {
+                for ticket in segment { if let id = ticket.orderID, !keys.contains(id) { missing += 1 } }
+            }
+            data.tickets!.stats.unresolvedLinks["order_id"] = missing
+        }
+        if let tasks = data.tasks {
+            let seeded = directory.allTeams.map(\.isSeeded)
+            var missing = 0
+            for segment in tasks.segments {
+                for task in segment {
+                    if let team = task.requesterTeam, !seeded[Int(team)] { missing += 1 }
+                }
+            }
+            data.tasks!.stats.unresolvedLinks["requester_team"] = missing
+        }
     }
 
     /// Settles every data test of the pipeline's inputs (relationships against the target input's keys).
