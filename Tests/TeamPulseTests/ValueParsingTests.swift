@@ -36,7 +36,7 @@ struct ValueParsingTests {
 
     @Test("impossible or malformed timestamps are refused", arguments: [
         "2026-13-01", "2026-02-29", "2026-11-31 10:00", "2026-11-15 24:00", "2026-11-15 10:60", "2026-11-15T10:00:00+8",
-        "15/11/2026", "2026-11-15T10:00:00 UTC", "yesterday", "2026-11-15T", "2026-11-15 10:00:00.", "20261115",
+        "2026-11-15T10:00:00 UTC", "yesterday", "2026-11-15T", "2026-11-15 10:00:00.", "20261115",
     ])
     func refused(text: String) {
         #expect(parse(text) == nil)
