@@ -36,6 +36,11 @@ struct Manifest {
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
                         "max_reject_rate": spec.maxRejectRate, "max_age_hours": spec.maxAgeHours as Any,
                         "max_lag_days": spec.maxLagDays as Any, "on_stale": spec.staleIsError ? "error" : "warn",
+                        "encoding": spec.format.encoding?.rawValue ?? "auto",
+                        "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
+                        "quote": InputFormat.describe(spec.format.quote),
+                        "skip_rows": spec.format.skipRows.map { $0 as Any } ?? "auto",
+                        "max_field_bytes": spec.format.maxFieldBytes,
                         "tests": spec.tests.map { test in
                             [
                                 "column": test.column, "test": test.kind.name, "severity": test.isError ? "error" : "warn",
