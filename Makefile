@@ -10,7 +10,7 @@ BIN       = .build/release/teampulse
 APT_PACKAGES = libcsv-dev zlib1g-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build sample-data install clean bench
+.PHONY: run test deps build sample-data install clean bench fuzz
 
 ## Install missing system packages, build release, run the nightly pipeline over sample-data/.
 run: deps build
@@ -42,8 +42,21 @@ install: deps build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/teampulse
 
+## Fuzz the ingest with libFuzzer for FUZZ_SECONDS (own build folder .build-fuzz; seeds: the test fixtures
+## and the crash regressions in Tests/TeamPulseTests/Fixtures/fuzz/). A crash leaves its input in
+## .build-fuzz/crashes/ and fails the target.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD    = .build-fuzz
+fuzz: deps
+	$(SWIFT) build -c debug --scratch-path $(FUZZ_BUILD) --product teampulse-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/crashes
+	cp Tests/TeamPulseTests/Fixtures/*.csv* Tests/TeamPulseTests/Fixtures/fuzz/* $(FUZZ_BUILD)/corpus/
+	$(FUZZ_BUILD)/debug/teampulse-fuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/crashes/ -print_final_stats=1
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz out
 
 ## Benchmark against DuckDB and the libcsv floor (see docs/performance.md).
 bench: deps

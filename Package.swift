@@ -45,6 +45,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libFuzzer target over the ingest: `make fuzz` builds it with -sanitize=fuzzer,address -DFUZZING;
+        // a normal build compiles a stub (no sanitizer needed).
+        .executableTarget(
+            name: "teampulse-fuzz",
+            dependencies: ["TeamPulse"]
+        ),
         .testTarget(
             name: "TeamPulseTests",
             dependencies: ["TeamPulse"],

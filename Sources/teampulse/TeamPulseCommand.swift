@@ -17,7 +17,7 @@ struct TeamPulseCommand: ParsableCommand {
             another run holds the output folder's lock (try again later).
             """,
         version: TeamPulseVersion.string,
-        subcommands: [Run.self, Validate.self, Generate.self, History.self]
+        subcommands: [Run.self, Validate.self, Generate.self, History.self, Inspect.self]
     )
 
     static func main() {
@@ -246,6 +246,53 @@ struct Generate: ParsableCommand {
             orders: orders, tickets: tickets, tasks: tasks, seed: seed, endDate: LocalDate(endDate)!, days: days,
             badRows: badRows)
         for path in try generator.write(to: out) { print(displayPath(path)) }
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how teampulse reads one CSV file: encoding, dialect, header, column mapping, records, rejects.",
+        discussion: """
+            Reads the whole file. The mapping is shown for --kind, or for the input kind whose canonical \
+            columns the header matches best. Values are shown exactly as parsed (no casts); rejects are the \
+            records the reader refuses (field count, field size, encoding, quoting).
+            """)
+
+    @Argument(help: "The CSV file (optionally gzip-compressed).")
+    var file: String
+
+    @Option(help: "Platform preset whose header mapping to apply.")
+    var preset: String?
+
+    @Option(help: "Force the encoding: utf-8, gb18030, gbk, utf-16le, utf-16be, utf-16, latin-1 (default: detect).")
+    var encoding: String?
+
+    @Option(help: "Input kind to map the columns for: orders, tickets, tasks (default: best header match).")
+    var kind: String?
+
+    @Option(help: "How many records to show (0: none).")
+    var limit: Int = 20
+
+    @Flag(help: "Print JSON: encoding, delimiter, header, record_count, records, rejects.")
+    var json = false
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+        if let encoding, encoding != "auto", TextEncoding(name: encoding) == nil {
+            throw ValidationError("--encoding must be auto or one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let kind, InputKind(rawValue: kind) == nil { throw ValidationError("--kind must be orders, tickets or tasks") }
+    }
+
+    func run() throws {
+        let inspection = try Inspector.inspect(
+            path: file, kind: kind.flatMap(InputKind.init(rawValue:)),
+            encoding: encoding.flatMap(TextEncoding.init(name:)), preset: preset, limit: limit)
+        if json {
+            print(inspection.json())
+        } else {
+            print(inspection.text(), terminator: "")
+        }
     }
 }
 

@@ -57,7 +57,7 @@ struct PresetTests {
     @Test("taobao: main orders, Chinese statuses, store → team")
     func taobao() throws {
         let directory = sampleDirectory()
-        let input = try presetOrders("taobao", "taobao_orders.utf8.csv", directory: directory)
+        let input = try presetOrders("taobao", "taobao_orders.csv", directory: directory)  // GBK
         let orders = input.records
         #expect(orders.map(\.id) == ["3012345678901234567", "3012345678901234568", "3012345678901234569", "3012345678901234570"])
         // 交易成功, 买家已付款，等待卖家发货, 交易关闭, 卖家已发货，等待买家确认
@@ -76,7 +76,7 @@ struct PresetTests {
 
     @Test("tmall-suborders: sub-orders roll up to one order per 主订单编号")
     func tmall() throws {
-        let input = try presetOrders("tmall-suborders", "tmall_suborders.utf8.csv")
+        let input = try presetOrders("tmall-suborders", "tmall_suborders.csv")  // GBK
         let orders = input.records
         #expect(orders.map(\.id) == ["4100000000000001", "4100000000000002"])
         // 4100000000000001: 89.90 + 30.10 + 10.00 (the closed sub-order is summed too) = 130.00
@@ -99,9 +99,24 @@ struct PresetTests {
         expectReconciled(input.stats)
     }
 
+    @Test("a GBK export reads exactly like its UTF-8 copy; a tab report like its comma copy", arguments: [
+        ("taobao", "taobao_orders.csv", "taobao_orders.utf8.csv"), ("tmall-suborders", "tmall_suborders.csv", "tmall_suborders.utf8.csv"),
+        ("jd", "jd_orders.csv", "jd_orders.utf8.csv"), ("amazon", "amazon_orders.txt", "amazon_orders.comma.csv"),
+    ])
+    func trueFormats(preset: String, native: String, copy: String) throws {
+        let nativeInput = try presetOrders(preset, native)
+        let copyInput = try presetOrders(preset, copy)
+        #expect(nativeInput.records.map(\.id) == copyInput.records.map(\.id))
+        #expect(nativeInput.records.map(\.amount) == copyInput.records.map(\.amount))
+        #expect(nativeInput.records.map(\.status) == copyInput.records.map(\.status))
+        #expect(nativeInput.records.map(\.createdAt) == copyInput.records.map(\.createdAt))
+        #expect(nativeInput.stats.files.map(\.encoding) == [preset == "amazon" ? "utf-8" : "gb18030"])
+        #expect(nativeInput.stats.files.map(\.delimiter) == [preset == "amazon" ? "tab" : ","])
+    }
+
     @Test("roll-ups do not depend on how the file is chunked", arguments: [(2, 64), (3, 1), (4, 200)])
     func rollUpChunking(jobs: Int, chunkBytes: Int) throws {
-        for (preset, file) in [("tmall-suborders", "tmall_suborders.utf8.csv"), ("jd", "jd_orders.utf8.csv"), ("shopify", "shopify_orders.csv")] {
+        for (preset, file) in [("tmall-suborders", "tmall_suborders.csv"), ("jd", "jd_orders.csv"), ("shopify", "shopify_orders.csv"), ("amazon", "amazon_orders.txt")] {
             let reference = try presetOrders(preset, file)
             let chunked = try presetOrders(preset, file, jobs: jobs, chunkBytes: chunkBytes)
             #expect(chunked.records == reference.records, "\(preset)")
@@ -112,7 +127,7 @@ struct PresetTests {
     @Test("jd: one row per SKU, the order amount is taken once, team from the warehouse")
     func jd() throws {
         let directory = sampleDirectory()
-        let input = try presetOrders("jd", "jd_orders.utf8.csv", directory: directory)
+        let input = try presetOrders("jd", "jd_orders.csv", directory: directory)  // GBK
         let orders = input.records
         #expect(orders.map(\.id) == ["290000000001", "290000000002", "290000000003"])
         // 订单金额 258.00 repeated on both SKU rows: taken once, not 516.00.
@@ -167,8 +182,7 @@ struct PresetTests {
 
     @Test("amazon: order report items roll up, amounts summed")
     func amazon() throws {
-        // The true export is tab-separated (amazon_orders.txt); read here from its comma copy.
-        let input = try presetOrders("amazon", "amazon_orders.comma.csv")
+        let input = try presetOrders("amazon", "amazon_orders.txt")  // tab-separated
         let orders = input.records
         #expect(orders.map(\.id) == ["111-1234567-1234567", "112-7654321-7654321", "113-1111111-2222222"])
         #expect(orders.map(\.amount) == [250_000, nil, 420_000])  // 19.99 + 5.01 = 25.00; cancelled: empty
@@ -299,7 +313,7 @@ struct UnresolvedLinkTests {
     func counted() throws {
         let directory = sampleDirectory()
         var data = IngestedData()
-        data.orders = try presetOrders("taobao", "taobao_orders.utf8.csv", directory: directory)
+        data.orders = try presetOrders("taobao", "taobao_orders.csv", directory: directory)
         data.tickets = try readPreset(TicketBuilder(directory: directory), presetFixture("zendesk_tickets.csv"), preset: "zendesk", directory: directory)
         data.tasks = try readPreset(
             TaskBuilder(directory: directory),
@@ -326,7 +340,7 @@ struct UnresolvedLinkTests {
 
     @Test("the manifest carries rows_rolled_up, records and unresolved_links per input")
     func manifestKeys() throws {
-        var stats = try presetOrders("jd", "jd_orders.utf8.csv").stats
+        var stats = try presetOrders("jd", "jd_orders.csv").stats
         stats.unresolvedLinks = ["order_id": 2]
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stats)) as! [String: Any]
         #expect(json["rows_rolled_up"] as? Int == 1)

@@ -37,6 +37,8 @@ public struct InputSpec: Sendable, Equatable {
     public var staleIsError: Bool
     /// dbt-style data tests on canonical columns (`tests:`).
     public var tests: [DataTestSpec]
+    /// Encoding and CSV dialect (`encoding`, `delimiter`, `quote`, `skip_rows`, `max_field_bytes`).
+    public var format: InputFormat
     /// A platform preset (`preset:`, see ``PresetRegistry``): header aliases, value maps, roll-up.
     public var preset: String? = nil
     /// Timestamp patterns per canonical column (`formats:`), overriding the auto rule.
@@ -47,9 +49,10 @@ public struct InputSpec: Sendable, Equatable {
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
         duplicates: DuplicatePolicy = .last, maxRejectRate: Double = 0.05, maxAgeHours: Double? = nil,
-        maxLagDays: Int? = nil, staleIsError: Bool = false, tests: [DataTestSpec] = []
+        maxLagDays: Int? = nil, staleIsError: Bool = false, tests: [DataTestSpec] = [], format: InputFormat = InputFormat()
     ) {
         self.tests = tests
+        self.format = format
         self.maxAgeHours = maxAgeHours
         self.maxLagDays = maxLagDays
         self.staleIsError = staleIsError
@@ -68,9 +71,13 @@ public struct FileStats: Sendable, Codable, Equatable {
     public var bytes: Int
     public var sha256: String
     public var rowsRead: Int
+    /// The encoding the file was read in (detected or forced).
+    public var encoding: String
+    /// The delimiter the file was read with (`tab` for a tab).
+    public var delimiter: String
 
     enum CodingKeys: String, CodingKey {
-        case path, bytes, sha256
+        case path, bytes, sha256, encoding, delimiter
         case rowsRead = "rows_read"
     }
 }
@@ -163,10 +170,21 @@ public struct IngestOptions: Sendable {
 
 /// The bytes of a whole input file: a read-only memory map, or for a gzip-compressed file (recognised
 /// by its magic bytes, whatever its name) the decompressed bytes in memory.
+///
+/// `text` is what gets parsed: the bytes themselves for UTF-8, or after `decode(from:)` of another
+/// encoding a UTF-8 copy (byte order mark excluded). `bytes` stays the file (size, hash).
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
     private let mapping: UnsafeMutableRawPointer?
     private let decompressed: UnsafeMutableRawBufferPointer?
+    /// The bytes parsed (set once, while the file is prepared and before it is shared).
+    private(set) var text: UnsafeBufferPointer<UInt8>
+    /// Where the data starts in `text` (past a UTF-8 byte order mark kept in place).
+    private(set) var textStart = 0
+    private(set) var encoding = TextEncoding.utf8
+    /// Whether `text` is a converted copy.
+    var isTranscoded: Bool { transcoded != nil }
+    private var transcoded: UnsafeMutableBufferPointer<UInt8>?
 
     init(path: String, shownAs shown: String? = nil) throws(TeamPulseError) {
         let shown = shown ?? path
@@ -188,12 +206,14 @@ final class MappedFile: @unchecked Sendable {
             mapping = nil
             decompressed = try Self.gunzip(path, shownAs: shown)
             bytes = UnsafeBufferPointer(decompressed!.bindMemory(to: UInt8.self))
+            text = bytes
             return
         }
         decompressed = nil
         if size == 0 {
             mapping = nil
             bytes = UnsafeBufferPointer(start: nil, count: 0)
+            text = bytes
             return
         }
         let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
@@ -203,11 +223,31 @@ final class MappedFile: @unchecked Sendable {
         madvise(address, size, MADV_SEQUENTIAL)
         mapping = address
         bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+        text = bytes
     }
 
     deinit {
         if let mapping { munmap(mapping, bytes.count) }
         decompressed?.deallocate()
+        transcoded?.deallocate()
+    }
+
+    /// Decides the encoding (`forced`, or detected: see `Transcoder.detect`) and, unless it is UTF-8,
+    /// converts the file once into a UTF-8 copy that `text` then shows.
+    func decode(_ forced: TextEncoding?, shownAs shown: String) throws(TeamPulseError) {
+        let (encoding, bom) = Transcoder.detect(bytes, forced: forced)
+        self.encoding = encoding
+        guard encoding != .utf8 else {
+            textStart = bom
+            return
+        }
+        guard let converted = Transcoder.transcode(UnsafeBufferPointer(rebasing: bytes[bom...]), from: encoding) else {
+            throw .input(SourceLocation(path: shown), "iconv cannot convert from \(encoding.rawValue)")
+        }
+        transcoded = converted.buffer
+        text = UnsafeBufferPointer(rebasing: converted.buffer[0..<converted.count])
+        // A byte order mark inside the converted text (U+FEFF first) is not data either.
+        if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { textStart = 3 }
     }
 
     /// Decompresses a whole gzip file (all members) with zlib into one buffer of exactly its size.
@@ -256,7 +296,7 @@ final class MappedFile: @unchecked Sendable {
     /// Drops the pages wholly inside `range` from this process (they stay in the page cache and fault
     /// back in if read again), so that resident memory follows the chunks in flight, not the file size.
     func release(_ range: Range<Int>) {
-        guard let mapping else { return }  // decompressed bytes are the only copy: keep them
+        guard let mapping, transcoded == nil else { return }  // decompressed bytes are the only copy: keep them
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page
         let end = range.upperBound / page * page
@@ -308,13 +348,15 @@ struct InputReader<Builder: RecordBuilder> {
         let fileIndex: Int
         /// The file as written in reports.
         let displayPath: String
-        let header: Header
+        let layout: FileLayout
         let slots: [Int]
         /// Source field index per ``PresetField`` (-1 when absent or no preset).
         var presetSlots: [Int] = Array(repeating: -1, count: PresetField.allCases.count)
         let chunks: [Range<Int>]
         /// Physical line on which each chunk starts.
         let chunkLines: [Int]
+
+        var header: Header { layout.header }
     }
 
     /// Reads the whole input on its own: prepare every file, run its tasks concurrently, finish.
@@ -341,26 +383,27 @@ struct InputReader<Builder: RecordBuilder> {
         return prepared
     }
 
+    /// Names that mark the header row: the canonical columns and the input's source headers.
+    var knownHeaderNames: Set<String> {
+        Set(CanonicalSchema.columns(of: spec.kind)).union(spec.columns.keys)
+            .union(spec.presetDefinition?.headers.flatMap(\.aliases) ?? [])
+    }
+
     private func prepareFile(_ path: String, index: Int) throws(TeamPulseError) -> Prepared {
         let shown = path == spec.path ? spec.displayPath : displayPath(path)
         let file = try MappedFile(path: path, shownAs: shown)
-        let bytes = file.bytes
-        var bodyStart = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bodyStart = 3 }  // UTF-8 BOM
-        guard let header = Self.readHeader(bytes, from: bodyStart) else {
-            throw .input(SourceLocation(path: shown, line: 1), "no header row (the file is empty)")
-        }
-        let headerBytes = UnsafeBufferPointer(rebasing: bytes[bodyStart..<header.end])
-        if let bad = UTF8Validation.firstInvalidByte(headerBytes) {
-            throw .input(
-                SourceLocation(path: shown, line: header.line, column: UTF8Validation.column(of: bad, in: headerBytes)),
-                "the header is not valid UTF-8; the file may be GBK/GB18030 or Latin-1: convert it, e.g. `iconv -f GB18030 -t UTF-8`")
-        }
+        let layout = try FileLayout.read(file, format: spec.format, known: knownHeaderNames, shownAs: shown)
+        let header = layout.header
+        let bytes = file.text
         let slots = try mapHeader(header.names, line: header.line, path: shown)
         let presetSlots = mapPresetFields(header.names)
-        let chunks = Self.planChunks(bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes)
-        // Line feeds per chunk (counted concurrently) give each chunk its first line number.
-        let lineFeeds = concurrentMap(chunks.count, width: options.jobs) { Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]])) }
+        let chunks = Self.planChunks(
+            bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes, quote: layout.quote,
+            newline: layout.newline)
+        // Line ends per chunk (counted concurrently) give each chunk its first line number.
+        let lineFeeds = concurrentMap(chunks.count, width: options.jobs) {
+            Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]]), newline: layout.newline)
+        }
         var chunkLines: [Int] = []
         var line = header.nextLine
         for count in lineFeeds {
@@ -368,15 +411,15 @@ struct InputReader<Builder: RecordBuilder> {
             line += count
         }
         return Prepared(
-            file: file, fileIndex: index, displayPath: shown, header: header, slots: slots,
+            file: file, fileIndex: index, displayPath: shown, layout: layout, slots: slots,
             presetSlots: presetSlots, chunks: chunks, chunkLines: chunkLines)
     }
 
-    static func countLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func countLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>, newline: UInt8 = UInt8(ascii: "\n")) -> Int {
         guard var cursor = bytes.baseAddress else { return 0 }
         let end = cursor + bytes.count
         var count = 0
-        while cursor < end, let hit = memchr(cursor, Int32(UInt8(ascii: "\n")), end - cursor) {
+        while cursor < end, let hit = memchr(cursor, Int32(newline), end - cursor) {
             count += 1
             cursor = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
         }
@@ -410,7 +453,7 @@ struct InputReader<Builder: RecordBuilder> {
             let digest = outputs.removeLast().sha256
             if outputs.count > 1, outputs.contains(where: \.hadQuoteFailure) {
                 // Broken quoting can mislead the split points: parse the file as one chunk instead.
-                outputs = [parse(prepared, range: prepared.header.end..<prepared.file.bytes.count, firstLine: prepared.header.nextLine)]
+                outputs = [parse(prepared, range: prepared.header.end..<prepared.file.text.count, firstLine: prepared.header.nextLine)]
             }
             var rowsRead = 0
             for output in outputs {
@@ -420,7 +463,10 @@ struct InputReader<Builder: RecordBuilder> {
                 for (index, tally) in output.dataTests.enumerated() { tallies[index].merge(tally) }
                 rowsRead += output.rowsRead
             }
-            fileStats.append(FileStats(path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead))
+            fileStats.append(
+                FileStats(
+                    path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead,
+                    encoding: prepared.layout.encoding.rawValue, delimiter: InputFormat.describe(prepared.layout.delimiter)))
         }
 
         var rolledUp = 0
@@ -451,43 +497,6 @@ struct InputReader<Builder: RecordBuilder> {
 
     // MARK: Header
 
-    struct Header {
-        var names: [String]
-        var line: Int
-        /// Byte index just past the header record.
-        var end: Int
-        /// Physical line on which the data starts.
-        var nextLine: Int
-    }
-
-    /// Reads the first record as the header (growing the prefix while a quoted header spans lines).
-    static func readHeader(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Header? {
-        var end = start
-        while end < bytes.count {
-            if let lf = memchr(bytes.baseAddress! + end, Int32(UInt8(ascii: "\n")), bytes.count - end) {
-                end = bytes.baseAddress!.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
-            } else {
-                end = bytes.count
-            }
-            var names: [String]?
-            var line = 1
-            var failed = false
-            var tokenizer = LibCSVTokenizer()
-            let lineFeeds = tokenizer.tokenize(
-                UnsafeBufferPointer(rebasing: bytes[start..<end]), firstLine: 1, firstOffset: start,
-                onRecord: { fields, position, _ in
-                    names = (0..<fields.count).map { fields.string($0).trimmingCharacters(in: .whitespaces) }
-                    line = position.line
-                },
-                onFailure: { _, _, _ in failed = true })
-            if let names, !failed {
-                let nextLine = 1 + lineFeeds
-                return Header(names: names, line: line, end: end, nextLine: nextLine)
-            }
-        }
-        return nil
-    }
-
     /// Source field index per canonical column (-1 when absent); fails on missing required columns.
     func mapHeader(_ names: [String], line: Int, path: String) throws(TeamPulseError) -> [Int] {
         let canonical = CanonicalSchema.columns(of: spec.kind)
@@ -511,6 +520,8 @@ struct InputReader<Builder: RecordBuilder> {
             let target = spec.columns[name] ?? presetTargets[index] ?? (canonical.contains(name) ? name : nil)
             guard let target, let slot = canonical.firstIndex(of: target) else { continue }
             if slots[slot] >= 0, presetTargets[slots[slot]] != nil || presetTargets[index] != nil { continue }
+            // A repeated name is one list-valued column under its first occurrence.
+            if slots[slot] >= 0, names[slots[slot]] == name { continue }
             if slots[slot] >= 0 {
                 throw .input(
                     SourceLocation(path: path, line: line, column: index + 1),
@@ -558,18 +569,19 @@ struct InputReader<Builder: RecordBuilder> {
 
     // MARK: Chunks
 
-    /// Splits `[start, count)` into row-aligned ranges: each split follows a line feed outside quotes
-    /// (even number of quote characters since `start`).
-    static func planChunks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, jobs: Int, chunkBytes: Int)
-        -> [Range<Int>]
-    {
+    /// Splits `[start, count)` into row-aligned ranges: each split follows a line end (`newline`)
+    /// outside quotes (even number of quote characters since `start`).
+    static func planChunks(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, jobs: Int, chunkBytes: Int,
+        quote quoteByte: UInt8 = UInt8(ascii: "\""), newline: UInt8 = UInt8(ascii: "\n")
+    ) -> [Range<Int>] {
         let length = bytes.count - start
         guard jobs > 1 || chunkBytes < length, length > 0 else { return [start..<bytes.count] }
         let wanted = max(jobs, (length + chunkBytes - 1) / chunkBytes)
         let step = max(1, length / wanted)
         guard wanted > 1, let base = bytes.baseAddress else { return [start..<bytes.count] }
-        let quote = Int32(UInt8(ascii: "\""))
-        let lineFeed = Int32(UInt8(ascii: "\n"))
+        let quote = Int32(quoteByte)
+        let lineFeed = Int32(newline)
         func find(_ byte: Int32, _ from: Int, _ to: Int) -> Int? {
             guard from < to, let hit = memchr(base + from, byte, to - from) else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
@@ -622,18 +634,21 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// Parses one chunk that starts on physical line `firstLine`.
     func parse(_ prepared: Prepared, range: Range<Int>, firstLine: Int, reserve: Int = 0) -> ChunkOutput {
-        let bytes = prepared.file.bytes
+        let bytes = prepared.file.text
         let slots = prepared.slots
         let headers = prepared.header.names
         let fileIndex = prepared.fileIndex
+        let layout = prepared.layout
         var output = ChunkOutput()
         output.records.reserveCapacityInHugePages(reserve)
         var state = BuildState(converter: LocalTimeConverter(timeZone: options.timeZone))
         state.rules = ValueRules(spec: spec)
         let presetSlots = prepared.presetSlots
-        let expected = headers.count
         let input = spec.kind
         let file = prepared.displayPath
+        let check = RecordCheck(
+            expected: headers.count, headers: headers, layout: layout, transcoded: prepared.file.isTranscoded,
+            maxFieldBytes: spec.format.maxFieldBytes)
         func reject(_ position: RecordPosition, _ column: Int?, _ reason: RejectReason, _ message: String,
                     _ raw: UnsafeBufferPointer<UInt8>) {
             output.rejects.append(
@@ -648,36 +663,41 @@ struct InputReader<Builder: RecordBuilder> {
         let canonical = CanonicalSchema.columns(of: spec.kind)
         let testSlots = spec.tests.map { slots[canonical.firstIndex(of: $0.column)!] }
         for slot in testSlots { wanted[slot] = true }
+        // A repeated header used as a column reads as the list of its non-empty values.
+        let lists = layout.header.repeatedGroups.filter { wanted[$0[0]] }
+        for group in lists { for member in group { wanted[member] = true } }
         output.dataTests = Array(repeating: DataTestTally(), count: spec.tests.count)
-        var tokenizer = LibCSVTokenizer(wantedColumns: wanted)
+        func build(_ fields: FieldsView, _ position: RecordPosition, _ raw: UnsafeBufferPointer<UInt8>) {
+            let row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots)
+            let span = RecordSpan(
+                line: position.line, byteOffset: position.byteOffset, length: raw.count, fileIndex: fileIndex)
+            do throws(FieldError) {
+                output.records.append(try builder.build(row, span: span, state: &state))
+                for (index, test) in spec.tests.enumerated() {
+                    test.check(fields.bytes(testSlots[index]), line: position.line, into: &output.dataTests[index])
+                }
+            } catch {
+                reject(position, error.column, error.reason, error.message, raw)
+            }
+        }
+        var listStorage: [UInt8] = []
+        var listBounds: [Int] = []
+        var tokenizer = LibCSVTokenizer(
+            delimiter: layout.delimiter, quote: layout.quote, newline: layout.newline, wantedColumns: wanted)
         tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: bytes[range]), firstLine: firstLine, firstOffset: range.lowerBound,
             onRecord: { fields, position, raw in
                 output.rowsRead += 1
-                if fields.count != expected {
-                    let (reason, column) =
-                        fields.count < expected
-                        ? (RejectReason.missingColumns, fields.count + 1) : (RejectReason.tooManyColumns, expected + 1)
-                    reject(position, column, reason, "expected \(expected) fields, found \(fields.count)", raw)
+                if let (reason, column, message) = check.problem(fields, raw: raw) {
+                    reject(position, column, reason, message, raw)
                     return
                 }
-                // The values used must be valid UTF-8: text is never silently altered.
-                if let column = fields.firstInvalidUTF8Field() {
-                    reject(
-                        position, column + 1, .invalidEncoding,
-                        "\(headers[column]): not valid UTF-8 (shown as U+FFFD here); convert the file to UTF-8", raw)
-                    return
-                }
-                let row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots)
-                let span = RecordSpan(
-                    line: position.line, byteOffset: position.byteOffset, length: raw.count, fileIndex: fileIndex)
-                do throws(FieldError) {
-                    output.records.append(try builder.build(row, span: span, state: &state))
-                    for (index, test) in spec.tests.enumerated() {
-                        test.check(fields.bytes(testSlots[index]), line: position.line, into: &output.dataTests[index])
+                guard !lists.isEmpty else { return build(fields, position, raw) }
+                ListColumns.join(fields, lists, storage: &listStorage, bounds: &listBounds)
+                listStorage.withUnsafeBufferPointer { storage in
+                    listBounds.withUnsafeBufferPointer { bounds in
+                        build(FieldsView(storage: storage, bounds: bounds), position, raw)
                     }
-                } catch {
-                    reject(position, error.column, error.reason, error.message, raw)
                 }
             },
             onFailure: { failure, position, raw in
@@ -706,7 +726,7 @@ struct InputReader<Builder: RecordBuilder> {
     /// The raw text of an accepted record, from its span.
     private func rejectOf(_ span: RecordSpan, files: [Prepared], column: Int?, reason: RejectReason, message: String) -> Reject {
         let file = files[span.fileIndex]
-        let raw = UnsafeBufferPointer(rebasing: file.file.bytes[span.byteOffset..<(span.byteOffset + span.length)])
+        let raw = UnsafeBufferPointer(rebasing: file.file.text[span.byteOffset..<(span.byteOffset + span.length)])
         return Reject(
             input: spec.kind, file: file.displayPath, line: span.line, byteOffset: span.byteOffset, column: column,
             reason: reason, message: message, record: String(decoding: raw, as: UTF8.self))
@@ -826,7 +846,7 @@ struct InputReader<Builder: RecordBuilder> {
                     "\(keyColumn) '\(loser.key)' appears more than once (policy: reject)"
                 }
             let file = files[span.fileIndex]
-            let raw = UnsafeBufferPointer(rebasing: file.file.bytes[span.byteOffset..<(span.byteOffset + span.length)])
+            let raw = UnsafeBufferPointer(rebasing: file.file.text[span.byteOffset..<(span.byteOffset + span.length)])
             rejects.append(
                 Reject(
                     input: spec.kind, file: file.displayPath, line: span.line, byteOffset: span.byteOffset,

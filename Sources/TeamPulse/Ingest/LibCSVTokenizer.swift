@@ -204,12 +204,18 @@ struct LibCSVTokenizer: ~Copyable {
     private let assembler: FieldAssembler
     private let delimiter: UInt8
     private let quote: UInt8
+    /// The byte that ends physical lines (a line feed; a carriage return in CR-only files).
+    private let newline: UInt8
 
     /// `wantedColumns[i]` false skips copying field i of every record (it reads as empty).
-    init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), wantedColumns: [Bool]? = nil) {
+    init(
+        delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), newline: UInt8 = UInt8(ascii: "\n"),
+        wantedColumns: [Bool]? = nil
+    ) {
         assembler = FieldAssembler(wanted: wantedColumns)
         self.delimiter = delimiter
         self.quote = quote
+        self.newline = newline
         parser = .allocate(capacity: 1)
         parser.initialize(to: csv_parser())
         Self.initialize(parser, delimiter: delimiter, quote: quote)
@@ -237,7 +243,7 @@ struct LibCSVTokenizer: ~Copyable {
 
     /// Tokenizes `bytes`, which start at a record boundary on physical line `firstLine` and byte
     /// `firstOffset` of the file, and calls `onRecord` for each record and `onFailure` for each record
-    /// that libcsv rejects. Returns the number of physical lines (LF-terminated) seen.
+    /// that libcsv rejects. Returns the number of physical lines (ended by `newline`) seen.
     ///
     /// `onRecord` and `onFailure` receive the record's position and its raw bytes (without the line end).
     @discardableResult
@@ -268,7 +274,7 @@ struct LibCSVTokenizer: ~Copyable {
             // One physical line, LF included.
             let remaining = total - lineStart
             let lineEnd: Int
-            if let lf = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), remaining) {
+            if let lf = memchr(base + lineStart, Int32(newline), remaining) {
                 lineEnd = base.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
             } else {
                 lineEnd = total

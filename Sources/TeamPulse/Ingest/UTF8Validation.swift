@@ -42,14 +42,15 @@ enum UTF8Validation {
     }
 
     /// The 1-based CSV column holding byte `offset` of a raw record (delimiters inside quotes skipped).
-    static func column(of offset: Int, in raw: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = UInt8(ascii: ","))
-        -> Int
-    {
+    static func column(
+        of offset: Int, in raw: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = UInt8(ascii: ","),
+        quote: UInt8 = UInt8(ascii: "\"")
+    ) -> Int {
         var column = 1
         var insideQuotes = false
         for index in 0..<min(offset, raw.count) {
             let byte = raw[index]
-            if byte == UInt8(ascii: "\"") {
+            if byte == quote {
                 insideQuotes.toggle()
             } else if byte == delimiter, !insideQuotes {
                 column += 1

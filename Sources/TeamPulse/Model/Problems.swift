@@ -28,10 +28,12 @@ public enum RejectReason: String, Sendable, Codable {
     case badQuote = "BAD QUOTE"
     /// The file ends inside a quoted field.
     case unterminatedQuote = "UNTERMINATED QUOTE"
-    /// The record's bytes are not valid UTF-8 (a GBK or Latin-1 export, or a damaged file).
+    /// The record's bytes are not valid in the file's encoding (a damaged file, or a wrong `encoding:`).
     case invalidEncoding = "INVALID ENCODING"
     /// Another record has the same key and wins under the input's duplicate policy.
     case duplicateKey = "DUPLICATE KEY"
+    /// A field is longer than the input's `max_field_bytes`.
+    case fieldTooLarge = "FIELD TOO LARGE"
 }
 
 /// One record that was read but not used, with where it stands and why.

@@ -37,6 +37,11 @@ struct Manifest {
                         "max_reject_rate": spec.maxRejectRate, "max_age_hours": spec.maxAgeHours as Any,
                         "max_lag_days": spec.maxLagDays as Any, "on_stale": spec.staleIsError ? "error" : "warn",
                         "preset": spec.preset as Any, "formats": spec.formats, "decimal": spec.decimalComma ? "," : ".",
+                        "encoding": spec.format.encoding?.rawValue ?? "auto",
+                        "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
+                        "quote": InputFormat.describe(spec.format.quote),
+                        "skip_rows": spec.format.skipRows.map { $0 as Any } ?? "auto",
+                        "max_field_bytes": spec.format.maxFieldBytes,
                         "tests": spec.tests.map { test in
                             [
                                 "column": test.column, "test": test.kind.name, "severity": test.isError ? "error" : "warn",

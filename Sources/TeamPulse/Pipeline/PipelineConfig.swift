@@ -176,6 +176,7 @@ public struct PipelineConfig: Sendable, Equatable {
                 allowed: [
                     "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
                     "preset", "formats", "decimal",
+                    "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
                 ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
@@ -240,10 +241,11 @@ public struct PipelineConfig: Sendable, Equatable {
             let tests = try fields["tests"].map { node throws(TeamPulseError) in
                 try reader.dataTests(node, kind: kind)
             } ?? []
+            let format = try reader.inputFormat(fields)
             var spec = InputSpec(
                 kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
                 columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
-                maxLagDays: maxLag, staleIsError: staleIsError, tests: tests)
+                maxLagDays: maxLag, staleIsError: staleIsError, tests: tests, format: format)
             try reader.valueKeys(fields, kind: kind, into: &spec)
             inputs.append(spec)
         }
@@ -293,6 +295,51 @@ struct NodeReader {
     func string(_ node: Node, _ what: String) throws(TeamPulseError) -> String {
         guard let scalar = node.scalar else { throw .pipeline(location(node), "'\(what)' must be a single value") }
         return scalar.string
+    }
+
+    /// `encoding`, `delimiter`, `quote`, `skip_rows` and `max_field_bytes` of an input.
+    func inputFormat(_ fields: [String: Node]) throws(TeamPulseError) -> InputFormat {
+        var format = InputFormat()
+        if let node = fields["encoding"] {
+            let text = try string(node, "encoding")
+            if text != "auto" {
+                guard let encoding = TextEncoding(name: text) else {
+                    throw .pipeline(location(node), "'encoding' must be auto or one of \(TextEncoding.namesForMessages)")
+                }
+                format.encoding = encoding
+            }
+        }
+        if let node = fields["delimiter"] {
+            guard let delimiter = InputFormat.delimiter(named: try string(node, "delimiter")) else {
+                throw .pipeline(location(node), "'delimiter' must be auto, tab or one ASCII character such as , ; |")
+            }
+            format.delimiter = delimiter
+        }
+        if let node = fields["quote"] {
+            let text = try string(node, "quote")
+            guard text.utf8.count == 1, let byte = text.utf8.first, byte < 0x80, byte != UInt8(ascii: "\n"),
+                byte != UInt8(ascii: "\r")
+            else {
+                throw .pipeline(location(node), "'quote' must be one ASCII character such as \" or '")
+            }
+            format.quote = byte
+        }
+        if let delimiter = format.delimiter, delimiter == format.quote {
+            throw .pipeline(location(fields["quote"] ?? fields["delimiter"]!), "'delimiter' and 'quote' must differ")
+        }
+        if let node = fields["skip_rows"] {
+            guard let value = Int(try string(node, "skip_rows")), value >= 0 else {
+                throw .pipeline(location(node), "'skip_rows' must be a whole number of lines, 0 or more")
+            }
+            format.skipRows = value
+        }
+        if let node = fields["max_field_bytes"] {
+            guard let value = Int(try string(node, "max_field_bytes")), value > 0 else {
+                throw .pipeline(location(node), "'max_field_bytes' must be a positive number of bytes")
+            }
+            format.maxFieldBytes = value
+        }
+        return format
     }
 
     /// `tests:` of an input: canonical column → list of tests, each a name (`unique`) or a one-key

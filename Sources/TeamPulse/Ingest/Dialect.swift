@@ -1,0 +1,368 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How an input file is written: encoding and CSV dialect (`encoding`, `delimiter`, `quote`,
+/// `skip_rows`, `max_field_bytes` of an input; see `docs/schema.md`).
+public struct InputFormat: Sendable, Equatable {
+    /// The file's encoding; `nil` detects it (`auto`).
+    public var encoding: TextEncoding?
+    /// The field delimiter (an ASCII byte); `nil` detects it from `,` `;` tab `|`.
+    public var delimiter: UInt8?
+    /// The quote character (an ASCII byte).
+    public var quote: UInt8
+    /// Lines above the header to skip; `nil` detects the header row.
+    public var skipRows: Int?
+    /// A record with a field longer than this many bytes is rejected (`FIELD TOO LARGE`).
+    public var maxFieldBytes: Int
+
+    /// Default field size limit: 1 MiB.
+    public static let defaultMaxFieldBytes = 1 << 20
+    /// The delimiters `auto` chooses from, in order of preference on a tie.
+    public static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|")]
+
+    public init(
+        encoding: TextEncoding? = nil, delimiter: UInt8? = nil, quote: UInt8 = UInt8(ascii: "\""), skipRows: Int? = nil,
+        maxFieldBytes: Int = InputFormat.defaultMaxFieldBytes
+    ) {
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.quote = quote
+        self.skipRows = skipRows
+        self.maxFieldBytes = maxFieldBytes
+    }
+
+    /// A delimiter setting as written in a pipeline (`,` `;` `|` `tab` `\t` or one ASCII character).
+    static func delimiter(named text: String) -> UInt8?? {
+        switch text {
+        case "auto": return .some(nil)
+        case "tab", "\\t", "\t": return UInt8(ascii: "\t")
+        default:
+            guard text.utf8.count == 1, let byte = text.utf8.first, byte < 0x80, byte != UInt8(ascii: "\n"),
+                byte != UInt8(ascii: "\r")
+            else { return nil }
+            return byte
+        }
+    }
+
+    /// A delimiter as shown to people: `tab` for a tab, the character otherwise.
+    public static func describe(_ byte: UInt8) -> String {
+        byte == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(byte))
+    }
+}
+
+/// Finds a file's line end, delimiter and header row.
+enum DialectSniffer {
+    /// Bytes and records the delimiter and header detection look at.
+    static let sampleBytes = 64 << 10
+    static let sampleRecords = 30
+
+    /// The byte that ends lines: a line feed, or a carriage return in a file with no line feed at all
+    /// (old Mac exports). Mixed files count lines by their line feeds.
+    static func newline(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8 {
+        guard let base = text.baseAddress, start < text.count else { return UInt8(ascii: "\n") }
+        if memchr(base + start, Int32(UInt8(ascii: "\n")), text.count - start) != nil { return UInt8(ascii: "\n") }
+        return memchr(base + start, Int32(UInt8(ascii: "\r")), text.count - start) != nil ? UInt8(ascii: "\r") : UInt8(ascii: "\n")
+    }
+
+    /// The start of line `skip + 1` (counted from `start`).
+    static func skipLines(_ text: UnsafeBufferPointer<UInt8>, from start: Int, count skip: Int, newline: UInt8) -> Int {
+        var position = start
+        for _ in 0..<skip {
+            guard position < text.count, let hit = memchr(text.baseAddress! + position, Int32(newline), text.count - position) else {
+                return text.count
+            }
+            position = text.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return position
+    }
+
+    /// The delimiter whose field count is the same on most sample records (outside quotes, blank
+    /// lines ignored) with more than one field; ties go to the larger field count, then to the order
+    /// `,` tab `;` `|`. A file where no candidate splits anything reads as `,`.
+    static func delimiter(_ text: UnsafeBufferPointer<UInt8>, from start: Int, quote: UInt8) -> UInt8 {
+        let end = min(text.count, start + sampleBytes)
+        guard start < end else { return UInt8(ascii: ",") }
+        var best: (byte: UInt8, agreeing: Int, fields: Int)?
+        for candidate in InputFormat.candidateDelimiters {
+            var counts: [Int] = []
+            var fields = 1
+            var insideQuotes = false
+            var blank = true
+            for index in start..<end {
+                let byte = text[index]
+                if byte == quote {
+                    insideQuotes.toggle()
+                    blank = false
+                } else if insideQuotes {
+                    continue
+                } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                    if !blank { counts.append(fields) }
+                    fields = 1
+                    blank = true
+                    if counts.count == sampleRecords { break }
+                } else if byte == candidate {
+                    fields += 1
+                    blank = false
+                } else if byte != UInt8(ascii: " ") {
+                    blank = false
+                }
+            }
+            if !blank, counts.count < sampleRecords { counts.append(fields) }
+            var frequency: [Int: Int] = [:]
+            for count in counts where count > 1 { frequency[count, default: 0] += 1 }
+            guard let modal = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            if best == nil || (modal.value, modal.key) > (best!.agreeing, best!.fields) {
+                best = (candidate, modal.value, modal.key)
+            }
+        }
+        return best?.byte ?? UInt8(ascii: ",")
+    }
+
+    /// A sample record: its line, byte offset and trimmed fields.
+    struct SampleRecord {
+        var line: Int
+        var offset: Int
+        var names: [String]
+    }
+
+    /// The first records from `start`, tokenized with the file's dialect.
+    static func sampleRecords(
+        _ text: UnsafeBufferPointer<UInt8>, from start: Int, firstLine: Int, delimiter: UInt8, quote: UInt8, newline: UInt8
+    ) -> [SampleRecord] {
+        let end = min(text.count, start + sampleBytes)
+        guard start < end else { return [] }
+        var records: [SampleRecord] = []
+        var tokenizer = LibCSVTokenizer(delimiter: delimiter, quote: quote, newline: newline)
+        tokenizer.tokenize(
+            UnsafeBufferPointer(rebasing: text[start..<end]), firstLine: firstLine, firstOffset: start,
+            onRecord: { fields, position, _ in
+                guard records.count < sampleRecords else { return }
+                records.append(
+                    SampleRecord(
+                        line: position.line, offset: position.byteOffset,
+                        names: (0..<fields.count).map { fields.string($0).trimmingCharacters(in: .whitespaces) }))
+            },
+            onFailure: { _, _, _ in })
+        return records
+    }
+
+    /// The header row among the sample records: the first that holds a known column name (a
+    /// canonical column, or a source header of the input's `columns:`); when none does, the first
+    /// whose field count is the most common one; `nil` when the sample has no record.
+    static func headerRecord(_ records: [SampleRecord], known: Set<String>) -> SampleRecord? {
+        if let named = records.first(where: { $0.names.contains(where: known.contains) }) { return named }
+        var frequency: [Int: Int] = [:]
+        for record in records { frequency[record.names.count, default: 0] += 1 }
+        guard let modal = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key else { return nil }
+        return records.first { $0.names.count == modal }
+    }
+}
+
+/// The header row of a file and where its data starts.
+struct Header {
+    /// Names as written, trimmed of surrounding spaces and tabs (repeats kept).
+    var names: [String]
+    var line: Int
+    /// Byte index (in the file's text) of the header's first byte.
+    var start: Int
+    /// Byte index just past the header record.
+    var end: Int
+    /// Physical line on which the data starts.
+    var nextLine: Int
+
+    /// Indices of names that occur more than once, one group per name (first occurrence first): such
+    /// columns read as one list-valued column under the first occurrence.
+    var repeatedGroups: [[Int]] {
+        var seen: [String: Int] = [:]
+        var groups: [[Int]] = []
+        for (index, name) in names.enumerated() {
+            if let group = seen[name] {
+                groups[group].append(index)
+            } else {
+                seen[name] = groups.count
+                groups.append([index])
+            }
+        }
+        return groups.filter { $0.count > 1 }
+    }
+
+    /// Names with repeats folded into their first occurrence.
+    var uniqueNames: [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+}
+
+/// What a file turned out to be: encoding, dialect and header.
+struct FileLayout {
+    var encoding: TextEncoding
+    var delimiter: UInt8
+    var quote: UInt8
+    var newline: UInt8
+    var header: Header
+
+    /// Separator between the values of a repeated column.
+    static let listSeparator: [UInt8] = Array("; ".utf8)
+
+    /// Decodes `file` and finds its dialect and header; `known` names help find the header row.
+    static func read(_ file: MappedFile, format: InputFormat, known: Set<String>, shownAs shown: String)
+        throws(TeamPulseError) -> FileLayout
+    {
+        try file.decode(format.encoding, shownAs: shown)
+        let text = file.text
+        let newline = DialectSniffer.newline(text, from: file.textStart)
+        var start = file.textStart
+        var firstLine = 1
+        if let skip = format.skipRows, skip > 0 {
+            start = DialectSniffer.skipLines(text, from: start, count: skip, newline: newline)
+            firstLine = 1 + skip
+        }
+        let delimiter = format.delimiter ?? DialectSniffer.delimiter(text, from: start, quote: format.quote)
+        if format.skipRows == nil {
+            let sample = DialectSniffer.sampleRecords(
+                text, from: start, firstLine: 1, delimiter: delimiter, quote: format.quote, newline: newline)
+            if let header = DialectSniffer.headerRecord(sample, known: known), header.offset > start {
+                start = header.offset
+                firstLine = header.line
+            }
+        }
+        guard
+            let header = readHeader(
+                text, from: start, firstLine: firstLine, delimiter: delimiter, quote: format.quote, newline: newline)
+        else {
+            throw .input(
+                SourceLocation(path: shown, line: firstLine),
+                format.skipRows.map { "no header row after skipping \($0) lines" } ?? "no header row (the file is empty)")
+        }
+        let headerBytes = UnsafeBufferPointer(rebasing: text[header.start..<header.end])
+        if let bad = UTF8Validation.firstInvalidByte(headerBytes) {
+            let location = SourceLocation(
+                path: shown, line: header.line,
+                column: UTF8Validation.column(of: bad, in: headerBytes, delimiter: delimiter, quote: format.quote))
+            if file.isTranscoded {
+                throw .input(location, "the header holds a byte sequence that is not valid \(file.encoding.rawValue); set the input's `encoding:`")
+            }
+            throw .input(
+                location,
+                "the header is not valid UTF-8; the file may be GBK/GB18030 or Latin-1: set the input's `encoding:` (e.g. gb18030, latin-1)")
+        }
+        return FileLayout(encoding: file.encoding, delimiter: delimiter, quote: format.quote, newline: newline, header: header)
+    }
+
+    /// Reads the first record from `start` as the header (growing the prefix while a quoted header
+    /// spans lines).
+    static func readHeader(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, firstLine: Int, delimiter: UInt8, quote: UInt8, newline: UInt8
+    ) -> Header? {
+        var end = start
+        while end < bytes.count {
+            if let lf = memchr(bytes.baseAddress! + end, Int32(newline), bytes.count - end) {
+                end = bytes.baseAddress!.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
+            } else {
+                end = bytes.count
+            }
+            var names: [String]?
+            var position = RecordPosition(line: firstLine, byteOffset: start)
+            var failed = false
+            var tokenizer = LibCSVTokenizer(delimiter: delimiter, quote: quote, newline: newline)
+            let lines = tokenizer.tokenize(
+                UnsafeBufferPointer(rebasing: bytes[start..<end]), firstLine: firstLine, firstOffset: start,
+                onRecord: { fields, at, _ in
+                    guard names == nil else { return }
+                    names = (0..<fields.count).map { fields.string($0).trimmingCharacters(in: .whitespaces) }
+                    position = at
+                },
+                onFailure: { _, _, _ in failed = true })
+            if let names, !failed {
+                return Header(names: names, line: position.line, start: position.byteOffset, end: end, nextLine: firstLine + lines)
+            }
+        }
+        return nil
+    }
+}
+
+/// The checks every tokenized record passes before its values are read: field count, field size,
+/// encoding. Shared by the pipeline and `inspect`.
+struct RecordCheck {
+    let expected: Int
+    let headers: [String]
+    let layout: FileLayout
+    let transcoded: Bool
+    let maxFieldBytes: Int
+
+    /// Why the record cannot be read: reason, 1-based column, message; `nil` when it is fine.
+    func problem(_ fields: FieldsView, raw: UnsafeBufferPointer<UInt8>) -> (RejectReason, Int?, String)? {
+        if fields.count != expected {
+            return fields.count < expected
+                ? (.missingColumns, fields.count + 1, "expected \(expected) fields, found \(fields.count)")
+                : (.tooManyColumns, expected + 1, "expected \(expected) fields, found \(fields.count)")
+        }
+        // A record shorter than the limit cannot hold a longer field: only long records are measured.
+        if raw.count > maxFieldBytes, let (column, length) = longField(raw) {
+            return (.fieldTooLarge, column + 1,
+                "\(column < headers.count ? headers[column] : "column \(column + 1)"): field of \(length) bytes exceeds max_field_bytes (\(maxFieldBytes))")
+        }
+        if transcoded {
+            // Converted text is valid UTF-8 except for the marker of each invalid source sequence,
+            // so the whole record (every column) is checked.
+            if let base = raw.baseAddress, let hit = memchr(base, Int32(Transcoder.invalidMarker), raw.count) {
+                let offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                let column = UTF8Validation.column(of: offset, in: raw, delimiter: layout.delimiter, quote: layout.quote)
+                let name = column <= headers.count ? "\(headers[column - 1]): " : ""
+                return (.invalidEncoding, column,
+                    "\(name)byte sequence not valid in \(layout.encoding.rawValue) (shown as U+FFFD here)")
+            }
+        } else if let column = fields.firstInvalidUTF8Field() {
+            // The values kept must be valid UTF-8: text is never silently altered.
+            return (.invalidEncoding, column + 1,
+                "\(headers[column]): not valid UTF-8 (shown as U+FFFD here); set the input's `encoding:` (e.g. gb18030, latin-1)")
+        }
+        return nil
+    }
+
+    /// The first field of `raw` longer than the limit (0-based) and its length.
+    private func longField(_ raw: UnsafeBufferPointer<UInt8>) -> (Int, Int)? {
+        var found: (Int, Int)?
+        var tokenizer = LibCSVTokenizer(delimiter: layout.delimiter, quote: layout.quote, newline: layout.newline)
+        tokenizer.tokenize(
+            raw, firstLine: 1, firstOffset: 0,
+            onRecord: { fields, _, _ in
+                guard found == nil else { return }
+                for index in 0..<fields.count where fields.bytes(index).count > maxFieldBytes {
+                    found = (index, fields.bytes(index).count)
+                    return
+                }
+            },
+            onFailure: { _, _, _ in })
+        return found
+    }
+}
+
+/// Repeated header names (Jira repeats `Labels`, `Watchers`) read as one list-valued column.
+enum ListColumns {
+    /// Copies the record's fields into `storage`/`bounds` with the first field of each group replaced
+    /// by the group's non-empty values joined with `; ` (the other fields of the group keep theirs).
+    static func join(_ fields: FieldsView, _ groups: [[Int]], storage: inout [UInt8], bounds: inout [Int]) {
+        storage.removeAll(keepingCapacity: true)
+        bounds.removeAll(keepingCapacity: true)
+        for index in 0..<fields.count {
+            bounds.append(storage.count)
+            storage.append(contentsOf: fields.bytes(index))
+            bounds.append(storage.count)
+        }
+        for group in groups where group[0] < fields.count {
+            let start = storage.count
+            for member in group where member < fields.count && !fields.bytes(member).isEmpty {
+                if storage.count > start { storage.append(contentsOf: FileLayout.listSeparator) }
+                storage.append(contentsOf: fields.bytes(member))
+            }
+            bounds[2 * group[0]] = start
+            bounds[2 * group[0] + 1] = storage.count
+        }
+    }
+}

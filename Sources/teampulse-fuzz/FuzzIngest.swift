@@ -1,0 +1,61 @@
+// libFuzzer target over the ingest (`make fuzz`). Built only with `-sanitize=fuzzer,address -DFUZZING`
+// in a debug build (testability on, for `@testable import`); a normal build gets a stub that says so.
+
+#if FUZZING
+    import Foundation
+    @testable import TeamPulse
+
+    /// The fuzz input goes to this file (one per process) so that the whole file path is exercised.
+    nonisolated(unsafe) private var inputPath: String = {
+        let path = NSTemporaryDirectory() + "teampulse-fuzz-\(getpid()).csv"
+        return path
+    }()
+
+    /// Reads the bytes as an orders file in every way the pipeline can and checks the invariants:
+    /// nothing crashes; `rows_read = accepted + rejected`; the result does not depend on jobs or chunk
+    /// size; `inspect` counts the same records as the pipeline reads (before value casts).
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzIngest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+        guard size >= 1 else { return 0 }
+        // First byte: the forced encoding (or auto), and the chunk size.
+        let selector = Int(data[0])
+        let encodings: [TextEncoding?] = [nil] + TextEncoding.allCases
+        let encoding = encodings[selector % encodings.count]
+        let chunkBytes = 1 + (selector >> 3)
+        let body = Data(bytes: data + 1, count: size - 1)
+        guard FileManager.default.createFile(atPath: inputPath, contents: body) else { fatalError("cannot write \(inputPath)") }
+        let format = InputFormat(encoding: encoding, maxFieldBytes: 64)
+        func read(jobs: Int, chunkBytes: Int) -> Result<IngestedInput<Order>, TeamPulseError> {
+            Result { () throws(TeamPulseError) in
+                try InputReader(
+                    spec: InputSpec(kind: .orders, path: inputPath, format: format),
+                    builder: OrderBuilder(directory: Directory(teams: [], members: [], stores: [], warehouses: [])),
+                    options: IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: TimeZone(identifier: "UTC")!)
+                ).read()
+            }
+        }
+        let whole = read(jobs: 1, chunkBytes: 1 << 30)
+        let chunked = read(jobs: 3, chunkBytes: chunkBytes)
+        switch (whole, chunked) {
+        case (.success(let a), .success(let b)):
+            precondition(a.stats.rowsRead == a.stats.rowsAccepted + a.stats.rowsRejected, "read != accepted + rejected")
+            precondition(a.records == b.records, "records depend on the chunking")
+            precondition(a.rejects == b.rejects, "rejects depend on the chunking")
+            precondition(a.stats == b.stats, "counts depend on the chunking")
+        case (.failure(let a), .failure(let b)):
+            precondition(a == b, "errors depend on the chunking")
+        default:
+            preconditionFailure("one chunking failed, the other did not")
+        }
+        _ = try? Inspector.inspect(path: inputPath, encoding: encoding, limit: 5, maxFieldBytes: 64).json()
+        return 0
+    }
+#else
+    /// Stub for normal builds: the fuzz target needs libFuzzer (`make fuzz`).
+    @main
+    enum FuzzStub {
+        static func main() {
+            print("teampulse-fuzz: build with `make fuzz` (swift build -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING)")
+        }
+    }
+#endif
