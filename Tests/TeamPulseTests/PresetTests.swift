@@ -349,3 +349,74 @@ struct UnresolvedLinkTests {
         #expect(json["unresolved_links"] as? [String: Int] == ["order_id": 2])
     }
 }
+
+@Suite("Presets in inspect and pipeline files")
+struct PresetConfigTests {
+    @Test("inspect --preset maps the platform's headers and gives the kind")
+    func inspectPreset() throws {
+        let report = try Inspector.inspect(path: presetFixture("tmall_suborders.csv"), preset: "tmall-suborders", limit: 0)
+        #expect(report.encoding == "gb18030")
+        #expect(report.kind == .orders)
+        #expect(!report.kindGuessed)
+        let mapped = Dictionary(uniqueKeysWithValues: report.columns.compactMap { column in column.canonical.map { (column.source, $0) } })
+        #expect(mapped == [
+            "主订单编号": "order_id", "订单状态": "status", "买家实付金额": "amount", "订单创建时间": "created_at",
+            "订单付款时间": "paid_at", "发货时间": "shipped_at", "物流公司": "carrier", "店铺名称": "store",
+        ])
+        #expect(report.missingRequired.isEmpty)
+        #expect(report.recordCount == 4)  // rows, before any roll-up
+        let zendesk = try Inspector.inspect(path: presetFixture("zendesk_tickets.csv"), preset: "zendesk", limit: 0)
+        #expect(zendesk.columns.first { $0.source == "First reply time in minutes" }?.canonical == "first_reply_minutes")
+        #expect(throws: TeamPulseError.self) {
+            try Inspector.inspect(path: presetFixture("jira_issues.csv"), kind: .orders, preset: "jira")
+        }
+    }
+
+    func pipelineError(_ input: String) -> String? {
+        do {
+            _ = try PipelineConfig.parse("version: 1\ninputs:\n  orders:\n    path: o.csv\n" + input, path: "/p/pipelines/x.yml")
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("preset, formats and decimal are read")
+    func keys() throws {
+        let config = try PipelineConfig.parse("""
+            version: 1
+            inputs:
+              orders:
+                path: o.csv
+                preset: jd
+                formats: {created_at: "%d/%m/%Y %H:%M", ship_by: "%d/%m/%Y"}
+                decimal: ","
+              tasks: {path: t.csv, preset: jira}
+            """, path: "/p/pipelines/x.yml")
+        #expect(config.inputs[0].preset == "jd")
+        #expect(config.inputs[0].rollUp == .orderLines(amount: .first))
+        #expect(config.inputs[0].formats == ["created_at": "%d/%m/%Y %H:%M", "ship_by": "%d/%m/%Y"])
+        #expect(config.inputs[0].decimalComma)
+        #expect(config.inputs[1].preset == "jira")
+        #expect(!config.inputs[1].decimalComma)
+    }
+
+    @Test("bad preset, formats and decimal settings are explained with their place", arguments: [
+        ("    preset: jira\n", "unknown orders preset 'jira' (one of: amazon, jd, shopify, taobao, tmall-suborders)"),
+        ("    preset: shopify\n    duplicates: first\n", "'duplicates' does not apply with preset 'shopify'"),
+        ("    formats: {amount: \"%Y\"}\n", "'amount' is not a timestamp column of orders"),
+        ("    formats: {created_at: \"%d/%m\"}\n", "bad format \"%d/%m\" for created_at: no year"),
+        ("    formats: \"%Y\"\n", "'formats' maps timestamp columns to patterns"),
+        ("    decimal: \";\"\n", "'decimal' must be \".\" or \",\""),
+    ])
+    func errors(input: String, message: String) {
+        let error = pipelineError(input)
+        #expect(error?.contains(message) == true, "\(error ?? "no error")")
+        #expect(error?.hasPrefix("/p/pipelines/x.yml:") == true)
+    }
+
+    @Test("taobao keeps the duplicates policy: it has no roll-up")
+    func taobaoDuplicates() throws {
+        #expect(pipelineError("    preset: taobao\n    duplicates: first\n") == nil)
+    }
+}

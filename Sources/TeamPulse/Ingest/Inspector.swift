@@ -56,16 +56,22 @@ public struct Inspection: Sendable, Equatable {
 
 /// Reads a whole file the way the pipeline does and reports what it saw (`teampulse inspect`).
 public enum Inspector {
-    /// Platform presets `--preset` accepts.
-    /// HOOK(issue3-presets): the presets branch replaces this with its preset registry and applies the
-    /// preset's header mapping (and encoding/delimiter defaults) in `inspect` below.
-    public static let presetNames: [String] = []
+    /// Platform presets `--preset` accepts (``PresetRegistry``).
+    public static var presetNames: [String] { PresetRegistry.all.map(\.name) }
 
     /// Inspects the file at `path`; `limit` caps the records returned (all are counted).
     public static func inspect(
         path: String, kind forcedKind: InputKind? = nil, encoding: TextEncoding? = nil, preset: String? = nil,
         limit: Int = 20, maxFieldBytes: Int = InputFormat.defaultMaxFieldBytes
     ) throws(TeamPulseError) -> Inspection {
+        // A preset gives the kind and maps the platform's header names.
+        let presetDefinition = preset.flatMap { name in
+            PresetRegistry.all.first { $0.name == name && (forcedKind == nil || $0.kind == forcedKind) }
+        }
+        if let preset, presetDefinition == nil, presetNames.contains(preset) {
+            throw .usage("preset '\(preset)' is not a \(forcedKind?.rawValue ?? "") preset (see docs/presets.md)")
+        }
+        let forcedKind = forcedKind ?? presetDefinition?.kind
         if let preset, !presetNames.contains(preset) {
             throw .usage(
                 presetNames.isEmpty
@@ -74,9 +80,10 @@ public enum Inspector {
         }
         let shown = displayPath(path)
         let file = try MappedFile(path: path, shownAs: shown)
-        let known: Set<String> =
+        let canonicalNames: Set<String> =
             forcedKind.map { Set(CanonicalSchema.columns(of: $0)) }
             ?? Set(InputKind.allCases.flatMap { CanonicalSchema.columns(of: $0) })
+        let known = canonicalNames.union(presetDefinition?.headers.flatMap { $0.aliases } ?? [])
         let format = InputFormat(encoding: encoding, maxFieldBytes: maxFieldBytes)
         let layout = try FileLayout.read(file, format: format, known: known, shownAs: shown)
         let header = layout.header
@@ -95,8 +102,12 @@ public enum Inspector {
             .filter { $0.2 > 0 }
             .max { ($0.1, $0.2) < ($1.1, $1.2) }?.0
         let canonical = kind.map(CanonicalSchema.columns(of:)) ?? []
-        let columns = names.map { Inspection.ColumnMapping(source: $0, canonical: canonical.contains($0) ? $0 : nil) }
-        let missing = kind.map { CanonicalSchema.requiredColumns(of: $0).filter { !names.contains($0) } } ?? []
+        let presetMapping = presetDefinition?.mapping(of: names) ?? [:]
+        let columns = names.enumerated().map { index, name in
+            Inspection.ColumnMapping(source: name, canonical: presetMapping[index] ?? (canonical.contains(name) ? name : nil))
+        }
+        let mapped = Set(columns.compactMap { $0.canonical })
+        let missing = kind.map { CanonicalSchema.requiredColumns(of: $0).filter { !mapped.contains($0) } } ?? []
 
         // Every record after the header, with the pipeline's reading checks.
         let text = file.text

@@ -345,3 +345,22 @@ extension InputSpec {
     /// How repeated keys become one record (`none` without a roll-up preset).
     public var rollUp: RollUpRule { presetDefinition?.rollUp ?? .none }
 }
+
+extension Preset {
+    /// What the preset maps in a header: source column index → canonical column or ``PresetField``
+    /// name. The first alias present wins; a header already named like the canonical column keeps it.
+    public func mapping(of names: [String]) -> [Int: String] {
+        var result: [Int: String] = [:]
+        for (column, aliases) in headers where !names.contains(column) {
+            for alias in aliases {
+                if let index = names.firstIndex(where: { $0 == alias || $0.lowercased() == alias.lowercased() }),
+                    result[index] == nil
+                {
+                    result[index] = column
+                    break
+                }
+            }
+        }
+        return result
+    }
+}
