@@ -51,6 +51,8 @@ public struct Report: Sendable {
     public static let amberTolerance = 0.05
     /// How many movers the report lists.
     public static let moverCount = 10
+    /// A count metric is a mover only when it is at least this large 7 days before or now.
+    public static let moverMinimumCount = 10.0
     /// How many reject reasons the data-quality box lists.
     public static let rejectReasonCount = 5
 
@@ -135,18 +137,21 @@ public struct Report: Sendable {
         var relative: Double
     }
 
-    /// The largest relative changes of the mover window against 7 days before: metrics whose value
-    /// 7 days before is known and non-zero and that changed, by |change| / |previous| descending (ties by
-    /// team, then catalogue order), at most `moverCount`.
+    /// The largest relative changes of the mover window against 7 days before: metrics of the teams
+    /// (not `unassigned`) whose value 7 days before is known and non-zero and that changed — counts only
+    /// when at least `moverMinimumCount` on one side — by |change| / |previous| descending (ties by team,
+    /// then catalogue order), at most `moverCount`.
     func movers() -> [Mover] {
         guard let trends, let window = moverWindow else { return [] }
         var movers: [(Mover, Int)] = []
-        for row in metrics.teams where row.window == window {
+        for row in metrics.teams where row.window == window && row.team != Directory.unassignedTeamID {
             for (index, (definition, value)) in zip(MetricCatalog.all, row.values).enumerated() {
                 let trend = trends.change(definition.id, team: row.team, window: window)
                 guard let value, let change = trend.vsPrevious7Days, let previous = trend.previous7Days, previous != 0,
                     change != 0
                 else { continue }
+                // Counts on a tiny base (3 → 6 orders) swing wildly: they need 10 on one side.
+                if definition.unit == .count, max(abs(previous), abs(value)) < Self.moverMinimumCount { continue }
                 movers.append((
                     Mover(
                         team: row.team, metric: definition, previous: previous, current: value, change: change,
@@ -189,8 +194,8 @@ public struct Report: Sendable {
         func quantile(_ p: Double) -> Double? { percentile(sorted: loads.sorted().map(Double.init), p) }
     }
 
-    /// Per team with members in the wide window: the members' loads (sorted ascending), Gini and the
-    /// busiest member's share.
+    /// Per team with members in the wide window (in the order of `teams`, then the others): the
+    /// members' loads (sorted ascending), Gini and the busiest member's share.
     func workloadLines() -> [WorkloadLine] {
         guard let window = wideWindow else { return [] }
         var lines: [WorkloadLine] = []
@@ -201,6 +206,10 @@ public struct Report: Sendable {
                 lines.append(WorkloadLine(team: load.team, loads: [load.load]))
             }
         }
+        let order = Dictionary(teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        lines = lines.enumerated().sorted { a, b in
+            (order[a.element.team] ?? teams.count + a.offset, a.offset) < (order[b.element.team] ?? teams.count + b.offset, b.offset)
+        }.map(\.element)
         for index in lines.indices {
             lines[index].loads.sort()
             let row = metrics.teams.first { $0.team == lines[index].team && $0.window == window }
@@ -235,6 +244,12 @@ public struct Report: Sendable {
     }
 
     var labels: ReportLabels { ReportLabels(language: language) }
+
+    /// The unit a metric is shown in: its catalogue unit, except that the Gini coefficient, a ratio, is
+    /// shown as a plain number rather than a percentage.
+    static func displayUnit(_ id: String) -> MetricUnit {
+        id == "load_gini" ? .score : MetricCatalog.definition(id)?.unit ?? .score
+    }
 
     /// A metric value in its unit: rates as percentages, durations with their unit.
     func format(_ value: Double?, _ unit: MetricUnit) -> String {
@@ -273,7 +288,7 @@ public struct Report: Sendable {
             case .greater: ">"
             case .equal: "="
             }
-        return op + " " + format(spec.target, MetricCatalog.definition(spec.metric)?.unit ?? .score)
+        return op + " " + format(spec.target, Self.displayUnit(spec.metric))
     }
 
     private func grouped(_ value: Double, decimals: Int) -> String {

@@ -61,7 +61,7 @@ extension Report {
         for card in cards {
             html += "<div class=\"card \(card.overall.rawValue)\">\n<h3><span class=\"dot \(card.overall.rawValue)\"></span>\(htmlEscape(teamName(card.team)))</h3>\n<table>\n"
             for line in card.lines {
-                let unit = MetricCatalog.definition(line.result.spec.metric)?.unit ?? .score
+                let unit = Self.displayUnit(line.result.spec.metric)
                 html += """
                     <tr><td><span class="dot \(line.status.rawValue)" title="\(htmlEscape(l.status(line.status)))"></span>\(htmlEscape(l.metric(line.result.spec.metric))) <small>\(line.result.spec.window)</small></td>\
                     <td class="num">\(htmlEscape(format(line.result.actual, unit)))</td>\
@@ -81,7 +81,7 @@ extension Report {
         let movers = movers()
         guard let window = moverWindow, !movers.isEmpty else { return html + "<p>\(htmlEscape(l.noMovers))</p>\n</section>\n" }
         html += "<p class=\"note\">\(htmlEscape(l.moversNote(window.description)))</p>\n<div class=\"scroll\"><table class=\"grid\">\n"
-        html += "<tr><th>\(htmlEscape(l.team))</th><th>\(htmlEscape(l.metric))</th><th class=\"num\">\(htmlEscape(l.previous))</th><th class=\"num\">\(htmlEscape(l.current))</th><th class=\"num\">\(htmlEscape(l.change))</th></tr>\n"
+        html += "<tr><th>\(htmlEscape(l.team))</th><th>\(htmlEscape(l.metric))</th><th class=\"num prev\">\(htmlEscape(l.previous))</th><th class=\"num\">\(htmlEscape(l.current))</th><th class=\"num\">\(htmlEscape(l.change))</th></tr>\n"
         for mover in movers {
             let polarity = ReportLabels.polarity(mover.metric.id)
             let tone =
@@ -93,9 +93,9 @@ extension Report {
             let arrow = mover.change > 0 ? "▲" : "▼"
             html += """
                 <tr><td>\(htmlEscape(teamName(mover.team)))</td><td>\(htmlEscape(l.metric(mover.metric.id)))</td>\
-                <td class="num">\(htmlEscape(format(mover.previous, mover.metric.unit)))</td>\
-                <td class="num">\(htmlEscape(format(mover.current, mover.metric.unit)))</td>\
-                <td class="num \(tone)">\(arrow) \(htmlEscape(formatChange(mover.change, mover.metric.unit))) <small>(\(htmlEscape(formatRelative(mover.relative))))</small></td></tr>
+                <td class="num prev">\(htmlEscape(format(mover.previous, Self.displayUnit(mover.metric.id))))</td>\
+                <td class="num">\(htmlEscape(format(mover.current, Self.displayUnit(mover.metric.id))))</td>\
+                <td class="num \(tone)">\(arrow) \(htmlEscape(formatChange(mover.change, Self.displayUnit(mover.metric.id)))) <small class="rel">(\(htmlEscape(formatRelative(mover.relative))))</small></td></tr>
 
                 """
         }
@@ -114,7 +114,8 @@ extension Report {
         let labelWidth = min(170.0, Double(names.map(Self.textWidth).max() ?? 60) * 12 + 10)
         let top = min(150.0, labelWidth * 0.72 + 14)
         let size = Double(ids.count) * cell
-        let width = labelWidth + size + 10
+        // Room on the right for the last column's slanted label.
+        let width = labelWidth + size + top * 0.75
         let height = top + size + 46
         let maximum = max(1, cells.joined().max() ?? 1)
         var svg = """
@@ -160,23 +161,22 @@ extension Report {
         let lines = workloadLines().filter { $0.total > 0 }
         guard !lines.isEmpty else { return html + "<p>\(htmlEscape(l.noWorkload))</p>\n</section>\n" }
         let width = 360.0, left = 8.0, right = 352.0, rowHeight = 44.0
-        let maximum = Double(max(1, lines.flatMap(\.loads).max() ?? 1))
+        let (maximum, step) = Self.niceAxis(Double(max(1, lines.flatMap(\.loads).max() ?? 1)))
         let scale = (right - left) / maximum
         let height = Double(lines.count) * rowHeight + 24
         var svg = """
             <svg viewBox="0 0 \(Int(width)) \(Int(height))" class="wl" role="img" aria-label="\(htmlEscape(l.workload))">
 
             """
-        for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
-            let x = left + tick * (right - left)
+        for value in stride(from: 0.0, through: maximum, by: step) {
+            let x = left + value * scale
+            let anchor = value == 0 ? "start" : value == maximum ? "end" : "middle"
             svg += "<line x1=\"\(Self.n(x))\" y1=\"4\" x2=\"\(Self.n(x))\" y2=\"\(Self.n(height - 18))\" class=\"tick\"/>\n"
-            svg += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(height - 6))\" text-anchor=\"\(tick == 0 ? "start" : tick == 1 ? "end" : "middle")\" class=\"axis\">\(formatNumber((maximum * tick).rounded()))</text>\n"
+            svg += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(height - 6))\" text-anchor=\"\(anchor)\" class=\"axis\">\(formatNumber(value))</text>\n"
         }
         for (index, line) in lines.enumerated() {
             let y = Double(index) * rowHeight
-            let stats = "n=\(line.loads.count) · \(l.load) \(line.total) · Gini \(format(line.gini, .score))"
-            svg += "<text x=\"\(Self.n(left))\" y=\"\(Self.n(y + 14))\" class=\"lbl\">\(htmlEscape(teamName(line.team)))</text>\n"
-            svg += "<text x=\"\(Self.n(right))\" y=\"\(Self.n(y + 14))\" text-anchor=\"end\" class=\"axis\">\(htmlEscape(stats))</text>\n"
+            svg += "<text x=\"\(Self.n(left))\" y=\"\(Self.n(y + 14))\" class=\"lbl\">\(htmlEscape(teamName(line.team))) <tspan class=\"axis\">n=\(line.loads.count)</tspan></text>\n"
             let mid = y + 30
             let q = [0, 0.25, 0.5, 0.75, 1].map { left + (line.quantile($0) ?? 0) * scale }
             svg += "<line x1=\"\(Self.n(q[0]))\" y1=\"\(Self.n(mid))\" x2=\"\(Self.n(q[4]))\" y2=\"\(Self.n(mid))\" class=\"whisker\"/>\n"
@@ -230,6 +230,17 @@ extension Report {
         return html + "</section>\n"
     }
 
+    /// An axis from 0 to a round maximum ≥ `maximum` in at most 6 steps of 1, 2 or 5 × 10ᵏ.
+    static func niceAxis(_ maximum: Double) -> (maximum: Double, step: Double) {
+        var magnitude = 1.0
+        while magnitude * 10 <= maximum { magnitude *= 10 }
+        for step in [magnitude / 5, magnitude / 2, magnitude, magnitude * 2, magnitude * 5, magnitude * 10]
+        where step >= 1 && (maximum / step).rounded(.up) <= 6 {
+            return ((maximum / step).rounded(.up) * step, step)
+        }
+        return (maximum, maximum)
+    }
+
     /// A number for SVG attributes: at most one decimal.
     static func n(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
@@ -252,7 +263,7 @@ extension Report {
     static let css = """
         :root{--green:#1a7f37;--amber:#b26a00;--red:#c62828;--grey:#8a8f98;--ink:#1b2733;--muted:#5b6675;--line:#e3e7ec;--bg:#f6f7f9}
         *{box-sizing:border-box}
-        body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Microsoft YaHei",sans-serif}
+        body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif}
         header,main,footer{max-width:980px;margin:0 auto;padding:0 16px}
         header{padding-top:20px}
         h1{font-size:1.5em;margin:0 0 4px}
@@ -279,7 +290,7 @@ extension Report {
         small{color:var(--muted)}
         .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
         table.grid{border-collapse:collapse;width:100%;font-size:.9em}
-        table.grid th,table.grid td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left}
+        table.grid th,table.grid td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
         table.grid th{color:var(--muted);font-weight:600;font-size:.85em}
         table.grid th.num,table.grid td.num{text-align:right}
         .good{color:var(--green)}.bad{color:var(--red)}.flat{color:var(--muted)}
@@ -292,9 +303,11 @@ extension Report {
         svg .box{fill:#dbe6f6;stroke:#4a72b0;stroke-width:1}
         svg .median{stroke:#15305e;stroke-width:2.5}
         svg .member{fill:#15305e;fill-opacity:.45}
-        .chart svg.wl{width:100%;max-width:560px;height:auto;display:block}
+        .chart svg.wl{width:100%;max-width:480px;height:auto;display:block}
+        svg.wl .lbl{font-size:11px}
+        svg.wl .axis{font-size:9px}
         code{font-size:.85em;background:var(--bg);padding:1px 4px;border-radius:4px}
         footer{color:var(--muted);font-size:.8em;padding-bottom:24px}
-        @media (max-width:520px){body{font-size:14px}section{padding:12px 10px}header,main,footer{padding:0 8px}.cards{grid-template-columns:1fr}}
+        @media (max-width:520px){body{font-size:14px}.prev{display:none}.rel{display:block}section{padding:12px 10px}header,main,footer{padding:0 8px}.cards{grid-template-columns:1fr}}
         """
 }

@@ -36,7 +36,7 @@ extension Report {
             text += "| \(l.team) | \(l.metric) | \(l.window) | \(l.actual) | \(l.target) | \(l.status) |\n|---|---|---|---:|---:|---|\n"
             for card in cards {
                 for line in card.lines {
-                    let unit = MetricCatalog.definition(line.result.spec.metric)?.unit ?? .score
+                    let unit = Self.displayUnit(line.result.spec.metric)
                     text += "| \(e(teamName(card.team))) | \(e(l.metric(line.result.spec.metric))) | \(line.result.spec.window) | "
                         + "\(e(format(line.result.actual, unit))) | \(e(formatTarget(line.result.spec))) | "
                         + "\(Self.emoji(line.status)) \(l.status(line.status)) |\n"
@@ -51,8 +51,8 @@ extension Report {
             text += "\(l.moversNote(window.description))\n\n"
             for mover in movers {
                 text += "- \(e(teamName(mover.team))) · \(e(l.metric(mover.metric.id))): "
-                    + "\(e(format(mover.previous, mover.metric.unit))) → \(e(format(mover.current, mover.metric.unit))) "
-                    + "(\(e(formatChange(mover.change, mover.metric.unit))), \(e(formatRelative(mover.relative))))\n"
+                    + "\(e(format(mover.previous, Self.displayUnit(mover.metric.id)))) → \(e(format(mover.current, Self.displayUnit(mover.metric.id)))) "
+                    + "(\(e(formatChange(mover.change, Self.displayUnit(mover.metric.id)))), \(e(formatRelative(mover.relative))))\n"
             }
             text += "\n"
         } else {
