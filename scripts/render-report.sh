@@ -8,7 +8,7 @@
 # into a temporary output folder (so that the movers have a week of history) and renders the report
 # of 2026-11-15. Screenshots: OUT_DIR/report-desktop.png (1280 wide) and OUT_DIR/report-phone.png
 # (390 wide), OUT_DIR defaulting to /tmp/teampulse-render. Installs Chromium with apt-get when missing
-# (Debian package `chromium`).
+# (Debian package `chromium`), and a CJK font (`fonts-wqy-microhei`) when none is installed.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,6 +31,13 @@ if [ -z "$browser" ]; then
   sudo=$([ "$(id -u)" = 0 ] || echo sudo)
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
   browser=$(command -v chromium)
+fi
+
+# Chinese labels need a CJK font on the rendering machine (the report names common ones and falls back
+# to sans-serif); without one, Chromium draws empty boxes.
+if [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  sudo=$([ "$(id -u)" = 0 ] || echo sudo)
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-wqy-microhei
 fi
 
 # No network is needed: the page must render completely from the file alone.
