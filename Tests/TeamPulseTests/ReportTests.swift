@@ -122,9 +122,9 @@ struct ReportTests {
         #expect(order.allSatisfy { $0 != nil })
         #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
         // A higher cancel rate is bad (red), fewer minutes of first response good (green).
-        #expect(movers.contains("<td class=\"num\">2.0%</td><td class=\"num\">4.0%</td><td class=\"num bad\">▲ +2.0 pp <small>(+100%)</small></td>"))
-        #expect(movers.contains("<td class=\"num\">50.0 分钟</td><td class=\"num\">31.0 分钟</td><td class=\"num good\">▼ −19.0 分钟 <small>(−38%)</small></td>"))
-        #expect(movers.contains("<td class=\"num\">100</td><td class=\"num\">120</td><td class=\"num good\">▲ +20 <small>(+20%)</small></td>"))
+        #expect(movers.contains("<td class=\"num prev\">2.0%</td><td class=\"num\">4.0%</td><td class=\"num bad\">▲ +2.0 pp <small class=\"rel\">(+100%)</small></td>"))
+        #expect(movers.contains("<td class=\"num prev\">50.0 分钟</td><td class=\"num\">31.0 分钟</td><td class=\"num good\">▼ −19.0 分钟 <small class=\"rel\">(−38%)</small></td>"))
+        #expect(movers.contains("<td class=\"num prev\">100</td><td class=\"num\">120</td><td class=\"num good\">▲ +20 <small class=\"rel\">(+20%)</small></td>"))
         // Heat map of 28d: ops → cs = 3 + 2 = 5, cs → evil = 1; the 7d edge (9) is not in it.
         let heat = slice(html, from: "<section id=\"collaboration\"", to: "</section>")
         #expect(heat.contains("<title>运营组 → 客服组: 5</title>"))

@@ -248,8 +248,8 @@ public struct PipelineRunner: Sendable {
         // read once; in a backfill each day's rows join it in memory before the next day, so every day
         // sees exactly what a day-by-day run would. A one-off --out run neither reads nor writes it.
         var history: [MetricsHistoryRow] = []
+        let wanted = Set(options.days.flatMap { [$0.adding(days: -1), $0.adding(days: -7)] })
         if options.outputFolder == nil {
-            let wanted = Set(options.days.flatMap { [$0.adding(days: -1), $0.adding(days: -7)] })
             history = try timed("history") { () throws(TeamPulseError) in
                 try MetricsHistory(path: config.historyPath, bom: config.csvBOM).rows(days: wanted)
             }
@@ -283,8 +283,10 @@ public struct PipelineRunner: Sendable {
                 }
             }
             let trends = Trends(asOf: day, metrics: dayMetrics, history: options.outputFolder == nil ? history : [])
-            history.removeAll { $0.asOf == day }
-            history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day)
+            if wanted.contains(day) {
+                history.removeAll { $0.asOf == day }
+                history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day)
+            }
             let tables = SummaryTables(
                 asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
                 dataTests: dataTests, trends: trends
