@@ -125,7 +125,7 @@ struct EndToEndTests {
         let second = Self.temporaryFolder()
         try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", first.path, "--jobs", "1"])
         try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", second.path] + options)
-        for file in Self.summaryFiles {
+        for file in Self.summaryFiles + ["report.html", "report.md"] {
             let a = try Data(contentsOf: first.appendingPathComponent(file))
             let b = try Data(contentsOf: second.appendingPathComponent(file))
             #expect(a == b, "\(file)")
@@ -344,7 +344,7 @@ struct EndToEndTests {
         #expect(siblings.sorted() == ["summaries", "summaries.lock"])
     }
 
-    @Test("a backfill reads the inputs once and writes each day exactly as a single-day run would")
+    @Test("a backfill reads the inputs once and writes each day exactly as day-by-day runs would, trends included")
     func backfill() throws {
         let root = Self.packageRoot.path
         let output = Self.temporaryFolder()
@@ -353,13 +353,16 @@ struct EndToEndTests {
             .replacingOccurrences(of: "seeds: ../seeds", with: "seeds: \(root)/seeds")
             .replacingOccurrences(of: "output: ../out", with: "output: \(output.path)")
         let url = pipeline(yaml)
-        let result = try Self.run(["run", url.path, "--from", "2026-11-13", "--to", "2026-11-15"])
+        // Nine days, so that the last ones have the day 7 days before in the history.
+        let days = (7...15).map { String(format: "2026-11-%02d", $0) }
+        let result = try Self.run(["run", url.path, "--from", days.first!, "--to", days.last!])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.components(separatedBy: "read orders:").count == 2, "inputs read once")
-        for day in ["2026-11-13", "2026-11-14", "2026-11-15"] {
+        for day in days.suffix(3) {
             let single = Self.temporaryFolder()
             try Self.run(["run", "pipelines/nightly.yml", "--as-of", day, "--out", single.path])
-            for file in Self.summaryFiles {
+            // A run with --out has no history: all but the trend columns of team_summary.csv agree.
+            for file in Self.summaryFiles where file != "team_summary.csv" {
                 let a = try Data(contentsOf: output.appendingPathComponent("\(day)/\(file)"))
                 let b = try Data(contentsOf: single.appendingPathComponent(file))
                 #expect(a == b, "\(day)/\(file)")
@@ -368,24 +371,92 @@ struct EndToEndTests {
         let manifest = try Data(contentsOf: output.appendingPathComponent("2026-11-14/manifest.json"))
         #expect((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["as_of"] as? String == "2026-11-14")
 
+        // Trends: the first day has no history before it; later days compare with the earlier days of
+        // the same backfill. Check ops-product's 7d orders against the days' own metrics.csv.
+        func cell(_ day: String, _ file: String, _ column: String, window: String = "7d", team: String = "ops-product") throws -> String {
+            let lines = try Self.read(output.appendingPathComponent("\(day)/\(file)")).dropFirst().split(separator: "\n")
+            let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let row = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+                .first { $0[header.firstIndex(of: "window")!] == window && $0[header.firstIndex(of: "team")!] == team }!
+            return row[header.firstIndex(of: column)!]
+        }
+        #expect(try cell("2026-11-07", "team_summary.csv", "orders_vs_prev_day") == "")
+        #expect(try cell("2026-11-07", "team_summary.csv", "orders_vs_prev_7d") == "")
+        #expect(try cell("2026-11-13", "team_summary.csv", "orders_vs_prev_7d") == "")
+        let orders = try days.map { try Int(cell($0, "team_summary.csv", "orders"))! }
+        #expect(try cell("2026-11-08", "team_summary.csv", "orders_vs_prev_day") == String(orders[1] - orders[0]))
+        #expect(try cell("2026-11-15", "team_summary.csv", "orders_vs_prev_day") == String(orders[8] - orders[7]))
+        #expect(try cell("2026-11-14", "team_summary.csv", "orders_vs_prev_7d") == String(orders[7] - orders[0]))
+        #expect(try cell("2026-11-15", "team_summary.csv", "orders_vs_prev_7d") == String(orders[8] - orders[1]))
+        #expect(try Self.read(output.appendingPathComponent("2026-11-15/report.md")).contains("% → "), "movers from the history")
+
         // The history holds each day's metrics.csv rows once, days in order; a rerun replaces its day.
         let historyURL = output.appendingPathComponent("history/metrics_history.csv")
         let history = try Data(contentsOf: historyURL)
         var expected = "\u{FEFF}as_of,window,team,metric,value,unit\n"
-        for day in ["2026-11-13", "2026-11-14", "2026-11-15"] {
+        for day in days {
             expected += try Self.read(output.appendingPathComponent("\(day)/metrics.csv")).split(separator: "\n", maxSplits: 1)[1]
         }
         #expect(String(decoding: history, as: UTF8.self) == expected)
-        let rerun = try Self.run(["run", url.path, "--as-of", "2026-11-14"])
-        #expect(rerun.status == 0)
+        // Day-by-day runs over that history write what the backfill wrote, trends and reports included.
+        let trendFiles = ["team_summary.csv", "report.html", "report.md"]
+        var before: [String: Data] = [:]
+        for day in ["2026-11-14", "2026-11-15"] {
+            for file in trendFiles { before["\(day)/\(file)"] = try Data(contentsOf: output.appendingPathComponent("\(day)/\(file)")) }
+        }
+        for day in ["2026-11-14", "2026-11-15"] {
+            let rerun = try Self.run(["run", url.path, "--as-of", day])
+            #expect(rerun.status == 0)
+            for file in trendFiles {
+                #expect(try Data(contentsOf: output.appendingPathComponent("\(day)/\(file)")) == before["\(day)/\(file)"], "\(day)/\(file)")
+            }
+        }
         #expect(try Data(contentsOf: historyURL) == history, "rerunning a day must not change the history")
 
         // `history rebuild` recomputes the same file from the day folders.
         try FileManager.default.removeItem(at: historyURL)
         let rebuilt = try Self.run(["history", "rebuild", url.path])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
-        #expect(rebuilt.stdout.contains("3 days, 2026-11-13..2026-11-15"))
+        #expect(rebuilt.stdout.contains("9 days, 2026-11-07..2026-11-15"))
         #expect(try Data(contentsOf: historyURL) == history)
+    }
+
+    @Test("each day folder holds report.html and report.md; hostile names are escaped; report.lang switches labels")
+    func reports() throws {
+        let out = Self.temporaryFolder()
+        let result = try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try Self.read(out.appendingPathComponent("report.html"))
+        for section in ["scorecard", "movers", "collaboration", "workload", "quality"] {
+            #expect(html.contains("<section id=\"\(section)\""), "\(section)")
+        }
+        #expect(html.contains("商品运营组") && html.contains("各团队目标达成"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
+        let markdown = try Self.read(out.appendingPathComponent("report.md"))
+        #expect(markdown.hasPrefix("# 团队效能日报 · 2026-11-15\n"))
+        // The data-quality box agrees with the manifest.
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
+        let orders = (manifest["inputs"] as! [String: [String: Any]])["orders"]!
+        #expect(markdown.contains("| 订单 | \(orders["rows_read"] as! Int) | \(orders["rows_accepted"] as! Int) | \(orders["rows_rejected"] as! Int) |"))
+        let outputs = (manifest["outputs"] as! [[String: Any]]).map { $0["file"] as! String }
+        #expect(outputs.suffix(3) == ["report.html", "report.md", "manifest.json"])
+
+        let root = Self.packageRoot.path
+        let data = Self.temporaryFolder()
+        try Data("""
+            task_id,team,assignee,created_at,completed_at
+            K1,<script>alert(1)</script>,<i onclick=x>y</i>,2026-11-14 09:00,2026-11-15 10:00
+
+            """.utf8).write(to: data.appendingPathComponent("tasks.csv"))
+        let url = pipeline("version: 1\nseeds: \(root)/seeds\nreport: {lang: en}\ninputs:\n  tasks: {path: \(data.path)/tasks.csv}\n")
+        let hostileOut = Self.temporaryFolder()
+        let hostile = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", hostileOut.path])
+        #expect(hostile.status == 0, "\(hostile.stderr)")
+        let hostileHTML = try Self.read(hostileOut.appendingPathComponent("report.html"))
+        #expect(!hostileHTML.contains("<script") && !hostileHTML.contains("<i onclick"))
+        #expect(hostileHTML.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(hostileHTML.contains("<h2>Scorecard against targets</h2>") && hostileHTML.contains("Product Operations"))
+        #expect(!(try Self.read(hostileOut.appendingPathComponent("report.md"))).contains("<script"))
     }
 
     @Test("stale inputs warn, or exit 4 before writing anything with on_stale: error")

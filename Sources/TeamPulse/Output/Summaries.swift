@@ -31,11 +31,15 @@ public struct SummaryTables: Sendable {
     public var targets: [TargetResult]
     public var rejects: [Reject]
     public var dataTests: [DataTestResult]
+    /// Changes against the history (`<metric>_vs_prev_day`, `<metric>_vs_prev_7d` columns of
+    /// `team_summary.csv`); `nil` leaves those columns empty.
+    public var trends: Trends?
 
     public init(
         asOf: LocalDate, teams: [Team], metrics: MetricsResult, targets: [TargetResult], rejects: [Reject],
-        dataTests: [DataTestResult] = []
+        dataTests: [DataTestResult] = [], trends: Trends? = nil
     ) {
+        self.trends = trends
         self.asOf = asOf
         self.teams = teams
         self.metrics = metrics
@@ -57,15 +61,23 @@ public struct SummaryTables: Sendable {
         ]
     }
 
-    /// One row per team and window, one column per metric id.
+    /// One row per team and window; per metric id a column with its value, then
+    /// `<metric>_vs_prev_day` and `<metric>_vs_prev_7d` with its change against the history.
     public func teamSummary() -> CSVTable {
         let byID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var table = CSVTable(header: ["as_of", "window", "team", "team_name", "team_name_zh", "department"] + MetricCatalog.ids)
+        var table = CSVTable(
+            header: ["as_of", "window", "team", "team_name", "team_name_zh", "department"]
+                + MetricCatalog.ids.flatMap { [$0, $0 + "_vs_prev_day", $0 + "_vs_prev_7d"] })
         for row in metrics.teams {
             let team = byID[row.team]
-            table.rows.append(
-                [asOf.description, row.window.description, row.team, team?.name ?? "", team?.nameZh ?? "", team?.department ?? ""]
-                    + row.values.map(formatNumber))
+            var cells = [
+                asOf.description, row.window.description, row.team, team?.name ?? "", team?.nameZh ?? "", team?.department ?? "",
+            ]
+            for (id, value) in zip(MetricCatalog.ids, row.values) {
+                let trend = trends?.change(id, team: row.team, window: row.window) ?? MetricTrend()
+                cells += [formatNumber(value), formatNumber(trend.vsPreviousDay), formatNumber(trend.vsPrevious7Days)]
+            }
+            table.rows.append(cells)
         }
         return table
     }

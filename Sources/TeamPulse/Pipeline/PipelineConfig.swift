@@ -51,6 +51,8 @@ public struct PipelineConfig: Sendable, Equatable {
     /// Output CSVs start with a UTF-8 byte order mark (`csv: {bom: true}`, the default), so that Excel
     /// opens Chinese text correctly.
     public var csvBOM: Bool = true
+    /// Language of the labels of `report.html` and `report.md` (`report: {lang: zh|en}`, default zh).
+    public var reportLanguage: ReportLanguage = .zh
     public var inputs: [InputSpec]
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
@@ -109,7 +111,9 @@ public struct PipelineConfig: Sendable, Equatable {
 
         let top = try reader.mapping(
             root, "the pipeline",
-            allowed: ["version", "name", "timezone", "seeds", "output", "history", "csv", "windows", "ship_sla_h", "inputs"])
+            allowed: [
+                "version", "name", "timezone", "seeds", "output", "history", "csv", "report", "windows", "ship_sla_h", "inputs",
+            ])
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
         }
@@ -162,6 +166,17 @@ public struct PipelineConfig: Sendable, Equatable {
                 let text = try reader.string(bomNode, "bom")
                 guard ["true", "false"].contains(text) else { throw .pipeline(reader.location(bomNode), "'bom' must be true or false") }
                 bom = text == "true"
+            }
+        }
+        var reportLanguage = ReportLanguage.zh
+        if let node = top["report"] {
+            let report = try reader.mapping(node, "'report'", allowed: ["lang"])
+            if let langNode = report["lang"] {
+                let text = try reader.string(langNode, "lang")
+                guard let language = ReportLanguage(rawValue: text) else {
+                    throw .pipeline(reader.location(langNode), "'lang' must be zh or en")
+                }
+                reportLanguage = language
             }
         }
         guard let inputsNode = top["inputs"] else {
@@ -256,6 +271,7 @@ public struct PipelineConfig: Sendable, Equatable {
             path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
         config.csvBOM = bom
+        config.reportLanguage = reportLanguage
         return config
     }
 }

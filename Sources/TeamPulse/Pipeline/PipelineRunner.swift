@@ -276,11 +276,21 @@ public struct PipelineRunner: Sendable {
                 "data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.failing) of \(result.total) values fail (\(result.example))",
                 metadata: ["stage": "data_tests"])
         }
-        let sharedTimings = timings
         var folders: [String] = []
         var files: [String] = []
         var metrics = MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0)
         var targets: [TargetResult] = []
+        // Trends compare each day with the history of the day before and 7 days before. The history is
+        // read once; in a backfill each day's rows join it in memory before the next day, so every day
+        // sees exactly what a day-by-day run would. A one-off --out run neither reads nor writes it.
+        var history: [MetricsHistoryRow] = []
+        let wanted = Set(options.days.flatMap { [$0.adding(days: -1), $0.adding(days: -7)] })
+        if options.outputFolder == nil {
+            history = try timed("history") { () throws(TeamPulseError) in
+                try MetricsHistory(path: config.historyPath, bom: config.csvBOM).rows(days: wanted)
+            }
+        }
+        let sharedTimings = timings
         for day in options.days {
             timings = sharedTimings
             let folder = options.outputFolder
@@ -308,15 +318,28 @@ public struct PipelineRunner: Sendable {
                         metadata: ["stage": "metrics"])
                 }
             }
+            let trends = Trends(asOf: day, metrics: dayMetrics, history: options.outputFolder == nil ? history : [])
+            if wanted.contains(day) {
+                history.removeAll { $0.asOf == day }
+                history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day)
+            }
             let tables = SummaryTables(
                 asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
-                dataTests: dataTests
+                dataTests: dataTests, trends: trends
             ).all()
+            let report = Report(
+                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: teams,
+                metrics: dayMetrics, targets: dayTargets, trends: trends,
+                inputs: data.stats.map { ReportInput(name: $0.0.rawValue, stats: $0.1) }, rejects: data.rejects,
+                dataTests: dataTests)
+            let documents = [("report.html", report.html()), ("report.md", report.markdown())]
             files = try timed("output") { () throws(TeamPulseError) in
-                try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM) { () throws(TeamPulseError) in
+                try OutputFolder.write(tables: tables, documents: documents, into: folder, bom: config.csvBOM) {
+                    () throws(TeamPulseError) in
                     try Manifest(
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
-                        targets: dayTargets, dataTests: dataTests, tables: tables, timings: timings
+                        targets: dayTargets, dataTests: dataTests, tables: tables, documents: documents.map(\.0),
+                        timings: timings
                     ).render()
                 }
             }
@@ -403,7 +426,7 @@ enum IngestJob: Sendable {
 /// into place, so readers see either the previous complete set or the new one.
 enum OutputFolder {
     static func write(
-        tables: [(name: String, table: CSVTable)], into folder: String, bom: Bool,
+        tables: [(name: String, table: CSVTable)], documents: [(name: String, text: String)] = [], into folder: String, bom: Bool,
         manifest: () throws(TeamPulseError) -> String
     ) throws(TeamPulseError) -> [String] {
         let manager = FileManager.default
@@ -424,6 +447,10 @@ enum OutputFolder {
         var files: [String] = []
         for (name, table) in tables {
             try AtomicFile.write(table.render(bom: bom), to: (staging as NSString).appendingPathComponent(name))
+            files.append(name)
+        }
+        for (name, text) in documents {
+            try AtomicFile.write(text, to: (staging as NSString).appendingPathComponent(name))
             files.append(name)
         }
         try AtomicFile.write(try manifest(), to: (staging as NSString).appendingPathComponent("manifest.json"))
