@@ -51,6 +51,9 @@ public struct PipelineConfig: Sendable, Equatable {
     /// Output CSVs start with a UTF-8 byte order mark (`csv: {bom: true}`, the default), so that Excel
     /// opens Chinese text correctly.
     public var csvBOM: Bool = true
+    /// Each day folder also gets `summary.xlsx`, the tables as a typed workbook with charts (`xlsx: true`,
+    /// the default).
+    public var xlsx: Bool = true
     public var inputs: [InputSpec]
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
@@ -109,7 +112,9 @@ public struct PipelineConfig: Sendable, Equatable {
 
         let top = try reader.mapping(
             root, "the pipeline",
-            allowed: ["version", "name", "timezone", "seeds", "output", "history", "csv", "windows", "ship_sla_h", "inputs"])
+            allowed: [
+                "version", "name", "timezone", "seeds", "output", "history", "csv", "xlsx", "windows", "ship_sla_h", "inputs",
+            ])
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
         }
@@ -163,6 +168,12 @@ public struct PipelineConfig: Sendable, Equatable {
                 guard ["true", "false"].contains(text) else { throw .pipeline(reader.location(bomNode), "'bom' must be true or false") }
                 bom = text == "true"
             }
+        }
+        var xlsx = true
+        if let node = top["xlsx"] {
+            let text = try reader.string(node, "xlsx")
+            guard ["true", "false"].contains(text) else { throw .pipeline(reader.location(node), "'xlsx' must be true or false") }
+            xlsx = text == "true"
         }
         guard let inputsNode = top["inputs"] else {
             throw .pipeline(reader.location(root), "missing 'inputs' (name at least one of orders, tickets, tasks)")
@@ -252,6 +263,7 @@ public struct PipelineConfig: Sendable, Equatable {
             path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
         config.csvBOM = bom
+        config.xlsx = xlsx
         return config
     }
 }
