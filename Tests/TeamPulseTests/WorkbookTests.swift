@@ -215,6 +215,7 @@ struct WorkbookTests {
         let results = [
             TargetResult(spec: TargetSpec(team: "ops", metric: "on_time_rate", comparison: .greaterOrEqual, target: 0.9, window: WindowSpec(days: 7)), actual: 0.8, status: .missed),
             TargetResult(spec: TargetSpec(team: "cs", metric: "resolution_p50_h", comparison: .lessOrEqual, target: 4, window: WindowSpec(days: 7)), actual: 2, status: .met),
+            TargetResult(spec: TargetSpec(team: "cs", metric: "on_time_rate", comparison: .greaterOrEqual, target: 0.9, window: WindowSpec(days: 7)), actual: nil, status: .noData),
         ]
         let stats = InputStats(
             path: "data/tasks.csv", bytes: 10, sha256: "", rowsRead: 5, rowsAccepted: 4, rowsRejected: 1, rejectsByReason: [:],
@@ -245,7 +246,8 @@ struct WorkbookTests {
             .number(-3, .signedInteger), .number(1.5, .signedDecimal),
         ])
         #expect(summary.rows[1][7] == .empty)
-        // ops misses on_time_rate >= 0.9 (7d): its cell H2 turns red below 0.9; cs's resolution <= 4 → red above 4 (I3).
+        // ops misses on_time_rate >= 0.9 (7d): its cell H2 turns red below 0.9; cs's resolution <= 4 → red above 4 (I3);
+        // cs's on_time_rate target has no data (blank H3): no highlight.
         #expect(summary.highlights == [
             Highlight(range: CellRange(row: 1, column: 7), rule: .lessThan(0.9), style: .bad),
             Highlight(range: CellRange(row: 2, column: 8), rule: .greaterThan(4), style: .bad),
@@ -283,6 +285,7 @@ struct WorkbookTests {
         // 18:00Z is 02:00 the next day in Shanghai.
         #expect(facts["started_at (Asia/Shanghai)"] == [.dateTime(LocalDateTime(date: LocalDate("2026-11-16")!, secondsOfDay: 7200))])
         #expect(facts["targets_missed"] == [.number(1, .integer)])
+        #expect(facts["targets_no_data"] == [.number(1, .integer)])
         #expect(facts["rejects_total"] == [.number(1, .integer)])
         #expect(facts["input: tasks"] == [.text("data/tasks.csv"), .number(5, .integer), .number(4, .integer), .number(1, .integer)])
     }

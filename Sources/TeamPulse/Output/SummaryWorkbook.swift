@@ -254,12 +254,14 @@ public struct SummaryWorkbook: Sendable {
 
     /// On Summary, each target's cell (team, window, metric) turns red while its value misses the target:
     /// conditional formatting with the opposite comparison, so Excel re-evaluates it if the value is edited.
+    /// Targets without data get none.
     func summaryHighlights(_ sheet: WorkbookSheet) -> [Highlight] {
         let header = table("team_summary.csv").header
         guard let windowColumn = header.firstIndex(of: "window"), let teamColumn = header.firstIndex(of: "team") else { return [] }
         let rows = table("team_summary.csv").rows
         var highlights: [Highlight] = []
-        for result in targets {
+        // A target without a value (`no_data`) is not highlighted: Excel compares a blank cell as 0.
+        for result in targets where result.status != .noData {
             guard let column = header.firstIndex(of: result.spec.metric),
                 let row = rows.firstIndex(where: {
                     $0[windowColumn] == result.spec.window.description && $0[teamColumn] == result.spec.team
