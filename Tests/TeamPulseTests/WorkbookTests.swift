@@ -329,6 +329,21 @@ struct WorkbookTests {
         #expect(charts.charts.map(\.row) == [0, 23, 46])
     }
 
+    @Test("the Rejects sheet stops at its row limit and says how many more rejects.csv has")
+    func rejectLimit() throws {
+        var workbook = Self.summaryWorkbook()
+        let header = ["input", "file", "line", "byte_offset", "column", "reason", "message", "record"]
+        let rows = (1...5).map { ["tasks", "t.csv", "\($0 + 1)", "\($0 * 10)", "", "CAST", "bad", "=x"] }
+        workbook.tables.append(("rejects.csv", CSVTable(header: header, rows: rows)))
+        workbook.rejectRowLimit = 3
+        let sheet = try #require(workbook.document().sheets.first { $0.name == "Rejects" })
+        #expect(sheet.rows.count == 4)
+        #expect(sheet.rows[0] == [
+            .text("tasks"), .text("t.csv"), .number(2, .integer), .number(10, .integer), .empty, .text("CAST"), .text("bad"), .text("=x"),
+        ])
+        #expect(sheet.rows[3] == [.text("… 2 more rejects in rejects.csv")])
+    }
+
     @Test("xlsx: true|false in the pipeline, default true")
     func configKey() throws {
         let base = "version: 1\ninputs: {orders: {path: a}}\n"

@@ -54,6 +54,8 @@ public struct SummaryWorkbook: Sendable {
     /// of the as-of day are taken from today's `metrics.csv` instead.
     public var history: [[String]]
     public var run: WorkbookRunFacts
+    /// The Rejects sheet shows at most this many rejects, then a row pointing to `rejects.csv` (which has all).
+    public var rejectRowLimit = 10_000
 
     public init(
         asOf: LocalDate, teams: [Team], tables: [(name: String, table: CSVTable)], targets: [TargetResult],
@@ -100,7 +102,7 @@ public struct SummaryWorkbook: Sendable {
             typedSheet("Collaboration", table("collaboration.csv"), teamColumns: ["from_team", "to_team"]),
             typedSheet("Workload", table("workload.csv"), teamColumns: ["team"]),
             targetsSheet,
-            typedSheet("Rejects", table("rejects.csv"), integers: ["line", "byte_offset", "column"]),
+            rejectsSheet(),
             typedSheet("DataTests", table("data_tests.csv"), integers: ["total", "failing"], percents: ["failing_rate"]),
             runSheet(),
             chartsSheet(),
@@ -247,6 +249,16 @@ public struct SummaryWorkbook: Sendable {
             }
             sheet.rows.append(cells)
         }
+        return sheet
+    }
+
+    /// `rejects.csv` up to `rejectRowLimit` rows, then one row saying how many more there are.
+    func rejectsSheet() -> WorkbookSheet {
+        var rejects = table("rejects.csv")
+        let more = rejects.rows.count - rejectRowLimit
+        if more > 0 { rejects.rows.removeLast(more) }
+        var sheet = typedSheet("Rejects", rejects, integers: ["line", "byte_offset", "column"])
+        if more > 0 { sheet.rows.append([.text("… \(more) more rejects in rejects.csv")]) }
         return sheet
     }
 

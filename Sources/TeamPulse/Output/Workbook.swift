@@ -16,7 +16,12 @@ enum XLSXWriter {
         func failure(_ what: String, _ error: lxw_error) -> TeamPulseError {
             .output(SourceLocation(path: shown), "writing the workbook: \(what): \(String(cString: lxw_strerror(error)))")
         }
-        guard let workbook = workbook_new(path) else {
+        // libxlsxwriter's temporary files go beside the workbook (the output folder is writable; /tmp may not be).
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporaryFolder = strdup(folder.isEmpty ? "." : folder)
+        defer { free(temporaryFolder) }
+        var options = lxw_workbook_options(constant_memory: 0, tmpdir: temporaryFolder, use_zip64: 0)
+        guard let workbook = workbook_new_opt(path, &options) else {
             throw .output(SourceLocation(path: shown), "writing the workbook: cannot create the file")
         }
         var closed = false
