@@ -112,9 +112,7 @@ public struct PipelineConfig: Sendable, Equatable {
 
         let top = try reader.mapping(
             root, "the pipeline",
-            allowed: [
-                "version", "name", "timezone", "seeds", "output", "history", "csv", "xlsx", "windows", "ship_sla_h", "inputs",
-            ])
+            allowed: ["version", "name", "timezone", "seeds", "output", "history", "csv", "xlsx", "windows", "ship_sla_h", "inputs"])
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
         }
