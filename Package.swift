@@ -27,11 +27,18 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Debian's libxlsxwriter-dev, for summary.xlsx (only Output/Workbook.swift imports it).
+        .systemLibrary(
+            name: "CXLSXWriter",
+            path: "Sources/CXLSXWriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(
             name: "TeamPulse",
             dependencies: [
                 "CLibCSV",
                 "CZlib",
+                "CXLSXWriter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

@@ -12,8 +12,8 @@ struct Manifest {
     var targets: [TargetResult]
     var dataTests: [DataTestResult]
     var tables: [(name: String, table: CSVTable)]
-    /// Files written beside the tables (the reports), before `manifest.json`.
-    var documents: [String] = []
+    /// Files written beside the tables other than the manifest (`summary.xlsx`…).
+    var otherOutputs: [String] = []
     var timings: [(String, Double)]
 
     func render() throws(TeamPulseError) -> String {
@@ -33,7 +33,7 @@ struct Manifest {
                 "timezone": config.timeZoneIdentifier, "seeds": displayPath(config.seedsDirectory),
                 "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
                 "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM],
-                "report": ["lang": config.reportLanguage.rawValue],
+                "report": ["lang": config.reportLanguage.rawValue], "xlsx": config.xlsx,
                 "inputs": Dictionary(uniqueKeysWithValues: config.inputs.map { spec in
                     (spec.kind.rawValue, [
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
@@ -74,7 +74,7 @@ struct Manifest {
                 ] as [String: Any]
             },
             "outputs": tables.map { ["file": $0.name, "rows": $0.table.rows.count] as [String: Any] }
-                + documents.map { ["file": $0] as [String: Any] } + [["file": "manifest.json"]],
+                + otherOutputs.map { ["file": $0] } + [["file": "manifest.json"]],
             "stage_seconds": Dictionary(timings.map { ($0.0, ($0.1 * 1000).rounded() / 1000) }, uniquingKeysWith: +),
         ]
         do {

@@ -53,6 +53,9 @@ public struct PipelineConfig: Sendable, Equatable {
     public var csvBOM: Bool = true
     /// Language of the labels of `report.html` and `report.md` (`report: {lang: zh|en}`, default zh).
     public var reportLanguage: ReportLanguage = .zh
+    /// Each day folder also gets `summary.xlsx`, the tables as a typed workbook with charts (`xlsx: true`,
+    /// the default).
+    public var xlsx: Bool = true
     public var inputs: [InputSpec]
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
@@ -112,7 +115,8 @@ public struct PipelineConfig: Sendable, Equatable {
         let top = try reader.mapping(
             root, "the pipeline",
             allowed: [
-                "version", "name", "timezone", "seeds", "output", "history", "csv", "report", "windows", "ship_sla_h", "inputs",
+                "version", "name", "timezone", "seeds", "output", "history", "csv", "xlsx", "report", "windows", "ship_sla_h",
+                "inputs",
             ])
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
@@ -178,6 +182,12 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 reportLanguage = language
             }
+        }
+        var xlsx = true
+        if let node = top["xlsx"] {
+            let text = try reader.string(node, "xlsx")
+            guard ["true", "false"].contains(text) else { throw .pipeline(reader.location(node), "'xlsx' must be true or false") }
+            xlsx = text == "true"
         }
         guard let inputsNode = top["inputs"] else {
             throw .pipeline(reader.location(root), "missing 'inputs' (name at least one of orders, tickets, tasks)")
@@ -272,6 +282,7 @@ public struct PipelineConfig: Sendable, Equatable {
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
         config.csvBOM = bom
         config.reportLanguage = reportLanguage
+        config.xlsx = xlsx
         return config
     }
 }

@@ -230,6 +230,23 @@ public struct PipelineRunner: Sendable {
         }
     }
 
+    /// The rows of the pipeline's `metrics_history.csv` for the workbook's trend charts; none (with a
+    /// warning) when it is missing or unreadable, which only leaves the trend charts empty.
+    func historyRows() -> [[String]] {
+        do {
+            guard let history = try SmallCSV.read(path: config.historyPath, failure: { TeamPulseError.output($0, "history: \($1)") })
+            else { return [] }
+            guard history.header.starts(with: ["as_of", "window", "team", "metric", "value"]) else {
+                logger.warning("\(displayPath(config.historyPath)): not a metrics history; summary.xlsx shows no trends", metadata: ["stage": "output"])
+                return []
+            }
+            return history.rows.map(\.values)
+        } catch {
+            logger.warning("\(error); summary.xlsx shows no trends", metadata: ["stage": "output"])
+            return []
+        }
+    }
+
     /// One line per input whose share of rejected records is above its `max_reject_rate`.
     public func rejectRateViolations(_ data: IngestedData) -> [String] {
         data.stats.compactMap { kind, stats in
@@ -332,15 +349,25 @@ public struct PipelineRunner: Sendable {
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
                 inputs: data.stats.map { ReportInput(name: $0.0.rawValue, stats: $0.1) }, rejects: data.rejects,
                 dataTests: dataTests)
-            let documents = [("report.html", report.html()), ("report.md", report.markdown())]
+            var extras: [OutputFolder.Extra] = []
+            if config.xlsx {
+                let workbook = SummaryWorkbook(
+                    asOf: day, teams: teams, tables: tables, targets: dayTargets, history: historyRows(),
+                    run: WorkbookRunFacts(
+                        pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
+                        startedAt: options.startedAt, windows: config.windows, inputs: data.stats))
+                extras.append(OutputFolder.Extra(name: "summary.xlsx") { path throws(TeamPulseError) in try workbook.write(to: path) })
+            }
+            let html = report.html(), markdown = report.markdown()
+            extras.append(OutputFolder.Extra(name: "report.html") { path throws(TeamPulseError) in try AtomicFile.write(html, to: path) })
+            extras.append(OutputFolder.Extra(name: "report.md") { path throws(TeamPulseError) in try AtomicFile.write(markdown, to: path) })
             files = try timed("output") { () throws(TeamPulseError) in
-                try OutputFolder.write(tables: tables, documents: documents, into: folder, bom: config.csvBOM) {
-                    () throws(TeamPulseError) in
-                    try Manifest(
+                try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM, extras: extras) { () throws(TeamPulseError) in
+                    var manifest = Manifest(
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
-                        targets: dayTargets, dataTests: dataTests, tables: tables, documents: documents.map(\.0),
-                        timings: timings
-                    ).render()
+                        targets: dayTargets, dataTests: dataTests, tables: tables, timings: timings)
+                    manifest.otherOutputs = extras.map(\.name)
+                    return try manifest.render()
                 }
             }
             logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output", "as_of": "\(day)"])
@@ -425,8 +452,14 @@ enum IngestJob: Sendable {
 /// Replaces an output folder as a whole: files go to a sibling temporary folder which is then renamed
 /// into place, so readers see either the previous complete set or the new one.
 enum OutputFolder {
+    /// A file other than the tables, written into the staging folder by `write` (given the file's path).
+    struct Extra {
+        var name: String
+        var write: (String) throws(TeamPulseError) -> Void
+    }
+
     static func write(
-        tables: [(name: String, table: CSVTable)], documents: [(name: String, text: String)] = [], into folder: String, bom: Bool,
+        tables: [(name: String, table: CSVTable)], into folder: String, bom: Bool, extras: [Extra] = [],
         manifest: () throws(TeamPulseError) -> String
     ) throws(TeamPulseError) -> [String] {
         let manager = FileManager.default
@@ -449,9 +482,9 @@ enum OutputFolder {
             try AtomicFile.write(table.render(bom: bom), to: (staging as NSString).appendingPathComponent(name))
             files.append(name)
         }
-        for (name, text) in documents {
-            try AtomicFile.write(text, to: (staging as NSString).appendingPathComponent(name))
-            files.append(name)
+        for extra in extras {
+            try extra.write((staging as NSString).appendingPathComponent(extra.name))
+            files.append(extra.name)
         }
         try AtomicFile.write(try manifest(), to: (staging as NSString).appendingPathComponent("manifest.json"))
         files.append("manifest.json")
