@@ -403,7 +403,7 @@ struct InputReader<Builder: RecordBuilder> {
             fileStats.append(FileStats(path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead))
         }
 
-        let duplicateRejects = removeDuplicates(&segments, files: files)
+        let duplicateRejects = spec.kind.hasUniqueKey ? removeDuplicates(&segments, files: files) : []
         rejects.append(contentsOf: duplicateRejects)
         let order = Dictionary(uniqueKeysWithValues: files.map { ($0.displayPath, $0.fileIndex) })
         rejects.sort { (order[$0.file] ?? 0, $0.line, $0.byteOffset) < (order[$1.file] ?? 0, $1.line, $1.byteOffset) }

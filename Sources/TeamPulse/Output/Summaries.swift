@@ -31,11 +31,14 @@ public struct SummaryTables: Sendable {
     public var targets: [TargetResult]
     public var rejects: [Reject]
     public var dataTests: [DataTestResult]
+    /// Whether the pipeline has an events input (then `handoffs.csv` is written, even when empty).
+    public var hasEvents = false
 
     public init(
         asOf: LocalDate, teams: [Team], metrics: MetricsResult, targets: [TargetResult], rejects: [Reject],
-        dataTests: [DataTestResult] = []
+        dataTests: [DataTestResult] = [], hasEvents: Bool = false
     ) {
+        self.hasEvents = hasEvents
         self.asOf = asOf
         self.teams = teams
         self.metrics = metrics
@@ -54,7 +57,23 @@ public struct SummaryTables: Sendable {
             ("targets.csv", targetsTable()),
             ("rejects.csv", rejectsTable()),
             ("data_tests.csv", dataTestsTable()),
-        ]
+        ] + (hasEvents ? [("handoffs.csv", handoffs())] : [])
+    }
+
+    /// One row per window and ordered team pair with a hand-over in the window (events input).
+    public func handoffs() -> CSVTable {
+        var table = CSVTable(header: [
+            "as_of", "window", "from_team", "to_team", "handovers", "handover_share", "ping_pongs", "waits", "wait_p50_h",
+            "wait_p90_h",
+        ])
+        for edge in metrics.handoffs {
+            table.rows.append([
+                asOf.description, edge.window.description, edge.fromTeam, edge.toTeam, String(edge.handovers),
+                formatNumber(edge.handoverShare), String(edge.pingPongs), String(edge.waits), formatNumber(edge.waitP50Hours),
+                formatNumber(edge.waitP90Hours),
+            ])
+        }
+        return table
     }
 
     /// One row per team and window, one column per metric id.

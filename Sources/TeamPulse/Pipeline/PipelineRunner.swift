@@ -36,10 +36,12 @@ public struct IngestedData: Sendable {
     public var orders: IngestedInput<Order>?
     public var tickets: IngestedInput<Ticket>?
     public var tasks: IngestedInput<WorkTask>?
+    /// The optional event log.
+    public var events: IngestedInput<ItemEvent>?
 
     /// Every reject, inputs in canonical order, each by line.
     public var rejects: [Reject] {
-        (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? [])
+        (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? []) + (events?.rejects ?? [])
     }
 
     /// Keys of the accepted records of an input (empty when the pipeline has no such input).
@@ -49,6 +51,7 @@ public struct IngestedData: Sendable {
         case .orders: keys(orders)
         case .tickets: keys(tickets)
         case .tasks: keys(tasks)
+        case .events: keys(events)
         }
     }
 
@@ -61,6 +64,7 @@ public struct IngestedData: Sendable {
         case .orders: newest(orders)
         case .tickets: newest(tickets)
         case .tasks: newest(tasks)
+        case .events: newest(events)
         }
     }
 
@@ -70,12 +74,13 @@ public struct IngestedData: Sendable {
         case .orders: orders?.dataTestTallies ?? []
         case .tickets: tickets?.dataTestTallies ?? []
         case .tasks: tasks?.dataTestTallies ?? []
+        case .events: events?.dataTestTallies ?? []
         }
     }
 
     /// Counts per input name.
     public var stats: [(InputKind, InputStats)] {
-        [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats)].compactMap { kind, stats in
+        [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats), (.events, events?.stats)].compactMap { kind, stats in
             stats.map { (kind, $0) }
         }
     }
@@ -126,6 +131,7 @@ public struct PipelineRunner: Sendable {
             case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
             case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
             case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
+            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
             }
         }
         // One task per chunk plus one hashing task per file, of every input.
@@ -147,6 +153,7 @@ public struct PipelineRunner: Sendable {
             case .orders(let input): data.orders = input
             case .tickets(let input): data.tickets = input
             case .tasks(let input): data.tasks = input
+            case .events(let input): data.events = input
             }
         }
         for (kind, stats) in data.stats {
@@ -228,6 +235,7 @@ public struct PipelineRunner: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let seeds = try timed("seeds") { () throws(TeamPulseError) in try loadSeeds() }
         let directory = seeds.makeDirectory()
+        let businessHours = try config.businessHours.resolve(seeds: seeds)
         let freshness = FreshnessCheck(config: config, now: options.startedAt)
         try reportStale(freshness.fileAges())
         let data = try timed("ingest") { () throws(TeamPulseError) in
@@ -252,11 +260,13 @@ public struct PipelineRunner: Sendable {
             let engine = MetricsEngine(
                 windows: day.windows(config.windows, in: config.timeZone), directory: directory,
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
-                presentInputs: Set(config.inputs.map(\.kind)))
+                presentInputs: Set(config.inputs.map(\.kind)), businessHours: businessHours, timeZone: config.timeZone,
+                businessSLATeams: seeds.businessSLATeams)
             let dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
                 engine.compute(
                     orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
-                    tasks: data.tasks?.segments ?? [], partitions: options.jobs * 4, width: options.jobs)
+                    tasks: data.tasks?.segments ?? [], events: data.events?.segments ?? [], partitions: options.jobs * 4,
+                    width: options.jobs)
             }
             let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
             metrics = dayMetrics
@@ -274,7 +284,7 @@ public struct PipelineRunner: Sendable {
             }
             let tables = SummaryTables(
                 asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
-                dataTests: dataTests
+                dataTests: dataTests, hasEvents: config.input(.events) != nil
             ).all()
             files = try timed("output") { () throws(TeamPulseError) in
                 try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM) { () throws(TeamPulseError) in
@@ -312,11 +322,13 @@ enum IngestJob: Sendable {
     case orders(IngestPlan<OrderBuilder>)
     case tickets(IngestPlan<TicketBuilder>)
     case tasks(IngestPlan<TaskBuilder>)
+    case events(IngestPlan<EventBuilder>)
 
     enum Output: Sendable {
         case orders(InputReader<OrderBuilder>.ChunkOutput)
         case tickets(InputReader<TicketBuilder>.ChunkOutput)
         case tasks(InputReader<TaskBuilder>.ChunkOutput)
+        case events(InputReader<EventBuilder>.ChunkOutput)
 
         /// Records read in the chunk.
         var recordsRead: Int {
@@ -324,6 +336,7 @@ enum IngestJob: Sendable {
             case .orders(let output): output.rowsRead
             case .tickets(let output): output.rowsRead
             case .tasks(let output): output.rowsRead
+            case .events(let output): output.rowsRead
             }
         }
     }
@@ -332,6 +345,7 @@ enum IngestJob: Sendable {
         case orders(IngestedInput<Order>)
         case tickets(IngestedInput<Ticket>)
         case tasks(IngestedInput<WorkTask>)
+        case events(IngestedInput<ItemEvent>)
     }
 
     /// Size of each task's chunk in bytes (0 for the hash tasks).
@@ -340,6 +354,7 @@ enum IngestJob: Sendable {
         case .orders(let stage): stage.taskBytes
         case .tickets(let stage): stage.taskBytes
         case .tasks(let stage): stage.taskBytes
+        case .events(let stage): stage.taskBytes
         }
     }
 
@@ -348,6 +363,7 @@ enum IngestJob: Sendable {
         case .orders(let stage): .orders(stage.run(index))
         case .tickets(let stage): .tickets(stage.run(index))
         case .tasks(let stage): .tasks(stage.run(index))
+        case .events(let stage): .events(stage.run(index))
         }
     }
 
@@ -359,6 +375,8 @@ enum IngestJob: Sendable {
             .tickets(stage.finish(outputs.map { if case .tickets(let output) = $0 { output } else { preconditionFailure() } }))
         case .tasks(let stage):
             .tasks(stage.finish(outputs.map { if case .tasks(let output) = $0 { output } else { preconditionFailure() } }))
+        case .events(let stage):
+            .events(stage.finish(outputs.map { if case .events(let output) = $0 { output } else { preconditionFailure() } }))
         }
     }
 }
