@@ -15,7 +15,7 @@ struct EndToEndTests {
     static let asOf = "2026-11-15"
     static let summaryFiles = [
         "team_summary.csv", "metrics.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
-        "data_tests.csv",
+        "data_tests.csv", "handoffs.csv",
     ]
 
     struct Outcome {
@@ -146,10 +146,10 @@ struct EndToEndTests {
         let a = Self.temporaryFolder()
         let b = Self.temporaryFolder()
         for folder in [a, b] {
-            let result = try Self.run(["generate", "--orders", "500", "--seed", "3", "--out", folder.path])
+            let result = try Self.run(["generate", "--orders", "500", "--seed", "3", "--events", "--out", folder.path])
             #expect(result.status == 0, "\(result.stderr)")
         }
-        for file in ["orders.csv", "tickets.csv", "tasks.csv"] {
+        for file in ["orders.csv", "tickets.csv", "tasks.csv", "events.csv"] {
             let left = try Data(contentsOf: a.appendingPathComponent(file))
             #expect(left == (try Data(contentsOf: b.appendingPathComponent(file))), "\(file)")
             #expect(!left.isEmpty)
