@@ -31,10 +31,13 @@ import Testing
 //   7d: X1 5 + X2 1 + Y3 4 + X1-task 1 + Z6 1 (2 Nov→9 Nov) = 12;  1d: Y3's 3 on 15 Nov;
 //   28d: 12 + Z6's 1 Nov→2 Nov = 13.
 //
-// PM4Py check (28d covers every known event): pm4py.discover_handover_of_work_network on this log
-// without the 16 Nov event and the teamless note, resource_key = team, case = item_kind + item_id,
-// gives (beta = 0) A→B 2/13, B→A 1/13, B→C 1/13, C→B 2/13 (and self pairs A→A 3/13, B→B 4/13, which
-// handoffs.csv leaves out) — the 28d `handover_share` values below.
+// PM4Py check (28d covers every known event), run in a throwaway venv with pm4py 2.7.23.11:
+// pm4py.discover_handover_of_work_network(df, beta=0, resource_key="org:group") on this log without the
+// 16 Nov event and the teamless note (case:concept:name = item_kind:item_id, org:group = team) printed
+//   (A,A) 0.23076923076923078  (A,B) 0.15384615384615385  (B,A) 0.07692307692307693
+//   (B,B) 0.3076923076923077   (B,C) 0.07692307692307693  (C,B) 0.15384615384615385
+// i.e. A→B 2/13, B→A 1/13, B→C 1/13, C→B 2/13 (self pairs A→A 3/13 and B→B 4/13 are in the
+// denominator but not in handoffs.csv) — the 28d `handover_share` values below.
 
 @Suite struct HandoffTests {
     let directory = Directory(teams: [Team(id: "A"), Team(id: "B"), Team(id: "C")], members: [], stores: [], warehouses: [])
