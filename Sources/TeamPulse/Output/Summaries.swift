@@ -31,14 +31,11 @@ public struct SummaryTables: Sendable {
     public var targets: [TargetResult]
     public var rejects: [Reject]
     public var dataTests: [DataTestResult]
-    /// Whether the pipeline has an events input (then `handoffs.csv` is written, even when empty).
-    public var hasEvents = false
 
     public init(
         asOf: LocalDate, teams: [Team], metrics: MetricsResult, targets: [TargetResult], rejects: [Reject],
-        dataTests: [DataTestResult] = [], hasEvents: Bool = false
+        dataTests: [DataTestResult] = []
     ) {
-        self.hasEvents = hasEvents
         self.asOf = asOf
         self.teams = teams
         self.metrics = metrics
@@ -57,10 +54,12 @@ public struct SummaryTables: Sendable {
             ("targets.csv", targetsTable()),
             ("rejects.csv", rejectsTable()),
             ("data_tests.csv", dataTestsTable()),
-        ] + (hasEvents ? [("handoffs.csv", handoffs())] : [])
+            ("handoffs.csv", handoffs()),
+        ]
     }
 
-    /// One row per window and ordered team pair with a hand-over in the window (events input).
+    /// One row per window and ordered team pair with a hand-over in the window (events input; only the
+    /// header without one).
     public func handoffs() -> CSVTable {
         var table = CSVTable(header: [
             "as_of", "window", "from_team", "to_team", "handovers", "handover_share", "ping_pongs", "waits", "wait_p50_h",

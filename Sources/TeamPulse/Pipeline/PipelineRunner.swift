@@ -284,7 +284,7 @@ public struct PipelineRunner: Sendable {
             }
             let tables = SummaryTables(
                 asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
-                dataTests: dataTests, hasEvents: config.input(.events) != nil
+                dataTests: dataTests
             ).all()
             files = try timed("output") { () throws(TeamPulseError) in
                 try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM) { () throws(TeamPulseError) in
