@@ -102,7 +102,8 @@ extension MetricsEngine {
             bases.append(running)
             running += segment.count
         }
-        let parts = max(1, min(partitions, running / 1000 + 1))
+        // Each worker scans every event and keeps its share of the items: one part per worker, not more.
+        let parts = max(1, min(partitions, width, running / 10_000 + 1))
         let partials = concurrentMap(parts, width: width) { part -> HandoffResult in
             var result = HandoffResult(slots: slots, windows: windows.count)
             // Events known at the end, grouped by item; `position` (file order) breaks ties in time.

@@ -372,16 +372,17 @@ public struct MetricsEngine: Sendable {
         let isVoid = order.status?.isVoid ?? false
         // A business-time ship SLA (no `ship_by`): shipped on time when the working time from payment to
         // shipping is at most the SLA; the deadline has passed at the end when more working time elapsed.
+        // Every window ends at the same instant, so these hold for all of them.
+        let isBusiness = slaBusiness[Int(order.team)] && order.shipByExclusive == nil
         var businessOnTime: Bool?
         var businessDue = false
-        if slaBusiness[Int(order.team)], order.shipByExclusive == nil, let paidAt = order.paidAt, let end = windows.first?.end {
+        if isBusiness, let paidAt = order.paidAt, let end = windows.first?.end {
             let limit = sla[Int(order.team)]
             businessDue = calendars.workingMillis(team: order.team, from: paidAt, to: end) > limit
             if let shippedAt = order.shippedAt {
                 businessOnTime = calendars.workingMillis(team: order.team, from: paidAt, to: shippedAt) <= limit
             }
         }
-        let isBusiness = slaBusiness[Int(order.team)] && order.shipByExclusive == nil
         var latencyBH: Int64?
         var deliveryBH: Int64?
         for (w, window) in windows.enumerated() {
