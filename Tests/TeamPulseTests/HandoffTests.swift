@@ -75,9 +75,12 @@ import Testing
     }
 
     func run(_ events: [ItemEvent], partitions: Int = 1) -> MetricsResult {
-        let engine = MetricsEngine(
+        var engine = MetricsEngine(
             windows: LocalDate("2026-11-15")!.windows([w1, w7, w28], in: utcZone), directory: directory)
-        return engine.compute(orders: [], tickets: [], tasks: [], events: events, partitions: partitions)
+        engine.eventsPerHandoffPart = 1  // split even this small log across workers
+        // Two segments, as two chunks of a file would give.
+        let segments = [Array(events.prefix(7)), Array(events.dropFirst(7))]
+        return engine.compute(orders: [], tickets: [], tasks: [], events: segments, partitions: partitions, width: partitions)
     }
 
     func edge(_ result: MetricsResult, _ from: String, _ to: String, _ window: WindowSpec) -> HandoffEdge? {

@@ -103,7 +103,7 @@ extension MetricsEngine {
             running += segment.count
         }
         // Each worker scans every event and keeps its share of the items: one part per worker, not more.
-        let parts = max(1, min(partitions, width, running / 10_000 + 1))
+        let parts = max(1, min(partitions, width, running / max(1, eventsPerHandoffPart) + 1))
         let partials = concurrentMap(parts, width: width) { part -> HandoffResult in
             var result = HandoffResult(slots: slots, windows: windows.count)
             // Events known at the end, grouped by item; `position` (file order) breaks ties in time.

@@ -247,6 +247,8 @@ public struct MetricsEngine: Sendable {
     public var timeZone: TimeZone
     /// Teams whose ship SLA (`ship_sla_h`) counts business hours (`basis` = `business` in targets.csv).
     public var businessSLATeams: Set<String>
+    /// Events per hand-over worker below which fewer workers are used (tests lower it).
+    var eventsPerHandoffPart = 10_000
 
     public init(
         windows: [ResolvedWindow], directory: Directory, shipSLAHours: [String: Double] = [:],
