@@ -36,7 +36,7 @@ build:
 
 ## Regenerate sample-data/ (deterministic; bad rows included on purpose).
 sample-data: deps build
-	$(BIN) generate --orders 5000 --tickets 1000 --tasks 300 --seed 7 --end-date $(AS_OF) --bad-rows --out sample-data
+	$(BIN) generate --orders 5000 --tickets 1000 --tasks 300 --seed 7 --end-date $(AS_OF) --bad-rows --events --out sample-data
 
 install: deps build
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -232,6 +232,9 @@ struct Generate: ParsableCommand {
     @Flag(help: "Append deliberately malformed records (they must end up in rejects.csv).")
     var badRows = false
 
+    @Flag(help: "Also write events.csv: status and assignment changes derived from the tickets and tasks.")
+    var events = false
+
     @Option(help: "Folder to write into.")
     var out: String
 
@@ -246,6 +249,7 @@ struct Generate: ParsableCommand {
             orders: orders, tickets: tickets, tasks: tasks, seed: seed, endDate: LocalDate(endDate)!, days: days,
             badRows: badRows)
         for path in try generator.write(to: out) { print(displayPath(path)) }
+        if events { print(displayPath(try EventSampleGenerator(seed: seed).write(to: out))) }
     }
 }
 

@@ -15,7 +15,7 @@ struct EndToEndTests {
     static let asOf = "2026-11-15"
     static let summaryFiles = [
         "team_summary.csv", "metrics.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
-        "data_tests.csv",
+        "data_tests.csv", "handoffs.csv",
     ]
 
     struct Outcome {
@@ -95,7 +95,7 @@ struct EndToEndTests {
         try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path])
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         let inputs = manifest["inputs"] as! [String: [String: Any]]
-        #expect(Set(inputs.keys) == ["orders", "tickets", "tasks"])
+        #expect(Set(inputs.keys) == ["orders", "tickets", "tasks", "events"])
         var rejected = 0
         for (name, stats) in inputs {
             let read = stats["rows_read"] as! Int
@@ -111,7 +111,7 @@ struct EndToEndTests {
         // Raw records may span lines: count the records with a CSV-aware reader (Python's csv module is not
         // available everywhere, so count rows by the `input` column that starts every record).
         let rows = rejectsCSV.split(separator: "\n").filter { line in
-            ["orders,", "tickets,", "tasks,"].contains { line.hasPrefix($0) }
+            ["orders,", "tickets,", "tasks,", "events,"].contains { line.hasPrefix($0) }
         }
         #expect(rows.count == rejected)
         #expect(manifest["as_of"] as? String == Self.asOf)
@@ -146,10 +146,10 @@ struct EndToEndTests {
         let a = Self.temporaryFolder()
         let b = Self.temporaryFolder()
         for folder in [a, b] {
-            let result = try Self.run(["generate", "--orders", "500", "--seed", "3", "--out", folder.path])
+            let result = try Self.run(["generate", "--orders", "500", "--seed", "3", "--events", "--out", folder.path])
             #expect(result.status == 0, "\(result.stderr)")
         }
-        for file in ["orders.csv", "tickets.csv", "tasks.csv"] {
+        for file in ["orders.csv", "tickets.csv", "tasks.csv", "events.csv"] {
             let left = try Data(contentsOf: a.appendingPathComponent(file))
             #expect(left == (try Data(contentsOf: b.appendingPathComponent(file))), "\(file)")
             #expect(!left.isEmpty)
@@ -310,7 +310,7 @@ struct EndToEndTests {
     func killLeavesCompleteOutputs() throws {
         // A data set big enough for a run to take a while, and a pipeline over it.
         let data = Self.temporaryFolder()
-        try Self.run(["generate", "--orders", "60000", "--seed", "5", "--out", data.path])
+        try Self.run(["generate", "--orders", "60000", "--seed", "5", "--events", "--out", data.path])
         let yaml = try Self.read(Self.packageRoot.appendingPathComponent("pipelines/nightly.yml"))
             .replacingOccurrences(of: "../sample-data", with: data.path)
             .replacingOccurrences(of: "seeds: ../seeds", with: "seeds: \(Self.packageRoot.path)/seeds")

@@ -470,7 +470,7 @@ struct InputReader<Builder: RecordBuilder> {
         }
 
         var rolledUp = 0
-        let duplicateRejects = removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
+        let duplicateRejects = spec.kind.hasUniqueKey ? removeDuplicates(&segments, files: files, rolledUp: &rolledUp) : []
         rejects.append(contentsOf: duplicateRejects)
         rejects.append(contentsOf: rejectIncomplete(&segments, files: files))
         let order = Dictionary(uniqueKeysWithValues: files.map { ($0.displayPath, $0.fileIndex) })

@@ -352,6 +352,33 @@ struct TaskBuilder: RecordBuilder {
     static func span(of record: WorkTask) -> RecordSpan { record.span }
 }
 
+struct EventBuilder: RecordBuilder {
+    typealias Column = EventColumn
+    static let kind = InputKind.events
+    static let usedColumns = EventColumn.allCases
+    let directory: Directory
+
+    func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> ItemEvent {
+        let id = RecordKey(try row.required(EventColumn.itemID))
+        let at = try row.requiredTime(EventColumn.at, &state)
+        var kind: ItemKind?
+        if let bytes = row.value(EventColumn.itemKind.rawValue) {
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+            guard let parsed = ItemKind(rawValue: text) else {
+                throw row.failure(EventColumn.itemKind.rawValue, "item_kind", .unknownValue, "not one of ticket|task|order")
+            }
+            kind = parsed
+        }
+        let actor = row.value(EventColumn.actor.rawValue).map { directory.member(named: $0) }
+        let team = row.value(EventColumn.team.rawValue).map { directory.team(named: $0) } ?? actor.flatMap { directory.team(ofMember: $0) }
+        let resolves = row.value(EventColumn.activity.rawValue).map { EventActivity.isResolution(String(decoding: $0, as: UTF8.self)) } ?? false
+        return ItemEvent(itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves, span: span)
+    }
+
+    static func key(of record: ItemEvent) -> RecordKey { record.itemID }
+    static func span(of record: ItemEvent) -> RecordSpan { record.span }
+}
+
 /// Splits a `;`-separated list, trimming spaces and dropping empty items.
 func splitList(_ bytes: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
     var items: [UnsafeBufferPointer<UInt8>] = []

@@ -6,6 +6,7 @@ public enum CanonicalSchema {
         case .orders: OrderColumn.allCases.map(\.name)
         case .tickets: TicketColumn.allCases.map(\.name)
         case .tasks: TaskColumn.allCases.map(\.name)
+        case .events: EventColumn.allCases.map(\.name)
         }
     }
 
@@ -20,7 +21,7 @@ public enum CanonicalSchema {
 
     /// Columns that must be present in the header (and non-empty in every record).
     public static func requiredColumns(of kind: InputKind) -> [String] {
-        [kind.keyColumn, "created_at"]
+        kind == .events ? ["item_id", "at"] : [kind.keyColumn, "created_at"]
     }
 }
 
@@ -72,6 +73,21 @@ enum TicketColumn: Int, CanonicalColumn {
         case .reopens: "reopens"
         case .escalatedTo: "escalated_to"
         case .csat: "csat"
+        }
+    }
+}
+
+enum EventColumn: Int, CanonicalColumn {
+    case itemID, itemKind, at, actor, team, activity
+
+    var name: String {
+        switch self {
+        case .itemID: "item_id"
+        case .itemKind: "item_kind"
+        case .at: "at"
+        case .actor: "actor"
+        case .team: "team"
+        case .activity: "activity"
         }
     }
 }

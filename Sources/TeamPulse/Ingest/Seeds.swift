@@ -54,6 +54,12 @@ public struct Seeds: Sendable {
     public var targets: [TargetSpec]
     /// Ship SLA hours per team id, from `ship_sla_h` rows.
     public var shipSLAHours: [String: Double]
+    /// Teams whose `ship_sla_h` row has `basis` = `business`: their ship SLA counts business hours.
+    public var businessSLATeams: Set<String> = []
+    /// Public holidays of `calendar.csv` (local day numbers).
+    public var holidays: Set<Int64> = []
+    /// Make-up workdays (调休) of `calendar.csv` (local day numbers).
+    public var workdays: Set<Int64> = []
 
     public init(teams: [Team], members: [(name: String, team: String, role: String)] = [],
                 stores: [(String, String)] = [], warehouses: [(String, String)] = [], targets: [TargetSpec] = [],
@@ -126,13 +132,27 @@ public struct Seeds: Sendable {
 
         var targets: [TargetSpec] = []
         var sla: [String: Double] = [:]
-        if let table = try SeedTable.read(path: path("targets.csv"), required: false, columns: ["team", "metric", "op", "target", "window"], mandatory: ["team", "metric", "op", "target"]) {
+        var businessSLATeams: Set<String> = []
+        if let table = try SeedTable.read(path: path("targets.csv"), required: false, columns: ["team", "metric", "op", "target", "window", "basis"], mandatory: ["team", "metric", "op", "target"]) {
             var seen: Set<String> = []
             for row in table.rows {
                 let team = try knownTeam(table, row, "team")
-                let metric = row["metric"]
+                var metric = row["metric"]
                 guard metric == shipSLAMetric || MetricCatalog.ids.contains(metric) else {
                     throw table.error(row, column: "metric", "unknown metric '\(metric)' (see docs/metrics.md)")
+                }
+                let basis = row["basis"].isEmpty ? "calendar" : row["basis"]
+                guard basis == "calendar" || basis == "business" else {
+                    throw table.error(row, column: "basis", "unknown basis '\(basis)' (calendar or business)")
+                }
+                if basis == "business" {
+                    if metric == shipSLAMetric {
+                        businessSLATeams.insert(team)
+                    } else if let twin = MetricCatalog.businessTwin(of: metric) {
+                        metric = twin
+                    } else if !metric.hasSuffix(MetricCatalog.businessSuffix) {
+                        throw table.error(row, column: "basis", "basis 'business' applies to ship_sla_h and to duration metrics, not to '\(metric)'")
+                    }
                 }
                 guard let comparison = TargetSpec.Comparison(rawValue: row["op"]) else {
                     throw table.error(row, column: "op", "unknown op '\(row["op"])' (one of <=, <, >=, >, ==)")
@@ -154,7 +174,23 @@ public struct Seeds: Sendable {
                 targets.append(TargetSpec(team: team, metric: metric, comparison: comparison, target: target, window: window, line: row.line))
             }
         }
-        return Seeds(teams: teams, members: members, stores: stores, warehouses: warehouses, targets: targets, shipSLAHours: sla)
+        var seeds = Seeds(teams: teams, members: members, stores: stores, warehouses: warehouses, targets: targets, shipSLAHours: sla)
+        seeds.businessSLATeams = businessSLATeams
+        if let table = try SeedTable.read(path: path("calendar.csv"), required: false, columns: ["date", "kind", "note"], mandatory: ["date", "kind"]) {
+            var seen: Set<String> = []
+            for row in table.rows {
+                guard let date = LocalDate(row["date"]) else {
+                    throw table.error(row, column: "date", "'\(row["date"])' is not a date YYYY-MM-DD")
+                }
+                try table.unique(date.description, in: &seen, row: row, column: "date")
+                switch row["kind"] {
+                case "holiday": seeds.holidays.insert(date.dayNumber)
+                case "workday": seeds.workdays.insert(date.dayNumber)
+                default: throw table.error(row, column: "kind", "unknown kind '\(row["kind"])' (holiday or workday)")
+                }
+            }
+        }
+        return seeds
     }
 }
 

@@ -62,7 +62,34 @@ public enum MetricCatalog {
         // Workload (tasks completed + tickets resolved; see docs/metrics.md)
         .init("load_gini", .ratio),
         .init("busiest_member_share", .ratio),
+        // Business time: a `_bh` twin of every duration metric (see docs/metrics.md, "Business time")
+        .init("ship_latency_p50_h_bh", .hours),
+        .init("ship_latency_p90_h_bh", .hours),
+        .init("delivery_time_p50_h_bh", .hours),
+        .init("delivery_time_p90_h_bh", .hours),
+        .init("first_response_p50_min_bh", .minutes),
+        .init("first_response_p90_min_bh", .minutes),
+        .init("resolution_p50_h_bh", .hours),
+        .init("resolution_p90_h_bh", .hours),
+        .init("lead_time_p50_d_bh", .days),
+        .init("lead_time_p85_d_bh", .days),
+        .init("cycle_time_p50_d_bh", .days),
+        .init("cycle_time_p85_d_bh", .days),
+        // Hand-overs (events input)
+        .init("handovers_in", .count),
+        .init("handovers_out", .count),
+        .init("ping_pong_rate", .ratio),
+        .init("first_assignment_resolution_rate", .ratio),
     ]
+
+    /// The suffix of the business-time twin of a duration metric.
+    public static let businessSuffix = "_bh"
+
+    /// The id of the business-time twin of `id`, if `id` is a duration metric that has one.
+    public static func businessTwin(of id: String) -> String? {
+        let twin = id + businessSuffix
+        return ids.contains(twin) ? twin : nil
+    }
 
     /// All metric ids, in output order.
     public static let ids: [String] = all.map(\.id)

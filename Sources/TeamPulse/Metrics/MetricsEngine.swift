@@ -101,6 +101,10 @@ struct TeamWindowTally: Sendable {
     var completedWithDue = 0, completedOnTime = 0
     var crossTeamCompleted = 0
     var requestsWithDue = 0, requestsOnTime = 0
+    // Business-time twins of the duration samples (working milliseconds of the team's calendar).
+    var shipLatenciesBH: [Int64] = [], deliveryTimesBH: [Int64] = []
+    var firstResponsesBH: [Int64] = [], resolutionsBH: [Int64] = []
+    var leadTimesBH: [Int64] = [], cycleTimesBH: [Int64] = []
 
     mutating func merge(_ other: TeamWindowTally) {
         orders += other.orders; paidOrders += other.paidOrders
@@ -121,6 +125,9 @@ struct TeamWindowTally: Sendable {
         completedWithDue += other.completedWithDue; completedOnTime += other.completedOnTime
         crossTeamCompleted += other.crossTeamCompleted
         requestsWithDue += other.requestsWithDue; requestsOnTime += other.requestsOnTime
+        shipLatenciesBH += other.shipLatenciesBH; deliveryTimesBH += other.deliveryTimesBH
+        firstResponsesBH += other.firstResponsesBH; resolutionsBH += other.resolutionsBH
+        leadTimesBH += other.leadTimesBH; cycleTimesBH += other.cycleTimesBH
     }
 }
 
@@ -216,6 +223,8 @@ public struct MetricsResult: Sendable, Equatable {
     public var workload: [MemberLoad]
     /// Tickets created in the longest window whose `order_id` names no order.
     public var unresolvedOrderLinks: Int
+    /// Team-to-team hand-overs of the events input (`handoffs.csv`); empty without events.
+    public var handoffs: [HandoffEdge] = []
 
     /// The value of `metric` for `team` over `window`.
     public func value(_ metric: String, team: String, window: WindowSpec) -> Double? {
@@ -232,55 +241,88 @@ public struct MetricsEngine: Sendable {
     public var defaultShipSLAHours: Double
     /// Inputs the pipeline has: metrics of absent inputs are empty, not zero.
     public var presentInputs: Set<InputKind>
+    /// Working calendars for the `_bh` metrics and business-time SLAs.
+    public var businessHours: BusinessHours
+    /// The pipeline's time zone: local days and working hours are read in it.
+    public var timeZone: TimeZone
+    /// Teams whose ship SLA (`ship_sla_h`) counts business hours (`basis` = `business` in targets.csv).
+    public var businessSLATeams: Set<String>
+    /// Events per hand-over worker below which fewer workers are used (tests lower it).
+    var eventsPerHandoffPart = 10_000
 
     public init(
         windows: [ResolvedWindow], directory: Directory, shipSLAHours: [String: Double] = [:],
-        defaultShipSLAHours: Double = 24, presentInputs: Set<InputKind> = Set(InputKind.allCases)
+        defaultShipSLAHours: Double = 24, presentInputs: Set<InputKind> = Set(InputKind.allCases),
+        businessHours: BusinessHours = BusinessHours(), timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        businessSLATeams: Set<String> = []
     ) {
         self.windows = windows
         self.directory = directory
         self.shipSLAHours = shipSLAHours
         self.defaultShipSLAHours = defaultShipSLAHours
         self.presentInputs = presentInputs
+        self.businessHours = businessHours
+        self.timeZone = timeZone
+        self.businessSLATeams = businessSLATeams
     }
 
     /// Computes all metrics, splitting each input into `partitions` contiguous slices accumulated on at
     /// most `width` workers.
     public func compute(
-        orders: [Order], tickets: [Ticket], tasks: [WorkTask], partitions: Int,
+        orders: [Order], tickets: [Ticket], tasks: [WorkTask], events: [ItemEvent] = [], partitions: Int,
         width: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> MetricsResult {
-        compute(orders: [orders], tickets: [tickets], tasks: [tasks], partitions: partitions, width: width)
+        compute(orders: [orders], tickets: [tickets], tasks: [tasks], events: [events], partitions: partitions, width: width)
     }
 
     /// Computes all metrics over records held in segments: partition p takes the p-th slice of every
     /// segment, so the work splits evenly whatever the segment sizes.
     public func compute(
-        orders: [[Order]], tickets: [[Ticket]], tasks: [[WorkTask]], partitions: Int,
+        orders: [[Order]], tickets: [[Ticket]], tasks: [[WorkTask]], events: [[ItemEvent]] = [], partitions: Int,
         width: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> MetricsResult {
         let teamCount = directory.allTeams.count
         let slaMillis: [Int64] = directory.allTeams.map { team in
             Int64(((shipSLAHours[team.id] ?? defaultShipSLAHours) * Double(Millis.hour)).rounded())
         }
+        let slaBusiness: [Bool] = directory.allTeams.map { businessSLATeams.contains($0.id) }
+        let calendars = makeCalendars(orders: orders, tickets: tickets, tasks: tasks)
         let orderTeams = linkedOrderTeams(orders: orders, tickets: tickets, width: width)
         let parts = max(1, partitions)
         let partials = concurrentMap(parts, width: width) { part -> MetricsPartial in
             var partial = MetricsPartial(slots: teamCount * windows.count)
             for segment in orders {
-                for order in Self.slice(segment, part, parts) { add(order, sla: slaMillis, to: &partial) }
+                for order in Self.slice(segment, part, parts) {
+                    add(order, sla: slaMillis, slaBusiness: slaBusiness, calendars: calendars, to: &partial)
+                }
             }
             for segment in tickets {
-                for ticket in Self.slice(segment, part, parts) { add(ticket, orderTeams: orderTeams.teams, to: &partial) }
+                for ticket in Self.slice(segment, part, parts) {
+                    add(ticket, orderTeams: orderTeams.teams, calendars: calendars, to: &partial)
+                }
             }
             for segment in tasks {
-                for task in Self.slice(segment, part, parts) { add(task, to: &partial) }
+                for task in Self.slice(segment, part, parts) { add(task, calendars: calendars, to: &partial) }
             }
             return partial
         }
         var total = partials[0]
         for partial in partials.dropFirst() { total.merge(partial) }
-        return finish(total, teamCount: teamCount, unresolvedLinks: orderTeams.unresolved, width: width)
+        let handoffs = computeHandoffs(events, teamCount: teamCount, partitions: parts, width: width)
+        return finish(total, handoffs: handoffs, teamCount: teamCount, unresolvedLinks: orderTeams.unresolved, width: width)
+    }
+
+    /// One calendar per distinct team schedule, precomputed from the day before the earliest
+    /// `created_at` to the day after the window end (instants outside are handled, more slowly).
+    func makeCalendars(orders: [[Order]], tickets: [[Ticket]], tasks: [[WorkTask]]) -> TeamCalendars {
+        let end = windows.map(\.end).max() ?? 0
+        var earliest = windows.map(\.start).min() ?? end
+        for segment in orders { for order in segment where order.createdAt < earliest { earliest = order.createdAt } }
+        for segment in tickets { for ticket in segment where ticket.createdAt < earliest { earliest = ticket.createdAt } }
+        for segment in tasks { for task in segment where task.createdAt < earliest { earliest = task.createdAt } }
+        let first = LocalDate(containing: earliest, in: timeZone).dayNumber - 1
+        let last = max(first, LocalDate(containing: end, in: timeZone).dayNumber + 1)
+        return TeamCalendars(hours: businessHours, teams: directory.allTeams, timeZone: timeZone, days: first...last)
     }
 
     static func slice<T>(_ items: [T], _ part: Int, _ parts: Int) -> ArraySlice<T> {
@@ -325,12 +367,30 @@ public struct MetricsEngine: Sendable {
 
     // MARK: Accumulation
 
-    private func add(_ order: Order, sla: [Int64], to partial: inout MetricsPartial) {
+    private func add(
+        _ order: Order, sla: [Int64], slaBusiness: [Bool], calendars: TeamCalendars, to partial: inout MetricsPartial
+    ) {
         let base = Int(order.team) * windows.count
         let isVoid = order.status?.isVoid ?? false
+        // A business-time ship SLA (no `ship_by`): shipped on time when the working time from payment to
+        // shipping is at most the SLA; the deadline has passed at the end when more working time elapsed.
+        // Every window ends at the same instant, so these hold for all of them.
+        let isBusiness = slaBusiness[Int(order.team)] && order.shipByExclusive == nil
+        var businessOnTime: Bool?
+        var businessDue = false
+        if isBusiness, let paidAt = order.paidAt, let end = windows.first?.end {
+            let limit = sla[Int(order.team)]
+            businessDue = calendars.workingMillis(team: order.team, from: paidAt, to: end) > limit
+            if let shippedAt = order.shippedAt {
+                businessOnTime = calendars.workingMillis(team: order.team, from: paidAt, to: shippedAt) <= limit
+            }
+        }
+        var latencyBH: Int64?
+        var deliveryBH: Int64?
         for (w, window) in windows.enumerated() {
             let shipped = window.knows(order.shippedAt)
             let deadline = order.paidAt.map { order.shipByExclusive ?? ($0 + sla[Int(order.team)] + 1) }
+            let pastDeadline = isBusiness ? businessDue : (deadline.map { $0 <= window.end } ?? false)
             partial.tallies[base + w].update { tally in
                 if window.contains(order.createdAt) {
                     tally.orders += 1
@@ -345,27 +405,35 @@ public struct MetricsEngine: Sendable {
                     }
                     if shipped, let shippedAt = order.shippedAt, shippedAt >= paidAt {
                         tally.shipLatencies.append(shippedAt - paidAt)
+                        if latencyBH == nil { latencyBH = calendars.workingMillis(team: order.team, from: paidAt, to: shippedAt) }
+                        tally.shipLatenciesBH.append(latencyBH!)
                     }
-                    if shipped || (!isVoid && deadline <= window.end) {
+                    if shipped || (!isVoid && pastDeadline) {
                         tally.slaEligible += 1
-                        if shipped, order.shippedAt! < deadline { tally.slaMet += 1 }
+                        if shipped, isBusiness ? businessOnTime! : order.shippedAt! < deadline { tally.slaMet += 1 }
                     }
                 }
                 if window.contains(order.deliveredAt), let shippedAt = order.shippedAt,
                     order.deliveredAt! >= shippedAt
                 {
                     tally.deliveryTimes.append(order.deliveredAt! - shippedAt)
+                    if deliveryBH == nil {
+                        deliveryBH = calendars.workingMillis(team: order.team, from: shippedAt, to: order.deliveredAt!)
+                    }
+                    tally.deliveryTimesBH.append(deliveryBH!)
                 }
-                if window.knows(order.paidAt), !shipped, !isVoid, let deadline, deadline <= window.end {
+                if window.knows(order.paidAt), !shipped, !isVoid, deadline != nil, pastDeadline {
                     tally.unshippedPastSLA += 1
                 }
             }
         }
     }
 
-    private func add(_ ticket: Ticket, orderTeams: OrderTeams, to partial: inout MetricsPartial) {
+    private func add(_ ticket: Ticket, orderTeams: OrderTeams, calendars: TeamCalendars, to partial: inout MetricsPartial) {
         let base = Int(ticket.team) * windows.count
         let ownerTeam = ticket.orderID.flatMap { orderTeams.team(of: $0) }
+        var firstResponseBH: Int64?
+        var resolutionBH: Int64?
         for (w, window) in windows.enumerated() {
             let created = window.contains(ticket.createdAt)
             let resolvedInWindow = window.contains(ticket.resolvedAt)
@@ -375,12 +443,20 @@ public struct MetricsEngine: Sendable {
                     if ticket.escalatedTo != nil { tally.escalated += 1 }
                     if window.knows(ticket.firstResponseAt), ticket.firstResponseAt! >= ticket.createdAt {
                         tally.firstResponses.append(ticket.firstResponseAt! - ticket.createdAt)
+                        if firstResponseBH == nil {
+                            firstResponseBH = calendars.workingMillis(team: ticket.team, from: ticket.createdAt, to: ticket.firstResponseAt!)
+                        }
+                        tally.firstResponsesBH.append(firstResponseBH!)
                     }
                 }
                 if resolvedInWindow {
                     tally.ticketsResolved += 1
                     if ticket.resolvedAt! >= ticket.createdAt {
                         tally.resolutions.append(ticket.resolvedAt! - ticket.createdAt)
+                        if resolutionBH == nil {
+                            resolutionBH = calendars.workingMillis(team: ticket.team, from: ticket.createdAt, to: ticket.resolvedAt!)
+                        }
+                        tally.resolutionsBH.append(resolutionBH!)
                     }
                     if ticket.reopens > 0 { tally.reopened += 1 }
                     if let csat = ticket.csat {
@@ -410,8 +486,10 @@ public struct MetricsEngine: Sendable {
         }
     }
 
-    private func add(_ task: WorkTask, to partial: inout MetricsPartial) {
+    private func add(_ task: WorkTask, calendars: TeamCalendars, to partial: inout MetricsPartial) {
         let base = Int(task.team) * windows.count
+        var leadTimeBH: Int64?
+        var cycleTimeBH: Int64?
         let requester = task.requesterTeam.flatMap { $0 != task.team ? $0 : nil }
         var collaboratorTeams: [TeamIndex] = []
         for member in task.collaborators {
@@ -429,9 +507,19 @@ public struct MetricsEngine: Sendable {
                 if created { tally.tasksCreated += 1 }
                 if completed {
                     tally.tasksCompleted += 1
-                    if let leadTime { tally.leadTimes.append(leadTime) }
+                    if let leadTime {
+                        tally.leadTimes.append(leadTime)
+                        if leadTimeBH == nil {
+                            leadTimeBH = calendars.workingMillis(team: task.team, from: task.createdAt, to: task.completedAt!)
+                        }
+                        tally.leadTimesBH.append(leadTimeBH!)
+                    }
                     if let startedAt = task.startedAt, task.completedAt! >= startedAt {
                         tally.cycleTimes.append(task.completedAt! - startedAt)
+                        if cycleTimeBH == nil {
+                            cycleTimeBH = calendars.workingMillis(team: task.team, from: startedAt, to: task.completedAt!)
+                        }
+                        tally.cycleTimesBH.append(cycleTimeBH!)
                     }
                     if let onTime {
                         tally.completedWithDue += 1
@@ -477,7 +565,9 @@ public struct MetricsEngine: Sendable {
 
     // MARK: Finishing
 
-    private func finish(_ total: MetricsPartial, teamCount: Int, unresolvedLinks: Int, width: Int) -> MetricsResult {
+    private func finish(
+        _ total: MetricsPartial, handoffs: HandoffResult, teamCount: Int, unresolvedLinks: Int, width: Int
+    ) -> MetricsResult {
         let teams = directory.allTeams
         let members = directory.allMembers
         var total = total
@@ -508,6 +598,7 @@ public struct MetricsEngine: Sendable {
         let hasOrders = presentInputs.contains(.orders)
         let hasTickets = presentInputs.contains(.tickets)
         let hasTasks = presentInputs.contains(.tasks)
+        let hasEvents = presentInputs.contains(.events)
         // Slots are finished concurrently: sorting the samples for exact percentiles is the costly part.
         let tallies = total.tallies
         total.tallies = []
@@ -521,6 +612,8 @@ public struct MetricsEngine: Sendable {
                 let k: (Double?) -> Double? = { hasTickets ? $0 : nil }
                 let s: (Double?) -> Double? = { hasTasks ? $0 : nil }
                 let load: (Double?) -> Double? = { hasTasks || hasTickets ? $0 : nil }
+                let e: (Double?) -> Double? = { hasEvents ? $0 : nil }
+                let h = handoffs.teams[slot]
                 return [
                     o(Double(t.orders)),
                     o(Double(t.paidOrders)),
@@ -560,6 +653,22 @@ public struct MetricsEngine: Sendable {
                     s(ratio(t.requestsOnTime, t.requestsWithDue)),
                     load(gini(roster)),
                     load(rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil),
+                    o(percentile(&t.shipLatenciesBH, 0.5, unit: Millis.hour)),
+                    o(percentile(&t.shipLatenciesBH, 0.9, unit: Millis.hour)),
+                    o(percentile(&t.deliveryTimesBH, 0.5, unit: Millis.hour)),
+                    o(percentile(&t.deliveryTimesBH, 0.9, unit: Millis.hour)),
+                    k(percentile(&t.firstResponsesBH, 0.5, unit: Millis.minute)),
+                    k(percentile(&t.firstResponsesBH, 0.9, unit: Millis.minute)),
+                    k(percentile(&t.resolutionsBH, 0.5, unit: Millis.hour)),
+                    k(percentile(&t.resolutionsBH, 0.9, unit: Millis.hour)),
+                    s(percentile(&t.leadTimesBH, 0.5, unit: Millis.day)),
+                    s(percentile(&t.leadTimesBH, 0.85, unit: Millis.day)),
+                    s(percentile(&t.cycleTimesBH, 0.5, unit: Millis.day)),
+                    s(percentile(&t.cycleTimesBH, 0.85, unit: Millis.day)),
+                    e(Double(h.handoversIn)),
+                    e(Double(h.handoversOut)),
+                    e(ratio(h.pingPongs, h.handoversOut)),
+                    e(ratio(h.firstTeamResolved, h.resolved)),
                 ]
             }
             precondition(values.count == MetricCatalog.all.count, "values follow MetricCatalog.all one to one")
@@ -578,7 +687,9 @@ public struct MetricsEngine: Sendable {
         edges.sort {
             (windowOrder[$0.window]!, $0.fromTeam, $0.toTeam, $0.kind) < (windowOrder[$1.window]!, $1.fromTeam, $1.toTeam, $1.kind)
         }
-        return MetricsResult(teams: results, collaboration: edges, workload: workload, unresolvedOrderLinks: unresolvedLinks)
+        return MetricsResult(
+            teams: results, collaboration: edges, workload: workload, unresolvedOrderLinks: unresolvedLinks,
+            handoffs: handoffs.edges(windows: windows, teams: teams))
     }
 }
 

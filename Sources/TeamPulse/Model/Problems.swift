@@ -1,15 +1,21 @@
 /// The three canonical inputs.
 public enum InputKind: String, Sendable, CaseIterable, Codable {
     case orders, tickets, tasks
+    /// The optional event log (one row per status or assignment change of a ticket, task or order).
+    case events
 
-    /// The canonical key column of the input.
+    /// The canonical key column of the input (for `events`, the item the event is about: not unique).
     public var keyColumn: String {
         switch self {
         case .orders: "order_id"
         case .tickets: "ticket_id"
         case .tasks: "task_id"
+        case .events: "item_id"
         }
     }
+
+    /// Whether the key column identifies one record (duplicates are then resolved); events repeat items.
+    public var hasUniqueKey: Bool { self != .events }
 }
 
 /// Why a record was rejected; the raw value is the code written to `rejects.csv`.

@@ -58,7 +58,25 @@ public struct SummaryTables: Sendable {
             ("targets.csv", targetsTable()),
             ("rejects.csv", rejectsTable()),
             ("data_tests.csv", dataTestsTable()),
+            ("handoffs.csv", handoffs()),
         ]
+    }
+
+    /// One row per window and ordered team pair with a hand-over in the window (events input; only the
+    /// header without one).
+    public func handoffs() -> CSVTable {
+        var table = CSVTable(header: [
+            "as_of", "window", "from_team", "to_team", "handovers", "handover_share", "ping_pongs", "waits", "wait_p50_h",
+            "wait_p90_h",
+        ])
+        for edge in metrics.handoffs {
+            table.rows.append([
+                asOf.description, edge.window.description, edge.fromTeam, edge.toTeam, String(edge.handovers),
+                formatNumber(edge.handoverShare), String(edge.pingPongs), String(edge.waits), formatNumber(edge.waitP50Hours),
+                formatNumber(edge.waitP90Hours),
+            ])
+        }
+        return table
     }
 
     /// One row per team and window; per metric id a column with its value, then

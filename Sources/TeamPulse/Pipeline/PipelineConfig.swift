@@ -57,6 +57,8 @@ public struct PipelineConfig: Sendable, Equatable {
     /// the default).
     public var xlsx: Bool = true
     public var inputs: [InputSpec]
+    /// Working days and hours per team (`business_hours`), for the `_bh` metrics.
+    public var businessHours = BusinessHoursConfig()
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
 
@@ -116,7 +118,7 @@ public struct PipelineConfig: Sendable, Equatable {
             root, "the pipeline",
             allowed: [
                 "version", "name", "timezone", "seeds", "output", "history", "csv", "xlsx", "report", "windows", "ship_sla_h",
-                "inputs",
+                "inputs", "business_hours",
             ])
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
@@ -198,16 +200,30 @@ public struct PipelineConfig: Sendable, Equatable {
             guard let node = inputMap[kind.rawValue] else { continue }
             let fields = try reader.mapping(
                 node, "input '\(kind.rawValue)'",
-                allowed: [
-                    "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
-                    "preset", "formats", "decimal",
-                    "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
-                ])
+                allowed: kind == .events
+                    ? [
+                        "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
+                    ]
+                    : [
+                        "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                        "preset", "formats", "decimal",
+                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
+                    ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
             }
             let relative = try reader.string(pathNode, "path")
             var columns: [String: String] = [:]
+            if kind == .events, let presetNode = fields["preset"] {
+                let text = try reader.string(presetNode, "preset")
+                guard let preset = EventPreset(rawValue: text) else {
+                    throw .pipeline(
+                        reader.location(presetNode),
+                        "unknown events preset '\(text)' (one of: \(EventPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                columns = preset.columns
+            }
             if let columnsNode = fields["columns"] {
                 let canonical = CanonicalSchema.columns(of: kind)
                 guard let mapping = columnsNode.mapping else {
@@ -283,7 +299,28 @@ public struct PipelineConfig: Sendable, Equatable {
         config.csvBOM = bom
         config.reportLanguage = reportLanguage
         config.xlsx = xlsx
+        if let node = top["business_hours"] { config.businessHours = try reader.businessHours(node) }
         return config
+    }
+}
+
+/// The `business_hours` of a pipeline: the default schedule and per-team schedules (keys not checked
+/// against the seeds until the run loads them).
+public struct BusinessHoursConfig: Sendable, Equatable {
+    public var defaultSchedule: WorkSchedule = .standard
+    public var teams: [String: WorkSchedule] = [:]
+    /// Where each team's entry is written, for the error about a team that is not in `seeds/teams.csv`.
+    public var teamLocations: [String: SourceLocation] = [:]
+
+    public init() {}
+
+    /// The working calendars of a run: these schedules with the seeds' holidays and make-up workdays.
+    public func resolve(seeds: Seeds) throws(TeamPulseError) -> BusinessHours {
+        let known = Set(seeds.teams.map(\.id))
+        for team in teams.keys.sorted() where !known.contains(team) {
+            throw .pipeline(teamLocations[team] ?? SourceLocation(path: ""), "business_hours: unknown team '\(team)' (not in seeds/teams.csv)")
+        }
+        return BusinessHours(defaultSchedule: defaultSchedule, teams: teams, holidays: seeds.holidays, workdays: seeds.workdays)
     }
 }
 
@@ -429,7 +466,7 @@ struct NodeReader {
                 case "relationships":
                     guard let node = settings["to"] else { throw .pipeline(location(item), "relationships needs 'to: <input>.<key column>'") }
                     let target = try string(node, "to")
-                    guard let kind = InputKind.allCases.first(where: { "\($0.rawValue).\($0.keyColumn)" == target }) else {
+                    guard let kind = InputKind.allCases.first(where: { $0.hasUniqueKey && "\($0.rawValue).\($0.keyColumn)" == target }) else {
                         throw .pipeline(location(node), "'to' must be orders.order_id, tickets.ticket_id or tasks.task_id")
                     }
                     testKind = .relationships(to: kind)
@@ -457,7 +494,8 @@ struct NodeReader {
 
     /// `preset`, `formats` and `decimal` of an input (issue 3: platform presets and value formats).
     func valueKeys(_ fields: [String: Node], kind: InputKind, into spec: inout InputSpec) throws(TeamPulseError) {
-        if let node = fields["preset"] {
+        // The events presets are header tables of their own (`EventPreset`), read with the input's columns.
+        if kind != .events, let node = fields["preset"] {
             let name = try string(node, "preset")
             guard let preset = PresetRegistry.preset(name, for: kind) else {
                 let known = PresetRegistry.names(for: kind)
@@ -498,6 +536,48 @@ struct NodeReader {
             }
             spec.decimalComma = text == ","
         }
+    }
+
+    /// `business_hours: {default: {days, hours, holidays}, teams: {<team>: {days, hours, holidays}}}`.
+    func businessHours(_ node: Node) throws(TeamPulseError) -> BusinessHoursConfig {
+        let top = try mapping(node, "'business_hours'", allowed: ["default", "teams"])
+        var config = BusinessHoursConfig()
+        func schedule(_ node: Node, _ what: String, base: WorkSchedule) throws(TeamPulseError) -> WorkSchedule {
+            let fields = try mapping(node, what, allowed: ["days", "hours", "holidays"])
+            var weekdays = base.weekdays
+            var start = base.startMinute, end = base.endMinute
+            var observes = base.observesCalendar
+            if let days = fields["days"] {
+                guard let parsed = WorkSchedule.weekdays(try string(days, "days")) else {
+                    throw .pipeline(location(days), "'days' must name weekdays such as mon-fri, mon-sun or mon,wed,fri")
+                }
+                weekdays = parsed
+            }
+            if let hours = fields["hours"] {
+                guard let parsed = WorkSchedule.hours(try string(hours, "hours")) else {
+                    throw .pipeline(location(hours), "'hours' must be HH:MM-HH:MM within one day, e.g. \"09:00-18:00\" or \"09:00-24:00\"")
+                }
+                (start, end) = parsed
+            }
+            if let holidays = fields["holidays"] {
+                let text = try string(holidays, "holidays")
+                guard ["true", "false"].contains(text) else { throw .pipeline(location(holidays), "'holidays' must be true or false") }
+                observes = text == "true"
+            }
+            return WorkSchedule(weekdays: weekdays, startMinute: start, endMinute: end, observesCalendar: observes)
+        }
+        if let node = top["default"] { config.defaultSchedule = try schedule(node, "'business_hours.default'", base: .standard) }
+        if let node = top["teams"] {
+            guard let teams = node.mapping else {
+                throw .pipeline(location(node), "'business_hours.teams' must map team ids to {days, hours, holidays}")
+            }
+            for (key, value) in teams {
+                let team = try string(key, "teams")
+                config.teams[team] = try schedule(value, "business hours of team '\(team)'", base: config.defaultSchedule)
+                config.teamLocations[team] = location(key)
+            }
+        }
+        return config
     }
 
     func int(_ node: Node, _ what: String) throws(TeamPulseError) -> Int {

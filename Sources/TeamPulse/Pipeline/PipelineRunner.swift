@@ -36,10 +36,12 @@ public struct IngestedData: Sendable {
     public var orders: IngestedInput<Order>?
     public var tickets: IngestedInput<Ticket>?
     public var tasks: IngestedInput<WorkTask>?
+    /// The optional event log.
+    public var events: IngestedInput<ItemEvent>?
 
     /// Every reject, inputs in canonical order, each by line.
     public var rejects: [Reject] {
-        (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? [])
+        (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? []) + (events?.rejects ?? [])
     }
 
     /// Keys of the accepted records of an input (empty when the pipeline has no such input).
@@ -49,6 +51,7 @@ public struct IngestedData: Sendable {
         case .orders: keys(orders)
         case .tickets: keys(tickets)
         case .tasks: keys(tasks)
+        case .events: keys(events)
         }
     }
 
@@ -61,6 +64,7 @@ public struct IngestedData: Sendable {
         case .orders: newest(orders)
         case .tickets: newest(tickets)
         case .tasks: newest(tasks)
+        case .events: newest(events)
         }
     }
 
@@ -70,12 +74,13 @@ public struct IngestedData: Sendable {
         case .orders: orders?.dataTestTallies ?? []
         case .tickets: tickets?.dataTestTallies ?? []
         case .tasks: tasks?.dataTestTallies ?? []
+        case .events: events?.dataTestTallies ?? []
         }
     }
 
     /// Counts per input name.
     public var stats: [(InputKind, InputStats)] {
-        [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats)].compactMap { kind, stats in
+        [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats), (.events, events?.stats)].compactMap { kind, stats in
             stats.map { (kind, $0) }
         }
     }
@@ -126,6 +131,7 @@ public struct PipelineRunner: Sendable {
             case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
             case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
             case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
+            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
             }
         }
         // One task per chunk plus one hashing task per file, of every input.
@@ -147,6 +153,7 @@ public struct PipelineRunner: Sendable {
             case .orders(let input): data.orders = input
             case .tickets(let input): data.tickets = input
             case .tasks(let input): data.tasks = input
+            case .events(let input): data.events = input
             }
         }
         Self.countUnresolvedLinks(&data, directory: directory)
@@ -281,6 +288,7 @@ public struct PipelineRunner: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let seeds = try timed("seeds") { () throws(TeamPulseError) in try loadSeeds() }
         let directory = seeds.makeDirectory()
+        let businessHours = try config.businessHours.resolve(seeds: seeds)
         let freshness = FreshnessCheck(config: config, now: options.startedAt)
         try reportStale(freshness.fileAges())
         let data = try timed("ingest") { () throws(TeamPulseError) in
@@ -315,11 +323,13 @@ public struct PipelineRunner: Sendable {
             let engine = MetricsEngine(
                 windows: day.windows(config.windows, in: config.timeZone), directory: directory,
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
-                presentInputs: Set(config.inputs.map(\.kind)))
+                presentInputs: Set(config.inputs.map(\.kind)), businessHours: businessHours, timeZone: config.timeZone,
+                businessSLATeams: seeds.businessSLATeams)
             let dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
                 engine.compute(
                     orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
-                    tasks: data.tasks?.segments ?? [], partitions: options.jobs * 4, width: options.jobs)
+                    tasks: data.tasks?.segments ?? [], events: data.events?.segments ?? [], partitions: options.jobs * 4,
+                    width: options.jobs)
             }
             let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
             metrics = dayMetrics
@@ -398,11 +408,13 @@ enum IngestJob: Sendable {
     case orders(IngestPlan<OrderBuilder>)
     case tickets(IngestPlan<TicketBuilder>)
     case tasks(IngestPlan<TaskBuilder>)
+    case events(IngestPlan<EventBuilder>)
 
     enum Output: Sendable {
         case orders(InputReader<OrderBuilder>.ChunkOutput)
         case tickets(InputReader<TicketBuilder>.ChunkOutput)
         case tasks(InputReader<TaskBuilder>.ChunkOutput)
+        case events(InputReader<EventBuilder>.ChunkOutput)
 
         /// Records read in the chunk.
         var recordsRead: Int {
@@ -410,6 +422,7 @@ enum IngestJob: Sendable {
             case .orders(let output): output.rowsRead
             case .tickets(let output): output.rowsRead
             case .tasks(let output): output.rowsRead
+            case .events(let output): output.rowsRead
             }
         }
     }
@@ -418,6 +431,7 @@ enum IngestJob: Sendable {
         case orders(IngestedInput<Order>)
         case tickets(IngestedInput<Ticket>)
         case tasks(IngestedInput<WorkTask>)
+        case events(IngestedInput<ItemEvent>)
     }
 
     /// Size of each task's chunk in bytes (0 for the hash tasks).
@@ -426,6 +440,7 @@ enum IngestJob: Sendable {
         case .orders(let stage): stage.taskBytes
         case .tickets(let stage): stage.taskBytes
         case .tasks(let stage): stage.taskBytes
+        case .events(let stage): stage.taskBytes
         }
     }
 
@@ -434,6 +449,7 @@ enum IngestJob: Sendable {
         case .orders(let stage): .orders(stage.run(index))
         case .tickets(let stage): .tickets(stage.run(index))
         case .tasks(let stage): .tasks(stage.run(index))
+        case .events(let stage): .events(stage.run(index))
         }
     }
 
@@ -445,6 +461,8 @@ enum IngestJob: Sendable {
             .tickets(stage.finish(outputs.map { if case .tickets(let output) = $0 { output } else { preconditionFailure() } }))
         case .tasks(let stage):
             .tasks(stage.finish(outputs.map { if case .tasks(let output) = $0 { output } else { preconditionFailure() } }))
+        case .events(let stage):
+            .events(stage.finish(outputs.map { if case .events(let output) = $0 { output } else { preconditionFailure() } }))
         }
     }
 }
