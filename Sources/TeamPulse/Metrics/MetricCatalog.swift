@@ -2,6 +2,8 @@
 public enum MetricUnit: String, Sendable {
     case count, currency, ratio, hours, minutes, days, score
     case per100Orders = "per_100_orders"
+    /// Items per local day (throughput) and 0/1 flags (issue 7).
+    case perDay = "per_day", flag
 }
 
 /// One metric of the v1 catalogue. The ids are a contract: `metrics.csv`, `targets.csv` and
@@ -62,7 +64,7 @@ public enum MetricCatalog {
         // Workload (tasks completed + tickets resolved; see docs/metrics.md)
         .init("load_gini", .ratio),
         .init("busiest_member_share", .ratio),
-    ]
+    ] + flowMetrics
 
     /// All metric ids, in output order.
     public static let ids: [String] = all.map(\.id)

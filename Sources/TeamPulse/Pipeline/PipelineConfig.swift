@@ -52,6 +52,8 @@ public struct PipelineConfig: Sendable, Equatable {
     /// opens Chinese text correctly.
     public var csvBOM: Bool = true
     public var inputs: [InputSpec]
+    /// Flow, forecast, people and duplicate-work settings (`forecast`, `min_group_size`, …).
+    public var analytics = AnalyticsSettings()
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
 
@@ -109,7 +111,8 @@ public struct PipelineConfig: Sendable, Equatable {
 
         let top = try reader.mapping(
             root, "the pipeline",
-            allowed: ["version", "name", "timezone", "seeds", "output", "history", "csv", "windows", "ship_sla_h", "inputs"])
+            allowed: ["version", "name", "timezone", "seeds", "output", "history", "csv", "windows", "ship_sla_h", "inputs"]
+                + AnalyticsSettings.keys)
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
         }
@@ -252,6 +255,7 @@ public struct PipelineConfig: Sendable, Equatable {
             path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
         config.csvBOM = bom
+        config.analytics = try reader.analytics(top)
         return config
     }
 }

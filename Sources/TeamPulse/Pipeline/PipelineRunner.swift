@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var chunkBytes: Int
     /// The wall-clock time recorded in the manifest (injected so that tests never read the clock).
     public var startedAt: Date
+    /// `--anonymize`: member names in per-member outputs become stable pseudonyms (`anonymize_salt`).
+    public var anonymize = false
 
     public init(asOf: LocalDate, lastDay: LocalDate? = nil, outputFolder: String? = nil,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = 8 << 20, startedAt: Date) {
@@ -253,11 +255,21 @@ public struct PipelineRunner: Sendable {
                 windows: day.windows(config.windows, in: config.timeZone), directory: directory,
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
                 presentInputs: Set(config.inputs.map(\.kind)))
-            let dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
-                engine.compute(
+            let (dayMetrics, flowReport) = try timed("metrics") { () throws(TeamPulseError) in
+                var computed = engine.compute(
                     orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
                     tasks: data.tasks?.segments ?? [], partitions: options.jobs * 4, width: options.jobs)
+                let report = FlowAnalytics(
+                    asOf: day, windows: engine.windows, timeZone: config.timeZone, directory: directory,
+                    settings: config.analytics, presentInputs: engine.presentInputs
+                ).compute(
+                    tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [], metrics: &computed,
+                    width: options.jobs)
+                return (computed, report)
             }
+            let privacy = PrivacyRules(
+                minGroupSize: config.analytics.minGroupSize, groupSizes: flowReport.groupSizes,
+                anonymizeSalt: options.anonymize ? config.analytics.anonymizeSalt : nil)
             let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
             metrics = dayMetrics
             targets = dayTargets
@@ -275,7 +287,9 @@ public struct PipelineRunner: Sendable {
             let tables = SummaryTables(
                 asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
                 dataTests: dataTests
-            ).all()
+            ).all().map { entry in
+                entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
+            } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
             files = try timed("output") { () throws(TeamPulseError) in
                 try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM) { () throws(TeamPulseError) in
                     try Manifest(
