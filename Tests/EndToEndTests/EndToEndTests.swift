@@ -15,7 +15,7 @@ struct EndToEndTests {
     static let asOf = "2026-11-15"
     static let summaryFiles = [
         "team_summary.csv", "metrics.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
-        "data_tests.csv",
+        "data_tests.csv", "flow.csv", "cfd.csv", "forecast.csv", "key_person.csv", "member_wip.csv", "duplicates.csv",
     ]
 
     struct Outcome {
@@ -463,7 +463,8 @@ struct EndToEndTests {
             =K4,ops,x,not a date,
 
             """.utf8).write(to: data.appendingPathComponent("tasks.csv"))
-        let url = pipeline("version: 1\nseeds: \(root)/seeds\ninputs:\n  tasks: {path: \(data.path)/tasks.csv, max_reject_rate: 100%}\n")
+        // min_group_size 1: every member gets a row of their own, so the hostile names are written.
+        let url = pipeline("version: 1\nseeds: \(root)/seeds\nmin_group_size: 1\ninputs:\n  tasks: {path: \(data.path)/tasks.csv, max_reject_rate: 100%}\n")
         let out = Self.temporaryFolder()
         let result = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
