@@ -451,6 +451,33 @@ struct EndToEndTests {
         #expect(FileManager.default.fileExists(atPath: failedOut.appendingPathComponent("data_tests.csv").path))
     }
 
+    @Test("--anonymize writes the same pseudonyms on every run and no member name")
+    func anonymize() throws {
+        var outputs: [[String: String]] = []
+        for _ in 0..<2 {
+            let out = Self.temporaryFolder()
+            let result = try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path, "--anonymize"])
+            #expect(result.status == 0, "\(result.stderr)")
+            var files: [String: String] = [:]
+            for file in ["workload.csv", "key_person.csv", "member_wip.csv", "metrics.csv"] {
+                files[file] = try Self.read(out.appendingPathComponent(file))
+            }
+            outputs.append(files)
+        }
+        #expect(outputs[0] == outputs[1])
+        let golden = try Self.read(Self.goldenFolder.appendingPathComponent("workload.csv"))
+        // cs-presales has 5 members, so its members have rows: 李娜 becomes her HMAC pseudonym
+        // (python3: hmac.new(b"teampulse", "李娜".encode(), "sha256").hexdigest()[:8] = 50056bb2).
+        #expect(golden.contains(",cs-presales,李娜,"))
+        for file in ["workload.csv", "key_person.csv", "member_wip.csv"] {
+            #expect(!outputs[0][file]!.contains("李娜"), "\(file)")
+        }
+        #expect(outputs[0]["workload.csv"]!.contains(",cs-presales,member-50056bb2,"))
+        // Team-level metrics are the same as without --anonymize.
+        let goldenMetrics = try Self.read(Self.goldenFolder.appendingPathComponent("metrics.csv"))
+        #expect(outputs[0]["metrics.csv"] == goldenMetrics)
+    }
+
     @Test("hostile names from the input are written so that spreadsheets show them as text")
     func formulaInjection() throws {
         let root = Self.packageRoot.path
