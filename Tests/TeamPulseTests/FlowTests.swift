@@ -353,7 +353,8 @@ import Testing
         #expect(DuplicateWork.find(tasks, maxGap: 7 * Millis.day, minSimilarity: 0.8, reportFrom: h.at("2026-11-13")).count == 3)
     }
 
-    @Test func duplicatesMatchAllPairsComparison() {
+    @Test(arguments: [0.5, 0.8, 1.0])
+    func duplicatesMatchAllPairsComparison(threshold: Double) {
         // A pseudo-random list from a tiny vocabulary; expected pairs from the plain O(n²) definition.
         var generator = SplitMix64(seed: 9)
         let words = ["fix", "api", "icon", "上线", "页面", "banner", "sku", "sync"]
@@ -368,10 +369,14 @@ import Testing
         for x in tasks {
             for y in tasks where x.team != y.team && (x.createdAt, x.id) < (y.createdAt, y.id) && y.createdAt - x.createdAt <= 7 * Millis.day {
                 let a = TitleTokens.tokens(x.title), b = TitleTokens.tokens(y.title)
-                if let similarity = TitleTokens.jaccard(a, b), similarity >= 0.8 { expected.insert(x.id + y.id) }
+                if let similarity = TitleTokens.jaccard(a, b), similarity >= threshold, y.createdAt >= 10 * Millis.day {
+                    expected.insert(x.id + y.id)
+                }
             }
         }
-        let found = Set(DuplicateWork.find(tasks, maxGap: 7 * Millis.day, minSimilarity: 0.8).map { $0.taskA + $0.taskB })
+        let found = Set(
+            DuplicateWork.find(tasks, maxGap: 7 * Millis.day, minSimilarity: threshold, reportFrom: 10 * Millis.day)
+                .map { $0.taskA + $0.taskB })
         #expect(!expected.isEmpty)
         #expect(found == expected)
     }

@@ -112,40 +112,68 @@ public enum DuplicateWork {
         let rank = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { ($1, $0) })
         let sets: [[Int]] = tokenSets.map { $0.map { rank[$0]! }.sorted() }
 
-        var index: [Int: [Int]] = [:]  // token rank → candidates (in creation order) with it in their prefix
+        // Candidates with a token in their prefix, in creation order, kept per (token, team) so that a
+        // probe never scans its own team's entries.
+        var teamNumbers: [String: Int] = [:]
+        let teamOf = candidates.map { candidate in
+            if let number = teamNumbers[candidate.team] { return number }
+            teamNumbers[candidate.team] = teamNumbers.count
+            return teamNumbers.count - 1
+        }
+        var lists: [[Int32]] = []  // one per (token, team) that occurred
+        var starts: [Int] = []  // per list: its first entry within maxGap
+        var listOf: [Int: Int] = [:]  // token · teams + team → list
+        var tokenLists: [[Int]] = Array(repeating: [], count: ranked.count)  // token → its lists
+        let teamCount = max(1, teamNumbers.count)
+        var seen: [Int32] = Array(repeating: -1, count: candidates.count)  // last probe that met a candidate
         var pairs: [DuplicatePair] = []
-        var starts: [Int: Int] = [:]  // token rank → first entry of its list within maxGap
-        var seen: [Int: Int] = [:]  // candidate → last probe that met it
         for (probe, current) in order.enumerated() {
             let x = sets[current]
             guard !x.isEmpty else { continue }
-            let prefix = x.count - Int((minSimilarity * Double(x.count) - 1e-9).rounded(.up)) + 1
+            let prefix = max(1, x.count - Int((minSimilarity * Double(x.count) - 1e-9).rounded(.up)) + 1)
             let me = candidates[current]
-            for token in x.prefix(max(1, prefix)) {
-                let list = index[token] ?? []
-                // Lists are in creation order: entries created more than maxGap before this task never
-                // qualify again, so each list is scanned from its first recent entry.
-                var start = starts[token] ?? 0
-                while start < list.count, me.createdAt - candidates[list[start]].createdAt > maxGap { start += 1 }
-                starts[token] = start
-                for other in list[start...] where seen[other] != probe {
-                    seen[other] = probe
-                    let them = candidates[other]
-                    guard me.createdAt - them.createdAt <= maxGap, them.team != me.team, me.createdAt >= reportFrom
-                    else { continue }
-                    let y = sets[other]
-                    let smaller = Double(min(x.count, y.count)), larger = Double(max(x.count, y.count))
-                    guard smaller >= minSimilarity * larger - 1e-9 else { continue }
-                    let shared = overlap(x, y)
-                    let similarity = Double(shared) / Double(x.count + y.count - shared)
-                    guard similarity >= minSimilarity - 1e-12 else { continue }
-                    pairs.append(
-                        DuplicatePair(
-                            taskA: them.id, teamA: them.team, taskB: me.id, teamB: me.team,
-                            createdGapDays: Double(me.createdAt - them.createdAt) / Double(Millis.day),
-                            similarity: similarity))
+            let myTeam = teamOf[current]
+            if me.createdAt >= reportFrom {
+                for token in x.prefix(prefix) {
+                    for list in tokenLists[token] {
+                        // Lists are in creation order: entries created more than maxGap before this task
+                        // never qualify again, so each list is scanned from its first recent entry.
+                        var start = starts[list]
+                        while start < lists[list].count, me.createdAt - candidates[Int(lists[list][start])].createdAt > maxGap {
+                            start += 1
+                        }
+                        starts[list] = start
+                        guard start < lists[list].count, teamOf[Int(lists[list][start])] != myTeam else { continue }
+                        for position in start..<lists[list].count {
+                            let other = Int(lists[list][position])
+                            guard seen[other] != Int32(probe) else { continue }
+                            seen[other] = Int32(probe)
+                            let them = candidates[other]
+                            let y = sets[other]
+                            let smaller = Double(min(x.count, y.count)), larger = Double(max(x.count, y.count))
+                            guard smaller >= minSimilarity * larger - 1e-9 else { continue }
+                            let shared = overlap(x, y)
+                            let similarity = Double(shared) / Double(x.count + y.count - shared)
+                            guard similarity >= minSimilarity - 1e-12 else { continue }
+                            pairs.append(
+                                DuplicatePair(
+                                    taskA: them.id, teamA: them.team, taskB: me.id, teamB: me.team,
+                                    createdGapDays: Double(me.createdAt - them.createdAt) / Double(Millis.day),
+                                    similarity: similarity))
+                        }
+                    }
                 }
-                index[token, default: []].append(current)
+            }
+            for token in x.prefix(prefix) {
+                let key = token * teamCount + myTeam
+                if let list = listOf[key] {
+                    lists[list].append(Int32(current))
+                } else {
+                    listOf[key] = lists.count
+                    tokenLists[token].append(lists.count)
+                    lists.append([Int32(current)])
+                    starts.append(0)
+                }
             }
         }
         return pairs.sorted { ($0.taskA, $0.taskB) < ($1.taskA, $1.taskB) }

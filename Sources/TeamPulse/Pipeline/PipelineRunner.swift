@@ -255,17 +255,19 @@ public struct PipelineRunner: Sendable {
                 windows: day.windows(config.windows, in: config.timeZone), directory: directory,
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
                 presentInputs: Set(config.inputs.map(\.kind)))
-            let (dayMetrics, flowReport) = try timed("metrics") { () throws(TeamPulseError) in
-                var computed = engine.compute(
+            var dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
+                engine.compute(
                     orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
                     tasks: data.tasks?.segments ?? [], partitions: options.jobs * 4, width: options.jobs)
-                let report = FlowAnalytics(
+            }
+            // Flow, forecast, people, silos and duplicate work (issue 7): fills their metric ids in.
+            let flowReport = try timed("flow") { () throws(TeamPulseError) in
+                FlowAnalytics(
                     asOf: day, windows: engine.windows, timeZone: config.timeZone, directory: directory,
                     settings: config.analytics, presentInputs: engine.presentInputs
                 ).compute(
-                    tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [], metrics: &computed,
+                    tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [], metrics: &dayMetrics,
                     width: options.jobs)
-                return (computed, report)
             }
             let privacy = PrivacyRules(
                 minGroupSize: config.analytics.minGroupSize, groupSizes: flowReport.groupSizes,
