@@ -114,6 +114,25 @@ import Testing
         #expect(flow.rows[27] == ["2026-11-15", "a", "2026-11-15", "1", "1", "0", "4"])
     }
 
+    @Test func seededTeamWithoutRows() {
+        // Team b of the scenario has no records and no members.
+        let (directory, tasks, tickets) = scenario()
+        let (metrics, _) = analyse(directory, tasks: tasks, tickets: tickets)
+        let expected: [String: Double?] = [
+            "open_items": 0, "wip_age_p50_d": nil, "wip_age_p85_d": nil, "sle_d": nil, "wip_over_sle": nil,
+            "net_flow": 0, "throughput_per_day": 0, "throughput_trend": 0,
+            "forecast_days_p50": 0, "forecast_days_p85": 0, "forecast_days_p95": 0,  // nothing open: done today
+            "key_person_count": nil, "single_member_categories": 0, "member_wip_p50": nil, "member_wip_max": nil,
+            "after_hours_share": nil, "is_silo": nil, "duplicate_tasks": 0,
+        ]
+        #expect(Set(expected.keys) == Set(MetricCatalog.flowMetrics.map(\.id)))
+        for window in h.allWindows {
+            for (metric, value) in expected {
+                #expect(metrics.value(metric, team: "b", window: window) == value, "\(metric) in \(window)")
+            }
+        }
+    }
+
     @Test func flowMetricsAreEmptyWithoutTasksAndTickets() {
         let (directory, _, _) = scenario()
         let (metrics, report) = analyse(directory, tasks: [], tickets: [], presentInputs: [.orders])
