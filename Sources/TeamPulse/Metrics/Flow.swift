@@ -46,7 +46,9 @@ public struct DayGrid: Sendable, Equatable {
     /// L + 1 boundaries: the start of each day, then the end of the last.
     public var bounds: [Instant]
 
+    /// Number of days L.
     public var count: Int { bounds.count - 1 }
+    /// The end of the last day (the as-of end).
     public var end: Instant { bounds[bounds.count - 1] }
 
     /// The `count` local days ending with `lastDay`, in `timeZone`.
@@ -140,6 +142,7 @@ public struct FlowAccumulator: Sendable {
     private let dayOffsets: [Int64?]
     private var todoDiff: [[Int]], progressDiff: [[Int]], doneDiff: [[Int]]
 
+    /// An empty accumulator for `teamCount` teams; events are classified with `workingHours` in `timeZone`.
     public init(grid: DayGrid, teamCount: Int, timeZone: TimeZone, workingHours: WorkingHours = .fixed) {
         self.grid = grid
         self.timeZone = timeZone

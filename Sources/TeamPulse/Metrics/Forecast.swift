@@ -3,8 +3,10 @@
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64
 
+    /// A generator whose first output is the mix of `seed` + 0x9E3779B97F4A7C15.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits (the state advances by the golden-ratio increment, then is mixed).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
