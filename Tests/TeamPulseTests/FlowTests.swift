@@ -247,6 +247,27 @@ import Testing
         #expect(!WorkingHours.fixed.isWorking(0, saturday, 12 * 60))
     }
 
+    @Test func daysAndWorkingHoursFollowLocalTimeAcrossDST() {
+        // Europe/Berlin: CET (UTC+1) until 2026-03-29 02:00, CEST (UTC+2) after. 03-30 is a Monday.
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        let grid = DayGrid(lastDay: LocalDate("2026-03-30")!, count: 28, timeZone: berlin)
+        #expect(grid.end == h.at("2026-03-30 22:00"))  // 03-31 00:00 CEST
+        var accumulator = FlowAccumulator(grid: grid, teamCount: 1, timeZone: berlin)
+        // 07:30Z = 09:30 CEST, working (09:30 CET would have been after hours at 08:30).
+        accumulator.add(FlowItem(team: 0, createdAt: h.at("2026-03-30 07:00"), completedAt: h.at("2026-03-30 07:30")))
+        // 16:30Z = 18:30 CEST: after hours.
+        accumulator.add(FlowItem(team: 0, createdAt: h.at("2026-03-30 07:00"), completedAt: h.at("2026-03-30 16:30")))
+        // Sunday 03-29 (the 23-hour day) 09:30Z = 11:30 CEST: weekend, after hours.
+        accumulator.add(FlowItem(team: 0, createdAt: h.at("2026-03-28 12:00"), completedAt: h.at("2026-03-29 09:30")))
+        // 22:30Z on 03-29 is 00:30 CEST on 03-30: arrives on Monday.
+        accumulator.add(FlowItem(team: 0, createdAt: h.at("2026-03-29 22:30")))
+        let series = accumulator.finished()[0]
+        #expect(series.events[27] == 2 && series.afterHoursEvents[27] == 1)
+        #expect(series.events[26] == 1 && series.afterHoursEvents[26] == 1)
+        #expect(series.arrivals[27] == 3 && series.arrivals[26] == 0 && series.arrivals[25] == 1)
+        #expect(series.departures[27] == 2 && series.departures[26] == 1)
+    }
+
     @Test func singleMemberCategories() {
         let directory = h.makeDirectory(teams: ["a"], members: [("Ann", "a"), ("Bo", "a")])
         let ann = directory.member(named: "Ann"), bo = directory.member(named: "Bo")
