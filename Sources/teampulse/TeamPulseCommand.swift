@@ -113,6 +113,9 @@ struct Run: ParsableCommand {
     @Option(help: .hidden)
     var chunkBytes: Int = 8 << 20
 
+    @Flag(help: "Replace member names in per-member outputs with stable pseudonyms (HMAC of anonymize_salt).")
+    var anonymize = false
+
     func validate() throws {
         guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
         if from != nil {
@@ -134,10 +137,11 @@ struct Run: ParsableCommand {
         }
         let logger = options.makeLogger(config, asOf: last.map { "\(first)..\($0)" } ?? "\(first)")
         let runner = PipelineRunner(config: config, logger: logger, progress: options.progressBar())
-        let summary = try runner.run(
-            RunOptions(
-                asOf: first, lastDay: last, outputFolder: out, jobs: options.jobs, chunkBytes: max(1, chunkBytes),
-                startedAt: Date()))
+        var runOptions = RunOptions(
+            asOf: first, lastDay: last, outputFolder: out, jobs: options.jobs, chunkBytes: max(1, chunkBytes),
+            startedAt: Date())
+        runOptions.anonymize = anonymize
+        let summary = try runner.run(runOptions)
         for folder in summary.outputFolders {
             print("as of \((folder as NSString).lastPathComponent): summaries in \(displayPath(folder))/")
         }

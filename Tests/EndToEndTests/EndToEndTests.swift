@@ -15,7 +15,8 @@ struct EndToEndTests {
     static let asOf = "2026-11-15"
     static let summaryFiles = [
         "team_summary.csv", "metrics.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
-        "data_tests.csv", "handoffs.csv",
+        "data_tests.csv", "handoffs.csv", "flow.csv", "cfd.csv", "forecast.csv", "key_person.csv", "member_wip.csv",
+        "duplicates.csv",
     ]
 
     struct Outcome {
@@ -522,6 +523,65 @@ struct EndToEndTests {
         #expect(FileManager.default.fileExists(atPath: failedOut.appendingPathComponent("data_tests.csv").path))
     }
 
+    @Test("--anonymize writes the same pseudonyms on every run and no member name")
+    func anonymize() throws {
+        var outputs: [[String: String]] = []
+        for _ in 0..<2 {
+            let out = Self.temporaryFolder()
+            let result = try Self.run(["run", "pipelines/nightly.yml", "--as-of", Self.asOf, "--out", out.path, "--anonymize"])
+            #expect(result.status == 0, "\(result.stderr)")
+            var files: [String: String] = [:]
+            for file in ["workload.csv", "key_person.csv", "member_wip.csv", "metrics.csv"] {
+                files[file] = try Self.read(out.appendingPathComponent(file))
+            }
+            outputs.append(files)
+        }
+        #expect(outputs[0] == outputs[1])
+        let golden = try Self.read(Self.goldenFolder.appendingPathComponent("workload.csv"))
+        // cs-presales has 5 members, so its members have rows: 李娜 becomes her HMAC pseudonym
+        // (python3: hmac.new(b"teampulse", "李娜".encode(), "sha256").hexdigest()[:8] = 50056bb2).
+        #expect(golden.contains(",cs-presales,李娜,"))
+        for file in ["workload.csv", "key_person.csv", "member_wip.csv"] {
+            #expect(!outputs[0][file]!.contains("李娜"), "\(file)")
+        }
+        #expect(outputs[0]["workload.csv"]!.contains(",cs-presales,member-50056bb2,"))
+        // Team-level metrics are the same as without --anonymize.
+        let goldenMetrics = try Self.read(Self.goldenFolder.appendingPathComponent("metrics.csv"))
+        #expect(outputs[0]["metrics.csv"] == goldenMetrics)
+    }
+
+    @Test("task titles and ticket categories reach duplicates.csv and key_person.csv")
+    func duplicatesAndCategories() throws {
+        let root = Self.packageRoot.path
+        let data = Self.temporaryFolder()
+        try Data("""
+            task_id,title,team,assignee,created_at,completed_at
+            A1,修复 checkout API!,ops-product,陈浩,2026-11-10 09:00,
+            A2,"修复 Checkout-API",tech-platform,林峰,2026-11-12 09:00,
+            A3,Update icon set,design,董雯,2026-11-12 09:00,
+
+            """.utf8).write(to: data.appendingPathComponent("tasks.csv"))
+        try Data("""
+            ticket_id,team,agent,category,created_at,resolved_at
+            Z1,cs-presales,张敏,退款,2026-11-14 09:00,2026-11-14 10:00
+
+            """.utf8).write(to: data.appendingPathComponent("tickets.csv"))
+        let url = pipeline(
+            "version: 1\nseeds: \(root)/seeds\nmin_group_size: 1\ninputs:\n  tasks: {path: \(data.path)/tasks.csv}\n"
+                + "  tickets: {path: \(data.path)/tickets.csv}\n")
+        let out = Self.temporaryFolder()
+        let result = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        // A1 and A2: tokens {修复, checkout, api} both, created 2 days apart, different teams.
+        let duplicates = try Self.read(out.appendingPathComponent("duplicates.csv"))
+        #expect(duplicates == "as_of,task_a,team_a,task_b,team_b,created_gap_d,similarity\n2026-11-15,A1,ops-product,A2,tech-platform,2,1\n")
+        let keyPeople = try Self.read(out.appendingPathComponent("key_person.csv"))
+        #expect(keyPeople.contains("\n2026-11-15,28d,cs-presales,single_member_category,退款,张敏,1\n"), "\(keyPeople)")
+        let metrics = try Self.read(out.appendingPathComponent("metrics.csv"))
+        #expect(metrics.contains("\n2026-11-15,7d,ops-product,duplicate_tasks,1,count\n"))
+        #expect(metrics.contains("\n2026-11-15,7d,cs-presales,single_member_categories,1,count\n"))
+    }
+
     @Test("hostile names from the input are written so that spreadsheets show them as text")
     func formulaInjection() throws {
         let root = Self.packageRoot.path
@@ -534,7 +594,8 @@ struct EndToEndTests {
             =K4,ops,x,not a date,
 
             """.utf8).write(to: data.appendingPathComponent("tasks.csv"))
-        let url = pipeline("version: 1\nseeds: \(root)/seeds\ninputs:\n  tasks: {path: \(data.path)/tasks.csv, max_reject_rate: 100%}\n")
+        // min_group_size 1: every member gets a row of their own, so the hostile names are written.
+        let url = pipeline("version: 1\nseeds: \(root)/seeds\nmin_group_size: 1\ninputs:\n  tasks: {path: \(data.path)/tasks.csv, max_reject_rate: 100%}\n")
         let out = Self.temporaryFolder()
         let result = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")

@@ -269,6 +269,7 @@ struct TicketBuilder: RecordBuilder {
     static let kind = InputKind.tickets
     static let usedColumns: [TicketColumn] = [
         .ticketID, .orderID, .team, .agent, .createdAt, .firstResponseAt, .resolvedAt, .reopens, .escalatedTo, .csat,
+        .category,
     ]
     let directory: Directory
 
@@ -304,7 +305,9 @@ struct TicketBuilder: RecordBuilder {
         return Ticket(
             id: id, orderID: orderID, team: team, agent: agent, createdAt: createdAt,
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
-            escalatedTo: escalatedTo, csat: csat.map { Int8($0) }, span: span, updatedAt: updatedAt)
+            escalatedTo: escalatedTo, csat: csat.map { Int8($0) },
+            category: row.value(TicketColumn.category.rawValue).map { String(decoding: $0, as: UTF8.self) }, span: span,
+            updatedAt: updatedAt)
     }
 
     static func key(of record: Ticket) -> RecordKey { record.id }
@@ -321,6 +324,7 @@ struct TaskBuilder: RecordBuilder {
     static let kind = InputKind.tasks
     static let usedColumns: [TaskColumn] = [
         .taskID, .team, .assignee, .requesterTeam, .createdAt, .startedAt, .dueAt, .completedAt, .collaborators,
+        .title,
     ]
     let directory: Directory
 
@@ -345,7 +349,8 @@ struct TaskBuilder: RecordBuilder {
         return WorkTask(
             id: id, team: team, assignee: assignee, requesterTeam: requester, createdAt: createdAt,
             startedAt: startedAt, dueExclusive: dueExclusive, completedAt: completedAt,
-            collaborators: collaborators, span: span)
+            collaborators: collaborators,
+            title: row.value(TaskColumn.title.rawValue).map { String(decoding: $0, as: UTF8.self) }, span: span)
     }
 
     static func key(of record: WorkTask) -> RecordKey { record.id }

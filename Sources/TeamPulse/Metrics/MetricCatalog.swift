@@ -2,6 +2,8 @@
 public enum MetricUnit: String, Sendable {
     case count, currency, ratio, hours, minutes, days, score
     case per100Orders = "per_100_orders"
+    /// Items per local day (throughput) and 0/1 flags (issue 7).
+    case perDay = "per_day", flag
 }
 
 /// One metric of the v1 catalogue. The ids are a contract: `metrics.csv`, `targets.csv` and
@@ -80,7 +82,7 @@ public enum MetricCatalog {
         .init("handovers_out", .count),
         .init("ping_pong_rate", .ratio),
         .init("first_assignment_resolution_rate", .ratio),
-    ]
+    ] + flowMetrics
 
     /// The suffix of the business-time twin of a duration metric.
     public static let businessSuffix = "_bh"

@@ -671,8 +671,13 @@ public struct MetricsEngine: Sendable {
                     e(ratio(h.firstTeamResolved, h.resolved)),
                 ]
             }
-            precondition(values.count == MetricCatalog.all.count, "values follow MetricCatalog.all one to one")
-            return TeamWindowMetrics(team: teams[team].id, window: windows[w].spec, values: values)
+            precondition(
+                values.count == MetricCatalog.all.count - MetricCatalog.flowMetrics.count,
+                "values follow MetricCatalog.all one to one")
+            // The flow, people and duplicate-work metrics are filled in afterwards by `FlowAnalytics`.
+            return TeamWindowMetrics(
+                team: teams[team].id, window: windows[w].spec,
+                values: values + Array(repeating: nil, count: MetricCatalog.flowMetrics.count))
         }
         results.sort { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
 

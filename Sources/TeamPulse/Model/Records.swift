@@ -125,6 +125,8 @@ public struct Ticket: Sendable, Equatable {
     public var escalatedTo: TeamIndex?
     /// Customer satisfaction score, 1–5.
     public var csat: Int8?
+    /// The exported `category` (key-person risk: categories handled by one member).
+    public var category: String?
     public var span: RecordSpan
     @usableFromInline var packedUpdatedAt = PackedInstant(nil)
 
@@ -147,7 +149,7 @@ public struct Ticket: Sendable, Equatable {
     public init(
         id: RecordKey, orderID: RecordKey? = nil, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
         firstResponseAt: Instant? = nil, resolvedAt: Instant? = nil, reopens: Int32 = 0,
-        escalatedTo: TeamIndex? = nil, csat: Int8? = nil,
+        escalatedTo: TeamIndex? = nil, csat: Int8? = nil, category: String? = nil,
         span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0), updatedAt: Instant? = nil
     ) {
         packedUpdatedAt = PackedInstant(updatedAt)
@@ -161,6 +163,7 @@ public struct Ticket: Sendable, Equatable {
         self.reopens = reopens
         self.escalatedTo = escalatedTo
         self.csat = csat
+        self.category = category
         self.span = span
     }
 }
@@ -177,12 +180,14 @@ public struct WorkTask: Sendable, Equatable {
     public var dueExclusive: Instant?
     public var completedAt: Instant?
     public var collaborators: [MemberIndex]
+    /// The exported `title` (duplicate-work detection).
+    public var title: String?
     public var span: RecordSpan
 
     public init(
         id: RecordKey, team: TeamIndex, assignee: MemberIndex? = nil, requesterTeam: TeamIndex? = nil,
         createdAt: Instant, startedAt: Instant? = nil, dueExclusive: Instant? = nil, completedAt: Instant? = nil,
-        collaborators: [MemberIndex] = [], span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
+        collaborators: [MemberIndex] = [], title: String? = nil, span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
     ) {
         self.id = id
         self.team = team
@@ -193,6 +198,7 @@ public struct WorkTask: Sendable, Equatable {
         self.dueExclusive = dueExclusive
         self.completedAt = completedAt
         self.collaborators = collaborators
+        self.title = title
         self.span = span
     }
 }

@@ -34,6 +34,17 @@ struct Manifest {
                 "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
                 "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM],
                 "report": ["lang": config.reportLanguage.rawValue], "xlsx": config.xlsx,
+                // Issue 7 settings; the anonymize_salt is a secret and is never written.
+                "forecast": [
+                    "weeks": config.analytics.forecastWeeks, "trials": config.analytics.forecastTrials,
+                    "seed": config.analytics.forecastSeed,
+                ],
+                "min_group_size": config.analytics.minGroupSize,
+                "duplicate_work": [
+                    "max_gap_days": config.analytics.duplicateMaxGapDays,
+                    "min_similarity": config.analytics.duplicateMinSimilarity,
+                ],
+                "silos": ["min_edge_count": config.analytics.siloMinEdgeCount],
                 "inputs": Dictionary(uniqueKeysWithValues: config.inputs.map { spec in
                     (spec.kind.rawValue, [
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
@@ -57,6 +68,7 @@ struct Manifest {
             "as_of": asOf.description,
             "started_at": ISO8601DateFormatter().string(from: options.startedAt),
             "jobs": options.jobs,
+            "anonymized": options.anonymize,
             "inputs": inputs,
             "rejects_total": data.rejects.count,
             "unresolved_order_links": metrics.unresolvedOrderLinks,

@@ -59,6 +59,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var inputs: [InputSpec]
     /// Working days and hours per team (`business_hours`), for the `_bh` metrics.
     public var businessHours = BusinessHoursConfig()
+    /// Flow, forecast, people and duplicate-work settings (`forecast`, `min_group_size`, …).
+    public var analytics = AnalyticsSettings()
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier)! }
 
@@ -119,7 +121,7 @@ public struct PipelineConfig: Sendable, Equatable {
             allowed: [
                 "version", "name", "timezone", "seeds", "output", "history", "csv", "xlsx", "report", "windows", "ship_sla_h",
                 "inputs", "business_hours",
-            ])
+            ] + AnalyticsSettings.keys)
         guard let versionNode = top["version"] else {
             throw .pipeline(reader.location(root), "missing 'version' (write 'version: 1' at the top)")
         }
@@ -300,6 +302,7 @@ public struct PipelineConfig: Sendable, Equatable {
         config.reportLanguage = reportLanguage
         config.xlsx = xlsx
         if let node = top["business_hours"] { config.businessHours = try reader.businessHours(node) }
+        config.analytics = try reader.analytics(top)
         return config
     }
 }

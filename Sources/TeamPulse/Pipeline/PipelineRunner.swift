@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var chunkBytes: Int
     /// The wall-clock time recorded in the manifest (injected so that tests never read the clock).
     public var startedAt: Date
+    /// `--anonymize`: member names in per-member outputs become stable pseudonyms (`anonymize_salt`).
+    public var anonymize = false
 
     public init(asOf: LocalDate, lastDay: LocalDate? = nil, outputFolder: String? = nil,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = 8 << 20, startedAt: Date) {
@@ -325,12 +327,24 @@ public struct PipelineRunner: Sendable {
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
                 presentInputs: Set(config.inputs.map(\.kind)), businessHours: businessHours, timeZone: config.timeZone,
                 businessSLATeams: seeds.businessSLATeams)
-            let dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
+            var dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
                 engine.compute(
                     orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
                     tasks: data.tasks?.segments ?? [], events: data.events?.segments ?? [], partitions: options.jobs * 4,
                     width: options.jobs)
             }
+            // Flow, forecast, people, silos and duplicate work (issue 7): fills their metric ids in.
+            let flowReport = try timed("flow") { () throws(TeamPulseError) in
+                FlowAnalytics(
+                    asOf: day, windows: engine.windows, timeZone: config.timeZone, directory: directory,
+                    settings: config.analytics, presentInputs: engine.presentInputs
+                ).compute(
+                    tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [], metrics: &dayMetrics,
+                    width: options.jobs)
+            }
+            let privacy = PrivacyRules(
+                minGroupSize: config.analytics.minGroupSize, groupSizes: flowReport.groupSizes,
+                anonymizeSalt: options.anonymize ? config.analytics.anonymizeSalt : nil)
             let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
             metrics = dayMetrics
             targets = dayTargets
@@ -353,7 +367,9 @@ public struct PipelineRunner: Sendable {
             let tables = SummaryTables(
                 asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
                 dataTests: dataTests, trends: trends
-            ).all()
+            ).all().map { entry in
+                entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
+            } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
             let report = Report(
                 pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: teams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,

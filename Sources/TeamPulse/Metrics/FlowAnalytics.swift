@@ -1,0 +1,245 @@
+import Foundation
+
+/// One team's Monte Carlo forecast (`forecast.csv`).
+public struct TeamForecast: Sendable, Equatable {
+    public var team: String
+    /// Open items at the end of the as-of day.
+    public var openItems: Int
+    /// Daily throughput samples (departures per day, oldest first).
+    public var samples: [Int]
+    /// Days to finish at 50 / 85 / 95 % confidence.
+    public var days: [Double?]
+}
+
+/// A member named in `key_person.csv`.
+public struct KeyPersonEntry: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case keyMember = "key_member"
+        case singleMemberCategory = "single_member_category"
+    }
+
+    public var window: WindowSpec
+    public var team: String
+    public var kind: Kind
+    /// The category for `single_member_category`, empty for `key_member`.
+    public var category: String
+    public var member: String
+    /// The member's load (key_member) or tickets resolved in the category (single_member_category).
+    public var items: Int
+}
+
+/// Open tasks and tickets of one member of a team at the end of the as-of day (`member_wip.csv`).
+public struct MemberWIP: Sendable, Equatable {
+    public var team: String
+    public var member: String
+    public var openTasks: Int
+    public var openTickets: Int
+    public var wip: Int { openTasks + openTickets }
+}
+
+/// The flow, forecast, people and duplicate-work results of one as-of day.
+public struct FlowReport: Sendable {
+    public var grid: DayGrid
+    /// Days written to `flow.csv` and `cfd.csv`: the longest window's.
+    public var reportDays: Int
+    /// Team ids in directory order, one per series.
+    public var teams: [String]
+    public var series: [TeamFlowSeries]
+    public var forecasts: [TeamForecast]
+    public var keyPeople: [KeyPersonEntry]
+    public var memberWIP: [MemberWIP]
+    public var duplicates: [DuplicatePair]
+    /// Per team id: the `members` of its workload row for the longest window (privacy group size).
+    public var groupSizes: [String: Int]
+    /// Whether the tasks or the tickets input is present (else the files have no rows).
+    public var hasFlowInputs: Bool
+}
+
+/// Computes the issue-7 metrics (flow, forecast, people, silos, duplicate work) over the tasks and
+/// tickets as they are exported today, fills them into a ``MetricsResult`` and returns the detail tables.
+public struct FlowAnalytics: Sendable {
+    public var asOf: LocalDate
+    public var windows: [ResolvedWindow]
+    public var timeZone: TimeZone
+    public var directory: Directory
+    public var settings: AnalyticsSettings
+    public var presentInputs: Set<InputKind>
+    /// HOOK: business hours per team (issue 7, business time); the fixed Mon–Fri 09–18 rule until then.
+    public var workingHours: WorkingHours
+    /// HOOK: hand-over edges from the event log, added to the collaboration edges for silo detection.
+    public var extraEdges: [Silos.Edge]
+
+    public init(
+        asOf: LocalDate, windows: [ResolvedWindow], timeZone: TimeZone, directory: Directory,
+        settings: AnalyticsSettings = AnalyticsSettings(), presentInputs: Set<InputKind> = Set(InputKind.allCases),
+        workingHours: WorkingHours = .fixed, extraEdges: [Silos.Edge] = []
+    ) {
+        self.asOf = asOf
+        self.windows = windows
+        self.timeZone = timeZone
+        self.directory = directory
+        self.settings = settings
+        self.presentInputs = presentInputs
+        self.workingHours = workingHours
+        self.extraEdges = extraEdges
+    }
+
+    /// Fills the flow metrics of `metrics.teams` and returns the detail tables' data.
+    public func compute(
+        tickets: [[Ticket]], tasks: [[WorkTask]], metrics: inout MetricsResult,
+        width: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> FlowReport {
+        let hasTasks = presentInputs.contains(.tasks)
+        let hasTickets = presentInputs.contains(.tickets)
+        let hasFlow = hasTasks || hasTickets
+        let teams = directory.allTeams
+        let members = directory.allMembers
+        let longest = windows.map(\.spec.days).max() ?? 1
+        let sampleDays = 7 * settings.forecastWeeks
+        let grid = DayGrid(lastDay: asOf, count: max(longest, 28, sampleDays), timeZone: timeZone)
+        let recentStart = grid.bounds[grid.count - 28]
+
+        var accumulator = FlowAccumulator(
+            grid: grid, teamCount: teams.count, timeZone: timeZone, workingHours: workingHours)
+        var open: [Int: [MemberIndex: (tasks: Int, tickets: Int)]] = [:]  // team → member → open items
+        var handled: [Int: [String: [String: Int]]] = [:]  // team → category → member → resolved tickets
+        func isOpen(_ item: FlowItem) -> Bool {
+            item.createdAt < grid.end && !(item.completedAt.map { $0 < grid.end } ?? false)
+        }
+        if hasTasks {
+            for task in tasks.joined() {
+                let item = FlowItem(task)
+                accumulator.add(item)
+                if let member = item.member, isOpen(item) { open[Int(item.team), default: [:]][member, default: (0, 0)].tasks += 1 }
+            }
+        }
+        if hasTickets {
+            for ticket in tickets.joined() {
+                let item = FlowItem(ticket)
+                accumulator.add(item)
+                if let member = item.member, isOpen(item) { open[Int(item.team), default: [:]][member, default: (0, 0)].tickets += 1 }
+                if let resolved = ticket.resolvedAt, resolved >= recentStart, resolved < grid.end,
+                    let agent = ticket.agent, let category = ticket.category
+                {
+                    handled[Int(ticket.team), default: [:]][category, default: [:]][members[Int(agent)].name, default: 0] += 1
+                }
+            }
+        }
+        let series = accumulator.finished()
+
+        // Forecasts: one independent random stream per team, so the result does not depend on scheduling.
+        let settings = self.settings
+        let forecasts = concurrentMap(teams.count, width: width) { index -> TeamForecast in
+            let samples = Array(series[index].departures.suffix(sampleDays))
+            let openItems = series[index].openAges.count
+            var generator = SplitMix64(seed: MonteCarloForecast.streamSeed(settings.forecastSeed, team: teams[index].id))
+            let days = MonteCarloForecast.daysToFinish(
+                wip: openItems, dailyThroughput: samples, trials: settings.forecastTrials, generator: &generator)
+            return TeamForecast(team: teams[index].id, openItems: openItems, samples: samples, days: days)
+        }
+
+        // Members: seeded members of the team, plus anyone with open items on its records.
+        var memberWIP: [MemberWIP] = []
+        var wipByTeam: [Int: [Int]] = [:]
+        for team in teams.indices {
+            var roster = open[team] ?? [:]
+            for (index, member) in members.enumerated() where member.team == TeamIndex(team) && roster[MemberIndex(index)] == nil {
+                roster[MemberIndex(index)] = (0, 0)
+            }
+            let rows = roster.map { MemberWIP(team: teams[team].id, member: members[Int($0.key)].name, openTasks: $0.value.tasks, openTickets: $0.value.tickets) }
+                .sorted { $0.member < $1.member }
+            memberWIP += rows
+            wipByTeam[team] = rows.map(\.wip).sorted()
+        }
+
+        // Key people per window, from the workload rosters.
+        var loads: [String: [(member: String, load: Int)]] = [:]  // "w|team" → loads
+        for load in metrics.workload { loads["\(load.window)|\(load.team)", default: []].append((load.member, load.load)) }
+        var keyPeople: [KeyPersonEntry] = []
+        for window in windows {
+            for team in teams {
+                for entry in PeopleMetrics.keyMembers(loads["\(window.spec)|\(team.id)"] ?? []) {
+                    keyPeople.append(
+                        KeyPersonEntry(window: window.spec, team: team.id, kind: .keyMember, category: "", member: entry.member, items: entry.load))
+                }
+            }
+        }
+        var singleCategories: [Int: Int] = [:]
+        for team in teams.indices {
+            let singles = PeopleMetrics.singleMemberCategories(handled[team] ?? [:])
+            singleCategories[team] = singles.count
+            for single in singles {
+                keyPeople.append(
+                    KeyPersonEntry(
+                        window: WindowSpec(days: 28), team: teams[team].id, kind: .singleMemberCategory,
+                        category: single.category, member: single.member, items: single.items))
+            }
+        }
+        let groupSizes = Dictionary(
+            grouping: metrics.workload.filter { $0.window.days == longest }, by: \.team
+        ).mapValues(\.count)
+
+        // Duplicate work: tasks created in the longest window (and the gap before it).
+        let longestStart = windows.first { $0.spec.days == longest }?.start ?? grid.bounds[grid.count - longest]
+        let maxGap = Int64((settings.duplicateMaxGapDays * Double(Millis.day)).rounded())
+        var duplicates: [DuplicatePair] = []
+        if hasTasks {
+            let candidates = tasks.joined().compactMap { task -> DuplicateCandidate? in
+                guard let title = task.title, task.createdAt >= longestStart - maxGap, task.createdAt < grid.end else { return nil }
+                return DuplicateCandidate(id: task.id.description, team: teams[Int(task.team)].id, createdAt: task.createdAt, title: title)
+            }
+            duplicates = DuplicateWork.find(
+                candidates, maxGap: maxGap, minSimilarity: settings.duplicateMinSimilarity, reportFrom: longestStart)
+        }
+        var duplicateTasks: [String: Set<String>] = [:]
+        for pair in duplicates {
+            duplicateTasks[pair.teamA, default: []].insert(pair.taskA)
+            duplicateTasks[pair.teamB, default: []].insert(pair.taskB)
+        }
+
+        let edges = Silos.edges(metrics.collaboration) + extraEdges
+        var connected: [WindowSpec: Set<String>] = [:]
+        for window in windows {
+            connected[window.spec] = Silos.connectedTeams(edges, window: window.spec, minWeight: settings.siloMinEdgeCount)
+        }
+        let teamIndex = Dictionary(teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+
+        for row in metrics.teams.indices {
+            let id = metrics.teams[row].team
+            let window = metrics.teams[row].window
+            guard hasFlow, let team = teamIndex[id] else { continue }
+            let s = series[team]
+            let days = window.days
+            func set(_ metric: String, _ value: Double?) { metrics.teams[row].set(metric, value) }
+            set("open_items", Double(s.openAges.count))
+            set("wip_age_p50_d", FlowMetrics.agePercentile(s.openAges, 0.5))
+            set("wip_age_p85_d", FlowMetrics.agePercentile(s.openAges, 0.85))
+            let sle = FlowMetrics.serviceLevelExpectation(s.recentLeadTimes)
+            set("sle_d", sle)
+            set("wip_over_sle", FlowMetrics.overSLE(s.openAges, sleDays: sle).map(Double.init))
+            let arrivals = FlowMetrics.lastDays(s.arrivals, days)
+            let departures = FlowMetrics.lastDays(s.departures, days)
+            set("net_flow", Double(arrivals - departures))
+            set("throughput_per_day", Double(departures) / Double(days))
+            set("throughput_trend", FlowMetrics.throughputTrend(s.departures))
+            for (level, value) in zip(["forecast_days_p50", "forecast_days_p85", "forecast_days_p95"], forecasts[team].days) {
+                set(level, value)
+            }
+            let roster = loads["\(window)|\(id)"] ?? []
+            set("key_person_count", PeopleMetrics.keyPersonCount(roster.map(\.load)).map(Double.init))
+            set("single_member_categories", hasTickets ? Double(singleCategories[team] ?? 0) : nil)
+            let wips = wipByTeam[team] ?? []
+            set("member_wip_p50", percentile(sorted: wips.map(Double.init), 0.5))
+            set("member_wip_max", wips.last.map(Double.init))
+            set("after_hours_share", ratio(FlowMetrics.lastDays(s.afterHoursEvents, days), FlowMetrics.lastDays(s.events, days)))
+            let isConnected = connected[window]?.contains(id) ?? false
+            set("is_silo", isConnected ? 0 : (arrivals + departures > 0 ? 1 : nil))
+            set("duplicate_tasks", hasTasks ? Double(duplicateTasks[id]?.count ?? 0) : nil)
+        }
+
+        return FlowReport(
+            grid: grid, reportDays: longest, teams: teams.map(\.id), series: series, forecasts: forecasts,
+            keyPeople: keyPeople, memberWIP: memberWIP, duplicates: duplicates, groupSizes: groupSizes,
+            hasFlowInputs: hasFlow)
+    }
+}

@@ -1,0 +1,67 @@
+/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast generator whose output depends on its seed only,
+/// so forecasts are byte-identical across runs, platforms and `--jobs` values.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public private(set) var state: UInt64
+
+    /// A generator whose first output is the mix of `seed` + 0x9E3779B97F4A7C15.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits (the state advances by the golden-ratio increment, then is mixed).
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform index in `0..<bound`: the high 64 bits of next() × bound (Lemire's multiply-shift,
+    /// without rejection; the bias is below bound / 2⁶⁴).
+    public mutating func index(below bound: Int) -> Int {
+        precondition(bound > 0)
+        return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
+    }
+}
+
+/// Monte Carlo "when will today's WIP be done" forecast from sampled daily throughput.
+public enum MonteCarloForecast {
+    /// The confidence levels reported (`forecast_days_p50`, `_p85`, `_p95`).
+    public static let levels = [0.5, 0.85, 0.95]
+    /// A trial that has not finished after this many days stops with this value.
+    public static let maxDays = 3650
+
+    /// The seed of a team's random stream: `seed` XOR the 64-bit FNV-1a hash of the team id's UTF-8 bytes.
+    public static func streamSeed(_ seed: UInt64, team: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in team.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return seed ^ hash
+    }
+
+    /// Days to finish `wip` items at each of `levels`: each trial starts with `wip` items left and, day
+    /// after day, removes a throughput drawn uniformly (with replacement) from `dailyThroughput`; the
+    /// trial's result is the number of days drawn until nothing is left (capped at ``maxDays``). The
+    /// values are exact percentiles (linear interpolation) of the trial results. `wip` = 0 gives 0;
+    /// no samples, or samples that are all 0, give nil (the work never finishes at that pace).
+    public static func daysToFinish(
+        wip: Int, dailyThroughput: [Int], trials: Int, generator: inout SplitMix64, levels: [Double] = levels
+    ) -> [Double?] {
+        if wip <= 0 { return levels.map { _ in 0 } }
+        guard dailyThroughput.contains(where: { $0 > 0 }), trials > 0 else { return levels.map { _ in nil } }
+        var results: [Double] = []
+        results.reserveCapacity(trials)
+        for _ in 0..<trials {
+            var left = wip
+            var days = 0
+            while left > 0, days < maxDays {
+                left -= dailyThroughput[generator.index(below: dailyThroughput.count)]
+                days += 1
+            }
+            results.append(Double(days))
+        }
+        results.sort()
+        return levels.map { percentile(sorted: results, $0) }
+    }
+}
