@@ -16,6 +16,7 @@ public enum CanonicalSchema {
         case .orders: ["created_at", "paid_at", "shipped_at", "delivered_at", "ship_by"]
         case .tickets: ["created_at", "first_response_at", "resolved_at"]
         case .tasks: ["created_at", "started_at", "due_at", "completed_at"]
+        case .events: ["at"]
         }
     }
 

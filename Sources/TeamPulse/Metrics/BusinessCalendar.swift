@@ -210,3 +210,16 @@ struct TeamCalendars: Sendable {
         calendars[byTeam[Int(team)]].workingMillis(from: from, to: to)
     }
 }
+
+extension WorkingHours {
+    /// Working time from the pipeline's `business_hours` and `seeds/calendar.csv`: a minute is working
+    /// time when its local day is a working day of the team's schedule and the minute lies in its hours.
+    public init(businessHours: BusinessHours, teamIDs: [String]) {
+        let schedules = teamIDs.map { businessHours.schedule(of: $0) }
+        self.init { team, day, minute in
+            let schedule = schedules.indices.contains(Int(team)) ? schedules[Int(team)] : businessHours.defaultSchedule
+            return minute >= schedule.startMinute && minute < schedule.endMinute
+                && businessHours.isWorkingDay(day.dayNumber, schedule)
+        }
+    }
+}

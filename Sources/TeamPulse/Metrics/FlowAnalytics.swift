@@ -64,9 +64,9 @@ public struct FlowAnalytics: Sendable {
     public var directory: Directory
     public var settings: AnalyticsSettings
     public var presentInputs: Set<InputKind>
-    /// HOOK: business hours per team (issue 7, business time); the fixed Mon–Fri 09–18 rule until then.
+    /// Working time per team (the pipeline's `business_hours` and calendar); `.fixed` is Mon–Fri 09–18.
     public var workingHours: WorkingHours
-    /// HOOK: hand-over edges from the event log, added to the collaboration edges for silo detection.
+    /// Hand-over edges from the event log, added to the collaboration edges for silo detection.
     public var extraEdges: [Silos.Edge]
 
     public init(

@@ -259,7 +259,8 @@ public struct Report: Sendable {
         case .count: return grouped(value, decimals: 0)
         case .currency: return grouped(value, decimals: 2)
         case .hours, .minutes, .days: return String(format: "%.1f", value) + " " + labels.unit(unit)
-        case .score, .per100Orders: return String(format: "%.2f", value)
+        case .score, .per100Orders, .perDay: return String(format: "%.2f", value)
+        case .flag: return value == 0 ? "0" : "1"
         }
     }
 

@@ -135,9 +135,9 @@ public struct SummaryWorkbook: Sendable {
     /// The format of a metric's values.
     static func format(_ definition: MetricDefinition) -> NumberFormat {
         switch definition.unit {
-        case .count: .integer
+        case .count, .flag: .integer
         case .ratio: isRate(definition) ? .percent : .coefficient
-        case .currency, .hours, .minutes, .days, .score, .per100Orders: .decimal
+        case .currency, .hours, .minutes, .days, .score, .per100Orders, .perDay: .decimal
         }
     }
 
@@ -148,8 +148,9 @@ public struct SummaryWorkbook: Sendable {
         case .minutes: "min"
         case .days: "d"
         case .per100Orders: "per 100 orders"
+        case .perDay: "per day"
         case .ratio: isRate(definition) ? "%" : nil
-        case .count, .currency, .score: nil
+        case .count, .currency, .score, .flag: nil
         }
     }
 

@@ -337,7 +337,11 @@ public struct PipelineRunner: Sendable {
             let flowReport = try timed("flow") { () throws(TeamPulseError) in
                 FlowAnalytics(
                     asOf: day, windows: engine.windows, timeZone: config.timeZone, directory: directory,
-                    settings: config.analytics, presentInputs: engine.presentInputs
+                    settings: config.analytics, presentInputs: engine.presentInputs,
+                    workingHours: WorkingHours(businessHours: businessHours, teamIDs: directory.allTeams.map(\.id)),
+                    extraEdges: dayMetrics.handoffs.map {
+                        Silos.Edge(window: $0.window, teamA: $0.fromTeam, teamB: $0.toTeam, weight: $0.handovers)
+                    }
                 ).compute(
                     tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [], metrics: &dayMetrics,
                     width: options.jobs)
