@@ -146,6 +146,7 @@ public struct Report: Sendable {
         var movers: [(Mover, Int)] = []
         for row in metrics.teams where row.window == window && row.team != Directory.unassignedTeamID {
             for (index, (definition, value)) in zip(MetricCatalog.all, row.values).enumerated() {
+                guard ReportLabels.isMoverCandidate(definition) else { continue }
                 let trend = trends.change(definition.id, team: row.team, window: window)
                 guard let value, let change = trend.vsPrevious7Days, let previous = trend.previous7Days, previous != 0,
                     change != 0
@@ -410,11 +411,23 @@ struct ReportLabels: Sendable {
 
     /// The label of a metric id (the id itself when the catalogue has no label for it).
     func metric(_ id: String) -> String {
+        if id.hasSuffix("_bh"), let names = Self.metricNames[String(id.dropLast(3))] {
+            return language == .zh ? names.zh + "（工作时间）" : names.en + " (business hours)"
+        }
         guard let names = Self.metricNames[id] else { return id }
         return language == .zh ? names.zh : names.en
     }
 
-    static func polarity(_ id: String) -> MetricPolarity { metricNames[id]?.polarity ?? .neutral }
+    static func polarity(_ id: String) -> MetricPolarity {
+        metricNames[id.hasSuffix("_bh") ? String(id.dropLast(3)) : id]?.polarity ?? .neutral
+    }
+
+    /// Metrics left out of the movers: business-time twins repeat their calendar metric, and signed
+    /// differences (net flow, throughput trend) and 0/1 flags have no meaningful relative change.
+    static func isMoverCandidate(_ definition: MetricDefinition) -> Bool {
+        !definition.id.hasSuffix("_bh") && definition.unit != .flag
+            && !["net_flow", "throughput_trend"].contains(definition.id)
+    }
 
     static let metricNames: [String: (zh: String, en: String, polarity: MetricPolarity)] = [
         "orders": ("订单数", "Orders", .higherIsBetter),
@@ -455,5 +468,27 @@ struct ReportLabels: Sendable {
         "requests_sent_on_time_rate": ("外部请求按期率", "Requests sent on time", .higherIsBetter),
         "load_gini": ("工作量基尼系数", "Load Gini", .lowerIsBetter),
         "busiest_member_share": ("最忙成员占比", "Busiest member share", .lowerIsBetter),
+        "handovers_in": ("转入交接", "Hand-overs in", .neutral),
+        "handovers_out": ("转出交接", "Hand-overs out", .neutral),
+        "ping_pong_rate": ("来回踢皮球率", "Ping-pong rate", .lowerIsBetter),
+        "first_assignment_resolution_rate": ("首派解决率", "First-assignment resolution", .higherIsBetter),
+        "open_items": ("未完成事项", "Open items", .lowerIsBetter),
+        "wip_age_p50_d": ("在制龄 P50", "WIP age p50", .lowerIsBetter),
+        "wip_age_p85_d": ("在制龄 P85", "WIP age p85", .lowerIsBetter),
+        "sle_d": ("服务水平预期", "Service level expectation", .lowerIsBetter),
+        "wip_over_sle": ("超出预期的在制", "WIP over SLE", .lowerIsBetter),
+        "net_flow": ("净流入", "Net flow", .neutral),
+        "throughput_per_day": ("日吞吐量", "Throughput per day", .higherIsBetter),
+        "throughput_trend": ("吞吐量趋势", "Throughput trend", .higherIsBetter),
+        "forecast_days_p50": ("预计完成天数 P50", "Forecast days p50", .lowerIsBetter),
+        "forecast_days_p85": ("预计完成天数 P85", "Forecast days p85", .lowerIsBetter),
+        "forecast_days_p95": ("预计完成天数 P95", "Forecast days p95", .lowerIsBetter),
+        "key_person_count": ("关键人数", "Key-person count", .higherIsBetter),
+        "single_member_categories": ("单人负责类目", "Single-member categories", .lowerIsBetter),
+        "member_wip_p50": ("人均在制 P50", "Member WIP p50", .lowerIsBetter),
+        "member_wip_max": ("人均在制最大", "Member WIP max", .lowerIsBetter),
+        "after_hours_share": ("非工作时间占比", "After-hours share", .lowerIsBetter),
+        "is_silo": ("孤岛团队", "Silo", .lowerIsBetter),
+        "duplicate_tasks": ("重复任务", "Duplicate tasks", .lowerIsBetter),
     ]
 }
