@@ -137,4 +137,24 @@ import Testing
         #expect(WorkSchedule.hours("09:00-24:30") == nil)
         #expect(WorkSchedule.hours("09:00") == nil)
     }
+
+    /// The after-hours rule of the flow metrics follows the same schedules and calendar.
+    @Test func workingHoursFollowTheTeamSchedules() {
+        var hours = Self.chinaCalendar
+        hours.teams["cs"] = WorkSchedule(weekdays: 0b111_1111, startMinute: 9 * 60, endMinute: 24 * 60, observesCalendar: false)
+        let working = WorkingHours(businessHours: hours, teamIDs: ["ops", "cs"])
+        let ops: TeamIndex = 0, cs: TeamIndex = 1
+        // 2026-10-09 is a Friday: ops works 09:00–18:00; 08:59 and 18:00 are outside.
+        #expect(working.isWorking(ops, LocalDate("2026-10-09")!, 9 * 60))
+        #expect(!working.isWorking(ops, LocalDate("2026-10-09")!, 8 * 60 + 59))
+        #expect(!working.isWorking(ops, LocalDate("2026-10-09")!, 18 * 60))
+        // 2026-10-05 (Monday) is a holiday for ops; cs ignores the calendar and works 09–24 every day.
+        #expect(!working.isWorking(ops, LocalDate("2026-10-05")!, 10 * 60))
+        #expect(working.isWorking(cs, LocalDate("2026-10-05")!, 23 * 60 + 59))
+        // 2026-10-10 is a make-up Saturday: ops works; 2026-10-11 (Sunday) it does not.
+        #expect(working.isWorking(ops, LocalDate("2026-10-10")!, 10 * 60))
+        #expect(!working.isWorking(ops, LocalDate("2026-10-11")!, 10 * 60))
+        // A team index outside the list falls back to the default schedule.
+        #expect(working.isWorking(7, LocalDate("2026-10-09")!, 12 * 60))
+    }
 }
