@@ -350,8 +350,8 @@ struct InputReader<Builder: RecordBuilder> {
         let displayPath: String
         let layout: FileLayout
         let slots: [Int]
-        /// Source field index per ``PresetField`` (-1 when absent or no preset).
-        var presetSlots: [Int] = Array(repeating: -1, count: PresetField.allCases.count)
+        /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
+        var presetSlots: [Int] = []
         let chunks: [Range<Int>]
         /// Physical line on which each chunk starts.
         let chunkLines: [Int]
@@ -558,8 +558,8 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// Source field index per ``PresetField`` (-1 when the preset has no such field or the file lacks it).
     func mapPresetFields(_ names: [String]) -> [Int] {
-        PresetField.allCases.map { field in
-            guard let preset = spec.presetDefinition else { return -1 }
+        guard let preset = spec.presetDefinition else { return [] }
+        return PresetField.allCases.map { field in
             for alias in preset.aliases(of: field.rawValue) {
                 if let index = names.firstIndex(where: { Self.sameHeader($0, alias) }) { return index }
             }

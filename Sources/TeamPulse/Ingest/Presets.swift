@@ -8,6 +8,16 @@ public enum PresetField: String, Sendable, CaseIterable {
     case firstReplyMinutes = "first_reply_minutes"
     /// When the source last updated the row: the latest one of a key wins (ServiceNow's `sys_updated_on`).
     case updatedAt = "updated_at"
+
+    /// Position in ``allCases`` (the index into a row's preset slots).
+    @inline(__always)
+    var index: Int {
+        switch self {
+        case .cancelledAt: 0
+        case .firstReplyMinutes: 1
+        case .updatedAt: 2
+        }
+    }
 }
 
 /// How a preset turns several rows with the same key into one canonical record.
