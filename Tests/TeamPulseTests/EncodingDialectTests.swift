@@ -350,3 +350,36 @@ struct InspectTests {
         }
     }
 }
+
+@Suite("Pipeline keys for encodings and dialects")
+struct FormatConfigurationTests {
+    func format(_ keys: String) throws(TeamPulseError) -> InputFormat {
+        try PipelineConfig.parse("version: 1\ninputs:\n  orders: {path: o.csv\(keys)}\n", path: "/p/x.yml").inputs[0].format
+    }
+
+    @Test("defaults: auto encoding and delimiter, double quote, header detection, 1 MiB fields")
+    func defaults() throws {
+        #expect(try format("") == InputFormat(encoding: nil, delimiter: nil, quote: UInt8(ascii: "\""), skipRows: nil, maxFieldBytes: 1_048_576))
+    }
+
+    @Test("every key is read")
+    func keys() throws {
+        let read = try format(", encoding: cp936, delimiter: tab, quote: \"'\", skip_rows: 2, max_field_bytes: 4096")
+        #expect(read == InputFormat(encoding: .gbk, delimiter: 9, quote: 39, skipRows: 2, maxFieldBytes: 4096))
+        #expect(try format(", delimiter: \"|\", encoding: auto").delimiter == UInt8(ascii: "|"))
+        #expect(try format(", delimiter: ;").delimiter == UInt8(ascii: ";"))
+    }
+
+    @Test("bad values name the key", arguments: [
+        ("encoding: ebcdic", "'encoding' must be auto or one of"), ("delimiter: ab", "'delimiter' must be"),
+        ("quote: ab", "'quote' must be"), ("skip_rows: -1", "'skip_rows' must be"),
+        ("max_field_bytes: 0", "'max_field_bytes' must be"), ("delimiter: \"'\", quote: \"'\"", "must differ"),
+    ])
+    func errors(keys: String, message: String) {
+        #expect {
+            try format(", " + keys)
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+}
