@@ -51,7 +51,7 @@ fuzz: deps
 	$(SWIFT) build -c debug --scratch-path $(FUZZ_BUILD) --product teampulse-fuzz \
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/crashes
-	cp Tests/TeamPulseTests/Fixtures/*.csv* Tests/TeamPulseTests/Fixtures/fuzz/* $(FUZZ_BUILD)/corpus/
+	find Tests/TeamPulseTests/Fixtures -type f -exec cp {} $(FUZZ_BUILD)/corpus/ \;
 	$(FUZZ_BUILD)/debug/teampulse-fuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/crashes/ -print_final_stats=1
 

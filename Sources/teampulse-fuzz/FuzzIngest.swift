@@ -16,13 +16,12 @@
     /// size; `inspect` counts the same records as the pipeline reads (before value casts).
     @_cdecl("LLVMFuzzerTestOneInput")
     public func fuzzIngest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-        guard size >= 1 else { return 0 }
-        // First byte: the forced encoding (or auto), and the chunk size.
-        let selector = Int(data[0])
+        // The size picks the forced encoding (or auto) and the chunk size, so that seed files are
+        // read as they are.
         let encodings: [TextEncoding?] = [nil] + TextEncoding.allCases
-        let encoding = encodings[selector % encodings.count]
-        let chunkBytes = 1 + (selector >> 3)
-        let body = Data(bytes: data + 1, count: size - 1)
+        let encoding = encodings[size % encodings.count]
+        let chunkBytes = 1 + size % 13
+        let body = Data(bytes: data, count: size)
         guard FileManager.default.createFile(atPath: inputPath, contents: body) else { fatalError("cannot write \(inputPath)") }
         let format = InputFormat(encoding: encoding, maxFieldBytes: 64)
         func read(jobs: Int, chunkBytes: Int) -> Result<IngestedInput<Order>, TeamPulseError> {

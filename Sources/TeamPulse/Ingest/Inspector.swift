@@ -240,7 +240,7 @@ extension Inspection {
         if kind != nil {
             lines.append("missing required columns: \(missingRequired.isEmpty ? "none" : missingRequired.joined(separator: ", "))")
         }
-        lines.append("records:    \(recordCount) read, \(rejects.count) rejected")
+        lines.append("records:    \(recordCount) (after the header; \(rejects.count) more rejected)")
         for reject in rejects {
             let column = reject.column.map { ", column \($0)" } ?? ""
             lines.append("  reject line \(reject.line)\(column): \(reject.reason): \(reject.message)")
