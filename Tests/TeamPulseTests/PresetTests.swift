@@ -258,6 +258,16 @@ struct PresetTests {
         expectReconciled(input.stats)
     }
 
+    @Test("jira: several components — the first is the team; repeated Watchers still join as collaborators")
+    func jiraRepeatedComponents() throws {
+        let path = temporaryFile("Issue key,Created,Component/s,Component/s,Watchers,Watchers\r\nOPS-1,09/Nov/26 9:41 AM,Operations,Warehouse,Tom,王芳\r\n")
+        let directory = sampleDirectory()
+        let input = try readPreset(
+            TaskBuilder(directory: directory), path, preset: "jira", columns: ["Watchers": "collaborators"], directory: directory)
+        #expect(input.records.map(\.team) == [directory.team(named: "ops")])  // not a team "Operations;Warehouse"
+        #expect(input.records.first?.collaborators == [directory.member(named: "Tom"), directory.member(named: "王芳")])
+    }
+
     @Test("a missing required column names the headers the preset looks for")
     func missingColumn() {
         let path = temporaryFile("订单编号,订单状态\n1,交易成功\n")

@@ -153,7 +153,7 @@ public struct PipelineRunner: Sendable {
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
-                    "\(count) \(kind.rawValue) records have a \(column) that resolves to nothing (kept; see unresolved_links in manifest.json)",
+                    "\(kind.rawValue): \(count) records whose \(column) resolves to nothing (kept; see unresolved_links in manifest.json)",
                     metadata: ["stage": "ingest", "file": "\(stats.path)"])
             }
             if stats.rowsRolledUp > 0 {
