@@ -167,7 +167,8 @@ struct Validate: ParsableCommand {
         print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")
         let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.jobs, chunkBytes: 8 << 20)
         for (kind, stats) in data.stats {
-            print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted, \(stats.rowsRejected) rejected")
+            let rolledUp = stats.rowsRolledUp > 0 ? " (\(stats.rowsRolledUp) rolled up: \(stats.records) records)" : ""
+            print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted\(rolledUp), \(stats.rowsRejected) rejected")
         }
         for reject in data.rejects.prefix(max(0, showRejects)) {
             let column = reject.column.map { ":\($0)" } ?? ""
