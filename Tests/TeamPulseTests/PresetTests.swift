@@ -79,8 +79,8 @@ struct PresetTests {
         let input = try presetOrders("tmall-suborders", "tmall_suborders.csv")  // GBK
         let orders = input.records
         #expect(orders.map(\.id) == ["4100000000000001", "4100000000000002"])
-        // 4100000000000001: 89.90 + 30.10 + 10.00 (the closed sub-order is summed too) = 130.00
-        #expect(orders[0].amount == 1_300_000)
+        // 4100000000000001: 89.90 + 30.10 + (10.00 paid − 10.00 退款金额 on the closed sub-order) = 120.00
+        #expect(orders[0].amount == 1_200_000)
         #expect(orders[0].status == .delivered)  // 交易成功 beats 交易关闭
         #expect(orders[0].createdAt == instant("2026-11-10T16:00:05Z"))  // 2026-11-11 00:00:05 local
         #expect(orders[0].paidAt == instant("2026-11-10T16:00:30Z"))
@@ -372,6 +372,7 @@ struct PresetConfigTests {
         #expect(mapped == [
             "主订单编号": "order_id", "订单状态": "status", "买家实付金额": "amount", "订单创建时间": "created_at",
             "订单付款时间": "paid_at", "发货时间": "shipped_at", "物流公司": "carrier", "店铺名称": "store",
+            "退款金额": "refund_amount",
         ])
         #expect(report.missingRequired.isEmpty)
         #expect(report.recordCount == 4)  // rows, before any roll-up

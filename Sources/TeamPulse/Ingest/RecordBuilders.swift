@@ -207,6 +207,16 @@ struct OrderBuilder: RecordBuilder {
             }
             amount = parsed
         }
+        if let bytes = row.value(.refundAmount) {
+            // What the buyer finally paid: the row's amount less its refund.
+            guard let refund = ValueParser.amount(bytes, decimalComma: state.rules.decimalComma) else {
+                let slot = row.presetSlots[PresetField.refundAmount.index]
+                throw FieldError(
+                    column: slot + 1, reason: .cast,
+                    message: "\(row.headers[slot]): not a decimal number '\(String(decoding: bytes, as: UTF8.self))'")
+            }
+            if let paid = amount { amount = paid - refund }
+        }
         let team = row.team(
             OrderColumn.team.rawValue, in: directory,
             else: row.value(OrderColumn.store.rawValue).flatMap { directory.team(ofStore: $0) }
