@@ -237,6 +237,24 @@ struct PresetTests {
         expectReconciled(input.stats)
     }
 
+    @Test("servicenow: updates spread over the files of a glob roll up across them")
+    func servicenowAcrossFiles() throws {
+        let lines = try String(contentsOfFile: presetFixture("servicenow_incidents.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let folder = temporaryFolder()
+        // File a holds the header and rows 2–4, file b the header and rows 5–7.
+        try Data(([lines[0]] + lines[1...3]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-a.csv"))
+        try Data(([lines[0]] + lines[4...6]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-b.csv"))
+        let directory = sampleDirectory()
+        let input = try readPreset(TicketBuilder(directory: directory), folder + "/incidents-*.csv", preset: "servicenow", directory: directory)
+        #expect(input.records.map(\.id) == ["INC0010001", "INC0010002"])
+        // INC0010001's Resolved row is in file b (17:45 local); INC0010002's in file b too (11-12 10:00).
+        #expect(input.records.map(\.resolvedAt) == [instant("2026-11-10T09:45:00Z"), instant("2026-11-12T02:00:00Z")])
+        #expect(input.stats.files.map(\.rowsRead) == [3, 3])
+        #expect(input.stats.rowsRolledUp == 4)
+        expectReconciled(input.stats)
+    }
+
     @Test("jira: BOM, CRLF, repeated headers, dd/MMM/yy h:mm a dates, components as teams")
     func jira() throws {
         let directory = sampleDirectory()
