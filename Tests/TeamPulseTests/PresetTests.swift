@@ -76,8 +76,10 @@ struct PresetTests {
 
     @Test("tmall-suborders: sub-orders roll up to one order per 主订单编号")
     func tmall() throws {
-        let input = try presetOrders("tmall-suborders", "tmall_suborders.csv")  // GBK
+        let directory = sampleDirectory()
+        let input = try presetOrders("tmall-suborders", "tmall_suborders.csv", directory: directory)  // GBK
         let orders = input.records
+        #expect(orders.map(\.team) == [directory.team(named: "ops"), directory.team(named: "ops")])  // 天猫旗舰店
         #expect(orders.map(\.id) == ["4100000000000001", "4100000000000002"])
         // 4100000000000001: 89.90 + 30.10 + (10.00 paid − 10.00 退款金额 on the closed sub-order) = 120.00
         #expect(orders[0].amount == 1_200_000)
@@ -143,8 +145,11 @@ struct PresetTests {
 
     @Test("shopify: line items roll up; status from Financial Status, Fulfilled at and Cancelled at")
     func shopify() throws {
-        let input = try presetOrders("shopify", "shopify_orders.csv")
+        let directory = sampleDirectory()
+        let input = try presetOrders("shopify", "shopify_orders.csv", directory: directory)
         let orders = input.records
+        // No Location, no team column: every order is unassigned.
+        #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
         #expect(orders.map(\.id) == ["#1001", "#1002", "#1003"])
         // #1001: Total 55.00 on the first row only; paid + Fulfilled at → shipped.
         #expect(orders[0].amount == 550_000)
@@ -182,8 +187,11 @@ struct PresetTests {
 
     @Test("amazon: order report items roll up, amounts summed")
     func amazon() throws {
-        let input = try presetOrders("amazon", "amazon_orders.txt")  // tab-separated
+        let directory = sampleDirectory()
+        let input = try presetOrders("amazon", "amazon_orders.txt", directory: directory)  // tab-separated
         let orders = input.records
+        // sales-channel Amazon.com is the store; seeds/stores.csv does not name it: unassigned.
+        #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
         #expect(orders.map(\.id) == ["111-1234567-1234567", "112-7654321-7654321", "113-1111111-2222222"])
         #expect(orders.map(\.amount) == [250_000, nil, 420_000])  // 19.99 + 5.01 = 25.00; cancelled: empty
         #expect(orders.map(\.status) == [.shipped, .cancelled, .created])  // Shipped, Cancelled, Pending
