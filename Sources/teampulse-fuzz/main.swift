@@ -23,7 +23,10 @@
         let chunkBytes = 1 + size % 13
         let body = Data(bytes: data, count: size)
         guard FileManager.default.createFile(atPath: inputPath, contents: body) else { fatalError("cannot write \(inputPath)") }
-        let format = InputFormat(encoding: encoding, maxFieldBytes: 64)
+        // Now and then a single-quote dialect or a skipped first line.
+        let quote = (size / 9) % 4 == 3 ? UInt8(ascii: "'") : UInt8(ascii: "\"")
+        let skipRows: Int? = (size / 36) % 3 == 2 ? 1 : nil
+        let format = InputFormat(encoding: encoding, quote: quote, skipRows: skipRows, maxFieldBytes: 64)
         // Team indices follow the order in which workers meet new team names: compare team ids instead.
         func read(jobs: Int, chunkBytes: Int) -> Result<(IngestedInput<Order>, [String]), TeamPulseError> {
             let directory = Directory(teams: [], members: [], stores: [], warehouses: [])
