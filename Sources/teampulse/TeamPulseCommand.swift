@@ -262,10 +262,10 @@ struct Inspect: ParsableCommand {
     @Argument(help: "The CSV file (optionally gzip-compressed).")
     var file: String
 
-    @Option(help: "Platform preset whose header mapping to apply.")
+    @Option(help: "Platform preset whose header mapping to apply (an unknown name is a usage error).")
     var preset: String?
 
-    @Option(help: "Force the encoding: utf-8, gb18030, gbk, utf-16le, utf-16be, utf-16, latin-1 (default: detect).")
+    @Option(help: "Force the encoding: utf-8, gb18030, gbk, utf-16le, utf-16be, utf-16, latin-1 (aliases: iso-8859-1, cp936…; default: auto, detect).")
     var encoding: String?
 
     @Option(help: "Input kind to map the columns for: orders, tickets, tasks (default: best header match).")

@@ -227,7 +227,9 @@ extension Inspection {
         lines.append("file:       \(path)")
         lines.append("encoding:   \(encoding)\(encodingDetected ? " (detected)" : "")")
         lines.append("dialect:    delimiter \(delimiter == "\t" ? "tab" : "'\(delimiter)'"), quote '\(quote)', line ends \(lineEnding)")
-        lines.append("header:     line \(headerLine), \(header.count) columns")
+        lines.append(
+            "header:     line \(headerLine), \(header.count) columns"
+                + (headerLine > 1 ? " (the \(headerLine - 1) line\(headerLine == 2 ? "" : "s") above it skipped)" : ""))
         if let kind {
             lines.append("kind:       \(kind.rawValue)\(kindGuessed ? " (best header match; choose with --kind)" : "")")
         } else {
