@@ -42,17 +42,17 @@ install: deps build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/teampulse
 
-## Fuzz the ingest with libFuzzer for FUZZ_SECONDS (own build folder .build-fuzz; seeds: the test fixtures
-## and the crash regressions in Tests/TeamPulseTests/Fixtures/fuzz/). A crash leaves its input in
-## .build-fuzz/crashes/ and fails the target.
+## Fuzz the ingest with libFuzzer for FUZZ_SECONDS (own build folder .build-fuzz, linked with lld; seeds:
+## every file under Tests/TeamPulseTests/Fixtures, crash regressions in its fuzz/ folder included). A
+## crash leaves its input in .build-fuzz/crashes/ and fails the target.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD    = .build-fuzz
 fuzz: deps
 	$(SWIFT) build -c debug --scratch-path $(FUZZ_BUILD) --product teampulse-fuzz \
-	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
 	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/crashes
-	cp Tests/TeamPulseTests/Fixtures/*.csv* Tests/TeamPulseTests/Fixtures/fuzz/* $(FUZZ_BUILD)/corpus/
-	$(FUZZ_BUILD)/debug/teampulse-fuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	find Tests/TeamPulseTests/Fixtures -type f -exec cp {} $(FUZZ_BUILD)/corpus/ \;
+	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/debug/teampulse-fuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/crashes/ -print_final_stats=1
 
 clean:

@@ -171,7 +171,8 @@ struct Validate: ParsableCommand {
         print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")
         let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.jobs, chunkBytes: 8 << 20)
         for (kind, stats) in data.stats {
-            print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted, \(stats.rowsRejected) rejected")
+            let rolledUp = stats.rowsRolledUp > 0 ? " (\(stats.rowsRolledUp) rolled up: \(stats.records) records)" : ""
+            print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted\(rolledUp), \(stats.rowsRejected) rejected")
         }
         for reject in data.rejects.prefix(max(0, showRejects)) {
             let column = reject.column.map { ":\($0)" } ?? ""
@@ -269,10 +270,10 @@ struct Inspect: ParsableCommand {
     @Argument(help: "The CSV file (optionally gzip-compressed).")
     var file: String
 
-    @Option(help: "Platform preset whose header mapping to apply.")
+    @Option(help: "Platform preset whose header mapping to apply (an unknown name is a usage error).")
     var preset: String?
 
-    @Option(help: "Force the encoding: utf-8, gb18030, gbk, utf-16le, utf-16be, utf-16, latin-1 (default: detect).")
+    @Option(help: "Force the encoding: utf-8, gb18030, gbk, utf-16le, utf-16be, utf-16, latin-1 (aliases: iso-8859-1, cp936…; default: auto, detect).")
     var encoding: String?
 
     @Option(help: "Input kind to map the columns for: orders, tickets, tasks (default: best header match).")

@@ -163,17 +163,20 @@ struct IngestTests {
         #expect(input.rejects.first?.column == 2)
     }
 
-    @Test("a header that is not UTF-8 (a GBK export) stops with advice")
+    @Test("a header that is not UTF-8 in a file forced to utf-8 (a GBK export) stops with advice")
     func gbkHeader() throws {
         // "订单编号" in GBK.
         let path = temporaryFile("")
         try Data([0xB6, 0xA9, 0xB5, 0xA5, 0xB1, 0xE0, 0xBA, 0xC5] + Array(",created_at\nA,2026-11-15\n".utf8))
             .write(to: URL(fileURLWithPath: path))
         #expect {
-            try readOrders(path)
+            try InputReader(
+                spec: InputSpec(kind: .orders, path: path, format: InputFormat(encoding: .utf8)),
+                builder: OrderBuilder(directory: sampleDirectory()), options: IngestOptions(jobs: 1, timeZone: shanghai)
+            ).read()
         } throws: { error in
             guard case .input(let location, let message) = error as? TeamPulseError else { return false }
-            return location.line == 1 && location.column == 1 && message.contains("GB18030")
+            return location.line == 1 && location.column == 1 && message.contains("gb18030")
         }
     }
 

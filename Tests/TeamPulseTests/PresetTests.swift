@@ -76,11 +76,13 @@ struct PresetTests {
 
     @Test("tmall-suborders: sub-orders roll up to one order per 主订单编号")
     func tmall() throws {
-        let input = try presetOrders("tmall-suborders", "tmall_suborders.csv")  // GBK
+        let directory = sampleDirectory()
+        let input = try presetOrders("tmall-suborders", "tmall_suborders.csv", directory: directory)  // GBK
         let orders = input.records
+        #expect(orders.map(\.team) == [directory.team(named: "ops"), directory.team(named: "ops")])  // 天猫旗舰店
         #expect(orders.map(\.id) == ["4100000000000001", "4100000000000002"])
-        // 4100000000000001: 89.90 + 30.10 + 10.00 (the closed sub-order is summed too) = 130.00
-        #expect(orders[0].amount == 1_300_000)
+        // 4100000000000001: 89.90 + 30.10 + (10.00 paid − 10.00 退款金额 on the closed sub-order) = 120.00
+        #expect(orders[0].amount == 1_200_000)
         #expect(orders[0].status == .delivered)  // 交易成功 beats 交易关闭
         #expect(orders[0].createdAt == instant("2026-11-10T16:00:05Z"))  // 2026-11-11 00:00:05 local
         #expect(orders[0].paidAt == instant("2026-11-10T16:00:30Z"))
@@ -143,8 +145,11 @@ struct PresetTests {
 
     @Test("shopify: line items roll up; status from Financial Status, Fulfilled at and Cancelled at")
     func shopify() throws {
-        let input = try presetOrders("shopify", "shopify_orders.csv")
+        let directory = sampleDirectory()
+        let input = try presetOrders("shopify", "shopify_orders.csv", directory: directory)
         let orders = input.records
+        // No Location, no team column: every order is unassigned.
+        #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
         #expect(orders.map(\.id) == ["#1001", "#1002", "#1003"])
         // #1001: Total 55.00 on the first row only; paid + Fulfilled at → shipped.
         #expect(orders[0].amount == 550_000)
@@ -182,8 +187,11 @@ struct PresetTests {
 
     @Test("amazon: order report items roll up, amounts summed")
     func amazon() throws {
-        let input = try presetOrders("amazon", "amazon_orders.txt")  // tab-separated
+        let directory = sampleDirectory()
+        let input = try presetOrders("amazon", "amazon_orders.txt", directory: directory)  // tab-separated
         let orders = input.records
+        // sales-channel Amazon.com is the store; seeds/stores.csv does not name it: unassigned.
+        #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
         #expect(orders.map(\.id) == ["111-1234567-1234567", "112-7654321-7654321", "113-1111111-2222222"])
         #expect(orders.map(\.amount) == [250_000, nil, 420_000])  // 19.99 + 5.01 = 25.00; cancelled: empty
         #expect(orders.map(\.status) == [.shipped, .cancelled, .created])  // Shipped, Cancelled, Pending
@@ -237,6 +245,24 @@ struct PresetTests {
         expectReconciled(input.stats)
     }
 
+    @Test("servicenow: updates spread over the files of a glob roll up across them")
+    func servicenowAcrossFiles() throws {
+        let lines = try String(contentsOfFile: presetFixture("servicenow_incidents.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let folder = temporaryFolder()
+        // File a holds the header and rows 2–4, file b the header and rows 5–7.
+        try Data(([lines[0]] + lines[1...3]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-a.csv"))
+        try Data(([lines[0]] + lines[4...6]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-b.csv"))
+        let directory = sampleDirectory()
+        let input = try readPreset(TicketBuilder(directory: directory), folder + "/incidents-*.csv", preset: "servicenow", directory: directory)
+        #expect(input.records.map(\.id) == ["INC0010001", "INC0010002"])
+        // INC0010001's Resolved row is in file b (17:45 local); INC0010002's in file b too (11-12 10:00).
+        #expect(input.records.map(\.resolvedAt) == [instant("2026-11-10T09:45:00Z"), instant("2026-11-12T02:00:00Z")])
+        #expect(input.stats.files.map(\.rowsRead) == [3, 3])
+        #expect(input.stats.rowsRolledUp == 4)
+        expectReconciled(input.stats)
+    }
+
     @Test("jira: BOM, CRLF, repeated headers, dd/MMM/yy h:mm a dates, components as teams")
     func jira() throws {
         let directory = sampleDirectory()
@@ -256,6 +282,16 @@ struct PresetTests {
         #expect(tasks[2].completedAt == instant("2026-11-03T04:30:00Z"))  // 12:30 PM = half past noon
         #expect(input.rejects.isEmpty)
         expectReconciled(input.stats)
+    }
+
+    @Test("jira: several components — the first is the team; repeated Watchers still join as collaborators")
+    func jiraRepeatedComponents() throws {
+        let path = temporaryFile("Issue key,Created,Component/s,Component/s,Watchers,Watchers\r\nOPS-1,09/Nov/26 9:41 AM,Operations,Warehouse,Tom,王芳\r\n")
+        let directory = sampleDirectory()
+        let input = try readPreset(
+            TaskBuilder(directory: directory), path, preset: "jira", columns: ["Watchers": "collaborators"], directory: directory)
+        #expect(input.records.map(\.team) == [directory.team(named: "ops")])  // not a team "Operations;Warehouse"
+        #expect(input.records.first?.collaborators == [directory.member(named: "Tom"), directory.member(named: "王芳")])
     }
 
     @Test("a missing required column names the headers the preset looks for")
@@ -362,6 +398,7 @@ struct PresetConfigTests {
         #expect(mapped == [
             "主订单编号": "order_id", "订单状态": "status", "买家实付金额": "amount", "订单创建时间": "created_at",
             "订单付款时间": "paid_at", "发货时间": "shipped_at", "物流公司": "carrier", "店铺名称": "store",
+            "退款金额": "refund_amount",
         ])
         #expect(report.missingRequired.isEmpty)
         #expect(report.recordCount == 4)  // rows, before any roll-up

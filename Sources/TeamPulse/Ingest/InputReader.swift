@@ -350,8 +350,8 @@ struct InputReader<Builder: RecordBuilder> {
         let displayPath: String
         let layout: FileLayout
         let slots: [Int]
-        /// Source field index per ``PresetField`` (-1 when absent or no preset).
-        var presetSlots: [Int] = Array(repeating: -1, count: PresetField.allCases.count)
+        /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
+        var presetSlots: [Int] = []
         let chunks: [Range<Int>]
         /// Physical line on which each chunk starts.
         let chunkLines: [Int]
@@ -558,8 +558,8 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// Source field index per ``PresetField`` (-1 when the preset has no such field or the file lacks it).
     func mapPresetFields(_ names: [String]) -> [Int] {
-        PresetField.allCases.map { field in
-            guard let preset = spec.presetDefinition else { return -1 }
+        guard let preset = spec.presetDefinition else { return [] }
+        return PresetField.allCases.map { field in
             for alias in preset.aliases(of: field.rawValue) {
                 if let index = names.firstIndex(where: { Self.sameHeader($0, alias) }) { return index }
             }
@@ -664,7 +664,12 @@ struct InputReader<Builder: RecordBuilder> {
         let testSlots = spec.tests.map { slots[canonical.firstIndex(of: $0.column)!] }
         for slot in testSlots { wanted[slot] = true }
         // A repeated header used as a column reads as the list of its non-empty values.
-        let lists = layout.header.repeatedGroups.filter { wanted[$0[0]] }
+        // A repeated header mapped to a single-valued canonical column (Jira's `Component/s` as `team`)
+        // reads its first occurrence only; list columns (`depends_on`, `collaborators`) join them all.
+        let singleValued = Set(
+            canonical.indices.filter { !["depends_on", "collaborators"].contains(canonical[$0]) }.map { slots[$0] }
+                .filter { $0 >= 0 })
+        let lists = layout.header.repeatedGroups.filter { wanted[$0[0]] && !singleValued.contains($0[0]) }
         for group in lists { for member in group { wanted[member] = true } }
         output.dataTests = Array(repeating: DataTestTally(), count: spec.tests.count)
         func build(_ fields: FieldsView, _ position: RecordPosition, _ raw: UnsafeBufferPointer<UInt8>) {

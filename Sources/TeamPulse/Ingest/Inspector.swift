@@ -227,7 +227,9 @@ extension Inspection {
         lines.append("file:       \(path)")
         lines.append("encoding:   \(encoding)\(encodingDetected ? " (detected)" : "")")
         lines.append("dialect:    delimiter \(delimiter == "\t" ? "tab" : "'\(delimiter)'"), quote '\(quote)', line ends \(lineEnding)")
-        lines.append("header:     line \(headerLine), \(header.count) columns")
+        lines.append(
+            "header:     line \(headerLine), \(header.count) columns"
+                + (headerLine > 1 ? " (the \(headerLine - 1) line\(headerLine == 2 ? "" : "s") above it skipped)" : ""))
         if let kind {
             lines.append("kind:       \(kind.rawValue)\(kindGuessed ? " (best header match; choose with --kind)" : "")")
         } else {
@@ -240,7 +242,7 @@ extension Inspection {
         if kind != nil {
             lines.append("missing required columns: \(missingRequired.isEmpty ? "none" : missingRequired.joined(separator: ", "))")
         }
-        lines.append("records:    \(recordCount) read, \(rejects.count) rejected")
+        lines.append("records:    \(recordCount) (after the header; \(rejects.count) more rejected)")
         for reject in rejects {
             let column = reject.column.map { ", column \($0)" } ?? ""
             lines.append("  reject line \(reject.line)\(column): \(reject.reason): \(reject.message)")

@@ -8,6 +8,20 @@ public enum PresetField: String, Sendable, CaseIterable {
     case firstReplyMinutes = "first_reply_minutes"
     /// When the source last updated the row: the latest one of a key wins (ServiceNow's `sys_updated_on`).
     case updatedAt = "updated_at"
+    /// An amount refunded on the row: subtracted from the row's `amount` (Taobao/Tmall `退款金额`), so
+    /// that an order keeps what the buyer finally paid.
+    case refundAmount = "refund_amount"
+
+    /// Position in ``allCases`` (the index into a row's preset slots).
+    @inline(__always)
+    var index: Int {
+        switch self {
+        case .cancelledAt: 0
+        case .firstReplyMinutes: 1
+        case .updatedAt: 2
+        case .refundAmount: 3
+        }
+    }
 }
 
 /// How a preset turns several rows with the same key into one canonical record.
@@ -127,6 +141,7 @@ public enum PresetRegistry {
                 ("delivered_at", ["确认收货时间", "交易成功时间"]),
                 ("store", ["店铺名称"]),
                 ("carrier", ["物流公司"]),
+                (PresetField.refundAmount.rawValue, ["退款金额"]),
             ],
             statuses: taobaoStatuses, encoding: "GB18030",
             sources: ["Taobao 卖家中心 已卖出的宝贝 → 批量导出 (订单报表) column names"]),
@@ -142,6 +157,7 @@ public enum PresetRegistry {
                 ("delivered_at", ["确认收货时间", "交易成功时间"]),
                 ("store", ["店铺名称"]),
                 ("carrier", ["物流公司"]),
+                (PresetField.refundAmount.rawValue, ["退款金额"]),
             ],
             statuses: taobaoStatuses, encoding: "GB18030", rollUp: .orderLines(amount: .sum),
             sources: ["Tmall 商家中心 宝贝报表 export column names (子订单编号, 主订单编号, 买家实付金额 …)"]),

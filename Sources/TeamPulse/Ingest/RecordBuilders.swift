@@ -44,7 +44,7 @@ struct MappedRow {
     /// The value of a preset field, `nil` when absent or empty.
     func value(_ field: PresetField) -> UnsafeBufferPointer<UInt8>? {
         guard !presetSlots.isEmpty else { return nil }
-        let slot = presetSlots[PresetField.allCases.firstIndex(of: field)!]
+        let slot = presetSlots[field.index]
         guard slot >= 0 else { return nil }
         let bytes = fields.bytes(slot)
         return bytes.isEmpty ? nil : bytes
@@ -54,7 +54,7 @@ struct MappedRow {
     func time(_ field: PresetField, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(field) else { return nil }
         guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
-            let slot = presetSlots[PresetField.allCases.firstIndex(of: field)!]
+            let slot = presetSlots[field.index]
             throw FieldError(
                 column: slot + 1, reason: .cast,
                 message: "\(headers[slot]): not a timestamp '\(String(decoding: bytes, as: UTF8.self))'")
@@ -207,6 +207,16 @@ struct OrderBuilder: RecordBuilder {
             }
             amount = parsed
         }
+        if let bytes = row.value(.refundAmount) {
+            // What the buyer finally paid: the row's amount less its refund.
+            guard let refund = ValueParser.amount(bytes, decimalComma: state.rules.decimalComma) else {
+                let slot = row.presetSlots[PresetField.refundAmount.index]
+                throw FieldError(
+                    column: slot + 1, reason: .cast,
+                    message: "\(row.headers[slot]): not a decimal number '\(String(decoding: bytes, as: UTF8.self))'")
+            }
+            if let paid = amount { amount = paid - refund }
+        }
         let team = row.team(
             OrderColumn.team.rawValue, in: directory,
             else: row.value(OrderColumn.store.rawValue).flatMap { directory.team(ofStore: $0) }
@@ -280,7 +290,7 @@ struct TicketBuilder: RecordBuilder {
         if firstResponseAt == nil, let minutes = row.value(.firstReplyMinutes) {
             // Zendesk gives the first reply as minutes after creation.
             guard let units = ValueParser.decimal(minutes), units >= 0 else {
-                let slot = row.presetSlots[PresetField.allCases.firstIndex(of: .firstReplyMinutes)!]
+                let slot = row.presetSlots[PresetField.firstReplyMinutes.index]
                 throw FieldError(
                     column: slot + 1, reason: .cast,
                     message: "\(row.headers[slot]): not a number of minutes '\(String(decoding: minutes, as: UTF8.self))'")

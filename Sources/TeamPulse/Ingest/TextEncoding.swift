@@ -73,7 +73,8 @@ enum Transcoder {
     /// `forced` (an `encoding:` setting) wins, except that a matching byte order mark is still
     /// stripped (and a UTF-16 mark gives `utf-16` its byte order). Otherwise (`auto`): a byte order
     /// mark (UTF-8, UTF-16 LE, UTF-16 BE) decides; else the first MiB (cut at its last line feed) decides:
-    /// valid UTF-8 → `utf-8`; else cleanly decodable as GB18030 → `gb18030`; else `latin-1`.
+    /// valid UTF-8, or more valid multi-byte UTF-8 characters than runs of invalid bytes → `utf-8`;
+    /// else cleanly decodable as GB18030 → `gb18030`; else `latin-1`.
     static func detect(_ bytes: UnsafeBufferPointer<UInt8>, forced: TextEncoding?) -> (encoding: TextEncoding, bom: Int) {
         let utf8BOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         let leBOM = bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE
@@ -99,6 +100,10 @@ enum Transcoder {
         }
         let sample = UnsafeBufferPointer(rebasing: bytes[0..<end])
         if UTF8Validation.firstInvalidByte(sample) == nil { return (.utf8, 0) }
+        // Mostly UTF-8 (a damaged byte or two): stay UTF-8 and reject the damaged records, rather
+        // than reading every character of the file wrongly.
+        let (multiByte, invalidRuns) = UTF8Validation.tally(sample)
+        if multiByte > invalidRuns { return (.utf8, 0) }
         if let decoded = transcode(sample, from: .gb18030) {
             defer { decoded.buffer.deallocate() }
             if decoded.invalid == 0 { return (.gb18030, 0) }

@@ -41,6 +41,25 @@ enum UTF8Validation {
         return nil
     }
 
+    /// Valid multi-byte characters and runs of invalid bytes in `bytes` (encoding detection).
+    static func tally(_ bytes: UnsafeBufferPointer<UInt8>) -> (multiByte: Int, invalidRuns: Int) {
+        var multiByte = 0
+        var invalidRuns = 0
+        var position = 0
+        var inRun = false
+        while position < bytes.count {
+            let rest = UnsafeBufferPointer(rebasing: bytes[position...])
+            let bad = firstInvalidByte(rest) ?? rest.count
+            for index in 0..<bad where rest[index] >= 0xC0 { multiByte += 1 }
+            if bad > 0 { inRun = false }
+            guard bad < rest.count else { break }
+            if !inRun { invalidRuns += 1 }
+            inRun = true
+            position += bad + 1
+        }
+        return (multiByte, invalidRuns)
+    }
+
     /// The 1-based CSV column holding byte `offset` of a raw record (delimiters inside quotes skipped).
     static func column(
         of offset: Int, in raw: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = UInt8(ascii: ","),

@@ -162,7 +162,7 @@ public struct PipelineRunner: Sendable {
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
-                    "\(count) \(kind.rawValue) records have a \(column) that resolves to nothing (kept; see unresolved_links in manifest.json)",
+                    "\(kind.rawValue): \(count) records whose \(column) resolves to nothing (kept; see unresolved_links in manifest.json)",
                     metadata: ["stage": "ingest", "file": "\(stats.path)"])
             }
             if stats.rowsRolledUp > 0 {
@@ -182,11 +182,14 @@ public struct PipelineRunner: Sendable {
     /// not in `seeds/teams.csv`. The records are kept.
     static func countUnresolvedLinks(_ data: inout IngestedData, directory: Directory) {
         if let orders = data.orders, let tickets = data.tickets {
-            var keys = Set<RecordKey>(minimumCapacity: orders.stats.records)
-            for segment in orders.segments { for order in segment { keys.insert(order.id) } }
+            // A table of the (fewer) linked order ids, probed with every order: no table of all orders.
+            var linked = KeyTable(expected: tickets.stats.records)
+            for segment in tickets.segments { for ticket in segment { if let id = ticket.orderID { _ = linked.insert(id) } } }
+            var found = Array(repeating: false, count: linked.count)
+            for segment in orders.segments { for order in segment { if let index = linked.find(order.id) { found[index] = true } } }
             var missing = 0
             for segment in tickets.segments {
-                for ticket in segment { if let id = ticket.orderID, !keys.contains(id) { missing += 1 } }
+                for ticket in segment { if let id = ticket.orderID, let index = linked.find(id), !found[index] { missing += 1 } }
             }
             data.tickets!.stats.unresolvedLinks["order_id"] = missing
         }
