@@ -163,7 +163,8 @@ extension EndToEndTests {
             =K4,ops,x,not a date,
 
             """.utf8).write(to: data.appendingPathComponent("tasks.csv"))
-        let url = pipeline("version: 1\nseeds: \(root)/seeds\ninputs:\n  tasks: {path: \(data.path)/tasks.csv, max_reject_rate: 100%}\n")
+        let url = pipeline(
+            "version: 1\nseeds: \(root)/seeds\nmin_group_size: 1\ninputs:\n  tasks: {path: \(data.path)/tasks.csv, max_reject_rate: 100%}\n")
         let out = Self.temporaryFolder()
         let result = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
