@@ -229,6 +229,8 @@ final class MappedFile: @unchecked Sendable {
         }
         transcoded = converted.buffer
         text = UnsafeBufferPointer(rebasing: converted.buffer[0..<converted.count])
+        // Only the hash reads the file's own bytes again: let their pages go until then.
+        if let mapping { madvise(mapping, bytes.count, MADV_DONTNEED) }
         // A byte order mark inside the converted text (U+FEFF first) is not data either.
         if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { textStart = 3 }
     }
