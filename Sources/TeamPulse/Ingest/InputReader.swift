@@ -171,7 +171,7 @@ public struct IngestOptions: Sendable {
 /// The bytes of a whole input file: a read-only memory map, or for a gzip-compressed file (recognised
 /// by its magic bytes, whatever its name) the decompressed bytes in memory.
 ///
-/// `text` is what gets parsed: the bytes themselves for UTF-8, or after `decode(from:)` of another
+/// `text` is what gets parsed: the bytes themselves for UTF-8, or after `decode(_:shownAs:)` of another
 /// encoding a UTF-8 copy (byte order mark excluded). `bytes` stays the file (size, hash).
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -246,6 +246,8 @@ final class MappedFile: @unchecked Sendable {
         }
         transcoded = converted.buffer
         text = UnsafeBufferPointer(rebasing: converted.buffer[0..<converted.count])
+        // Only the hash reads the file's own bytes again: let their pages go until then.
+        if let mapping { madvise(mapping, bytes.count, MADV_DONTNEED) }
         // A byte order mark inside the converted text (U+FEFF first) is not data either.
         if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { textStart = 3 }
     }
@@ -296,7 +298,8 @@ final class MappedFile: @unchecked Sendable {
     /// Drops the pages wholly inside `range` from this process (they stay in the page cache and fault
     /// back in if read again), so that resident memory follows the chunks in flight, not the file size.
     func release(_ range: Range<Int>) {
-        guard let mapping, transcoded == nil else { return }  // decompressed bytes are the only copy: keep them
+        // Decompressed bytes are the only copy: keep them; a converted file parses its copy, not the map.
+        guard let mapping, transcoded == nil else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page
         let end = range.upperBound / page * page
