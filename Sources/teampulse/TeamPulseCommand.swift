@@ -214,7 +214,7 @@ struct History: ParsableCommand {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a synthetic, deterministic export set (orders.csv, tickets.csv, tasks.csv).")
+        abstract: "Write a synthetic, deterministic export set (orders.csv, tickets.csv, tasks.csv; events.csv with --events).")
 
     @Option(help: "Number of orders.")
     var orders: Int
