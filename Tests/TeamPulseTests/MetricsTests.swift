@@ -27,6 +27,28 @@ import Testing
         #expect(percentile(sorted: [], 0.5) == nil)
     }
 
+    /// The selection-based percentile of the engine equals the sorted one on shuffled, sorted, reversed
+    /// and duplicate-heavy samples (sizes around the insertion-sort cut-off and large ones).
+    @Test(arguments: [1, 2, 3, 16, 17, 18, 100, 1001, 20_000])
+    func selectionPercentileEqualsSortedPercentile(count: Int) {
+        var generator = SplitMix64(seed: UInt64(count))
+        let shapes: [[Int64]] = [
+            (0..<count).map { _ in Int64.random(in: -1_000_000...1_000_000, using: &generator) },
+            (0..<count).map { _ in Int64.random(in: 0...3, using: &generator) },
+            (0..<count).map(Int64.init),
+            (0..<count).reversed().map(Int64.init),
+            Array(repeating: 7, count: count),
+        ]
+        for shape in shapes {
+            let sorted = shape.sorted().map { Double($0) / 1000 }
+            for p in [0.0, 0.1, 0.5, 0.85, 0.9, 0.99, 1.0] {
+                var samples = shape
+                #expect(percentile(&samples, p, unit: 1000) == percentile(sorted: sorted, p), "n=\(count) p=\(p)")
+                #expect(samples.sorted() == shape.sorted(), "a permutation of the samples")
+            }
+        }
+    }
+
     @Test(arguments: [
         ([1, 1, 1, 1], 0.0),  // Σ(2i−5)x = (−3−1+1+3)·1 = 0 → 0
         ([0, 0, 0, 5], 0.75),  // (2·4−5)·5 = 15; 15 / (4·5) = 0.75 = (n−1)/n

@@ -90,8 +90,9 @@ public struct BusinessHours: Sendable, Equatable {
 /// Working time of one schedule in one time zone: each local day's working interval precomputed as UTC
 /// instants (DST-safe through ``LocalTimeConverter``) with prefix sums of working milliseconds, so the
 /// working time between two instants costs O(1) inside the precomputed days (and a walk over the days
-/// outside them).
-public struct BusinessCalendar: Sendable {
+/// outside them). A class: it is immutable, and the metrics engine reads one per record, so a copy must
+/// cost one reference count rather than one per array.
+public final class BusinessCalendar: Sendable {
     public let schedule: WorkSchedule
     let hours: BusinessHours
     let timeZone: TimeZone

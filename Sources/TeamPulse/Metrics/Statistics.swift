@@ -11,17 +11,65 @@ public func percentile(sorted values: [Double], _ p: Double) -> Double? {
     return values[lower] + fraction * (values[upper] - values[lower])
 }
 
-/// Percentile of integer samples (milliseconds) expressed in `unit` milliseconds, after sorting.
+/// Percentile of integer samples (milliseconds) expressed in `unit` milliseconds. Exact, as
+/// `percentile(sorted:_:)`, but found by selection (O(n)) instead of sorting: the samples are left
+/// reordered, partitioned around the rank.
 func percentile(_ samples: inout [Int64], _ p: Double, unit: Int64) -> Double? {
     guard !samples.isEmpty else { return nil }
-    samples.sort()
+    precondition((0...1).contains(p), "percentile must be within 0...1")
     let rank = Double(samples.count - 1) * p
     let lower = Int(rank.rounded(.down))
-    let upper = min(lower + 1, samples.count - 1)
     let fraction = rank - Double(lower)
-    let low = Double(samples[lower]) / Double(unit)
-    let high = Double(samples[upper]) / Double(unit)
-    return low + fraction * (high - low)
+    return samples.withUnsafeMutableBufferPointer { buffer -> Double in
+        select(buffer, lower)
+        let low = Double(buffer[lower]) / Double(unit)
+        guard lower + 1 < buffer.count else { return low }
+        // Everything after `lower` is ≥ it, so the next order statistic is the smallest of the rest.
+        var next = buffer[lower + 1]
+        for index in (lower + 2)..<buffer.count where buffer[index] < next { next = buffer[index] }
+        let high = Double(next) / Double(unit)
+        return low + fraction * (high - low)
+    }
+}
+
+/// Rearranges `buffer` so that position `k` holds the value a full sort would put there, with no greater
+/// value before it and no smaller one after it (introselect: quickselect with median-of-three pivots,
+/// sorting the remaining range once the rounds exceed 2·log₂ n, so the worst case stays O(n log n)).
+func select(_ buffer: UnsafeMutableBufferPointer<Int64>, _ k: Int) {
+    precondition(buffer.indices.contains(k))
+    var low = 0
+    var high = buffer.count - 1
+    var rounds = 2 * (Int.bitWidth - buffer.count.leadingZeroBitCount)
+    while high - low > 16 {
+        if rounds == 0 { break }
+        rounds -= 1
+        let middle = low + (high - low) / 2
+        if buffer[middle] < buffer[low] { buffer.swapAt(middle, low) }
+        if buffer[high] < buffer[low] { buffer.swapAt(high, low) }
+        if buffer[high] < buffer[middle] { buffer.swapAt(high, middle) }
+        let pivot = buffer[middle]
+        var i = low
+        var j = high
+        while i <= j {
+            while buffer[i] < pivot { i += 1 }
+            while buffer[j] > pivot { j -= 1 }
+            if i <= j {
+                buffer.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        // Now [low, j] ≤ pivot ≤ [i, high], and every position strictly between j and i holds the pivot.
+        if k <= j {
+            high = j
+        } else if k >= i {
+            low = i
+        } else {
+            return
+        }
+    }
+    var rest = UnsafeMutableBufferPointer(rebasing: buffer[low...high])
+    rest.sort()
 }
 
 /// Gini coefficient of non-negative loads: Σᵢ(2i − n − 1)·xᵢ / (n·Σx) over loads sorted ascending
