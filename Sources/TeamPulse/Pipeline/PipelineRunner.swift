@@ -360,11 +360,7 @@ public struct PipelineRunner: Sendable {
                 for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
                     logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
                 }
-                if metrics.unresolvedOrderLinks > 0 {
-                    logger.warning(
-                        "\(metrics.unresolvedOrderLinks) tickets link to an order_id that is not in the orders input",
-                        metadata: ["stage": "metrics"])
-                }
+                // Unresolved ticket → order links are reported once, after the ingest (unresolved_links).
             }
             let trends = Trends(asOf: day, metrics: dayMetrics, history: options.outputFolder == nil ? history : [])
             if wanted.contains(day) {
