@@ -355,7 +355,10 @@ struct UnresolvedLinkTests {
             TaskBuilder(directory: directory),
             temporaryFile("task_id,created_at,requester_team\nT1,2026-11-10 10:00,ops\nT2,2026-11-10 10:00,growth\nT3,2026-11-10 10:00,\nT4,2026-11-10 10:00,客服组\n"),
             preset: nil, directory: directory)
+        var parallel = data
         PipelineRunner.countUnresolvedLinks(&data, directory: directory)
+        PipelineRunner.countUnresolvedLinks(&parallel, directory: directory, width: 4)
+        #expect(parallel.tickets?.stats.unresolvedLinks == data.tickets?.stats.unresolvedLinks)
         // Ticket 102's order 9999 is unknown; 101's is an order; 103 has none.
         #expect(data.tickets?.stats.unresolvedLinks == ["order_id": 1])
         #expect(data.tickets?.records.count == 3)

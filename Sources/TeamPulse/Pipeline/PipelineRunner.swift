@@ -158,7 +158,7 @@ public struct PipelineRunner: Sendable {
             case .events(let input): data.events = input
             }
         }
-        Self.countUnresolvedLinks(&data, directory: directory)
+        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
@@ -180,13 +180,18 @@ public struct PipelineRunner: Sendable {
     /// Counts, per input and link column, accepted records whose link resolves to nothing: a ticket's
     /// `order_id` not among the orders (only when the pipeline reads orders), a task's `requester_team`
     /// not in `seeds/teams.csv`. The records are kept.
-    static func countUnresolvedLinks(_ data: inout IngestedData, directory: Directory) {
+    static func countUnresolvedLinks(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
         if let orders = data.orders, let tickets = data.tickets {
             // A table of the (fewer) linked order ids, probed with every order: no table of all orders.
+            // The probes run per order segment on `width` workers; each returns the table slots it found.
             var linked = KeyTable(expected: tickets.stats.records)
             for segment in tickets.segments { for ticket in segment { if let id = ticket.orderID { _ = linked.insert(id) } } }
+            let table = linked
+            let hits = concurrentMap(orders.segments.count, width: width) { index -> [Int] in
+                orders.segments[index].compactMap { table.find($0.id) }
+            }
             var found = Array(repeating: false, count: linked.count)
-            for segment in orders.segments { for order in segment { if let index = linked.find(order.id) { found[index] = true } } }
+            for segmentHits in hits { for index in segmentHits { found[index] = true } }
             var missing = 0
             for segment in tickets.segments {
                 for ticket in segment { if let id = ticket.orderID, let index = linked.find(id), !found[index] { missing += 1 } }
