@@ -188,7 +188,7 @@ struct WorkbookTests {
         Team(id: "cs", name: "Service", nameZh: "客服组", department: "customer_service"),
     ]
 
-    static func summaryWorkbook(history: [[String]] = []) -> SummaryWorkbook {
+    static func summaryWorkbook(history: [MetricsHistoryRow] = []) -> SummaryWorkbook {
         let summary = CSVTable(
             header: ["as_of", "window", "team", "team_name", "team_name_zh", "department", "orders", "on_time_rate",
                      "resolution_p50_h", "load_gini", "on_time_rate_vs_prev_day", "orders_vs_prev_7d", "resolution_p50_h_vs_prev_day"],
@@ -292,16 +292,15 @@ struct WorkbookTests {
 
     @Test("the Charts sheet: rates per team (bar) and history plus today per team (line), 7d window")
     func chartsSheet() throws {
-        // Earlier days from the history file; the CSV writer's ' before "=evil" is undone; days after the
-        // as-of day and the as-of day itself (today's metrics.csv wins) are left out.
+        // Earlier days from the history (as MetricsHistory reads it, the CSV writer's ' before "=evil"
+        // already undone); days after the as-of day and the as-of day itself (today's metrics.csv wins)
+        // are left out.
         let history = [
-            ["2026-11-13", "7d", "ops", "on_time_rate", "0.7", "ratio"],
-            ["2026-11-14", "7d", "ops", "on_time_rate", "0.75", "ratio"],
-            ["2026-11-14", "7d", "'=evil", "on_time_rate", "0.4", "ratio"],
-            ["2026-11-14", "1d", "ops", "on_time_rate", "0.1", "ratio"],
-            ["2026-11-15", "7d", "ops", "on_time_rate", "0.1", "ratio"],
-            ["2026-11-16", "7d", "ops", "on_time_rate", "0.1", "ratio"],
-        ]
+            ("2026-11-13", "7d", "ops", 0.7), ("2026-11-14", "7d", "ops", 0.75), ("2026-11-14", "7d", "=evil", 0.4),
+            ("2026-11-14", "1d", "ops", 0.1), ("2026-11-15", "7d", "ops", 0.1), ("2026-11-16", "7d", "ops", 0.1),
+        ].map { day, window, team, value in
+            MetricsHistoryRow(asOf: LocalDate(day)!, window: WindowSpec(window)!, team: team, metric: "on_time_rate", value: value)
+        }
         let charts = try #require(Self.summaryWorkbook(history: history).document().sheets.last)
         #expect(charts.name == "Charts")
         #expect(!charts.isTable)

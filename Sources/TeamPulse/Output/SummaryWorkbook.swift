@@ -50,16 +50,16 @@ public struct SummaryWorkbook: Sendable {
     /// The day's tables as written beside the workbook (`team_summary.csv` → …).
     public var tables: [(name: String, table: CSVTable)]
     public var targets: [TargetResult]
-    /// Rows of `metrics_history.csv` (`as_of, window, team, metric, value, unit`) of earlier days; rows
-    /// of the as-of day are taken from today's `metrics.csv` instead.
-    public var history: [[String]]
+    /// History rows of earlier days (as read by `MetricsHistory.rows`); rows of the as-of day are taken
+    /// from today's `metrics.csv` instead.
+    public var history: [MetricsHistoryRow]
     public var run: WorkbookRunFacts
     /// The Rejects sheet shows at most this many rejects, then a row pointing to `rejects.csv` (which has all).
     public var rejectRowLimit = 10_000
 
     public init(
         asOf: LocalDate, teams: [Team], tables: [(name: String, table: CSVTable)], targets: [TargetResult],
-        history: [[String]] = [], run: WorkbookRunFacts
+        history: [MetricsHistoryRow] = [], run: WorkbookRunFacts
     ) {
         self.asOf = asOf
         self.teams = teams
@@ -375,7 +375,9 @@ public struct SummaryWorkbook: Sendable {
         let todayRows = table("metrics.csv").rows
         let longHeader = table("metrics.csv").header
         let trendRows: [[String]] =
-            history.filter { ($0.first.flatMap(LocalDate.init) ?? asOf) < asOf } + todayRows.map { row in
+            history.filter { $0.asOf < asOf }.map {
+                [$0.asOf.description, $0.window.description, $0.team, $0.metric, formatNumber($0.value)]
+            } + todayRows.map { row in
                 ["as_of", "window", "team", "metric", "value"].map { name in
                     longHeader.firstIndex(of: name).map { row[$0] } ?? ""
                 }
@@ -388,7 +390,7 @@ public struct SummaryWorkbook: Sendable {
             var teamOrder: [String] = []
             for row in trendRows where row.count >= 5 && row[1] == window && row[3] == metric {
                 guard let day = LocalDate(row[0]), day >= firstDay, let value = Double(row[4]) else { continue }
-                let team = Self.historyText(row[2])
+                let team = row[2]
                 if !teamOrder.contains(team) { teamOrder.append(team) }
                 values[day, default: [:]][team] = value
             }
@@ -422,13 +424,5 @@ public struct SummaryWorkbook: Sendable {
             return placed
         }
         return sheet
-    }
-
-    /// A history cell as the day's table held it: the CSV writer's `'` before formula-like text is undone.
-    static func historyText(_ text: String) -> String {
-        guard text.hasPrefix("'"), let next = text.unicodeScalars.dropFirst().first,
-            ["=", "+", "-", "@", "\t", "\r"].contains(next)
-        else { return text }
-        return String(text.dropFirst())
     }
 }

@@ -247,23 +247,6 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// The rows of the pipeline's `metrics_history.csv` for the workbook's trend charts; none (with a
-    /// warning) when it is missing or unreadable, which only leaves the trend charts empty.
-    func historyRows() -> [[String]] {
-        do {
-            guard let history = try SmallCSV.read(path: config.historyPath, failure: { TeamPulseError.output($0, "history: \($1)") })
-            else { return [] }
-            guard history.header.starts(with: ["as_of", "window", "team", "metric", "value"]) else {
-                logger.warning("\(displayPath(config.historyPath)): not a metrics history; summary.xlsx shows no trends", metadata: ["stage": "output"])
-                return []
-            }
-            return history.rows.map(\.values)
-        } catch {
-            logger.warning("\(error); summary.xlsx shows no trends", metadata: ["stage": "output"])
-            return []
-        }
-    }
-
     /// One line per input whose share of rejected records is above its `max_reject_rate`.
     public func rejectRateViolations(_ data: IngestedData) -> [String] {
         data.stats.compactMap { kind, stats in
@@ -315,11 +298,15 @@ public struct PipelineRunner: Sendable {
         var files: [String] = []
         var metrics = MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0)
         var targets: [TargetResult] = []
-        // Trends compare each day with the history of the day before and 7 days before. The history is
-        // read once; in a backfill each day's rows join it in memory before the next day, so every day
-        // sees exactly what a day-by-day run would. A one-off --out run neither reads nor writes it.
+        // Trends compare each day with the history of the day before and 7 days before; the workbook's
+        // trend charts show the `SummaryWorkbook.trendDays` days up to it. The history is read once; in a
+        // backfill each day's rows join it in memory before the next day, so every day sees exactly what
+        // a day-by-day run would. A one-off --out run neither reads nor writes it.
         var history: [MetricsHistoryRow] = []
-        let wanted = Set(options.days.flatMap { [$0.adding(days: -1), $0.adding(days: -7)] })
+        let chartDays = config.xlsx ? SummaryWorkbook.trendDays : 1
+        let wanted = Set(options.days.flatMap { day in
+            [day.adding(days: -7)] + (1..<max(2, chartDays)).map { day.adding(days: -Int64($0)) }
+        })
         if options.outputFolder == nil {
             history = try timed("history") { () throws(TeamPulseError) in
                 try MetricsHistory(path: config.historyPath, bom: config.csvBOM).rows(days: wanted)
@@ -386,7 +373,7 @@ public struct PipelineRunner: Sendable {
             var extras: [OutputFolder.Extra] = []
             if config.xlsx {
                 let workbook = SummaryWorkbook(
-                    asOf: day, teams: teams, tables: tables, targets: dayTargets, history: historyRows(),
+                    asOf: day, teams: teams, tables: tables, targets: dayTargets, history: history,
                     run: WorkbookRunFacts(
                         pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
                         startedAt: options.startedAt, windows: config.windows, inputs: data.stats))
