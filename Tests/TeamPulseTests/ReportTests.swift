@@ -100,6 +100,21 @@ struct ReportTests {
         #expect(Report.rag(target("a", "overdue_open", .lessOrEqual, 0, w7, nil, .noData)) == .noData)
     }
 
+    @Test("teams below min_group_size are left out of the workload distribution, with a note")
+    func workloadPrivacy() {
+        var report = report(.en)
+        // ops has 3 members: shown with min_group_size 3, left out (no row, no dots) with 4.
+        report.privacy = PrivacyRules(minGroupSize: 3, groupSizes: ["ops": 3])
+        #expect(report.html().components(separatedBy: "class=\"member\"").count == 4)
+        report.privacy = PrivacyRules(minGroupSize: 4, groupSizes: ["ops": 3])
+        let html = report.html()
+        let workload = html[html.range(of: "<section id=\"workload\"")!.lowerBound...]
+        #expect(!workload.contains("class=\"member\""))
+        #expect(workload.contains("Teams with fewer than 4 members are not shown member by member"))
+        #expect(report.markdown().contains("Teams with fewer than 4 members are not shown member by member"))
+        #expect(!report.markdown().contains("| 8 |"), "no max load of a member of ops")
+    }
+
     @Test("the HTML has every section with the hand-computed values")
     func htmlSections() {
         let html = report(.zh).html()

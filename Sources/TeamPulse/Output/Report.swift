@@ -67,6 +67,9 @@ public struct Report: Sendable {
     public var inputs: [ReportInput]
     public var rejects: [Reject]
     public var dataTests: [DataTestResult]
+    /// The run's privacy rules: the workload distribution leaves out, member by member, the teams whose
+    /// per-member rows `workload.csv` aggregates (fewer than `min_group_size` members). None: all shown.
+    public var privacy: PrivacyRules?
 
     public init(
         pipeline: String, asOf: LocalDate, language: ReportLanguage = .zh, windows: [WindowSpec], teams: [Team],
@@ -200,7 +203,7 @@ public struct Report: Sendable {
     func workloadLines() -> [WorkloadLine] {
         guard let window = wideWindow else { return [] }
         var lines: [WorkloadLine] = []
-        for load in metrics.workload where load.window == window {
+        for load in metrics.workload where load.window == window && privacy?.showsMembers(of: load.team) != false {
             if lines.last?.team == load.team {
                 lines[lines.count - 1].loads.append(load.load)
             } else {
@@ -362,6 +365,11 @@ struct ReportLabels: Sendable {
             "Each member's load in the \(window) window (tasks completed + tickets resolved): box = quartiles, bar = median, dots = members.")
     }
     var noWorkload: String { pick("该窗口内没有工作量数据。", "No workload in this window.") }
+    func workloadPrivacyNote(_ minimum: Int) -> String {
+        pick(
+            "成员少于 \(minimum) 人的团队不逐人显示（min_group_size，隐私）。",
+            "Teams with fewer than \(minimum) members are not shown member by member (min_group_size, privacy).")
+    }
     var members: String { pick("成员", "Members") }
     var load: String { pick("工作量", "Load") }
     var median: String { pick("中位数", "Median") }

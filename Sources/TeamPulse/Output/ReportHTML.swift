@@ -158,6 +158,9 @@ extension Report {
         var html = "<section id=\"workload\">\n<h2>\(htmlEscape(l.workload))</h2>\n"
         guard let window = wideWindow else { return html + "</section>\n" }
         html += "<p class=\"note\">\(htmlEscape(l.workloadNote(window.description)))</p>\n"
+        if let privacy, privacy.minGroupSize > 1 {
+            html += "<p class=\"note\">\(htmlEscape(l.workloadPrivacyNote(privacy.minGroupSize)))</p>\n"
+        }
         let lines = workloadLines().filter { $0.total > 0 }
         guard !lines.isEmpty else { return html + "<p>\(htmlEscape(l.noWorkload))</p>\n</section>\n" }
         let width = 360.0, left = 8.0, right = 352.0, rowHeight = 44.0

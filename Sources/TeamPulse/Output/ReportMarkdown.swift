@@ -82,6 +82,7 @@ extension Report {
         text += "## \(l.workload)\n\n"
         if let window = wideWindow {
             text += "\(l.workloadNote(window.description))\n\n"
+            if let privacy, privacy.minGroupSize > 1 { text += "\(l.workloadPrivacyNote(privacy.minGroupSize))\n\n" }
             let lines = workloadLines().filter { $0.total > 0 }
             if lines.isEmpty {
                 text += "\(l.noWorkload)\n\n"

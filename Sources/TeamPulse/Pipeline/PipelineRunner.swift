@@ -365,11 +365,12 @@ public struct PipelineRunner: Sendable {
             ).all().map { entry in
                 entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
             } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
-            let report = Report(
+            var report = Report(
                 pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: teams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
                 inputs: data.stats.map { ReportInput(name: $0.0.rawValue, stats: $0.1) }, rejects: data.rejects,
                 dataTests: dataTests)
+            report.privacy = privacy
             var extras: [OutputFolder.Extra] = []
             if config.xlsx {
                 let workbook = SummaryWorkbook(
