@@ -276,7 +276,7 @@ struct Inspect: ParsableCommand {
     @Option(help: "Force the encoding: utf-8, gb18030, gbk, utf-16le, utf-16be, utf-16, latin-1 (aliases: iso-8859-1, cp936…; default: auto, detect).")
     var encoding: String?
 
-    @Option(help: "Input kind to map the columns for: orders, tickets, tasks (default: best header match).")
+    @Option(help: "Input kind to map the columns for: orders, tickets, tasks, events (default: best header match).")
     var kind: String?
 
     @Option(help: "How many records to show (0: none).")
@@ -290,7 +290,7 @@ struct Inspect: ParsableCommand {
         if let encoding, encoding != "auto", TextEncoding(name: encoding) == nil {
             throw ValidationError("--encoding must be auto or one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let kind, InputKind(rawValue: kind) == nil { throw ValidationError("--kind must be orders, tickets or tasks") }
+        if let kind, InputKind(rawValue: kind) == nil { throw ValidationError("--kind must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))") }
     }
 
     func run() throws {

@@ -438,7 +438,7 @@ struct EndToEndTests {
         // The data-quality box agrees with the manifest.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         let orders = (manifest["inputs"] as! [String: [String: Any]])["orders"]!
-        #expect(markdown.contains("| 订单 | \(orders["rows_read"] as! Int) | \(orders["rows_accepted"] as! Int) | \(orders["rows_rejected"] as! Int) |"))
+        #expect(markdown.contains("| 订单 | \(orders["rows_read"] as! Int) | \(orders["rows_accepted"] as! Int) | \(orders["rows_rejected"] as! Int) ("))
         let outputs = (manifest["outputs"] as! [[String: Any]]).map { $0["file"] as! String }
         #expect(outputs.suffix(3) == ["report.html", "report.md", "manifest.json"])
 
@@ -449,7 +449,9 @@ struct EndToEndTests {
             K1,<script>alert(1)</script>,<i onclick=x>y</i>,2026-11-14 09:00,2026-11-15 10:00
 
             """.utf8).write(to: data.appendingPathComponent("tasks.csv"))
-        let url = pipeline("version: 1\nseeds: \(root)/seeds\nreport: {lang: en}\ninputs:\n  tasks: {path: \(data.path)/tasks.csv}\n")
+        // min_group_size 1: the one-member hostile team keeps its row in the workload distribution.
+        let url = pipeline(
+            "version: 1\nseeds: \(root)/seeds\nreport: {lang: en}\nmin_group_size: 1\ninputs:\n  tasks: {path: \(data.path)/tasks.csv}\n")
         let hostileOut = Self.temporaryFolder()
         let hostile = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", hostileOut.path])
         #expect(hostile.status == 0, "\(hostile.stderr)")

@@ -199,7 +199,7 @@ struct ReportTests {
         #expect(text.contains("- 运营组 · 取消率: 2.0% → 4.0% (+2.0 pp, +100%)\n- &lt;img src=x onerror=alert(1)&gt; · 完成任务: 10 → 5 (−5, −50%)\n"))
         #expect(text.contains("- 运营组 → 客服组: 5\n- 客服组 → &lt;img src=x onerror=alert(1)&gt;: 1\n"))
         #expect(text.contains("| 运营组 | 3 | 12 | 3.00 | 8 | 0.39 | 66.7% |"))
-        #expect(text.contains("| 订单 | 100 | 97 | 3 |"))
+        #expect(text.contains("| 订单 | 100 | 97 | 3 (3.00%) |"))  // 3 / 100
         #expect(text.contains("- 订单 · `CAST`: 2\n- 订单 · `MISSING VALUE`: 1\n- 任务 · `BAD QUOTE`: 1\n"))
         #expect(report(.en).markdown().contains("- Operations · Cancel rate: 2.0% → 4.0% (+2.0 pp, +100%)"))
     }

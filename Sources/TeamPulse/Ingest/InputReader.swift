@@ -724,13 +724,6 @@ struct InputReader<Builder: RecordBuilder> {
 
     // MARK: Duplicates
 
-    /// Applies the input's duplicate policy with one pass over an open-addressing key table, removing
-    /// the losing records from their segments (which keep file order) and returning their rejects.
-    func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared]) -> [Reject] {
-        var rolledUp = 0
-        return removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
-    }
-
     /// The raw text of an accepted record, from its span.
     private func rejectOf(_ span: RecordSpan, files: [Prepared], column: Int?, reason: RejectReason, message: String) -> Reject {
         let file = files[span.fileIndex]

@@ -119,8 +119,9 @@ enum Transcoder {
         let converter = iconv_open("UTF-8", encoding.iconvName)
         guard let converter, Int(bitPattern: converter) != -1 else { return nil }
         defer { iconv_close(converter) }
-        // UTF-8 needs at most 3 bytes per UTF-16 unit or per GB18030 2-byte sequence, 2 per Latin-1 byte.
-        let capacity = bytes.count * 3 + 16
+        // UTF-8 needs at most 3 bytes per 2-byte UTF-16 unit or GB18030 sequence (1.5×), 4 per 4-byte
+        // sequence (1×), 2 per Latin-1 byte (2×); an invalid sequence becomes one 0xFF byte.
+        let capacity = bytes.count * 2 + 16
         let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
         guard let source = bytes.baseAddress, bytes.count > 0 else { return (output, 0, 0) }
         var input: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(

@@ -82,8 +82,7 @@ public struct BusinessHours: Sendable, Equatable {
             if holidays.contains(day) { return false }
             if workdays.contains(day) { return true }
         }
-        let weekday = ((day + 3) % 7 + 7) % 7  // 1970-01-01 was a Thursday (Monday = 0)
-        return schedule.weekdays & (1 << UInt8(weekday)) != 0
+        return schedule.weekdays & (1 << UInt8(LocalDate(dayNumber: day).weekday)) != 0
     }
 }
 

@@ -209,7 +209,7 @@ public enum Silos {
     }
 
     /// The edges of `collaboration.csv`: weight = `count` + `completed` of each row.
-    /// HOOK: hand-over edges from the event log (issue 7) are appended to these by the caller.
+    /// The pipeline adds the hand-over edges of the event log (`FlowAnalytics.extraEdges`).
     public static func edges(_ collaboration: [CollaborationEdge]) -> [Edge] {
         collaboration.map { Edge(window: $0.window, teamA: $0.fromTeam, teamB: $0.toTeam, weight: $0.count + $0.completed) }
     }

@@ -110,9 +110,9 @@ public struct TeamFlowSeries: Sendable, Equatable {
     public var wip: [Int] { zip(todo, inProgress).map { $0 + $1 } }
 }
 
-/// When a work event counts as inside working hours. The fixed rule: Monday–Friday, local time
-/// 09:00 ≤ t < 18:00. HOOK: per-team business hours and holiday calendars (issue 7, business time)
-/// replace `isWorking` without touching the after-hours metric.
+/// When a work event counts as inside working hours. The pipeline passes the teams' business hours
+/// and calendar (`WorkingHours(businessHours:teamIDs:)`); `.fixed` (Monday–Friday, local time
+/// 09:00 ≤ t < 18:00) is the default of direct callers.
 public struct WorkingHours: Sendable {
     /// Whether local wall-clock minute `minuteOfDay` (0–1439) of local day `day` is working time for `team`.
     public var isWorking: @Sendable (_ team: TeamIndex, _ day: LocalDate, _ minuteOfDay: Int) -> Bool

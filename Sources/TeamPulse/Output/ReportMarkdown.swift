@@ -98,7 +98,8 @@ extension Report {
 
         text += "## \(l.quality)\n\n| \(l.input) | \(l.read) | \(l.accepted) | \(l.rejected) |\n|---|---:|---:|---:|\n"
         for input in inputs {
-            text += "| \(e(l.input(input.name))) | \(input.read) | \(input.accepted) | \(input.rejected) |\n"
+            let rate = input.read > 0 ? String(format: " (%.2f%%)", Double(input.rejected) / Double(input.read) * 100) : ""
+            text += "| \(e(l.input(input.name))) | \(input.read) | \(input.accepted) | \(input.rejected)\(rate) |\n"
         }
         text += "\n**\(l.topReasons)**\n\n"
         let reasons = topRejectReasons()
