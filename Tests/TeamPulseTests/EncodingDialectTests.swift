@@ -345,7 +345,7 @@ struct InspectTests {
 
     @Test("an unknown preset is a usage error")
     func unknownPreset() {
-        #expect(throws: TeamPulseError.usage("unknown preset 'nope' (one of: taobao, tmall-suborders, jd, shopify, amazon, zendesk, servicenow, jira)")) {
+        #expect(throws: TeamPulseError.usage("unknown preset 'nope' (one of: taobao, tmall-suborders, jd, shopify, amazon, zendesk, servicenow, jira, servicenow-events, process-mining)")) {
             try Inspector.inspect(path: fixture("enc_utf8.csv"), preset: "nope")
         }
     }

@@ -123,21 +123,25 @@ struct EventsAndCalendarConfigTests {
                 columns: {opened_by: actor}
             """)
         let spec = try #require(config.input(.events))
-        #expect(spec.columns["number"] == "item_id")
-        #expect(spec.columns["sys_updated_on"] == "at")
-        #expect(spec.columns["assignment_group"] == "team")
+        #expect(spec.preset == "servicenow-events")
+        let preset = try #require(spec.presetDefinition)
+        #expect(preset.aliases(of: "item_id") == ["number"])
+        #expect(preset.aliases(of: "at").first == "sys_updated_on")
+        #expect(preset.aliases(of: "team") == ["assignment_group"])
         #expect(spec.columns["opened_by"] == "actor")
         let duplicates = message { _ = try parse("version: 1\ninputs:\n  events: {path: e.csv, duplicates: last}\n") }
         #expect(duplicates.contains("unknown key 'duplicates' in input 'events'"), "\(duplicates)")
-        let preset = message { _ = try parse("version: 1\ninputs:\n  events: {path: e.csv, preset: jira}\n") }
-        #expect(preset.contains("unknown events preset 'jira'"), "\(preset)")
+        let unknown = message { _ = try parse("version: 1\ninputs:\n  events: {path: e.csv, preset: jira}\n") }
+        #expect(unknown.contains("unknown events preset 'jira'"), "\(unknown)")
         let other = message { _ = try parse("version: 1\ninputs:\n  tickets: {path: t.csv, preset: servicenow-events}\n") }
         #expect(other.contains("unknown tickets preset 'servicenow-events'"), "\(other)")
     }
 
-    func readEvents(_ csv: String, columns: [String: String]) throws(TeamPulseError) -> IngestedInput<ItemEvent> {
-        try InputReader(
-            spec: InputSpec(kind: .events, path: temporaryFile(csv), columns: columns),
+    func readEvents(_ csv: String, preset: String? = nil) throws(TeamPulseError) -> IngestedInput<ItemEvent> {
+        var spec = InputSpec(kind: .events, path: temporaryFile(csv))
+        spec.preset = preset
+        return try InputReader(
+            spec: spec,
             builder: EventBuilder(directory: sampleDirectory()),
             options: IngestOptions(jobs: 1, timeZone: shanghai)
         ).read()
@@ -152,7 +156,7 @@ struct EventsAndCalendarConfigTests {
             INC0001,Resolved,Tom,2026-11-10 12:00:00,
             INC0001,Closed,,not a time,cs
 
-            """, columns: EventPreset.servicenowEvents.columns)
+            """, preset: "servicenow-events")
         // Three accepted (the same item three times: no duplicate handling), one rejected (CAST on line 5).
         #expect(input.stats.rowsRead == 4 && input.stats.rowsAccepted == 3 && input.stats.rowsRejected == 1)
         #expect(input.stats.duplicateKeys == 0)
@@ -175,7 +179,7 @@ struct EventsAndCalendarConfigTests {
             T-2,incident,created,Tom,2026-11-10T09:00:00Z
             ,task,created,Tom,2026-11-10T09:00:00Z
 
-            """, columns: EventPreset.processMining.columns)
+            """, preset: "process-mining")
         #expect(input.stats.rowsRead == 4 && input.stats.rowsAccepted == 2)
         #expect(input.rejects.map(\.reason) == [.unknownValue, .missingValue])
         #expect(input.records.map(\.itemKind) == [.task, .task])
@@ -183,7 +187,7 @@ struct EventsAndCalendarConfigTests {
     }
 
     @Test func eventsWithoutTheirRequiredColumnsStop() {
-        let text = message { _ = try readEvents("item_id,activity\nA,new\n", columns: [:]) }
+        let text = message { _ = try readEvents("item_id,activity\nA,new\n") }
         #expect(text.contains("missing required column 'at'"), "\(text)")
     }
 }

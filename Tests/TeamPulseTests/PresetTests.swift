@@ -45,9 +45,10 @@ struct PresetTests {
         #expect(PresetRegistry.preset("jd", for: .orders)?.rollUp == .orderLines(amount: .first))
         #expect(PresetRegistry.preset("servicenow", for: .tickets)?.rollUp == .latestUpdate)
         for preset in PresetRegistry.all {
-            // Every preset finds the two required columns.
-            #expect(!preset.aliases(of: preset.kind.keyColumn).isEmpty, "\(preset.name)")
-            #expect(!preset.aliases(of: "created_at").isEmpty, "\(preset.name)")
+            // Every preset finds the required columns of its kind.
+            for column in CanonicalSchema.requiredColumns(of: preset.kind) {
+                #expect(!preset.aliases(of: column).isEmpty, "\(preset.name): \(column)")
+            }
             for (column, _) in preset.headers {
                 #expect(CanonicalSchema.columns(of: preset.kind).contains(column) || PresetField(rawValue: column) != nil, "\(preset.name): \(column)")
             }

@@ -284,6 +284,28 @@ public enum PresetRegistry {
             ],
             encoding: "UTF-8",
             sources: ["https://confluence.atlassian.com/adminjiraserver0816/data-pipeline-export-schema-1063165071.html (issue fields)"]),
+        // Events (event logs): header aliases only.
+        Preset(
+            name: "servicenow-events", kind: .events,
+            platform: "ServiceNow incident audit/event log, one row per update",
+            headers: [
+                ("item_id", ["number"]),
+                ("at", ["sys_updated_on", "sys_updated_at"]),  // sys_updated_at: the public incident event log dataset
+                ("actor", ["sys_updated_by"]),
+                ("team", ["assignment_group"]),
+                ("activity", ["incident_state"]),
+            ],
+            sources: ["ServiceNow incident table field names (number, incident_state, assignment_group, sys_updated_on, sys_updated_by)"]),
+        Preset(
+            name: "process-mining", kind: .events, platform: "generic process-mining CSV (XES attribute names or plain spellings)",
+            headers: [
+                ("item_id", ["case:concept:name", "case_id", "case id"]),
+                ("activity", ["concept:name", "activity"]),
+                ("actor", ["org:resource", "resource"]),
+                ("team", ["org:group"]),
+                ("at", ["time:timestamp", "timestamp"]),
+            ],
+            sources: ["XES standard attribute names (IEEE 1849); PM4Py's CSV defaults"]),
     ]
 }
 

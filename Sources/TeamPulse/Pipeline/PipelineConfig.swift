@@ -217,15 +217,6 @@ public struct PipelineConfig: Sendable, Equatable {
             }
             let relative = try reader.string(pathNode, "path")
             var columns: [String: String] = [:]
-            if kind == .events, let presetNode = fields["preset"] {
-                let text = try reader.string(presetNode, "preset")
-                guard let preset = EventPreset(rawValue: text) else {
-                    throw .pipeline(
-                        reader.location(presetNode),
-                        "unknown events preset '\(text)' (one of: \(EventPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
-                columns = preset.columns
-            }
             if let columnsNode = fields["columns"] {
                 let canonical = CanonicalSchema.columns(of: kind)
                 guard let mapping = columnsNode.mapping else {
@@ -497,8 +488,7 @@ struct NodeReader {
 
     /// `preset`, `formats` and `decimal` of an input (issue 3: platform presets and value formats).
     func valueKeys(_ fields: [String: Node], kind: InputKind, into spec: inout InputSpec) throws(TeamPulseError) {
-        // The events presets are header tables of their own (`EventPreset`), read with the input's columns.
-        if kind != .events, let node = fields["preset"] {
+        if let node = fields["preset"] {
             let name = try string(node, "preset")
             guard let preset = PresetRegistry.preset(name, for: kind) else {
                 let known = PresetRegistry.names(for: kind)
