@@ -224,7 +224,8 @@ public struct MetricsResult: Sendable, Equatable {
     }
 }
 
-/// Computes the v1 catalogue over canonical records, in parallel partitions merged associatively.
+/// Computes the engine-stage metrics of the catalogue (``MetricStage/engine``) over canonical records, in
+/// parallel partitions merged associatively.
 public struct MetricsEngine: Sendable {
     public var windows: [ResolvedWindow]
     public var directory: Directory

@@ -265,14 +265,14 @@ public struct Report: Sendable {
         format(value, metric.format, unit: metric.unit)
     }
 
-    /// A value in `format`: percentages with one decimal, durations with their unit (of `unit`).
-    func format(_ value: Double?, _ format: MetricFormat, unit: MetricUnit = .score) -> String {
+    /// A value in `format`: percentages with one decimal, durations followed by the label of `unit`.
+    func format(_ value: Double?, _ format: MetricFormat, unit: MetricUnit? = nil) -> String {
         guard let value, value.isFinite else { return "—" }
         switch format {
         case .percent: return String(format: "%.1f%%", value * 100)
         case .count: return grouped(value, decimals: 0)
         case .currency: return grouped(value, decimals: 2)
-        case .duration: return String(format: "%.1f", value) + (unit.label.map { " " + labels.pick($0) } ?? "")
+        case .duration: return String(format: "%.1f", value) + (unit?.label.map { " " + labels.pick($0) } ?? "")
         case .coefficient, .decimal: return String(format: "%.2f", value)
         case .flag: return value == 0 ? "0" : "1"
         }
