@@ -91,6 +91,26 @@ struct MetricCatalogTests {
         }
     }
 
+    @Test("the golden nightly run has a value for every metric: no key is left unwritten or written twice")
+    func everyMetricIsWritten() throws {
+        // Golden/metrics.csv is what the end-to-end test checks the built binary against; a metric the
+        // engine or the flow analytics forgot (or overwrote under another key) would be empty throughout.
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("EndToEndTests/Golden/metrics.csv")
+        let lines = try String(contentsOf: path, encoding: .utf8).split(separator: "\n").dropFirst()
+        var written: Set<String> = []
+        var seen: Set<String> = []
+        for line in lines {
+            // as_of, window, team, metric, value, unit — team ids hold no comma.
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count == 6 else { continue }
+            seen.insert(cells[3])
+            if !cells[4].isEmpty { written.insert(cells[3]) }
+        }
+        #expect(seen == Set(MetricCatalog.ids))
+        #expect(Set(MetricCatalog.ids).subtracting(written).isEmpty, "never written: \(Set(MetricCatalog.ids).subtracting(written).sorted())")
+    }
+
     @Test("the catalogue is indexed by its keys; ids are unique and round-trip")
     func keysAndIDs() {
         #expect(MetricCatalog.all.count == MetricID.allCases.count)
