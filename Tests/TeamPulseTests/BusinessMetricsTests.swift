@@ -95,14 +95,17 @@ extension MetricsTests {
 
     @Test func everyDurationMetricHasABusinessTwin() {
         // The flow snapshots (ages, SLE, forecasts) count calendar days and have no twin (docs/metrics.md).
-        let flow = Set(MetricCatalog.flowMetrics.map(\.id))
         let durations = MetricCatalog.all.filter {
-            [.hours, .minutes, .days].contains($0.unit) && !$0.id.hasSuffix("_bh") && !flow.contains($0.id)
+            [.hours, .minutes, .days].contains($0.unit) && !$0.isBusinessTime && $0.family.stage == .engine
         }
         #expect(durations.count == 12)
         for metric in durations {
             let twin = MetricCatalog.definition(metric.id + "_bh")
             #expect(twin?.unit == metric.unit, "\(metric.id)")
+            #expect(twin?.calendarMetric == metric.metric && metric.businessTwin == twin?.metric, "\(metric.id)")
         }
+        // Only those: a flow snapshot has none.
+        #expect(MetricCatalog.all.filter(\.isBusinessTime).count == 12)
+        #expect(MetricID.wipAgeP50D.definition.businessTwin == nil)
     }
 }

@@ -125,7 +125,7 @@ import Testing
             "key_person_count": nil, "single_member_categories": 0, "member_wip_p50": nil, "member_wip_max": nil,
             "after_hours_share": nil, "is_silo": nil, "duplicate_tasks": 0,
         ]
-        #expect(Set(expected.keys) == Set(MetricCatalog.flowMetrics.map(\.id)))
+        #expect(Set(expected.keys) == Set(MetricCatalog.all.filter { $0.family.stage == .flowAnalytics }.map(\.id)))
         for window in h.allWindows {
             for (metric, value) in expected {
                 #expect(metrics.value(metric, team: "b", window: window) == value, "\(metric) in \(window)")
@@ -237,6 +237,54 @@ import Testing
         #expect(metrics.value("after_hours_share", team: "b", window: h.w28) == nil)  // no events
     }
 
+    @Test func afterHoursShareLeavesOutAnInputWithoutTimeOfDay() {
+        let directory = h.makeDirectory(teams: ["a"])
+        // Tasks exported with dates only: completions at local midnight, which would read as after hours.
+        let dateOnly = [
+            h.task("T1", 0, created: "2026-11-01", completed: "2026-11-10"),
+            h.task("T2", 0, created: "2026-11-01", completed: "2026-11-12"),
+        ]
+        // Tickets with times: K1 answered Saturday 08:30 and resolved Sunday 20:00 (after hours), K2 resolved
+        // Wednesday 10:00 (working).
+        let tickets = [
+            h.ticket("K1", 0, created: "2026-11-14 08:00", firstResponse: "2026-11-14 08:30", resolved: "2026-11-15 20:00"),
+            h.ticket("K2", 0, created: "2026-11-10 10:00", resolved: "2026-11-11 10:00"),
+        ]
+        // 28d: the ticket events only → 2/3 (with the midnight completions it would be 4/5).
+        let (mixed, _) = analyse(directory, tasks: dateOnly, tickets: tickets)
+        #expect(h.close(mixed.value("after_hours_share", team: "a", window: h.w28), 2.0 / 3))
+        #expect(mixed.value("tasks_completed", team: "a", window: h.w28) == 2)  // the tasks still count elsewhere
+        // Only date-only events: no time of day to judge, empty (it would be 1).
+        let (tasksOnly, _) = analyse(directory, tasks: dateOnly, tickets: [])
+        for window in h.allWindows { #expect(tasksOnly.value("after_hours_share", team: "a", window: window) == nil) }
+        // An input with times keeps its events that happen to fall on midnight: T1 00:00 (after hours),
+        // T2 10:00 Thursday (working) → 1/2.
+        let timed = [
+            h.task("T1", 0, created: "2026-11-01", completed: "2026-11-10 00:00"),
+            h.task("T2", 0, created: "2026-11-01", completed: "2026-11-12 10:00"),
+        ]
+        let (withTimes, _) = analyse(directory, tasks: timed, tickets: [])
+        #expect(withTimes.value("after_hours_share", team: "a", window: h.w28) == 0.5)
+    }
+
+    @Test func isSiloNeedsACollaborationSignal() {
+        let directory = h.makeDirectory(teams: ["a"])
+        let busy = h.task("T1", 0, created: "2026-11-14 10:00")
+        let inputs: Set<InputKind> = [.tasks, .tickets]
+        // No requester_team, collaborators or escalated_to anywhere, no events input: unknown, empty.
+        let (silent, _) = analyse(directory, tasks: [busy], tickets: [], presentInputs: inputs)
+        #expect(silent.value("is_silo", team: "a", window: h.w7) == nil)
+        // A value in a collaboration column (even naming the team itself) gives the signal: a is a silo.
+        let (requested, _) = analyse(directory, tasks: [busy, h.task("T2", 0, requester: 0)], tickets: [], presentInputs: inputs)
+        #expect(requested.value("is_silo", team: "a", window: h.w7) == 1)
+        let escalated = h.ticket("K1", 0, created: "2026-10-01 10:00", escalatedTo: 0)
+        let (viaTicket, _) = analyse(directory, tasks: [busy], tickets: [escalated], presentInputs: inputs)
+        #expect(viaTicket.value("is_silo", team: "a", window: h.w7) == 1)
+        // An events input is a signal of its own (hand-overs).
+        let (withEvents, _) = analyse(directory, tasks: [busy], tickets: [], presentInputs: inputs.union([.events]))
+        #expect(withEvents.value("is_silo", team: "a", window: h.w7) == 1)
+    }
+
     @Test func workingHoursBoundaries() {
         // 2026-11-13 is a Friday, 11-14 a Saturday.
         let friday = LocalDate("2026-11-13")!, saturday = LocalDate("2026-11-14")!
@@ -262,8 +310,9 @@ import Testing
         // 22:30Z on 03-29 is 00:30 CEST on 03-30: arrives on Monday.
         accumulator.add(FlowItem(team: 0, createdAt: h.at("2026-03-29 22:30")))
         let series = accumulator.finished()[0]
-        #expect(series.events[27] == 2 && series.afterHoursEvents[27] == 1)
-        #expect(series.events[26] == 1 && series.afterHoursEvents[26] == 1)
+        #expect(series.taskEvents.all[27] == 2 && series.taskEvents.afterHours[27] == 1)
+        #expect(series.taskEvents.all[26] == 1 && series.taskEvents.afterHours[26] == 1)
+        #expect(series.ticketEvents.all.allSatisfy { $0 == 0 })
         #expect(series.arrivals[27] == 3 && series.arrivals[26] == 0 && series.arrivals[25] == 1)
         #expect(series.departures[27] == 2 && series.departures[26] == 1)
     }
@@ -377,12 +426,13 @@ import Testing
             c("D11", "b", "2026-11-15", ""),  // no tokens
         ]
         let pairs = DuplicateWork.find(tasks, maxGap: 7 * Millis.day, minSimilarity: 0.8)
+        // Most similar first; ties by the smaller creation gap, then task_a, then task_b.
         let expected: [(String, String, String, String, Double, Double)] = [
-            ("D1", "a", "D2", "b", 2, 1),
             ("D3", "a", "D2", "b", 1, 1),
             ("D5", "b", "D6", "c", 1, 1),
-            ("D5", "b", "D7", "a", 1.5, 5.0 / 6),
+            ("D1", "a", "D2", "b", 2, 1),
             ("D6", "c", "D7", "a", 0.5, 5.0 / 6),
+            ("D5", "b", "D7", "a", 1.5, 5.0 / 6),
         ]
         #expect(pairs.count == expected.count)
         for (pair, want) in zip(pairs, expected) {
@@ -459,6 +509,37 @@ import Testing
         #expect(metrics.value("single_member_categories", team: "a", window: h.w28) == 0)
     }
 
+    @Test func duplicatesCSVHoldsTheMostSimilarMaxPairs() {
+        let directory = h.makeDirectory(teams: ["a", "b", "c"])
+        func titled(_ id: String, _ team: TeamIndex, _ created: String, _ title: String) -> WorkTask {
+            var task = h.task(id, team, created: created)
+            task.title = title
+            return task
+        }
+        // X1–X2 similarity 1 (gap 2 d), X2–X3 similarity 1 (gap 1 d), Y1–Y2 4/5 = 0.8 (gap 1 d).
+        let tasks = [
+            titled("X1", 0, "2026-11-10", "Sync SKU prices"), titled("X2", 1, "2026-11-12", "sync sku prices"),
+            titled("X3", 2, "2026-11-13", "Sync SKU prices!"), titled("Y1", 0, "2026-11-10", "update banner for double eleven"),
+            titled("Y2", 1, "2026-11-11", "update banner for double"),
+        ]
+        let (metrics, report) = analyse(directory, tasks: tasks, tickets: [])
+        #expect(report.duplicates.map { $0.taskA + "–" + $0.taskB } == ["X2–X3", "X1–X2", "X1–X3", "Y1–Y2"])
+        var settings = AnalyticsSettings()
+        settings.duplicateMaxPairs = 2
+        let table = FlowTables(
+            asOf: LocalDate("2026-11-15")!, report: report, privacy: PrivacyRules(minGroupSize: 1, groupSizes: [:]),
+            settings: settings
+        ).duplicates()
+        #expect(table.rows.map { $0[1] + "–" + $0[3] } == ["X2–X3", "X1–X2"])
+        // The metric counts every pair found, not only those written: Y1 is a duplicate of a.
+        #expect(metrics.value("duplicate_tasks", team: "a", window: h.w28) == 2)
+        settings.duplicateMaxPairs = 0
+        #expect(FlowTables(
+            asOf: LocalDate("2026-11-15")!, report: report, privacy: PrivacyRules(minGroupSize: 1, groupSizes: [:]),
+            settings: settings
+        ).duplicates().rows.isEmpty)
+    }
+
     // MARK: - Configuration
 
     @Test func analyticsKeysAreReadWithDefaults() throws {
@@ -473,6 +554,11 @@ import Testing
         #expect(custom.analytics.minGroupSize == 3 && custom.analytics.anonymizeSalt == "pepper")
         #expect(custom.analytics.duplicateMaxGapDays == 3 && custom.analytics.duplicateMinSimilarity == 0.9)
         #expect(custom.analytics.siloMinEdgeCount == 2)
+        #expect(defaults.analytics.duplicateMaxPairs == 500)
+        let capped = try PipelineConfig.parse(base + "duplicate_work: {max_pairs: 20}\n", path: "/p/x.yml")
+        #expect(capped.analytics.duplicateMaxPairs == 20)
+        #expect(throws: TeamPulseError.self) { try PipelineConfig.parse(base + "duplicate_work: {max_pairs: -1}\n", path: "/p/x.yml") }
+        #expect(throws: TeamPulseError.self) { try PipelineConfig.parse(base + "duplicate_work: {max_pair: 20}\n", path: "/p/x.yml") }
         #expect(throws: TeamPulseError.self) { try PipelineConfig.parse(base + "forecast: {weeks: 4, runs: 3}\n", path: "/p/x.yml") }
         #expect(throws: TeamPulseError.self) { try PipelineConfig.parse(base + "min_group_size: 0\n", path: "/p/x.yml") }
         #expect(throws: TeamPulseError.self) { try PipelineConfig.parse(base + "duplicate_work: {min_similarity: 1.5}\n", path: "/p/x.yml") }

@@ -14,7 +14,9 @@ struct ReportTests {
     let hostileZh = "<img src=x onerror=alert(1)>"
 
     func row(_ team: String, _ window: WindowSpec, _ values: [String: Double]) -> TeamWindowMetrics {
-        TeamWindowMetrics(team: team, window: window, values: MetricCatalog.ids.map { values[$0] })
+        TeamWindowMetrics(
+            team: team, window: window,
+            values: MetricValues(Dictionary(uniqueKeysWithValues: values.map { (MetricID(id: $0.key)!, $0.value) })))
     }
 
     func target(_ team: String, _ metric: String, _ op: TargetSpec.Comparison, _ goal: Double, _ window: WindowSpec,

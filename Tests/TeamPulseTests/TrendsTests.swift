@@ -11,7 +11,9 @@ struct TrendsTests {
 
     /// Metric values of one team and window, all empty except those named.
     func row(_ team: String, _ window: WindowSpec, _ values: [String: Double]) -> TeamWindowMetrics {
-        TeamWindowMetrics(team: team, window: window, values: MetricCatalog.ids.map { values[$0] })
+        TeamWindowMetrics(
+            team: team, window: window,
+            values: MetricValues(Dictionary(uniqueKeysWithValues: values.map { (MetricID(id: $0.key)!, $0.value) })))
     }
 
     func history(_ day: String, _ window: WindowSpec, _ team: String, _ metric: String, _ value: Double?) -> MetricsHistoryRow {

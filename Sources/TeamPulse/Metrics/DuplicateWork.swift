@@ -94,7 +94,8 @@ public struct DuplicatePair: Sendable, Equatable {
 public enum DuplicateWork {
     /// Pairs of candidates of different teams whose creation times differ by at most `maxGap` ms and whose
     /// titles' token sets have Jaccard similarity ≥ `minSimilarity`; only pairs whose later task was created
-    /// at or after `reportFrom` are returned. Sorted by task_a then task_b.
+    /// at or after `reportFrom` are returned. Most similar first (ties: the smaller creation gap, then
+    /// task_a, then task_b).
     ///
     /// Prefix filtering (Bayardo et al. 2007): tokens are ordered rarest first; a set x is indexed under
     /// its first |x| − ⌈t·|x|⌉ + 1 tokens. Two sets with Jaccard ≥ t share at least ⌈t·max(|x|,|y|)⌉
@@ -176,7 +177,11 @@ public enum DuplicateWork {
                 }
             }
         }
-        return pairs.sorted { ($0.taskA, $0.taskB) < ($1.taskA, $1.taskB) }
+        return pairs.sorted { a, b in
+            if a.similarity != b.similarity { return a.similarity > b.similarity }
+            if a.createdGapDays != b.createdGapDays { return a.createdGapDays < b.createdGapDays }
+            return (a.taskA, a.taskB) < (b.taskA, b.taskB)
+        }
     }
 
     /// |x ∩ y| of two sorted, duplicate-free arrays.

@@ -92,9 +92,10 @@ public struct TeamFlowSeries: Sendable, Equatable {
     public var openAges: [Int64] = []
     /// Lead times (completed − created, ms, not negative) of items completed in the last 28 days.
     public var recentLeadTimes: [Int64] = []
-    /// Work events (completions, resolutions, first responses) per day, and those outside working hours.
-    public var events: [Int]
-    public var afterHoursEvents: [Int]
+    /// Work events of the team's tasks (completions) per day.
+    public var taskEvents: WorkEventCounts
+    /// Work events of the team's tickets (resolutions, first responses) per day.
+    public var ticketEvents: WorkEventCounts
 
     init(days: Int) {
         arrivals = Array(repeating: 0, count: days)
@@ -102,12 +103,23 @@ public struct TeamFlowSeries: Sendable, Equatable {
         todo = Array(repeating: 0, count: days + 1)
         inProgress = todo
         done = todo
-        events = arrivals
-        afterHoursEvents = arrivals
+        taskEvents = WorkEventCounts(days: days)
+        ticketEvents = taskEvents
     }
 
     /// Open items (todo + in progress) at each day's end.
     public var wip: [Int] { zip(todo, inProgress).map { $0 + $1 } }
+}
+
+/// Work events (completions, resolutions, first responses) per day, and those outside working hours.
+public struct WorkEventCounts: Sendable, Equatable {
+    public var all: [Int]
+    public var afterHours: [Int]
+
+    init(days: Int) {
+        all = Array(repeating: 0, count: days)
+        afterHours = all
+    }
 }
 
 /// When a work event counts as inside working hours. The pipeline passes the teams' business hours
@@ -136,6 +148,10 @@ extension LocalDate {
 public struct FlowAccumulator: Sendable {
     public let grid: DayGrid
     public private(set) var teams: [TeamFlowSeries]
+    /// Whether a task work event in the grid lies off local midnight (the column carries a time of day).
+    public private(set) var taskEventsHaveTimeOfDay = false
+    /// Whether a ticket work event in the grid lies off local midnight.
+    public private(set) var ticketEventsHaveTimeOfDay = false
     let timeZone: TimeZone
     let workingHours: WorkingHours
     /// UTC offset (ms) per day when it is the same at the day's start and end (no transition), else nil.
@@ -187,13 +203,13 @@ public struct FlowAccumulator: Sendable {
             }
         }
         if c >= days { teams[team].openAges.append(grid.end - item.createdAt) }
-        addEvent(item.completedAt, team: item.team)
-        if item.isTicket { addEvent(item.startedAt, team: item.team) }
+        addEvent(item.completedAt, team: item.team, isTicket: item.isTicket)
+        if item.isTicket { addEvent(item.startedAt, team: item.team, isTicket: true) }
     }
 
     /// Counts a work event (completion, resolution, first response) on its day, and whether it was outside
     /// working hours.
-    private mutating func addEvent(_ instant: Instant?, team: TeamIndex) {
+    private mutating func addEvent(_ instant: Instant?, team: TeamIndex, isTicket: Bool) {
         guard let instant else { return }
         let index = grid.index(instant)
         guard index >= 0, index < grid.count else { return }
@@ -202,10 +218,16 @@ public struct FlowAccumulator: Sendable {
             ?? Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant) / 1000))) * Millis.second
         let local = instant + offset
         let dayNumber = local >= 0 ? local / Millis.day : (local - Millis.day + 1) / Millis.day
-        let minute = Int((local - dayNumber * Millis.day) / Millis.minute)
-        teams[Int(team)].events[index] += 1
-        if !workingHours.isWorking(team, LocalDate(dayNumber: dayNumber), minute) {
-            teams[Int(team)].afterHoursEvents[index] += 1
+        let millisOfDay = local - dayNumber * Millis.day
+        let afterHours = !workingHours.isWorking(team, LocalDate(dayNumber: dayNumber), Int(millisOfDay / Millis.minute))
+        if isTicket {
+            if millisOfDay != 0 { ticketEventsHaveTimeOfDay = true }
+            teams[Int(team)].ticketEvents.all[index] += 1
+            if afterHours { teams[Int(team)].ticketEvents.afterHours[index] += 1 }
+        } else {
+            if millisOfDay != 0 { taskEventsHaveTimeOfDay = true }
+            teams[Int(team)].taskEvents.all[index] += 1
+            if afterHours { teams[Int(team)].taskEvents.afterHours[index] += 1 }
         }
     }
 

@@ -48,6 +48,8 @@ public struct FlowReport: Sendable {
     public var forecasts: [TeamForecast]
     public var keyPeople: [KeyPersonEntry]
     public var memberWIP: [MemberWIP]
+    /// Every duplicate pair found, most similar first (`duplicates.csv` holds the first
+    /// `duplicate_work.max_pairs`).
     public var duplicates: [DuplicatePair]
     /// Per team id: the `members` of its workload row for the longest window (privacy group size).
     public var groupSizes: [String: Int]
@@ -55,7 +57,7 @@ public struct FlowReport: Sendable {
     public var hasFlowInputs: Bool
 }
 
-/// Computes the issue-7 metrics (flow, forecast, people, silos, duplicate work) over the tasks and
+/// Computes the flow, forecast, people, silo and duplicate-work metrics over the tasks and
 /// tickets as they are exported today, fills them into a ``MetricsResult`` and returns the detail tables.
 public struct FlowAnalytics: Sendable {
     public var asOf: LocalDate
@@ -204,37 +206,55 @@ public struct FlowAnalytics: Sendable {
         }
         let teamIndex = Dictionary(teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
 
+        // The collaboration signal: without any value in these columns (and no event log) a team without
+        // a connected pair is not known to be a silo (docs/metrics.md#silos).
+        let hasCollaborationSignal = presentInputs.contains(.events)
+            || (hasTasks && tasks.joined().contains { $0.requesterTeam != nil || !$0.collaborators.isEmpty })
+            || (hasTickets && tickets.joined().contains { $0.escalatedTo != nil })
+        // Work events of an input whose work events in the grid all fall on local midnight carry no
+        // time of day (date-only columns): they are left out of `after_hours_share`.
+        let tasksTimed = accumulator.taskEventsHaveTimeOfDay
+        let ticketsTimed = accumulator.ticketEventsHaveTimeOfDay
+
         for row in metrics.teams.indices {
             let id = metrics.teams[row].team
             let window = metrics.teams[row].window
-            guard hasFlow, let team = teamIndex[id] else { continue }
+            guard let team = teamIndex[id] else { continue }
             let s = series[team]
             let days = window.days
-            func set(_ metric: String, _ value: Double?) { metrics.teams[row].set(metric, value) }
-            set("open_items", Double(s.openAges.count))
-            set("wip_age_p50_d", FlowMetrics.agePercentile(s.openAges, 0.5))
-            set("wip_age_p85_d", FlowMetrics.agePercentile(s.openAges, 0.85))
+            var v = metrics.teams[row].values
+            v[.openItems] = Double(s.openAges.count)
+            v[.wipAgeP50D] = FlowMetrics.agePercentile(s.openAges, 0.5)
+            v[.wipAgeP85D] = FlowMetrics.agePercentile(s.openAges, 0.85)
             let sle = FlowMetrics.serviceLevelExpectation(s.recentLeadTimes)
-            set("sle_d", sle)
-            set("wip_over_sle", FlowMetrics.overSLE(s.openAges, sleDays: sle).map(Double.init))
+            v[.sleD] = sle
+            v[.wipOverSle] = FlowMetrics.overSLE(s.openAges, sleDays: sle).map(Double.init)
             let arrivals = FlowMetrics.lastDays(s.arrivals, days)
             let departures = FlowMetrics.lastDays(s.departures, days)
-            set("net_flow", Double(arrivals - departures))
-            set("throughput_per_day", Double(departures) / Double(days))
-            set("throughput_trend", FlowMetrics.throughputTrend(s.departures))
-            for (level, value) in zip(["forecast_days_p50", "forecast_days_p85", "forecast_days_p95"], forecasts[team].days) {
-                set(level, value)
+            v[.netFlow] = Double(arrivals - departures)
+            v[.throughputPerDay] = Double(departures) / Double(days)
+            v[.throughputTrend] = FlowMetrics.throughputTrend(s.departures)
+            // `days` follows MonteCarloForecast.levels: 50, 85, 95 %.
+            for (metric, value) in zip([MetricID.forecastDaysP50, .forecastDaysP85, .forecastDaysP95], forecasts[team].days) {
+                v[metric] = value
             }
             let roster = loads["\(window)|\(id)"] ?? []
-            set("key_person_count", PeopleMetrics.keyPersonCount(roster.map(\.load)).map(Double.init))
-            set("single_member_categories", hasTickets ? Double(singleCategories[team] ?? 0) : nil)
+            v[.keyPersonCount] = PeopleMetrics.keyPersonCount(roster.map(\.load)).map(Double.init)
+            v[.singleMemberCategories] = Double(singleCategories[team] ?? 0)
             let wips = wipByTeam[team] ?? []
-            set("member_wip_p50", percentile(sorted: wips.map(Double.init), 0.5))
-            set("member_wip_max", wips.last.map(Double.init))
-            set("after_hours_share", ratio(FlowMetrics.lastDays(s.afterHoursEvents, days), FlowMetrics.lastDays(s.events, days)))
+            v[.memberWipP50] = percentile(sorted: wips.map(Double.init), 0.5)
+            v[.memberWipMax] = wips.last.map(Double.init)
+            var events = 0, afterHours = 0
+            for (counts, timed) in [(s.taskEvents, tasksTimed), (s.ticketEvents, ticketsTimed)] where timed {
+                events += FlowMetrics.lastDays(counts.all, days)
+                afterHours += FlowMetrics.lastDays(counts.afterHours, days)
+            }
+            v[.afterHoursShare] = ratio(afterHours, events)
             let isConnected = connected[window]?.contains(id) ?? false
-            set("is_silo", isConnected ? 0 : (arrivals + departures > 0 ? 1 : nil))
-            set("duplicate_tasks", hasTasks ? Double(duplicateTasks[id]?.count ?? 0) : nil)
+            v[.isSilo] = !hasCollaborationSignal ? nil : isConnected ? 0 : (arrivals + departures > 0 ? 1 : nil)
+            v[.duplicateTasks] = Double(duplicateTasks[id]?.count ?? 0)
+            v.removeUnavailable(present: presentInputs)
+            metrics.teams[row].values = v
         }
 
         return FlowReport(

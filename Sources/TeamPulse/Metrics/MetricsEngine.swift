@@ -181,19 +181,6 @@ struct MetricsPartial: Sendable {
     }
 }
 
-/// Metric values of one team over one window, in catalogue order (`nil` = empty).
-public struct TeamWindowMetrics: Sendable, Equatable {
-    public var team: String
-    public var window: WindowSpec
-    public var values: [Double?]
-
-    /// The value of metric `id`.
-    public subscript(_ id: String) -> Double? {
-        guard let index = MetricCatalog.ids.firstIndex(of: id) else { return nil }
-        return values[index]
-    }
-}
-
 /// One row of `collaboration.csv`.
 public struct CollaborationEdge: Sendable, Equatable {
     public var window: WindowSpec
@@ -227,12 +214,18 @@ public struct MetricsResult: Sendable, Equatable {
     public var handoffs: [HandoffEdge] = []
 
     /// The value of `metric` for `team` over `window`.
-    public func value(_ metric: String, team: String, window: WindowSpec) -> Double? {
+    public func value(_ metric: MetricID, team: String, window: WindowSpec) -> Double? {
         teams.first { $0.team == team && $0.window == window }?[metric]
+    }
+
+    /// The value of the metric with id `id` (a target's metric) for `team` over `window`.
+    public func value(_ id: String, team: String, window: WindowSpec) -> Double? {
+        teams.first { $0.team == team && $0.window == window }?[id]
     }
 }
 
-/// Computes the v1 catalogue over canonical records, in parallel partitions merged associatively.
+/// Computes the engine-stage metrics of the catalogue (``MetricStage/engine``) over canonical records, in
+/// parallel partitions merged associatively.
 public struct MetricsEngine: Sendable {
     public var windows: [ResolvedWindow]
     public var directory: Directory
@@ -595,10 +588,7 @@ public struct MetricsEngine: Sendable {
             (windowOrder[$0.window]!, $0.team, $0.member) < (windowOrder[$1.window]!, $1.team, $1.member)
         }
 
-        let hasOrders = presentInputs.contains(.orders)
-        let hasTickets = presentInputs.contains(.tickets)
-        let hasTasks = presentInputs.contains(.tasks)
-        let hasEvents = presentInputs.contains(.events)
+        let presentInputs = self.presentInputs
         // Slots are finished concurrently: sorting the samples for exact percentiles is the costly part.
         let tallies = total.tallies
         total.tallies = []
@@ -606,78 +596,67 @@ public struct MetricsEngine: Sendable {
             let (team, w) = slot.quotientAndRemainder(dividingBy: windows.count)
             let roster = rosterLoads[slot] ?? []
             let rosterTotal = roster.reduce(0, +)
-            var tally = tallies[slot]
-            let values: [Double?] = tally.modify { t in
-                let o: (Double?) -> Double? = { hasOrders ? $0 : nil }
-                let k: (Double?) -> Double? = { hasTickets ? $0 : nil }
-                let s: (Double?) -> Double? = { hasTasks ? $0 : nil }
-                let load: (Double?) -> Double? = { hasTasks || hasTickets ? $0 : nil }
-                let e: (Double?) -> Double? = { hasEvents ? $0 : nil }
-                let h = handoffs.teams[slot]
-                return [
-                    o(Double(t.orders)),
-                    o(Double(t.paidOrders)),
-                    o(Double(t.gmvUnits) / Double(ValueParser.amountScale)),
-                    o(t.gmvOrders > 0 ? Double(t.gmvUnits) / Double(ValueParser.amountScale) / Double(t.gmvOrders) : nil),
-                    o(ratio(t.cancelled, t.orders)),
-                    o(ratio(t.refunded, t.paidOrders)),
-                    o(percentile(&t.shipLatencies, 0.5, unit: Millis.hour)),
-                    o(percentile(&t.shipLatencies, 0.9, unit: Millis.hour)),
-                    o(ratio(t.slaMet, t.slaEligible)),
-                    o(percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)),
-                    o(percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)),
-                    o(Double(t.unshippedPastSLA)),
-                    k(Double(t.ticketsCreated)),
-                    k(Double(t.ticketsResolved)),
-                    k(Double(t.backlog)),
-                    k(percentile(&t.firstResponses, 0.5, unit: Millis.minute)),
-                    k(percentile(&t.firstResponses, 0.9, unit: Millis.minute)),
-                    k(percentile(&t.resolutions, 0.5, unit: Millis.hour)),
-                    k(percentile(&t.resolutions, 0.9, unit: Millis.hour)),
-                    k(ratio(t.reopened, t.ticketsResolved)),
-                    k(ratio(t.escalated, t.ticketsCreated)),
-                    k(t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil),
-                    k(ratio(t.csatSatisfied, t.csatCount)),
-                    hasOrders ? k(t.orders > 0 ? 100 * Double(t.contactTickets) / Double(t.orders) : nil) : nil,
-                    s(Double(t.tasksCreated)),
-                    s(Double(t.tasksCompleted)),
-                    s(Double(t.wip)),
-                    s(Double(t.overdueOpen)),
-                    s(Double(t.unassignedOpen)),
-                    s(percentile(&t.leadTimes, 0.5, unit: Millis.day)),
-                    s(percentile(&t.leadTimes, 0.85, unit: Millis.day)),
-                    s(percentile(&t.cycleTimes, 0.5, unit: Millis.day)),
-                    s(percentile(&t.cycleTimes, 0.85, unit: Millis.day)),
-                    s(ratio(t.completedOnTime, t.completedWithDue)),
-                    s(ratio(t.crossTeamCompleted, t.tasksCompleted)),
-                    s(ratio(t.requestsOnTime, t.requestsWithDue)),
-                    load(gini(roster)),
-                    load(rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil),
-                    o(percentile(&t.shipLatenciesBH, 0.5, unit: Millis.hour)),
-                    o(percentile(&t.shipLatenciesBH, 0.9, unit: Millis.hour)),
-                    o(percentile(&t.deliveryTimesBH, 0.5, unit: Millis.hour)),
-                    o(percentile(&t.deliveryTimesBH, 0.9, unit: Millis.hour)),
-                    k(percentile(&t.firstResponsesBH, 0.5, unit: Millis.minute)),
-                    k(percentile(&t.firstResponsesBH, 0.9, unit: Millis.minute)),
-                    k(percentile(&t.resolutionsBH, 0.5, unit: Millis.hour)),
-                    k(percentile(&t.resolutionsBH, 0.9, unit: Millis.hour)),
-                    s(percentile(&t.leadTimesBH, 0.5, unit: Millis.day)),
-                    s(percentile(&t.leadTimesBH, 0.85, unit: Millis.day)),
-                    s(percentile(&t.cycleTimesBH, 0.5, unit: Millis.day)),
-                    s(percentile(&t.cycleTimesBH, 0.85, unit: Millis.day)),
-                    e(Double(h.handoversIn)),
-                    e(Double(h.handoversOut)),
-                    e(ratio(h.pingPongs, h.handoversOut)),
-                    e(ratio(h.firstTeamResolved, h.resolved)),
-                ]
-            }
-            precondition(
-                values.count == MetricCatalog.all.count - MetricCatalog.flowMetrics.count,
-                "values follow MetricCatalog.all one to one")
+            let h = handoffs.teams[slot]
+            var t = tallies[slot]
+            var v = MetricValues()
+            let amount = { (units: Int64) in Double(units) / Double(ValueParser.amountScale) }
+            v[.orders] = Double(t.orders)
+            v[.paidOrders] = Double(t.paidOrders)
+            v[.gmv] = amount(t.gmvUnits)
+            v[.aov] = t.gmvOrders > 0 ? amount(t.gmvUnits) / Double(t.gmvOrders) : nil
+            v[.cancelRate] = ratio(t.cancelled, t.orders)
+            v[.refundRate] = ratio(t.refunded, t.paidOrders)
+            v[.shipLatencyP50H] = percentile(&t.shipLatencies, 0.5, unit: Millis.hour)
+            v[.shipLatencyP90H] = percentile(&t.shipLatencies, 0.9, unit: Millis.hour)
+            v[.shippedWithinSlaRate] = ratio(t.slaMet, t.slaEligible)
+            v[.deliveryTimeP50H] = percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)
+            v[.deliveryTimeP90H] = percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)
+            v[.unshippedPastSla] = Double(t.unshippedPastSLA)
+            v[.ticketsCreated] = Double(t.ticketsCreated)
+            v[.ticketsResolved] = Double(t.ticketsResolved)
+            v[.ticketBacklog] = Double(t.backlog)
+            v[.firstResponseP50Min] = percentile(&t.firstResponses, 0.5, unit: Millis.minute)
+            v[.firstResponseP90Min] = percentile(&t.firstResponses, 0.9, unit: Millis.minute)
+            v[.resolutionP50H] = percentile(&t.resolutions, 0.5, unit: Millis.hour)
+            v[.resolutionP90H] = percentile(&t.resolutions, 0.9, unit: Millis.hour)
+            v[.reopenRate] = ratio(t.reopened, t.ticketsResolved)
+            v[.escalationRate] = ratio(t.escalated, t.ticketsCreated)
+            v[.csatMean] = t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil
+            v[.csatSatisfiedRate] = ratio(t.csatSatisfied, t.csatCount)
+            v[.contactRatePer100Orders] = t.orders > 0 ? 100 * Double(t.contactTickets) / Double(t.orders) : nil
+            v[.tasksCreated] = Double(t.tasksCreated)
+            v[.tasksCompleted] = Double(t.tasksCompleted)
+            v[.wip] = Double(t.wip)
+            v[.overdueOpen] = Double(t.overdueOpen)
+            v[.unassignedOpen] = Double(t.unassignedOpen)
+            v[.leadTimeP50D] = percentile(&t.leadTimes, 0.5, unit: Millis.day)
+            v[.leadTimeP85D] = percentile(&t.leadTimes, 0.85, unit: Millis.day)
+            v[.cycleTimeP50D] = percentile(&t.cycleTimes, 0.5, unit: Millis.day)
+            v[.cycleTimeP85D] = percentile(&t.cycleTimes, 0.85, unit: Millis.day)
+            v[.onTimeRate] = ratio(t.completedOnTime, t.completedWithDue)
+            v[.crossTeamWorkShare] = ratio(t.crossTeamCompleted, t.tasksCompleted)
+            v[.requestsSentOnTimeRate] = ratio(t.requestsOnTime, t.requestsWithDue)
+            v[.loadGini] = gini(roster)
+            v[.busiestMemberShare] = rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil
+            v[.shipLatencyP50HBH] = percentile(&t.shipLatenciesBH, 0.5, unit: Millis.hour)
+            v[.shipLatencyP90HBH] = percentile(&t.shipLatenciesBH, 0.9, unit: Millis.hour)
+            v[.deliveryTimeP50HBH] = percentile(&t.deliveryTimesBH, 0.5, unit: Millis.hour)
+            v[.deliveryTimeP90HBH] = percentile(&t.deliveryTimesBH, 0.9, unit: Millis.hour)
+            v[.firstResponseP50MinBH] = percentile(&t.firstResponsesBH, 0.5, unit: Millis.minute)
+            v[.firstResponseP90MinBH] = percentile(&t.firstResponsesBH, 0.9, unit: Millis.minute)
+            v[.resolutionP50HBH] = percentile(&t.resolutionsBH, 0.5, unit: Millis.hour)
+            v[.resolutionP90HBH] = percentile(&t.resolutionsBH, 0.9, unit: Millis.hour)
+            v[.leadTimeP50DBH] = percentile(&t.leadTimesBH, 0.5, unit: Millis.day)
+            v[.leadTimeP85DBH] = percentile(&t.leadTimesBH, 0.85, unit: Millis.day)
+            v[.cycleTimeP50DBH] = percentile(&t.cycleTimesBH, 0.5, unit: Millis.day)
+            v[.cycleTimeP85DBH] = percentile(&t.cycleTimesBH, 0.85, unit: Millis.day)
+            v[.handoversIn] = Double(h.handoversIn)
+            v[.handoversOut] = Double(h.handoversOut)
+            v[.pingPongRate] = ratio(h.pingPongs, h.handoversOut)
+            v[.firstAssignmentResolutionRate] = ratio(h.firstTeamResolved, h.resolved)
+            v.removeUnavailable(present: presentInputs)
             // The flow, people and duplicate-work metrics are filled in afterwards by `FlowAnalytics`.
-            return TeamWindowMetrics(
-                team: teams[team].id, window: windows[w].spec,
-                values: values + Array(repeating: nil, count: MetricCatalog.flowMetrics.count))
+            return TeamWindowMetrics(team: teams[team].id, window: windows[w].spec, values: v)
         }
         results.sort { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
 
@@ -701,8 +680,6 @@ public struct MetricsEngine: Sendable {
 extension TeamWindowTally {
     @inline(__always)
     mutating func update(_ body: (inout TeamWindowTally) -> Void) { body(&self) }
-    @inline(__always)
-    mutating func modify<R>(_ body: (inout TeamWindowTally) -> R) -> R { body(&self) }
 }
 
 extension EdgeTally {

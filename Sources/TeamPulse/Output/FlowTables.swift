@@ -1,4 +1,4 @@
-/// The issue-7 detail files: `flow.csv`, `cfd.csv`, `forecast.csv`, `key_person.csv`, `member_wip.csv`,
+/// The flow, forecast, people and duplicate-work detail files: `flow.csv`, `cfd.csv`, `forecast.csv`, `key_person.csv`, `member_wip.csv`,
 /// `duplicates.csv` (docs/metrics.md).
 public struct FlowTables: Sendable {
     public var asOf: LocalDate
@@ -134,10 +134,11 @@ public struct FlowTables: Sendable {
         return table
     }
 
-    /// Pairs of near-identical tasks in different teams.
+    /// Pairs of near-identical tasks in different teams: the `duplicate_work.max_pairs` most similar
+    /// (``FlowReport/duplicates`` is ordered most similar first; the manifest counts them all).
     public func duplicates() -> CSVTable {
         var table = CSVTable(header: ["as_of", "task_a", "team_a", "task_b", "team_b", "created_gap_d", "similarity"])
-        for pair in report.duplicates {
+        for pair in report.duplicates.prefix(settings.duplicateMaxPairs) {
             table.rows.append([
                 asOf.description, pair.taskA, pair.teamA, pair.taskB, pair.teamB, formatNumber(pair.createdGapDays),
                 formatNumber(pair.similarity),

@@ -14,6 +14,8 @@ struct Manifest {
     var tables: [(name: String, table: CSVTable)]
     /// Files written beside the tables other than the manifest (`summary.xlsx`…).
     var otherOutputs: [String] = []
+    /// Duplicate pairs found (`duplicates.csv` holds at most `duplicate_work.max_pairs` of them).
+    var duplicatePairsFound = 0
     var timings: [(String, Double)]
 
     func render() throws(TeamPulseError) -> String {
@@ -34,7 +36,7 @@ struct Manifest {
                 "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
                 "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM],
                 "report": ["lang": config.reportLanguage.rawValue], "xlsx": config.xlsx,
-                // Issue 7 settings; the anonymize_salt is a secret and is never written.
+                // The analytics settings; the anonymize_salt is a secret and is never written.
                 "forecast": [
                     "weeks": config.analytics.forecastWeeks, "trials": config.analytics.forecastTrials,
                     "seed": config.analytics.forecastSeed,
@@ -43,6 +45,7 @@ struct Manifest {
                 "duplicate_work": [
                     "max_gap_days": config.analytics.duplicateMaxGapDays,
                     "min_similarity": config.analytics.duplicateMinSimilarity,
+                    "max_pairs": config.analytics.duplicateMaxPairs,
                 ],
                 "silos": ["min_edge_count": config.analytics.siloMinEdgeCount],
                 "inputs": Dictionary(uniqueKeysWithValues: config.inputs.map { spec in
@@ -72,6 +75,9 @@ struct Manifest {
             "inputs": inputs,
             "rejects_total": data.rejects.count,
             "unresolved_order_links": metrics.unresolvedOrderLinks,
+            "duplicate_pairs": [
+                "found": duplicatePairsFound, "written": min(duplicatePairsFound, config.analytics.duplicateMaxPairs),
+            ],
             "teams_not_in_seeds": teams.filter { !$0.isSeeded }.map(\.id),
             "targets": [
                 "met": targets.filter { $0.status == .met }.count,

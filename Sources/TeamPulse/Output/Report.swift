@@ -148,8 +148,8 @@ public struct Report: Sendable {
         guard let trends, let window = moverWindow else { return [] }
         var movers: [(Mover, Int)] = []
         for row in metrics.teams where row.window == window && row.team != Directory.unassignedTeamID {
-            for (index, (definition, value)) in zip(MetricCatalog.all, row.values).enumerated() {
-                guard ReportLabels.isMoverCandidate(definition) else { continue }
+            for (definition, value) in row.values.entries {
+                guard Self.isMoverCandidate(definition) else { continue }
                 let trend = trends.change(definition.id, team: row.team, window: window)
                 guard let value, let change = trend.vsPrevious7Days, let previous = trend.previous7Days, previous != 0,
                     change != 0
@@ -159,7 +159,7 @@ public struct Report: Sendable {
                 movers.append((
                     Mover(
                         team: row.team, metric: definition, previous: previous, current: value, change: change,
-                        relative: change / abs(previous)), index))
+                        relative: change / abs(previous)), definition.metric.rawValue))
             }
         }
         movers.sort { a, b in
@@ -217,8 +217,8 @@ public struct Report: Sendable {
         for index in lines.indices {
             lines[index].loads.sort()
             let row = metrics.teams.first { $0.team == lines[index].team && $0.window == window }
-            lines[index].gini = row?["load_gini"]
-            lines[index].busiestShare = row?["busiest_member_share"]
+            lines[index].gini = row?[.loadGini]
+            lines[index].busiestShare = row?[.busiestMemberShare]
         }
         return lines
     }
@@ -249,32 +249,42 @@ public struct Report: Sendable {
 
     var labels: ReportLabels { ReportLabels(language: language) }
 
-    /// The unit a metric is shown in: its catalogue unit, except that the Gini coefficient, a ratio, is
-    /// shown as a plain number rather than a percentage.
-    static func displayUnit(_ id: String) -> MetricUnit {
-        id == "load_gini" ? .score : MetricCatalog.definition(id)?.unit ?? .score
+    /// Metrics left out of the movers: business-time twins repeat their calendar metric, and signed
+    /// differences (net flow, throughput trend) and 0/1 flags have no meaningful relative change.
+    static func isMoverCandidate(_ definition: MetricDefinition) -> Bool {
+        !definition.isBusinessTime && definition.format != .flag && !definition.isDifference
     }
 
-    /// A metric value in its unit: rates as percentages, durations with their unit.
-    func format(_ value: Double?, _ unit: MetricUnit) -> String {
+    /// A value of the metric with id `id` (a target's metric) in its display format.
+    func format(_ value: Double?, metric id: String) -> String {
+        MetricCatalog.definition(id).map { format(value, $0) } ?? format(value, .decimal)
+    }
+
+    /// A value of `metric` in its display format.
+    func format(_ value: Double?, _ metric: MetricDefinition) -> String {
+        format(value, metric.format, unit: metric.unit)
+    }
+
+    /// A value in `format`: percentages with one decimal, durations followed by the label of `unit`.
+    func format(_ value: Double?, _ format: MetricFormat, unit: MetricUnit? = nil) -> String {
         guard let value, value.isFinite else { return "—" }
-        switch unit {
-        case .ratio: return String(format: "%.1f%%", value * 100)
+        switch format {
+        case .percent: return String(format: "%.1f%%", value * 100)
         case .count: return grouped(value, decimals: 0)
         case .currency: return grouped(value, decimals: 2)
-        case .hours, .minutes, .days: return String(format: "%.1f", value) + " " + labels.unit(unit)
-        case .score, .per100Orders, .perDay: return String(format: "%.2f", value)
+        case .duration: return String(format: "%.1f", value) + (unit?.label.map { " " + labels.pick($0) } ?? "")
+        case .coefficient, .decimal: return String(format: "%.2f", value)
         case .flag: return value == 0 ? "0" : "1"
         }
     }
 
-    /// A change in the metric's unit with its sign: rates in percentage points.
-    func formatChange(_ value: Double, _ unit: MetricUnit) -> String {
+    /// A change of `metric` in its display format with its sign: percentages in percentage points.
+    func formatChange(_ value: Double, _ metric: MetricDefinition) -> String {
         let sign = value > 0 ? "+" : value < 0 ? "−" : "±"
         let magnitude = abs(value)
-        switch unit {
-        case .ratio: return sign + String(format: "%.1f", magnitude * 100) + " pp"
-        default: return sign + format(magnitude, unit)
+        switch metric.format {
+        case .percent: return sign + String(format: "%.1f", magnitude * 100) + " pp"
+        default: return sign + format(magnitude, metric)
         }
     }
 
@@ -293,7 +303,7 @@ public struct Report: Sendable {
             case .greater: ">"
             case .equal: "="
             }
-        return op + " " + format(spec.target, Self.displayUnit(spec.metric))
+        return op + " " + format(spec.target, metric: spec.metric)
     }
 
     private func grouped(_ value: Double, decimals: Int) -> String {
@@ -311,16 +321,14 @@ public struct Report: Sendable {
     }
 }
 
-/// Whether a higher value of a metric is better, worse, or neither (for colouring movers).
-enum MetricPolarity: Sendable {
-    case higherIsBetter, lowerIsBetter, neutral
-}
-
 /// The fixed labels of the report in its language.
 struct ReportLabels: Sendable {
     var language: ReportLanguage
 
     private func pick(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+    /// A catalogue label in the report's language.
+    func pick(_ label: MetricLabel) -> String { pick(label.zh, label.en) }
 
     var htmlLang: String { pick("zh-CN", "en") }
     var title: String { pick("团队效能日报", "Team performance report") }
@@ -374,8 +382,6 @@ struct ReportLabels: Sendable {
     var load: String { pick("工作量", "Load") }
     var median: String { pick("中位数", "Median") }
     var max: String { pick("最大", "Max") }
-    var gini: String { "Gini" }
-    var busiest: String { pick("最忙成员占比", "Busiest share") }
     var quality: String { pick("数据质量", "Data quality") }
     var input: String { pick("输入", "Input") }
     var read: String { pick("读取", "Read") }
@@ -399,15 +405,6 @@ struct ReportLabels: Sendable {
         }
     }
 
-    func unit(_ unit: MetricUnit) -> String {
-        switch unit {
-        case .hours: pick("小时", "h")
-        case .minutes: pick("分钟", "min")
-        case .days: pick("天", "d")
-        default: unit.rawValue
-        }
-    }
-
     func input(_ name: String) -> String {
         switch name {
         case "orders": pick("订单", "orders")
@@ -417,86 +414,8 @@ struct ReportLabels: Sendable {
         }
     }
 
-    /// The label of a metric id (the id itself when the catalogue has no label for it).
+    /// The catalogue label of a metric id (the id itself when the catalogue does not have it).
     func metric(_ id: String) -> String {
-        if id.hasSuffix("_bh"), let names = Self.metricNames[String(id.dropLast(3))] {
-            return language == .zh ? names.zh + "（工作时间）" : names.en + " (business hours)"
-        }
-        guard let names = Self.metricNames[id] else { return id }
-        return language == .zh ? names.zh : names.en
+        MetricCatalog.definition(id).map { pick($0.label) } ?? id
     }
-
-    static func polarity(_ id: String) -> MetricPolarity {
-        metricNames[id.hasSuffix("_bh") ? String(id.dropLast(3)) : id]?.polarity ?? .neutral
-    }
-
-    /// Metrics left out of the movers: business-time twins repeat their calendar metric, and signed
-    /// differences (net flow, throughput trend) and 0/1 flags have no meaningful relative change.
-    static func isMoverCandidate(_ definition: MetricDefinition) -> Bool {
-        !definition.id.hasSuffix("_bh") && definition.unit != .flag
-            && !["net_flow", "throughput_trend"].contains(definition.id)
-    }
-
-    static let metricNames: [String: (zh: String, en: String, polarity: MetricPolarity)] = [
-        "orders": ("订单数", "Orders", .higherIsBetter),
-        "paid_orders": ("已付款订单", "Paid orders", .higherIsBetter),
-        "gmv": ("成交额", "GMV", .higherIsBetter),
-        "aov": ("客单价", "Average order value", .higherIsBetter),
-        "cancel_rate": ("取消率", "Cancel rate", .lowerIsBetter),
-        "refund_rate": ("退款率", "Refund rate", .lowerIsBetter),
-        "ship_latency_p50_h": ("发货时长 P50", "Ship latency p50", .lowerIsBetter),
-        "ship_latency_p90_h": ("发货时长 P90", "Ship latency p90", .lowerIsBetter),
-        "shipped_within_sla_rate": ("按时发货率", "Shipped within SLA", .higherIsBetter),
-        "delivery_time_p50_h": ("配送时长 P50", "Delivery time p50", .lowerIsBetter),
-        "delivery_time_p90_h": ("配送时长 P90", "Delivery time p90", .lowerIsBetter),
-        "unshipped_past_sla": ("超时未发货", "Unshipped past SLA", .lowerIsBetter),
-        "tickets_created": ("新建工单", "Tickets created", .neutral),
-        "tickets_resolved": ("解决工单", "Tickets resolved", .higherIsBetter),
-        "ticket_backlog": ("工单积压", "Ticket backlog", .lowerIsBetter),
-        "first_response_p50_min": ("首次响应 P50", "First response p50", .lowerIsBetter),
-        "first_response_p90_min": ("首次响应 P90", "First response p90", .lowerIsBetter),
-        "resolution_p50_h": ("解决时长 P50", "Resolution p50", .lowerIsBetter),
-        "resolution_p90_h": ("解决时长 P90", "Resolution p90", .lowerIsBetter),
-        "reopen_rate": ("重开率", "Reopen rate", .lowerIsBetter),
-        "escalation_rate": ("升级率", "Escalation rate", .lowerIsBetter),
-        "csat_mean": ("满意度均分", "CSAT mean", .higherIsBetter),
-        "csat_satisfied_rate": ("满意率", "CSAT satisfied rate", .higherIsBetter),
-        "contact_rate_per_100_orders": ("每百单咨询数", "Contacts per 100 orders", .lowerIsBetter),
-        "tasks_created": ("新建任务", "Tasks created", .neutral),
-        "tasks_completed": ("完成任务", "Tasks completed", .higherIsBetter),
-        "wip": ("进行中任务", "Work in progress", .neutral),
-        "overdue_open": ("逾期未完成", "Overdue open", .lowerIsBetter),
-        "unassigned_open": ("未分配任务", "Unassigned open", .lowerIsBetter),
-        "lead_time_p50_d": ("交付周期 P50", "Lead time p50", .lowerIsBetter),
-        "lead_time_p85_d": ("交付周期 P85", "Lead time p85", .lowerIsBetter),
-        "cycle_time_p50_d": ("处理周期 P50", "Cycle time p50", .lowerIsBetter),
-        "cycle_time_p85_d": ("处理周期 P85", "Cycle time p85", .lowerIsBetter),
-        "on_time_rate": ("按期完成率", "On-time rate", .higherIsBetter),
-        "cross_team_work_share": ("跨团队工作占比", "Cross-team work share", .neutral),
-        "requests_sent_on_time_rate": ("外部请求按期率", "Requests sent on time", .higherIsBetter),
-        "load_gini": ("工作量基尼系数", "Load Gini", .lowerIsBetter),
-        "busiest_member_share": ("最忙成员占比", "Busiest member share", .lowerIsBetter),
-        "handovers_in": ("转入交接", "Hand-overs in", .neutral),
-        "handovers_out": ("转出交接", "Hand-overs out", .neutral),
-        "ping_pong_rate": ("来回踢皮球率", "Ping-pong rate", .lowerIsBetter),
-        "first_assignment_resolution_rate": ("首派解决率", "First-assignment resolution", .higherIsBetter),
-        "open_items": ("未完成事项", "Open items", .lowerIsBetter),
-        "wip_age_p50_d": ("在制龄 P50", "WIP age p50", .lowerIsBetter),
-        "wip_age_p85_d": ("在制龄 P85", "WIP age p85", .lowerIsBetter),
-        "sle_d": ("服务水平预期", "Service level expectation", .lowerIsBetter),
-        "wip_over_sle": ("超出预期的在制", "WIP over SLE", .lowerIsBetter),
-        "net_flow": ("净流入", "Net flow", .neutral),
-        "throughput_per_day": ("日吞吐量", "Throughput per day", .higherIsBetter),
-        "throughput_trend": ("吞吐量趋势", "Throughput trend", .higherIsBetter),
-        "forecast_days_p50": ("预计完成天数 P50", "Forecast days p50", .lowerIsBetter),
-        "forecast_days_p85": ("预计完成天数 P85", "Forecast days p85", .lowerIsBetter),
-        "forecast_days_p95": ("预计完成天数 P95", "Forecast days p95", .lowerIsBetter),
-        "key_person_count": ("关键人数", "Key-person count", .higherIsBetter),
-        "single_member_categories": ("单人负责类目", "Single-member categories", .lowerIsBetter),
-        "member_wip_p50": ("人均在制 P50", "Member WIP p50", .lowerIsBetter),
-        "member_wip_max": ("人均在制最大", "Member WIP max", .lowerIsBetter),
-        "after_hours_share": ("非工作时间占比", "After-hours share", .lowerIsBetter),
-        "is_silo": ("孤岛团队", "Silo", .lowerIsBetter),
-        "duplicate_tasks": ("重复任务", "Duplicate tasks", .lowerIsBetter),
-    ]
 }

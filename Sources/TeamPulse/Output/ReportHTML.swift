@@ -61,10 +61,9 @@ extension Report {
         for card in cards {
             html += "<div class=\"card \(card.overall.rawValue)\">\n<h3><span class=\"dot \(card.overall.rawValue)\"></span>\(htmlEscape(teamName(card.team)))</h3>\n<table>\n"
             for line in card.lines {
-                let unit = Self.displayUnit(line.result.spec.metric)
                 html += """
                     <tr><td><span class="dot \(line.status.rawValue)" title="\(htmlEscape(l.status(line.status)))"></span>\(htmlEscape(l.metric(line.result.spec.metric))) <small>\(line.result.spec.window)</small></td>\
-                    <td class="num">\(htmlEscape(format(line.result.actual, unit)))</td>\
+                    <td class="num">\(htmlEscape(format(line.result.actual, metric: line.result.spec.metric)))</td>\
                     <td class="num muted">\(htmlEscape(formatTarget(line.result.spec)))</td>\
                     <td class="st \(line.status.rawValue)">\(htmlEscape(l.status(line.status)))</td></tr>
 
@@ -83,19 +82,18 @@ extension Report {
         html += "<p class=\"note\">\(htmlEscape(l.moversNote(window.description)))</p>\n<div class=\"scroll\"><table class=\"grid\">\n"
         html += "<tr><th>\(htmlEscape(l.team))</th><th>\(htmlEscape(l.metric))</th><th class=\"num prev\">\(htmlEscape(l.previous))</th><th class=\"num\">\(htmlEscape(l.current))</th><th class=\"num\">\(htmlEscape(l.change))</th></tr>\n"
         for mover in movers {
-            let polarity = ReportLabels.polarity(mover.metric.id)
             let tone =
-                switch polarity {
+                switch mover.metric.polarity {
                 case .neutral: "flat"
                 case .higherIsBetter: mover.change > 0 ? "good" : "bad"
                 case .lowerIsBetter: mover.change < 0 ? "good" : "bad"
                 }
             let arrow = mover.change > 0 ? "▲" : "▼"
             html += """
-                <tr><td>\(htmlEscape(teamName(mover.team)))</td><td>\(htmlEscape(l.metric(mover.metric.id)))</td>\
-                <td class="num prev">\(htmlEscape(format(mover.previous, Self.displayUnit(mover.metric.id))))</td>\
-                <td class="num">\(htmlEscape(format(mover.current, Self.displayUnit(mover.metric.id))))</td>\
-                <td class="num \(tone)">\(arrow) \(htmlEscape(formatChange(mover.change, Self.displayUnit(mover.metric.id)))) <small class="rel">(\(htmlEscape(formatRelative(mover.relative))))</small></td></tr>
+                <tr><td>\(htmlEscape(teamName(mover.team)))</td><td>\(htmlEscape(l.pick(mover.metric.label)))</td>\
+                <td class="num prev">\(htmlEscape(format(mover.previous, mover.metric)))</td>\
+                <td class="num">\(htmlEscape(format(mover.current, mover.metric)))</td>\
+                <td class="num \(tone)">\(arrow) \(htmlEscape(formatChange(mover.change, mover.metric))) <small class="rel">(\(htmlEscape(formatRelative(mover.relative))))</small></td></tr>
 
                 """
         }
@@ -191,12 +189,12 @@ extension Report {
         }
         svg += "</svg>\n"
         html += "<div class=\"chart\">\(svg)</div>\n<div class=\"scroll\"><table class=\"grid\">\n"
-        html += "<tr><th>\(htmlEscape(l.team))</th><th class=\"num\">\(htmlEscape(l.members))</th><th class=\"num\">\(htmlEscape(l.load))</th><th class=\"num\">\(htmlEscape(l.median))</th><th class=\"num\">\(htmlEscape(l.max))</th><th class=\"num\">Gini</th><th class=\"num\">\(htmlEscape(l.busiest))</th></tr>\n"
+        html += "<tr><th>\(htmlEscape(l.team))</th><th class=\"num\">\(htmlEscape(l.members))</th><th class=\"num\">\(htmlEscape(l.load))</th><th class=\"num\">\(htmlEscape(l.median))</th><th class=\"num\">\(htmlEscape(l.max))</th><th class=\"num\">\(htmlEscape(l.pick(MetricID.loadGini.definition.label)))</th><th class=\"num\">\(htmlEscape(l.pick(MetricID.busiestMemberShare.definition.label)))</th></tr>\n"
         for line in lines {
             html += """
                 <tr><td>\(htmlEscape(teamName(line.team)))</td><td class="num">\(line.loads.count)</td><td class="num">\(line.total)</td>\
-                <td class="num">\(htmlEscape(format(line.quantile(0.5), .score)))</td><td class="num">\(line.loads.last ?? 0)</td>\
-                <td class="num">\(htmlEscape(format(line.gini, .score)))</td><td class="num">\(htmlEscape(format(line.busiestShare, .ratio)))</td></tr>
+                <td class="num">\(htmlEscape(format(line.quantile(0.5), .decimal)))</td><td class="num">\(line.loads.last ?? 0)</td>\
+                <td class="num">\(htmlEscape(format(line.gini, MetricID.loadGini.definition)))</td><td class="num">\(htmlEscape(format(line.busiestShare, MetricID.busiestMemberShare.definition)))</td></tr>
 
                 """
         }

@@ -36,9 +36,8 @@ extension Report {
             text += "| \(l.team) | \(l.metric) | \(l.window) | \(l.actual) | \(l.target) | \(l.status) |\n|---|---|---|---:|---:|---|\n"
             for card in cards {
                 for line in card.lines {
-                    let unit = Self.displayUnit(line.result.spec.metric)
-                    text += "| \(e(teamName(card.team))) | \(e(l.metric(line.result.spec.metric))) | \(line.result.spec.window) | "
-                        + "\(e(format(line.result.actual, unit))) | \(e(formatTarget(line.result.spec))) | "
+                        text += "| \(e(teamName(card.team))) | \(e(l.metric(line.result.spec.metric))) | \(line.result.spec.window) | "
+                        + "\(e(format(line.result.actual, metric: line.result.spec.metric))) | \(e(formatTarget(line.result.spec))) | "
                         + "\(Self.emoji(line.status)) \(l.status(line.status)) |\n"
                 }
             }
@@ -50,9 +49,9 @@ extension Report {
         if let window = moverWindow, !movers.isEmpty {
             text += "\(l.moversNote(window.description))\n\n"
             for mover in movers {
-                text += "- \(e(teamName(mover.team))) · \(e(l.metric(mover.metric.id))): "
-                    + "\(e(format(mover.previous, Self.displayUnit(mover.metric.id)))) → \(e(format(mover.current, Self.displayUnit(mover.metric.id)))) "
-                    + "(\(e(formatChange(mover.change, Self.displayUnit(mover.metric.id)))), \(e(formatRelative(mover.relative))))\n"
+                text += "- \(e(teamName(mover.team))) · \(e(l.pick(mover.metric.label))): "
+                    + "\(e(format(mover.previous, mover.metric))) → \(e(format(mover.current, mover.metric))) "
+                    + "(\(e(formatChange(mover.change, mover.metric))), \(e(formatRelative(mover.relative))))\n"
             }
             text += "\n"
         } else {
@@ -87,10 +86,10 @@ extension Report {
             if lines.isEmpty {
                 text += "\(l.noWorkload)\n\n"
             } else {
-                text += "| \(l.team) | \(l.members) | \(l.load) | \(l.median) | \(l.max) | Gini | \(l.busiest) |\n|---|---:|---:|---:|---:|---:|---:|\n"
+                text += "| \(l.team) | \(l.members) | \(l.load) | \(l.median) | \(l.max) | \(l.pick(MetricID.loadGini.definition.label)) | \(l.pick(MetricID.busiestMemberShare.definition.label)) |\n|---|---:|---:|---:|---:|---:|---:|\n"
                 for line in lines {
-                    text += "| \(e(teamName(line.team))) | \(line.loads.count) | \(line.total) | \(format(line.quantile(0.5), .score)) | "
-                        + "\(line.loads.last ?? 0) | \(format(line.gini, .score)) | \(format(line.busiestShare, .ratio)) |\n"
+                    text += "| \(e(teamName(line.team))) | \(line.loads.count) | \(line.total) | \(format(line.quantile(0.5), .decimal)) | "
+                        + "\(line.loads.last ?? 0) | \(format(line.gini, MetricID.loadGini.definition)) | \(format(line.busiestShare, MetricID.busiestMemberShare.definition)) |\n"
                 }
                 text += "\n"
             }

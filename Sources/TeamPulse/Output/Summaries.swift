@@ -85,14 +85,14 @@ public struct SummaryTables: Sendable {
         let byID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var table = CSVTable(
             header: ["as_of", "window", "team", "team_name", "team_name_zh", "department"]
-                + MetricCatalog.ids.flatMap { [$0, $0 + "_vs_prev_day", $0 + "_vs_prev_7d"] })
+                + MetricCatalog.all.flatMap { [$0.id, $0.id + "_vs_prev_day", $0.id + "_vs_prev_7d"] })
         for row in metrics.teams {
             let team = byID[row.team]
             var cells = [
                 asOf.description, row.window.description, row.team, team?.name ?? "", team?.nameZh ?? "", team?.department ?? "",
             ]
-            for (id, value) in zip(MetricCatalog.ids, row.values) {
-                let trend = trends?.change(id, team: row.team, window: row.window) ?? MetricTrend()
+            for (definition, value) in row.values.entries {
+                let trend = trends?.change(definition.id, team: row.team, window: row.window) ?? MetricTrend()
                 cells += [formatNumber(value), formatNumber(trend.vsPreviousDay), formatNumber(trend.vsPrevious7Days)]
             }
             table.rows.append(cells)
@@ -104,7 +104,7 @@ public struct SummaryTables: Sendable {
     public func metricsLong() -> CSVTable {
         var table = CSVTable(header: ["as_of", "window", "team", "metric", "value", "unit"])
         for row in metrics.teams {
-            for (definition, value) in zip(MetricCatalog.all, row.values) {
+            for (definition, value) in row.values.entries {
                 table.rows.append([
                     asOf.description, row.window.description, row.team, definition.id, formatNumber(value),
                     definition.unit.rawValue,
@@ -131,7 +131,7 @@ public struct SummaryTables: Sendable {
     public func workload() -> CSVTable {
         var table = CSVTable(header: [
             "as_of", "window", "team", "member", "members", "tasks_completed", "tickets_resolved", "load", "load_share",
-            "load_gini", "busiest_member_share",
+            MetricID.loadGini.id, MetricID.busiestMemberShare.id,
         ])
         var groups: [[MemberLoad]] = []
         for load in metrics.workload {
@@ -148,8 +148,8 @@ public struct SummaryTables: Sendable {
             table.rows.append([
                 asOf.description, first.window.description, first.team, "", String(group.count),
                 String(group.reduce(0) { $0 + $1.tasksCompleted }), String(group.reduce(0) { $0 + $1.ticketsResolved }),
-                String(total), total > 0 ? "1" : "", formatNumber(teamMetrics?["load_gini"]),
-                formatNumber(teamMetrics?["busiest_member_share"]),
+                String(total), total > 0 ? "1" : "", formatNumber(teamMetrics?[.loadGini]),
+                formatNumber(teamMetrics?[.busiestMemberShare]),
             ])
             for load in group {
                 table.rows.append([

@@ -27,7 +27,7 @@ public struct WorkbookRunFacts: Sendable {
 /// `summary.xlsx`: the day's summary tables as typed, filterable sheets, with targets highlighted and
 /// a Charts sheet (see README and docs/schema.md).
 ///
-/// Sheets: Summary (`team_summary.csv`, every column of it, typed by `MetricCatalog` units), Metrics,
+/// Sheets: Summary (`team_summary.csv`, every column of it, typed by the catalogue's display formats), Metrics,
 /// Collaboration, Workload, Targets, Rejects, DataTests (one per CSV), Run (manifest facts) and Charts.
 /// Team ids are followed by the English and Chinese names of `seeds/teams.csv` (`team_name`,
 /// `team_name_zh`; `from_team_name`… on Collaboration).
@@ -37,9 +37,9 @@ public struct SummaryWorkbook: Sendable {
         "Summary", "Metrics", "Collaboration", "Workload", "Targets", "Rejects", "DataTests", "Run", "Charts",
     ]
     /// Rate metrics of the bar chart (on-time and SLA shares per team), when the pipeline has their inputs.
-    public static let barChartMetrics = ["shipped_within_sla_rate", "on_time_rate", "requests_sent_on_time_rate"]
+    public static let barChartMetrics: [MetricID] = [.shippedWithinSlaRate, .onTimeRate, .requestsSentOnTimeRate]
     /// Metrics with a line chart of their history (one line per team).
-    public static let trendMetrics = ["shipped_within_sla_rate", "on_time_rate", "first_response_p50_min", "gmv"]
+    public static let trendMetrics: [MetricID] = [.shippedWithinSlaRate, .onTimeRate, .firstResponseP50Min, .gmv]
     /// Days of history shown in the trend charts (the as-of day and the days before it).
     public static let trendDays = 90
     /// Suffixes of change columns in `team_summary.csv` (`<metric>_vs_prev_day`…): typed as changes of the metric.
@@ -127,39 +127,36 @@ public struct SummaryWorkbook: Sendable {
         case metricOfRow(column: Int)
     }
 
-    /// Rates (`…_rate`, `…_share`) are shown as percentages; other ratios (a Gini index) as decimals.
-    static func isRate(_ definition: MetricDefinition) -> Bool {
-        definition.unit == .ratio && (definition.id.hasSuffix("_rate") || definition.id.hasSuffix("_share"))
-    }
+    /// Whether a metric is shown as a percentage (its ``MetricDefinition/format``).
+    static func isRate(_ definition: MetricDefinition) -> Bool { definition.format == .percent }
 
-    /// The format of a metric's values.
+    /// The cell format of a metric's values, from its display format.
     static func format(_ definition: MetricDefinition) -> NumberFormat {
-        switch definition.unit {
+        switch definition.format {
         case .count, .flag: .integer
-        case .ratio: isRate(definition) ? .percent : .coefficient
-        case .currency, .hours, .minutes, .days, .score, .per100Orders, .perDay: .decimal
+        case .percent: .percent
+        case .coefficient: .coefficient
+        case .currency, .duration, .decimal: .decimal
         }
     }
 
-    /// The unit shown in headers, e.g. `h` for `first_response_p50_h (h)`; none for counts, amounts, scores.
+    /// The unit shown in headers, e.g. `h` for `first_response_p50_h (h)`: `%` for percentages, else the
+    /// unit's English label; none for counts, amounts, scores and coefficients.
     static func unitLabel(_ definition: MetricDefinition) -> String? {
-        switch definition.unit {
-        case .hours: "h"
-        case .minutes: "min"
-        case .days: "d"
-        case .per100Orders: "per 100 orders"
-        case .perDay: "per day"
-        case .ratio: isRate(definition) ? "%" : nil
-        case .count, .currency, .score, .flag: nil
+        switch definition.format {
+        case .percent: "%"
+        case .coefficient: nil
+        default: definition.unit.label?.en
         }
     }
 
     /// The format of a change of a metric and the factor its value is multiplied by (100 for rates:
     /// a change of 0.025 is shown as +2.5 pp).
     static func changeFormat(_ definition: MetricDefinition) -> (NumberFormat, scale: Double, unit: String?) {
-        switch definition.unit {
+        switch definition.format {
         case .count: (.signedInteger, 1, nil)
-        case .ratio: isRate(definition) ? (.percentPoints, 100, "pp") : (NumberFormat("+0.000;-0.000;0.000"), 1, nil)
+        case .percent: (.percentPoints, 100, "pp")
+        case .coefficient: (NumberFormat("+0.000;-0.000;0.000"), 1, nil)
         default: (.signedDecimal, 1, unitLabel(definition))
         }
     }
@@ -345,7 +342,7 @@ public struct SummaryWorkbook: Sendable {
         var charts: [WorkbookChart] = []
 
         // (a) on-time and SLA rates per team: one row per team with a value, one column per rate.
-        let barMetrics = Self.barChartMetrics.filter { metric in
+        let barMetrics = Self.barChartMetrics.map(\.id).filter { metric in
             guard let index = column(metric), let w = column("window") else { return false }
             return summary.rows.contains { $0[w] == window && !$0[index].isEmpty }
         }
@@ -383,8 +380,8 @@ public struct SummaryWorkbook: Sendable {
                 }
             }
         let firstDay = asOf.adding(days: Int64(-(Self.trendDays - 1)))
-        for metric in Self.trendMetrics {
-            guard let definition = MetricCatalog.definition(metric) else { continue }
+        for definition in Self.trendMetrics.map(\.definition) {
+            let metric = definition.id
             // day → team → value
             var values: [LocalDate: [String: Double]] = [:]
             var teamOrder: [String] = []

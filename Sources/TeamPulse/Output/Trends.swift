@@ -20,8 +20,8 @@ public struct MetricsHistoryRow: Sendable, Equatable {
     /// The rows a day's metrics contribute to the history (the rows of its `metrics.csv`).
     public static func rows(of metrics: MetricsResult, asOf: LocalDate) -> [MetricsHistoryRow] {
         metrics.teams.flatMap { row in
-            zip(MetricCatalog.ids, row.values).map { id, value in
-                MetricsHistoryRow(asOf: asOf, window: row.window, team: row.team, metric: id, value: value)
+            row.values.entries.map { definition, value in
+                MetricsHistoryRow(asOf: asOf, window: row.window, team: row.team, metric: definition.id, value: value)
             }
         }
     }
@@ -68,8 +68,9 @@ public struct Trends: Sendable {
             past[Key(day: row.asOf.dayNumber, window: row.window.days, team: row.team, metric: row.metric)] = row.value
         }
         for row in metrics.teams {
-            for (id, value) in zip(MetricCatalog.ids, row.values) {
+            for (definition, value) in row.values.entries {
                 guard let value else { continue }
+                let id = definition.id
                 func before(_ day: Int64) -> Double? {
                     past[Key(day: day, window: row.window.days, team: row.team, metric: id)] ?? nil
                 }

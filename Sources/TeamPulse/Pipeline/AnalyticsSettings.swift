@@ -1,6 +1,6 @@
 import Yams
 
-/// Pipeline settings of the flow, forecast, people and duplicate-work analytics (issue 7); every key is
+/// Pipeline settings of the flow, forecast, people and duplicate-work analytics; every key is
 /// optional and documented in `docs/schema.md`.
 public struct AnalyticsSettings: Sendable, Equatable {
     /// `forecast.weeks`: weeks of daily throughput the Monte Carlo forecast samples from.
@@ -17,6 +17,8 @@ public struct AnalyticsSettings: Sendable, Equatable {
     public var duplicateMaxGapDays = 7.0
     /// `duplicate_work.min_similarity`: smallest Jaccard similarity of two titles' token sets.
     public var duplicateMinSimilarity = 0.8
+    /// `duplicate_work.max_pairs`: most pairs `duplicates.csv` holds (the most similar ones).
+    public var duplicateMaxPairs = 500
     /// `silos.min_edge_count`: a team pair is connected when its collaboration weight reaches this.
     public var siloMinEdgeCount = 1
 
@@ -61,7 +63,7 @@ extension NodeReader {
             guard !settings.anonymizeSalt.isEmpty else { throw .pipeline(location(node), "'anonymize_salt' must not be empty") }
         }
         if let node = top["duplicate_work"] {
-            let fields = try mapping(node, "'duplicate_work'", allowed: ["max_gap_days", "min_similarity"])
+            let fields = try mapping(node, "'duplicate_work'", allowed: ["max_gap_days", "min_similarity", "max_pairs"])
             if let gap = fields["max_gap_days"] {
                 guard let value = Double(try string(gap, "max_gap_days")), value >= 0, value <= 366 else {
                     throw .pipeline(location(gap), "'max_gap_days' must be a number of days from 0 to 366")
@@ -74,6 +76,7 @@ extension NodeReader {
                 }
                 settings.duplicateMinSimilarity = value
             }
+            if let pairs = fields["max_pairs"] { settings.duplicateMaxPairs = try positiveInt(pairs, "max_pairs", minimum: 0) }
         }
         if let node = top["silos"] {
             let fields = try mapping(node, "'silos'", allowed: ["min_edge_count"])

@@ -328,7 +328,7 @@ public struct PipelineRunner: Sendable {
                     tasks: data.tasks?.segments ?? [], events: data.events?.segments ?? [], partitions: options.jobs * 4,
                     width: options.jobs)
             }
-            // Flow, forecast, people, silos and duplicate work (issue 7): fills their metric ids in.
+            // Flow, forecast, people, silos and duplicate work: fills their metrics in.
             let flowReport = try timed("flow") { () throws(TeamPulseError) in
                 FlowAnalytics(
                     asOf: day, windows: engine.windows, timeZone: config.timeZone, directory: directory,
@@ -389,6 +389,7 @@ public struct PipelineRunner: Sendable {
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
                         targets: dayTargets, dataTests: dataTests, tables: tables, timings: timings)
                     manifest.otherOutputs = extras.map(\.name)
+                    manifest.duplicatePairsFound = flowReport.duplicates.count
                     return try manifest.render()
                 }
             }
