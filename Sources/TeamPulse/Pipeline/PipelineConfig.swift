@@ -204,11 +204,11 @@ public struct PipelineConfig: Sendable, Equatable {
                 node, "input '\(kind.rawValue)'",
                 allowed: kind == .events
                     ? [
-                        "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                        "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
                     ]
                     : [
-                        "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                        "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "preset", "formats", "decimal",
                         "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
                     ])
@@ -257,12 +257,19 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 maxAge = value
             }
-            var maxLag: Int?
+            var maxLag = InputSpec.defaultMaxLagDays
             if let node = fields["max_lag_days"] {
                 guard let value = Int(try reader.string(node, "max_lag_days")), value >= 0 else {
                     throw .pipeline(reader.location(node), "'max_lag_days' must be a whole number of days, 0 or more")
                 }
                 maxLag = value
+            }
+            var minRecords = InputSpec.defaultMinRecords
+            if let node = fields["min_records"] {
+                guard let value = Int(try reader.string(node, "min_records")), value >= 0 else {
+                    throw .pipeline(reader.location(node), "'min_records' must be a whole number of records, 0 or more")
+                }
+                minRecords = value
             }
             var staleIsError = false
             if let node = fields["on_stale"] {
@@ -279,7 +286,7 @@ public struct PipelineConfig: Sendable, Equatable {
             var spec = InputSpec(
                 kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
                 columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
-                maxLagDays: maxLag, staleIsError: staleIsError, tests: tests, format: format)
+                maxLagDays: maxLag, minRecords: minRecords, staleIsError: staleIsError, tests: tests, format: format)
             try reader.valueKeys(fields, kind: kind, into: &spec)
             inputs.append(spec)
         }
