@@ -16,12 +16,14 @@ enum SystemReason {
     /// The reason behind an error Foundation threw: its POSIX error number when it carries one (directly
     /// or as the underlying error), else the errno its Cocoa file code stands for.
     static func text(_ error: any Error) -> String {
-        if let code = errnoCode(of: error as NSError) { return text(errno: code) }
+        if let code = errnoCode(of: error) { return text(errno: code) }
         let error = error as NSError
         return "failed (\(error.domain) error \(error.code))"
     }
 
-    private static func errnoCode(of error: NSError) -> Int32? {
+    /// The POSIX error number behind an error Foundation threw, if it has one (a failed decoding has none).
+    static func errnoCode(of error: any Error) -> Int32? {
+        let error = error as NSError
         if error.domain == NSPOSIXErrorDomain { return Int32(truncatingIfNeeded: error.code) }
         if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, let code = errnoCode(of: underlying) {
             return code

@@ -89,7 +89,14 @@ public struct PipelineConfig: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+            let reason =
+                if !FileManager.default.fileExists(atPath: path) {
+                    "no such file"
+                } else if SystemReason.errnoCode(of: error) != nil {
+                    "cannot read the file: \(SystemReason.text(error))"
+                } else {
+                    "not readable as UTF-8 text"
+                }
             throw .pipeline(SourceLocation(path: path), reason)
         }
         return try parse(text, path: path)
