@@ -171,6 +171,7 @@ struct RunFaultTests {
             "\(result.stderr)")
         #expect(!result.stderr.contains("same name already exists"))
         #expect(Self.snapshot(home) == before)
+        #expect(Self.leftovers(home).isEmpty)
     }
 
     @Test("--out on the pipeline's own output root (history, metrics.prom, day folders) exits 2; all of it stays")
@@ -391,9 +392,11 @@ struct RunFaultTests {
         ]
         #expect(tasks[0].split(separator: ",", omittingEmptySubsequences: false).count == width)
         let (url, home) = try Self.tasksPipeline(tasks, settings: ", min_records: 5")
+        let before = Self.snapshot(home)
         let result = try EndToEndTests.run(["run", url.path, "--as-of", EndToEndTests.asOf, "--out", home.appendingPathComponent("day").path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("tasks.csv: stale input: tasks: 2 records, fewer than min_records 5\n"), "\(result.stderr)")
+        #expect(Self.snapshot(home).filter { !$0.key.hasPrefix("day") } == before)
 
         let (empty, emptyHome) = try Self.tasksPipeline([], settings: ", min_records: 0")
         let accepted = try EndToEndTests.run(["run", empty.path, "--as-of", EndToEndTests.asOf, "--out", emptyHome.appendingPathComponent("day").path])

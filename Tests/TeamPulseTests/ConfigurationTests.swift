@@ -78,10 +78,14 @@ struct ConfigurationTests {
         ("version: 1\ninputs: {payments: {path: a}}\n", "/p/pipelines/x.yml:2:10: invalid pipeline: unknown key 'payments'"),
         ("version: 1\ninputs: [\n", "/p/pipelines/x.yml:3:1: invalid pipeline:"),
         ("version: 1\ninputs: {orders: {path: a, min_records: -1}}\n", "/p/pipelines/x.yml:2:41: invalid pipeline: 'min_records' must be a whole number of records, 0 or more"),
+        // YAML mistakes beyond the scanner and parser: one line, with the position.
+        ("version: 1\nversion: 1\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:1:1: invalid pipeline: a mapping has a key twice: 'version'"),
+        ("version: 1\nname: *x\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:2:7: invalid pipeline: found undefined alias"),
     ])
     func errors(yaml: String, prefix: String) throws {
         let error = try #require(pipelineError(yaml))
         #expect(error.description.hasPrefix(prefix), "\(error)")
+        #expect(!error.description.contains("\n"), "one line")
         #expect(error.exitCode == 2)
     }
 

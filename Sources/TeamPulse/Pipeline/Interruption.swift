@@ -56,7 +56,9 @@ public final class Interruption: @unchecked Sendable {
         for (_, action) in undo.reversed() { action() }
         undo = []
         guard !written.isEmpty else { return unchanged }
-        return "summaries of \(written.joined(separator: ", ")) written before it (previous summaries kept for any other day); "
+        // A backfill writes its days in order: a long list reads as a range.
+        let days = written.count > 2 ? "\(written[0])..\(written[written.count - 1]) (\(written.count) days)" : written.joined(separator: ", ")
+        return "summaries of \(days) written before it (previous summaries kept for any other day); "
             + "run again to bring the history and metrics.prom up to date"
     }
 }

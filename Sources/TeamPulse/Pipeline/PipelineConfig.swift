@@ -112,10 +112,16 @@ public struct PipelineConfig: Sendable, Equatable {
             root = node
         } catch let error as TeamPulseError {
             throw error
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _),
+            let YamlError.composer(_, problem, mark, _)
+        {
             throw .pipeline(SourceLocation(path: path, line: mark.line, column: mark.column), problem)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw .pipeline(
+                SourceLocation(path: path, line: context.mark.line, column: context.mark.column),
+                "a mapping has a key twice: \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))")
         } catch {
-            throw .pipeline(SourceLocation(path: path), "not valid YAML: \(error)")
+            throw .pipeline(SourceLocation(path: path), "not valid YAML")
         }
         let reader = NodeReader(path: path)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
