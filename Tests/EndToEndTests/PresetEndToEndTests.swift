@@ -16,11 +16,13 @@ struct PresetEndToEndTests {
             inputs:
               orders: {path: \(fixtures)/jd_orders.csv, preset: jd}
               tickets: {path: \(fixtures)/zendesk_tickets.csv, preset: zendesk}
-              tasks: {path: \(fixtures)/jira_issues.csv, preset: jira}
+              tasks: {path: \(fixtures)/jira_issues.csv, preset: jira, max_lag_days: 5}
             """.utf8).write(to: pipeline)
         let out = folder.appendingPathComponent("day")
         let outcome = try EndToEndTests.run(["run", pipeline.path, "--as-of", EndToEndTests.asOf, "--out", out.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
+        // The Jira fixture's newest issue is of 2026-11-10, within its max_lag_days of the as-of day.
+        #expect(!outcome.stderr.contains("stale input"), "\(outcome.stderr)")
         // Zendesk tickets 101 and 102 name orders (3012345678901234567, 9999) that the JD export lacks.
         #expect(outcome.stderr.contains("tickets: 2 records whose order_id resolves to nothing"), "\(outcome.stderr)")
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]

@@ -26,6 +26,9 @@ struct ConfigurationTests {
         #expect(config.inputs.map(\.path) == ["/p/data/o.csv"])
         #expect(config.inputs[0].duplicates == .last)
         #expect(config.inputs[0].maxRejectRate == 0.05)
+        #expect(config.inputs[0].maxLagDays == 3)
+        #expect(config.inputs[0].minRecords == 1)
+        #expect(config.inputs[0].staleIsError == false)
     }
 
     @Test("every key is read")
@@ -45,6 +48,7 @@ struct ConfigurationTests {
                 max_reject_rate: 2.5%
                 max_age_hours: 30
                 max_lag_days: 1
+                min_records: 50
                 on_stale: error
                 columns: {工单号: ticket_id, " Created ": created_at}
             """, path: "/p/x.yml")
@@ -57,6 +61,7 @@ struct ConfigurationTests {
         #expect(config.input(.tickets)?.maxRejectRate == 0.025)
         #expect(config.input(.tickets)?.maxAgeHours == 30)
         #expect(config.input(.tickets)?.maxLagDays == 1)
+        #expect(config.input(.tickets)?.minRecords == 50)
         #expect(config.input(.tickets)?.staleIsError == true)
         #expect(config.input(.orders) == nil)
     }
@@ -72,10 +77,15 @@ struct ConfigurationTests {
         ("version: 1\ninputs: {orders: {path: a, max_reject_rate: 150%}}\n", "/p/pipelines/x.yml:2:45: invalid pipeline: 'max_reject_rate' must be a share"),
         ("version: 1\ninputs: {payments: {path: a}}\n", "/p/pipelines/x.yml:2:10: invalid pipeline: unknown key 'payments'"),
         ("version: 1\ninputs: [\n", "/p/pipelines/x.yml:3:1: invalid pipeline:"),
+        ("version: 1\ninputs: {orders: {path: a, min_records: -1}}\n", "/p/pipelines/x.yml:2:41: invalid pipeline: 'min_records' must be a whole number of records, 0 or more"),
+        // YAML mistakes beyond the scanner and parser: one line, with the position.
+        ("version: 1\nversion: 1\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:1:1: invalid pipeline: a mapping has a key twice: 'version'"),
+        ("version: 1\nname: *x\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:2:7: invalid pipeline: found undefined alias"),
     ])
     func errors(yaml: String, prefix: String) throws {
         let error = try #require(pipelineError(yaml))
         #expect(error.description.hasPrefix(prefix), "\(error)")
+        #expect(!error.description.contains("\n"), "one line")
         #expect(error.exitCode == 2)
     }
 

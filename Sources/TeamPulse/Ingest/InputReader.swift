@@ -18,6 +18,11 @@ public enum DuplicatePolicy: String, Sendable, Codable, CaseIterable {
 
 /// One input as the pipeline names it.
 public struct InputSpec: Sendable, Equatable {
+    /// `max_lag_days` when the pipeline does not say.
+    public static let defaultMaxLagDays = 3
+    /// `min_records` when the pipeline does not say.
+    public static let defaultMinRecords = 1
+
     public var kind: InputKind
     /// Path used to open the file.
     public var path: String
@@ -31,8 +36,10 @@ public struct InputSpec: Sendable, Equatable {
     public var maxRejectRate: Double
     /// Freshness: the file may be at most this many hours old (modification time), if set.
     public var maxAgeHours: Double?
-    /// Freshness: the newest `created_at` may lie at most this many days before the as-of day, if set.
-    public var maxLagDays: Int?
+    /// Freshness: the newest `created_at` may lie at most this many days before the as-of day.
+    public var maxLagDays: Int
+    /// Missing data: fewer records than this is stale (a header-only export).
+    public var minRecords: Int
     /// Whether a stale input only warns (`warn`, the default) or stops the run with exit code 4 (`error`).
     public var staleIsError: Bool
     /// dbt-style data tests on canonical columns (`tests:`).
@@ -49,12 +56,14 @@ public struct InputSpec: Sendable, Equatable {
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
         duplicates: DuplicatePolicy = .last, maxRejectRate: Double = 0.05, maxAgeHours: Double? = nil,
-        maxLagDays: Int? = nil, staleIsError: Bool = false, tests: [DataTestSpec] = [], format: InputFormat = InputFormat()
+        maxLagDays: Int = InputSpec.defaultMaxLagDays, minRecords: Int = InputSpec.defaultMinRecords, staleIsError: Bool = false,
+        tests: [DataTestSpec] = [], format: InputFormat = InputFormat()
     ) {
         self.tests = tests
         self.format = format
         self.maxAgeHours = maxAgeHours
         self.maxLagDays = maxLagDays
+        self.minRecords = minRecords
         self.staleIsError = staleIsError
         self.kind = kind
         self.path = path

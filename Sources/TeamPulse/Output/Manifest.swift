@@ -26,7 +26,7 @@ struct Manifest {
                 inputs[kind.rawValue] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stats))
             }
         } catch {
-            throw .output(SourceLocation(path: "manifest.json"), "cannot encode: \(error)")
+            throw .output(SourceLocation(path: "manifest.json"), "cannot encode the run facts as JSON")
         }
         let document: [String: Any] = [
             "teampulse_version": TeamPulseVersion.string,
@@ -52,7 +52,7 @@ struct Manifest {
                     (spec.kind.rawValue, [
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
                         "max_reject_rate": spec.maxRejectRate, "max_age_hours": spec.maxAgeHours as Any,
-                        "max_lag_days": spec.maxLagDays as Any, "on_stale": spec.staleIsError ? "error" : "warn",
+                        "max_lag_days": spec.maxLagDays, "min_records": spec.minRecords, "on_stale": spec.staleIsError ? "error" : "warn",
                         "preset": spec.preset as Any, "formats": spec.formats, "decimal": spec.decimalComma ? "," : ".",
                         "encoding": spec.format.encoding?.rawValue ?? "auto",
                         "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
@@ -99,7 +99,7 @@ struct Manifest {
             let json = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             return String(decoding: json, as: UTF8.self) + "\n"
         } catch {
-            throw .output(SourceLocation(path: "manifest.json"), "cannot encode: \(error)")
+            throw .output(SourceLocation(path: "manifest.json"), "cannot encode the run facts as JSON")
         }
     }
 }

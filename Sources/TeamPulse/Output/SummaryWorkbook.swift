@@ -69,9 +69,9 @@ public struct SummaryWorkbook: Sendable {
         self.run = run
     }
 
-    /// Writes the workbook to `path`.
-    public func write(to path: String) throws(TeamPulseError) {
-        try XLSXWriter.write(document(), to: path)
+    /// Writes the workbook to `path`; errors name `shown` (default: `path`).
+    public func write(to path: String, shown: String? = nil) throws(TeamPulseError) {
+        try XLSXWriter.write(document(), to: path, shown: shown)
     }
 
     /// The window of the charts: `7d` when the pipeline has it, otherwise its longest window.

@@ -89,7 +89,14 @@ public struct PipelineConfig: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+            let reason =
+                if !FileManager.default.fileExists(atPath: path) {
+                    "no such file"
+                } else if SystemReason.errnoCode(of: error) != nil {
+                    "cannot read the file: \(SystemReason.text(error))"
+                } else {
+                    "not readable as UTF-8 text"
+                }
             throw .pipeline(SourceLocation(path: path), reason)
         }
         return try parse(text, path: path)
@@ -105,10 +112,16 @@ public struct PipelineConfig: Sendable, Equatable {
             root = node
         } catch let error as TeamPulseError {
             throw error
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _),
+            let YamlError.composer(_, problem, mark, _)
+        {
             throw .pipeline(SourceLocation(path: path, line: mark.line, column: mark.column), problem)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw .pipeline(
+                SourceLocation(path: path, line: context.mark.line, column: context.mark.column),
+                "a mapping has a key twice: \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))")
         } catch {
-            throw .pipeline(SourceLocation(path: path), "not valid YAML: \(error)")
+            throw .pipeline(SourceLocation(path: path), "not valid YAML")
         }
         let reader = NodeReader(path: path)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -204,11 +217,11 @@ public struct PipelineConfig: Sendable, Equatable {
                 node, "input '\(kind.rawValue)'",
                 allowed: kind == .events
                     ? [
-                        "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                        "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
                     ]
                     : [
-                        "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                        "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "preset", "formats", "decimal",
                         "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
                     ])
@@ -257,12 +270,19 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 maxAge = value
             }
-            var maxLag: Int?
+            var maxLag = InputSpec.defaultMaxLagDays
             if let node = fields["max_lag_days"] {
                 guard let value = Int(try reader.string(node, "max_lag_days")), value >= 0 else {
                     throw .pipeline(reader.location(node), "'max_lag_days' must be a whole number of days, 0 or more")
                 }
                 maxLag = value
+            }
+            var minRecords = InputSpec.defaultMinRecords
+            if let node = fields["min_records"] {
+                guard let value = Int(try reader.string(node, "min_records")), value >= 0 else {
+                    throw .pipeline(reader.location(node), "'min_records' must be a whole number of records, 0 or more")
+                }
+                minRecords = value
             }
             var staleIsError = false
             if let node = fields["on_stale"] {
@@ -279,7 +299,7 @@ public struct PipelineConfig: Sendable, Equatable {
             var spec = InputSpec(
                 kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
                 columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
-                maxLagDays: maxLag, staleIsError: staleIsError, tests: tests, format: format)
+                maxLagDays: maxLag, minRecords: minRecords, staleIsError: staleIsError, tests: tests, format: format)
             try reader.valueKeys(fields, kind: kind, into: &spec)
             inputs.append(spec)
         }

@@ -92,6 +92,8 @@ public struct IngestedData: Sendable {
 public struct RunSummary: Sendable {
     /// The folder of each as-of day, in day order.
     public var outputFolders: [String]
+    /// The as-of day of each folder.
+    public var days: [LocalDate]
     /// Files written into each folder.
     public var files: [String]
     public var data: IngestedData
@@ -270,11 +272,18 @@ public struct PipelineRunner: Sendable {
             return value
         }
         precondition(options.outputFolder == nil || options.days.count == 1, "--out names the folder of one day")
+        // Only folders teampulse wrote are replaced, never the output root or the history: refused before
+        // anything (the lock included) is created, and checked again before each swap.
+        let folders = options.days.map { day in
+            options.outputFolder ?? (config.outputDirectory as NSString).appendingPathComponent(day.description)
+        }
+        let protected = [config.outputDirectory, config.historyPath]
+        for folder in folders { try OutputFolder.checkReplaceable(folder, protecting: protected) }
         // One run at a time per output folder: `<output>/.teampulse.lock` beside the day folders, or
-        // `DIR.lock` beside a folder given with --out.
+        // `.DIR.lock` beside a folder given with --out.
         let lock: OutputLock
         if let folder = options.outputFolder {
-            lock = try OutputLock(file: folder + ".lock", guarding: folder)
+            lock = try OutputLock(guarding: folder)
         } else {
             lock = try OutputLock(folder: config.outputDirectory)
         }
@@ -284,17 +293,17 @@ public struct PipelineRunner: Sendable {
         let businessHours = try config.businessHours.resolve(seeds: seeds)
         let freshness = FreshnessCheck(config: config, now: options.startedAt)
         try reportStale(freshness.fileAges())
+        TestPause.here("ingest")
         let data = try timed("ingest") { () throws(TeamPulseError) in
             try ingest(directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes)
         }
-        try reportStale(freshness.eventLags(data, asOf: options.days.last!))
+        try reportStale(freshness.missingData(data, asOf: options.days.last!))
         let dataTests = dataTestResults(data)
         for result in dataTests where result.status == .warn {
             logger.warning(
                 "data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.failing) of \(result.total) values fail (\(result.example))",
                 metadata: ["stage": "data_tests"])
         }
-        var folders: [String] = []
         var files: [String] = []
         var metrics = MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0)
         var targets: [TargetResult] = []
@@ -313,10 +322,8 @@ public struct PipelineRunner: Sendable {
             }
         }
         let sharedTimings = timings
-        for day in options.days {
+        for (day, folder) in zip(options.days, folders) {
             timings = sharedTimings
-            let folder = options.outputFolder
-                ?? (config.outputDirectory as NSString).appendingPathComponent(day.description)
             let engine = MetricsEngine(
                 windows: day.windows(config.windows, in: config.timeZone), directory: directory,
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
@@ -378,13 +385,21 @@ public struct PipelineRunner: Sendable {
                     run: WorkbookRunFacts(
                         pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
                         startedAt: options.startedAt, windows: config.windows, inputs: data.stats))
-                extras.append(OutputFolder.Extra(name: "summary.xlsx") { path throws(TeamPulseError) in try workbook.write(to: path) })
+                extras.append(OutputFolder.Extra(name: "summary.xlsx") { path, shown throws(TeamPulseError) in
+                    try workbook.write(to: path, shown: shown)
+                })
             }
             let html = report.html(), markdown = report.markdown()
-            extras.append(OutputFolder.Extra(name: "report.html") { path throws(TeamPulseError) in try AtomicFile.write(html, to: path) })
-            extras.append(OutputFolder.Extra(name: "report.md") { path throws(TeamPulseError) in try AtomicFile.write(markdown, to: path) })
+            extras.append(OutputFolder.Extra(name: "report.html") { path, shown throws(TeamPulseError) in
+                try AtomicFile.write(html, to: path, shown: shown)
+            })
+            extras.append(OutputFolder.Extra(name: "report.md") { path, shown throws(TeamPulseError) in
+                try AtomicFile.write(markdown, to: path, shown: shown)
+            })
             files = try timed("output") { () throws(TeamPulseError) in
-                try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM, extras: extras) { () throws(TeamPulseError) in
+                try OutputFolder.write(
+                    tables: tables, into: folder, day: day, bom: config.csvBOM, extras: extras, protecting: protected
+                ) { () throws(TeamPulseError) in
                     var manifest = Manifest(
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
                         targets: dayTargets, dataTests: dataTests, tables: tables, timings: timings)
@@ -395,13 +410,13 @@ public struct PipelineRunner: Sendable {
             }
             logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output", "as_of": "\(day)"])
             // The history follows the pipeline's own outputs; a one-off --out run leaves it alone.
+            TestPause.here("history")
             if options.outputFolder == nil {
                 try timed("history") { () throws(TeamPulseError) in
                     let metricsTable = tables.first { $0.name == "metrics.csv" }!.table
                     try MetricsHistory(path: config.historyPath, bom: config.csvBOM).replace(day: day, with: metricsTable)
                 }
             }
-            folders.append(folder)
         }
         let duration = Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9
         let prom = PrometheusFile(
@@ -411,7 +426,7 @@ public struct PipelineRunner: Sendable {
         let promFolder = options.outputFolder ?? config.outputDirectory
         try AtomicFile.write(prom.render(), to: (promFolder as NSString).appendingPathComponent("metrics.prom"))
         return RunSummary(
-            outputFolders: folders, files: files, data: data, metrics: metrics, targets: targets,
+            outputFolders: folders, days: options.days, files: files, data: data, metrics: metrics, targets: targets,
             rejectRateViolations: rejectRateViolations(data), dataTests: dataTests)
     }
 }
@@ -477,56 +492,5 @@ enum IngestJob: Sendable {
         case .events(let stage):
             .events(stage.finish(outputs.map { if case .events(let output) = $0 { output } else { preconditionFailure() } }))
         }
-    }
-}
-
-/// Replaces an output folder as a whole: files go to a sibling temporary folder which is then renamed
-/// into place, so readers see either the previous complete set or the new one.
-enum OutputFolder {
-    /// A file other than the tables, written into the staging folder by `write` (given the file's path).
-    struct Extra {
-        var name: String
-        var write: (String) throws(TeamPulseError) -> Void
-    }
-
-    static func write(
-        tables: [(name: String, table: CSVTable)], into folder: String, bom: Bool, extras: [Extra] = [],
-        manifest: () throws(TeamPulseError) -> String
-    ) throws(TeamPulseError) -> [String] {
-        let manager = FileManager.default
-        let parent = (folder as NSString).deletingLastPathComponent.isEmpty ? "." : (folder as NSString).deletingLastPathComponent
-        let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            // Leftovers of a run that was killed (the caller holds the lock, so none is in use).
-            let name = (folder as NSString).lastPathComponent
-            for entry in (try? manager.contentsOfDirectory(atPath: parent)) ?? []
-            where entry.hasPrefix(name + ".tmp-") || entry.hasPrefix(name + ".old-") {
-                try? manager.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
-            }
-            try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        } catch {
-            throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
-        }
-        var files: [String] = []
-        for (name, table) in tables {
-            try AtomicFile.write(table.render(bom: bom), to: (staging as NSString).appendingPathComponent(name))
-            files.append(name)
-        }
-        for extra in extras {
-            try extra.write((staging as NSString).appendingPathComponent(extra.name))
-            files.append(extra.name)
-        }
-        try AtomicFile.write(try manifest(), to: (staging as NSString).appendingPathComponent("manifest.json"))
-        files.append("manifest.json")
-        do {
-            let previous = folder + ".old-\(ProcessInfo.processInfo.processIdentifier)"
-            if manager.fileExists(atPath: folder) { try manager.moveItem(atPath: folder, toPath: previous) }
-            try manager.moveItem(atPath: staging, toPath: folder)
-            if manager.fileExists(atPath: previous) { try manager.removeItem(atPath: previous) }
-        } catch {
-            throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
-        }
-        return files
     }
 }
