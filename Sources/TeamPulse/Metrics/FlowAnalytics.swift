@@ -254,6 +254,7 @@ public struct FlowAnalytics: Sendable {
             v[.isSilo] = !hasCollaborationSignal ? nil : isConnected ? 0 : (arrivals + departures > 0 ? 1 : nil)
             v[.duplicateTasks] = Double(duplicateTasks[id]?.count ?? 0)
             v.removeUnavailable(present: presentInputs)
+            v.removeUndefined(members: roster.count)
             metrics.teams[row].values = v
         }
 

@@ -655,6 +655,7 @@ public struct MetricsEngine: Sendable {
             v[.pingPongRate] = ratio(h.pingPongs, h.handoversOut)
             v[.firstAssignmentResolutionRate] = ratio(h.firstTeamResolved, h.resolved)
             v.removeUnavailable(present: presentInputs)
+            v.removeUndefined(members: roster.count)
             // The flow, people and duplicate-work metrics are filled in afterwards by `FlowAnalytics`.
             return TeamWindowMetrics(team: teams[team].id, window: windows[w].spec, values: v)
         }
