@@ -373,7 +373,8 @@ public struct PipelineRunner: Sendable {
                 entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
             } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
             var report = Report(
-                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: teams,
+                pipeline: config.name, asOf: day, language: config.reportLanguage, currency: config.reportCurrency,
+                windows: config.windows, teams: teams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
                 inputs: data.stats.map { ReportInput(name: $0.0.rawValue, stats: $0.1) }, rejects: data.rejects,
                 dataTests: dataTests)
