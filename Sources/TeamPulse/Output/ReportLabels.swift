@@ -109,7 +109,7 @@ struct ReportLabels: Sendable {
     var count: String { pick("条数", "Count") }
     var noRejects: String { pick("没有被拒绝的记录。", "No rejected records.") }
     var dataTests: String { pick("未通过的数据测试", "Data tests not passing") }
-    /// One failing data test: `警告 · 订单 `amount` 非空：3 / 100 条未通过`.
+    /// One failing data test: `警告 · 订单 `amount` 非空: 3 / 100 条未通过`.
     func dataTest(_ result: DataTestResult) -> String {
         let head = "\(pick(result.status.label)) · \(pick(result.input.label)) `\(result.spec.column)` \(pick(result.spec.kind.label))"
         let failing = numbers.count(result.failing), total = numbers.count(result.total)

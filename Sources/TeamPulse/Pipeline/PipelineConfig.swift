@@ -204,7 +204,7 @@ public struct PipelineConfig: Sendable, Equatable {
             }
             if let currencyNode = report["currency"] {
                 let text = try reader.string(currencyNode, "currency")
-                guard (1...8).contains(text.count), !text.contains(where: { $0.isNumber || $0.isWhitespace || $0.isNewline }),
+                guard (1...8).contains(text.count), !text.contains(where: { $0.isNumber || $0.isWhitespace }),
                     !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
                 else {
                     throw .pipeline(
