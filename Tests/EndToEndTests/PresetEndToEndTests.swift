@@ -16,7 +16,7 @@ struct PresetEndToEndTests {
             inputs:
               orders: {path: \(fixtures)/jd_orders.csv, preset: jd}
               tickets: {path: \(fixtures)/zendesk_tickets.csv, preset: zendesk}
-              tasks: {path: \(fixtures)/jira_issues.csv, preset: jira}
+              tasks: {path: \(fixtures)/jira_all_fields.csv, preset: jira}
             """.utf8).write(to: pipeline)
         let out = folder.appendingPathComponent("day")
         let outcome = try EndToEndTests.run(["run", pipeline.path, "--as-of", EndToEndTests.asOf, "--out", out.path])
@@ -33,10 +33,10 @@ struct PresetEndToEndTests {
             #expect(read == accepted + rejected, "\(name)")
             #expect(stats["records"] as! Int == accepted - rolledUp, "\(name)")
         }
-        // JD: 4 SKU rows, order 290000000001 has two → 3 orders, 1 row rolled up.
-        #expect(inputs["orders"]?["rows_read"] as? Int == 4)
+        // JD: 8 SKU rows, order 290000000001 has two → 7 orders, 1 row rolled up.
+        #expect(inputs["orders"]?["rows_read"] as? Int == 8)
         #expect(inputs["orders"]?["rows_rolled_up"] as? Int == 1)
-        #expect(inputs["orders"]?["records"] as? Int == 3)
+        #expect(inputs["orders"]?["records"] as? Int == 7)
         #expect(inputs["tickets"]?["unresolved_links"] as? [String: Int] == ["order_id": 2])
         #expect(inputs["tasks"]?["unresolved_links"] as? [String: Int] == ["requester_team": 0])
         #expect(inputs["tasks"]?["records"] as? Int == 3)
