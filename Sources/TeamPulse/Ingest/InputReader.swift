@@ -553,7 +553,7 @@ struct InputReader<Builder: RecordBuilder> {
             let hint = spec.presetDefinition.map { preset in
                 " (preset '\(preset.name)' looks for " + missing.map { column in
                     "\(column): " + preset.aliases(of: column).map { "'\($0)'" }.joined(separator: " or ")
-                }.joined(separator: "; ") + ")"
+                }.joined(separator: "; ") + ")" + (preset.supplyNote.map { "; \($0)" } ?? "")
             } ?? ""
             throw .input(
                 SourceLocation(path: path, line: line),
