@@ -130,50 +130,10 @@ public struct PipelineRunner: Sendable {
         try Seeds.load(from: config.seedsDirectory, windows: config.windows)
     }
 
-    /// Ingests every input of the pipeline: all chunks of all files (and their hashing) run as one set
-    /// of concurrent tasks, so a small file never leaves a core idle while a large one is parsed.
+    /// Ingests every input of the pipeline with its lookups (see `read`) and logs what each input and
+    /// lookup file gave.
     public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
-        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
-        var stages: [IngestJob] = []
-        for spec in config.inputs {
-            switch spec.kind {
-            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
-            case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
-            case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
-            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
-            }
-        }
-        // Lookup files are read first (all of them together): their tables must be complete before any
-        // record of their input is built.
-        var lookupStages: [IngestJob] = []
-        for spec in config.inputs {
-            for lookup in spec.lookups {
-                lookupStages.append(.lookup(try IngestPlan(InputReader(
-                    spec: lookup.readerSpec(of: spec), builder: LookupRowBuilder(lookup, of: spec.kind), options: options))))
-            }
-        }
-        let reporter = progress?((lookupStages + stages).flatMap(\.taskBytes).reduce(0, +))
-        var lookupResults = Self.run(lookupStages, jobs: jobs, reporter: reporter).makeIterator()
-        for (index, spec) in config.inputs.enumerated() where !spec.lookups.isEmpty {
-            let read = spec.lookups.map { _ in
-                guard case .lookup(let file) = lookupResults.next()! else { preconditionFailure() }
-                return file
-            }
-            stages[index].attach(try LookupTables(spec, read: read))
-        }
-        let finished = Self.run(stages, jobs: jobs, reporter: reporter)
-        var data = IngestedData()
-        for result in finished {
-            switch result {
-            case .orders(let input): data.orders = input
-            case .tickets(let input): data.tickets = input
-            case .tasks(let input): data.tasks = input
-            case .events(let input): data.events = input
-            case .lookup: preconditionFailure("lookup files are read before the inputs")
-            }
-        }
-        Self.giveTicketsTheirOrdersTeam(&data, directory: directory, width: jobs)
-        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
+        let data = try Self.read(config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, reporter: progress)
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
@@ -194,6 +154,61 @@ public struct PipelineRunner: Sendable {
                     metadata: ["stage": "ingest", "file": "\(lookup.path)"])
             }
         }
+        return data
+    }
+
+    /// Reads every input of `config` into canonical records (the work of `ingest`, without logging):
+    /// the lookup files first, then the inputs, each time all chunks of all files (and their hashing)
+    /// as one set of concurrent tasks.
+    static func read(
+        _ config: PipelineConfig, directory: Directory, jobs: Int, chunkBytes: Int,
+        reporter makeReporter: (@Sendable (_ totalBytes: Int) -> IngestProgress)? = nil
+    ) throws(TeamPulseError) -> IngestedData {
+        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
+        var stages: [IngestJob] = []
+        for spec in config.inputs {
+            switch spec.kind {
+            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
+            case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
+            case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
+            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
+            }
+        }
+        // Lookup files are read first (all of them together): their tables must be complete before any
+        // record of their input is built.
+        var lookupStages: [IngestJob] = []
+        for spec in config.inputs {
+            for lookup in spec.lookups {
+                lookupStages.append(.lookup(try IngestPlan(InputReader(
+                    spec: lookup.readerSpec(of: spec), builder: LookupRowBuilder(lookup, of: spec.kind), options: options))))
+            }
+        }
+        let reporter = makeReporter?((lookupStages + stages).flatMap(\.taskBytes).reduce(0, +))
+        var lookupResults = Self.run(lookupStages, jobs: jobs, reporter: reporter)[...]
+        // The tables keep what they need: the lookup files and their rows go before the inputs are parsed.
+        lookupStages = []
+        for (index, spec) in config.inputs.enumerated() where !spec.lookups.isEmpty {
+            let read = lookupResults.prefix(spec.lookups.count).map { result in
+                guard case .lookup(let file) = result else { preconditionFailure() }
+                return file
+            }
+            lookupResults = lookupResults.dropFirst(spec.lookups.count)
+            stages[index].attach(try LookupTables(spec, read: read))
+        }
+        lookupResults = []
+        let finished = Self.run(stages, jobs: jobs, reporter: reporter)
+        var data = IngestedData()
+        for result in finished {
+            switch result {
+            case .orders(let input): data.orders = input
+            case .tickets(let input): data.tickets = input
+            case .tasks(let input): data.tasks = input
+            case .events(let input): data.events = input
+            case .lookup: preconditionFailure("lookup files are read before the inputs")
+            }
+        }
+        Self.giveTicketsTheirOrdersTeam(&data, directory: directory, width: jobs)
+        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
         return data
     }
 
@@ -315,20 +330,22 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// One line per input whose share of rejected records is above its `max_reject_rate`.
+    /// One line per input, and per lookup file, whose share of rejected records is above its
+    /// `max_reject_rate`.
     public func rejectRateViolations(_ data: IngestedData) -> [String] {
-        data.stats.flatMap { kind, stats -> [String] in
+        let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
+        func rate(_ rejected: Int, _ read: Int) -> Double { read > 0 ? Double(rejected) / Double(read) : 0 }
+        return data.stats.flatMap { kind, stats -> [String] in
             guard let spec = config.input(kind) else { return [] }
-            let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
             var lines: [String] = []
-            if stats.rowsRead > 0, Double(stats.rowsRejected) / Double(stats.rowsRead) > spec.maxRejectRate {
-                let rate = Double(stats.rowsRejected) / Double(stats.rowsRead)
-                lines.append("\(stats.path): \(percent(rate)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
+            let share = rate(stats.rowsRejected, stats.rowsRead)
+            if share > spec.maxRejectRate {
+                lines.append("\(stats.path): \(percent(share)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
             }
-            for (lookup, read) in zip(spec.lookups, stats.lookups) where read.rowsRead > 0 {
-                let rate = Double(read.rowsRejected) / Double(read.rowsRead)
-                guard rate > lookup.maxRejectRate else { continue }
-                lines.append("\(read.path): \(percent(rate)) of the rows of this lookup of \(kind.rawValue) rejected (\(read.rowsRejected) of \(read.rowsRead)), above max_reject_rate \(percent(lookup.maxRejectRate)); see rejects.csv")
+            for (lookup, read) in zip(spec.lookups, stats.lookups) {
+                let share = rate(read.rowsRejected, read.rowsRead)
+                guard share > lookup.maxRejectRate else { continue }
+                lines.append("\(read.path): \(percent(share)) of the rows of this lookup of \(kind.rawValue) rejected (\(read.rowsRejected) of \(read.rowsRead)), above max_reject_rate \(percent(lookup.maxRejectRate)); see rejects.csv")
             }
             return lines
         }
