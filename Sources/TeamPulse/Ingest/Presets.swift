@@ -501,7 +501,7 @@ struct ValueRules: Sendable {
     init() {}
 
     init(spec: InputSpec) {
-        let canonical = CanonicalSchema.columns(of: spec.kind)
+        let canonical = spec.columnNames
         if !spec.formats.isEmpty {
             formats = canonical.map { column in spec.formats[column].flatMap { TimeFormat($0) } }
         }

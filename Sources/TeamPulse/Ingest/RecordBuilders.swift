@@ -24,6 +24,9 @@ struct BuildState {
     /// The input's preset, `formats` and `decimal` settings.
     var rules = ValueRules()
     var negativeDurations: [Int] = Array(repeating: 0, count: DurationCheck.allCases.count)
+    /// Reading a lookup file: the chunk's aggregates per key so far, and one row's values.
+    var lookupPartial: LookupAggregates?
+    var lookupRow: [LookupRowValue] = []
 
     /// When `instant` is a local midnight, the next local midnight (the end of that day); else nil.
     mutating func endOfDay(startingAt instant: Instant) -> Instant? {
@@ -49,6 +52,9 @@ struct MappedRow {
     let headers: [String]
     /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
     var presetSlots: [Int] = []
+    /// The input's lookups and the entries this record matched; a column the record leaves empty is
+    /// taken from them (the record's own non-empty value wins).
+    var lookups: LookupMatch? = nil
 
     /// The value of a preset field, `nil` when absent or empty.
     func value(_ field: PresetField) -> UnsafeBufferPointer<UInt8>? {
@@ -93,13 +99,16 @@ struct MappedRow {
             column: slot + 1, reason: reason, message: "\(headers[slot]): \(what) '\(String(decoding: bytes, as: UTF8.self))'")
     }
 
-    /// The value of a canonical column, `nil` when the column is absent or the value empty.
+    /// The value of a canonical column, `nil` when the column is absent or the value empty (and no
+    /// lookup gives it a text value).
     @inline(__always)
     func value(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
         let slot = slots[column]
-        guard slot >= 0 else { return nil }
-        let bytes = fields.bytes(slot)
-        return bytes.isEmpty ? nil : bytes
+        if slot >= 0 {
+            let bytes = fields.bytes(slot)
+            if !bytes.isEmpty { return bytes }
+        }
+        return lookups?.text(column)
     }
 
     func sourceColumn(_ column: Int) -> Int? {
@@ -142,33 +151,51 @@ struct MappedRow {
     }
 
     func time<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
-        guard let bytes = value(column.rawValue) else { return nil }
-        let format = state.rules.format(column.rawValue)
+        try time(at: column.rawValue, name: column.name, &state) ?? lookups?.time(column.rawValue)
+    }
+
+    /// The timestamp in column `column` (of the spec's schema, named `name`), by its `formats:` pattern
+    /// or the auto rule; `nil` when empty.
+    func time(at column: Int, name: String, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
+        guard let bytes = value(column) else { return nil }
+        let format = state.rules.format(column)
         let parsed =
             if let format { format.parse(bytes, converter: &state.converter) } else {
                 ValueParser.timestamp(bytes, converter: &state.converter)
             }
         guard let parsed else {
-            if let format { throw failure(column.rawValue, column.name, .cast, "does not match format \"\(format.pattern)\"") }
+            if let format { throw failure(column, name, .cast, "does not match format \"\(format.pattern)\"") }
             if ValueParser.isAmbiguousDayMonth(bytes) {
                 throw failure(
-                    column.rawValue, column.name, .cast,
-                    "day and month could be swapped (set formats: {\(column.name): \"%d/%m/%Y %H:%M\"} or \"%m/%d/%Y %H:%M\"):")
+                    column, name, .cast,
+                    "day and month could be swapped (set formats: {\(name): \"%d/%m/%Y %H:%M\"} or \"%m/%d/%Y %H:%M\"):")
             }
-            throw failure(column.rawValue, column.name, .cast, "not a timestamp")
+            throw failure(column, name, .cast, "not a timestamp")
         }
         return parsed
     }
 
     func integer<C: CanonicalColumn>(_ column: C, in range: ClosedRange<Int64>) throws(FieldError) -> Int64? {
-        guard let bytes = value(column.rawValue) else { return nil }
+        guard value(column.rawValue) != nil else {
+            guard let number = lookups?.number(column.rawValue) else { return nil }
+            guard range.contains(number) else {
+                throw FieldError(
+                    column: nil, reason: .unknownValue,
+                    message: "\(column.name) \(lookups!.origin(column.rawValue)): outside \(range.lowerBound)–\(range.upperBound) '\(number)'")
+            }
+            return number
+        }
+        return try integer(at: column.rawValue, name: column.name, in: range)
+    }
+
+    /// The integer in column `column` (of the spec's schema), checked against `range`; `nil` when empty.
+    func integer(at column: Int, name: String, in range: ClosedRange<Int64>) throws(FieldError) -> Int64? {
+        guard let bytes = value(column) else { return nil }
         guard let number = ValueParser.integer(bytes) else {
-            throw failure(column.rawValue, column.name, .cast, "not an integer")
+            throw failure(column, name, .cast, "not an integer")
         }
         guard range.contains(number) else {
-            throw failure(
-                column.rawValue, column.name, .unknownValue,
-                "outside \(range.lowerBound)–\(range.upperBound)")
+            throw failure(column, name, .unknownValue, "outside \(range.lowerBound)–\(range.upperBound)")
         }
         return number
     }
@@ -181,6 +208,9 @@ protocol RecordBuilder: Sendable {
     static var kind: InputKind { get }
     /// The canonical columns `build` reads; the others are not copied out of libcsv at all.
     static var usedColumns: [Column] { get }
+    /// Indices (in the spec's columns) of the columns `build` reads: `usedColumns` unless the builder
+    /// reads a schema of its own (a lookup file).
+    var usedColumnIndices: [Int] { get }
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Record
     static func key(of record: Record) -> RecordKey
     static func span(of record: Record) -> RecordSpan
@@ -191,6 +221,8 @@ protocol RecordBuilder: Sendable {
 }
 
 extension RecordBuilder {
+    var usedColumnIndices: [Int] { Self.usedColumns.map(\.rawValue) }
+
     /// Without a rule of its own, a later row replaces the record.
     static func rollUp(_ record: inout Record, with next: Record, rule: RollUpRule) { record = next }
     static func isIncomplete(_ record: Record) -> Bool { false }
@@ -223,6 +255,8 @@ struct OrderBuilder: RecordBuilder {
                 throw row.failure(OrderColumn.amount.rawValue, "amount", .cast, "not a decimal number")
             }
             amount = parsed
+        } else {
+            amount = row.lookups?.number(OrderColumn.amount.rawValue)
         }
         if let bytes = row.value(.refundAmount) {
             guard let refund = ValueParser.amount(bytes, decimalComma: state.rules.decimalComma) else {
@@ -354,12 +388,12 @@ struct TicketBuilder: RecordBuilder {
         // A ticket closed without a resolution time was resolved when it was closed, at the latest.
         var resolvedAt = try row.time(TicketColumn.resolvedAt, &state)?.eventInstant
         if resolvedAt == nil { resolvedAt = try row.time(.closedAt, &state)?.eventInstant }
-        let reopens = try row.integer(TicketColumn.reopens, in: 0...1_000_000) ?? 0
+        let reopens = try row.integer(TicketColumn.reopens, in: TicketColumn.reopens.allowedRange!) ?? 0
         var csat: Int64?
         if let bytes = row.value(TicketColumn.csat.rawValue), let mapped = state.rules.satisfaction.lookup(bytes) {
             csat = mapped.map(Int64.init)
         } else {
-            csat = try row.integer(TicketColumn.csat, in: 1...5)
+            csat = try row.integer(TicketColumn.csat, in: TicketColumn.csat.allowedRange!)
         }
         let agent = row.value(TicketColumn.agent.rawValue).map { directory.member(named: $0) }
         let escalatedTo = row.value(TicketColumn.escalatedTo.rawValue).map { directory.team(named: $0) }
