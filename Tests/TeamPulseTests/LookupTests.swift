@@ -17,8 +17,6 @@ private func read(
     return try PipelineRunner.read(config, directory: directory, jobs: jobs, chunkBytes: chunkBytes)
 }
 
-/// Amount units (1/10 000) of a decimal written as text.
-private func units(_ text: String) -> Int64 { Int64((Decimal(string: text)! * 10_000 as NSDecimalNumber).int64Value) }
 
 private let longKey = "2b28e94748f3393a1a627d71d18c42e4"
 
