@@ -452,9 +452,9 @@ struct LookupConfigTests {
 
     @Test("a preset that sums its rows' amounts cannot also take amount from a lookup")
     func rollUpSum() {
-        let yaml = Self.base.replacingOccurrences(of: "path: o.csv", with: "path: o.csv\n    preset: tmall-suborders")
+        let yaml = Self.base.replacingOccurrences(of: "path: o.csv", with: "path: o.csv\n    preset: amazon")
         let error = #expect(throws: TeamPulseError.self) { try PipelineConfig.parse(yaml, path: "/p/x.yml") }
         guard case .pipeline(_, let message) = error else { Issue.record("\(String(describing: error))"); return }
-        #expect(message.hasPrefix("'amount' cannot be taken with preset 'tmall-suborders'"))
+        #expect(message.hasPrefix("'amount' cannot be taken with preset 'amazon'"))
     }
 }
