@@ -448,6 +448,8 @@ public struct PipelineRunner: Sendable {
             metrics = dayMetrics
             targets = dayTargets
             let teams = directory.allTeams
+            // The names of every row of the metric tables: the roll-ups' first, then the teams'.
+            let rowTeams = dayMetrics.rollups.teams + teams
             if day == options.days.last {
                 for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
                     logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
@@ -460,13 +462,13 @@ public struct PipelineRunner: Sendable {
                 history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day)
             }
             let tables = SummaryTables(
-                asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
+                asOf: day, teams: rowTeams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
                 dataTests: dataTests, trends: trends
             ).all().map { entry in
                 entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
             } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
             var report = Report(
-                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: teams,
+                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: rowTeams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
                 inputs: ReportInput.lines(data.stats), rejects: data.rejects,
                 dataTests: dataTests)
@@ -474,7 +476,7 @@ public struct PipelineRunner: Sendable {
             var extras: [OutputFolder.Extra] = []
             if config.xlsx {
                 let workbook = SummaryWorkbook(
-                    asOf: day, teams: teams, tables: tables, targets: dayTargets, history: history,
+                    asOf: day, teams: rowTeams, tables: tables, targets: dayTargets, history: history,
                     run: WorkbookRunFacts(
                         pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
                         startedAt: options.startedAt, windows: config.windows, inputs: data.stats))
