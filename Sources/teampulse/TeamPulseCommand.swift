@@ -157,7 +157,7 @@ struct Run: ParsableCommand {
         }
         print("  " + summary.files.joined(separator: ", "))
         let rejected = summary.data.rejects.count
-        let read = summary.data.stats.reduce(0) { $0 + $1.1.rowsRead }
+        let read = summary.data.rowsRead
         print("records: \(read) read, \(read - rejected) accepted, \(rejected) rejected (see rejects.csv)")
         try failOnDataQuality(summary.rejectRateViolations + PipelineRunner.dataTestFailures(summary.dataTests))
     }
@@ -183,6 +183,9 @@ struct Validate: ParsableCommand {
         for (kind, stats) in data.stats {
             let rolledUp = stats.rowsRolledUp > 0 ? " (\(stats.rowsRolledUp) rolled up: \(stats.records) records)" : ""
             print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted\(rolledUp), \(stats.rowsRejected) rejected")
+            for lookup in stats.lookups {
+                print("  lookup \(lookup.path): \(lookup.rowsRead) read, \(lookup.rowsAccepted) accepted, \(lookup.rowsRejected) rejected; \(lookup.keys) keys, \(lookup.unmatchedKeys) matching no \(kind.rawValue) record")
+            }
         }
         for reject in data.rejects.prefix(max(0, showRejects)) {
             let column = reject.column.map { ":\($0)" } ?? ""

@@ -131,6 +131,10 @@ struct EndToEndTests {
             let b = try Data(contentsOf: second.appendingPathComponent(file))
             #expect(a == b, "\(file)")
         }
+        // The company and department roll-ups are among the rows compared.
+        let summary = try Self.read(first.appendingPathComponent("team_summary.csv"))
+        #expect(summary.contains(",7d,all,Company,全公司,,"))
+        #expect(summary.contains(",28d,dept:customer_service,Customer service,客服,customer_service,"))
     }
 
     @Test("validate reports counts and rejects without writing summaries")

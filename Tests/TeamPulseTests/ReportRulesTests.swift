@@ -177,7 +177,7 @@ struct ReportRulesTests {
         #expect(MetricID.firstResponseP90MinBH.definition.base == MetricID.firstResponseP90Min.definition.base)
         #expect(MetricID.netFlow.definition.base == .noVolume)
         // The metrics that need two members, written once.
-        #expect(MetricCatalog.all.filter { $0.minimumMembers == 2 }.map(\.metric) == [.loadGini, .busiestMemberShare, .keyPersonCount, .singleMemberCategories])
+        #expect(MetricCatalog.all.filter { $0.minimumMembers == 2 }.map(\.metric) == [.loadGini, .busiestMemberShare, .keyPersonCount])
         #expect(MetricCatalog.all.allSatisfy { $0.minimumMembers >= 1 })
     }
 
@@ -196,7 +196,7 @@ struct ReportRulesTests {
         #expect(values[.loadGini] == 0 && values[.keyPersonCount] == 1)
         values.removeUndefined(members: 1)
         #expect(values[.loadGini] == nil && values[.busiestMemberShare] == nil && values[.keyPersonCount] == nil)
-        #expect(values[.singleMemberCategories] == nil && values[.orders] == 5)
+        #expect(values[.singleMemberCategories] == 3 && values[.orders] == 5)
 
         // The engine and the flow analytics: "solo" has one member (Ann), "pair" two (Bo, Cy).
         let h = MetricsTests()
@@ -217,7 +217,7 @@ struct ReportRulesTests {
             presentInputs: Set(InputKind.allCases)
         ).compute(tickets: [tickets], tasks: [tasks], metrics: &metrics, width: 1)
         for window in h.allWindows {
-            for metric in [MetricID.loadGini, .busiestMemberShare, .keyPersonCount, .singleMemberCategories] {
+            for metric in [MetricID.loadGini, .busiestMemberShare, .keyPersonCount] {
                 #expect(metrics.value(metric, team: "solo", window: window) == nil, "\(metric.id) \(window)")
             }
             // Ann's load of 2 (T1, K1) still counts for the team.
@@ -289,8 +289,10 @@ struct ReportRulesTests {
         #expect(departments.contains("<tr><td>客服</td><td class=\"num\">0</td><td class=\"num\">¥0.00</td><td class=\"num\">—</td><td class=\"num\">1,200</td><td class=\"num\">42.3 分钟</td><td class=\"num\">91.0%</td><td class=\"num\">200</td><td class=\"num\">—</td></tr>"))
         #expect(departments.range(of: "<tr><td>客服</td>")!.lowerBound < departments.range(of: "<tr><td>运营</td>")!.lowerBound)
         #expect(departments.contains("<p class=\"scroll-note\">"))
-        // Roll-ups are not movers (their change is in the headline) and not in the heat map; teams are.
-        #expect(Set(report.movers().map(\.team)) == ["cs"])
+        // The company is not a mover (its changes are in the headline); departments and teams are: 运营's
+        // orders 1,000 → 5,005; cs's tickets resolved 600 → 1,200 and created 50 → 100. Roll-ups are not
+        // in the heat map.
+        #expect(Set(report.movers().map { "\($0.team).\($0.metric.id)" }) == ["dept:运营.orders", "cs.tickets_resolved", "cs.tickets_created"])
         #expect(report.heatMap().teams == ["cs", "ops"])
 
         let markdown = report.markdown()
@@ -301,17 +303,22 @@ struct ReportRulesTests {
 
         // Without roll-up rows there is no such section.
         var plain = report
-        plain.metrics.teams.removeAll { TeamScope(id: $0.team).isRollUp }
+        plain.metrics.teams.removeAll { Rollups.isReserved($0.team) }
         #expect(!plain.html().contains("<section id=\"company\">") && !plain.markdown().contains("## 全公司"))
     }
 
-    @Test("team scopes are read from the team value")
-    func scopes() {
-        #expect(TeamScope(id: "all") == .company)
-        #expect(TeamScope(id: "dept:客服") == .department("客服"))
-        #expect(TeamScope(id: "dept:") == .department(""))
-        #expect(TeamScope(id: "ops") == .team("ops") && !TeamScope(id: "ops").isRollUp)
-        #expect(TeamScope(id: "allx") == .team("allx"))
+    @Test("roll-up rows are named in the report's language, from their row's names or the department")
+    func rollUpNames() {
+        var zh = report([], history: [], teams: [Team(id: "ops", nameZh: "运营组")]), en = zh
+        en.language = .en
+        #expect(zh.teamName("all") == "全公司" && en.teamName("all") == "Company")
+        // A usual department by its code or name gets both names; other departments are their text.
+        #expect(zh.teamName("dept:customer_service") == "客服" && en.teamName("dept:customer_service") == "Customer service")
+        #expect(zh.teamName("dept:商品部") == "商品部" && en.teamName("dept:商品部") == "商品部")
+        #expect(zh.teamName(Directory.unassignedTeamID) == "未分配" && en.teamName(Directory.unassignedTeamID) == "Unassigned")
+        // The names of the row's team win (the pipeline passes the roll-up rows' teams).
+        zh.teams.append(Team(id: "dept:x", name: "X dept", nameZh: "某部", department: "x", scope: .department))
+        #expect(zh.teamName("dept:x") == "某部" && zh.teamName("ops") == "运营组" && zh.teamName("other") == "other")
     }
 
     /// A Chinese report with every kind of word the report writes: each input, each reject reason, each

@@ -59,6 +59,23 @@ struct Manifest {
                         "quote": InputFormat.describe(spec.format.quote),
                         "skip_rows": spec.format.skipRows.map { $0 as Any } ?? "auto",
                         "max_field_bytes": spec.format.maxFieldBytes,
+                        "lookups": spec.lookups.map { lookup in
+                            [
+                                "path": lookup.displayPath, "key": lookup.key, "on": lookup.on,
+                                "take": lookup.takes.map { take in
+                                    [
+                                        "column": take.target, "from": take.column ?? NSNull(), "aggregate": take.aggregate.rawValue,
+                                    ] as [String: Any]
+                                },
+                                "formats": lookup.formats, "decimal": lookup.decimalComma ? "," : ".",
+                                "max_reject_rate": lookup.maxRejectRate,
+                                "encoding": lookup.format.encoding?.rawValue ?? "auto",
+                                "delimiter": lookup.format.delimiter.map(InputFormat.describe) ?? "auto",
+                                "quote": InputFormat.describe(lookup.format.quote),
+                                "skip_rows": lookup.format.skipRows.map { $0 as Any } ?? "auto",
+                                "max_field_bytes": lookup.format.maxFieldBytes,
+                            ] as [String: Any]
+                        },
                         "tests": spec.tests.map { test in
                             [
                                 "column": test.column, "test": test.kind.name, "severity": test.isError ? "error" : "warn",

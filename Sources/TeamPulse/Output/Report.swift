@@ -7,13 +7,17 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
 
 /// Records read, accepted and rejected of one input, for the report's data-quality box.
 public struct ReportInput: Sendable, Equatable {
+    /// The input's kind (`orders` …), or another name.
     public var name: String
+    /// For the line of a lookup file of the input: the file's name (`payments.csv`).
+    public var lookupFile: String?
     public var read: Int
     public var accepted: Int
     public var rejected: Int
 
-    public init(name: String, read: Int, accepted: Int, rejected: Int) {
+    public init(name: String, lookupFile: String? = nil, read: Int, accepted: Int, rejected: Int) {
         self.name = name
+        self.lookupFile = lookupFile
         self.read = read
         self.accepted = accepted
         self.rejected = rejected
@@ -22,6 +26,17 @@ public struct ReportInput: Sendable, Equatable {
     /// The counts of an input's `InputStats`.
     public init(name: String, stats: InputStats) {
         self.init(name: name, read: stats.rowsRead, accepted: stats.rowsAccepted, rejected: stats.rowsRejected)
+    }
+
+    /// One line per input, each followed by one per lookup file of it (`orders ← payments.csv`).
+    public static func lines(_ stats: [(InputKind, InputStats)]) -> [ReportInput] {
+        stats.flatMap { kind, stats in
+            [ReportInput(name: kind.rawValue, stats: stats)] + stats.lookups.map { lookup in
+                ReportInput(
+                    name: kind.rawValue, lookupFile: (lookup.path as NSString).lastPathComponent, read: lookup.rowsRead,
+                    accepted: lookup.rowsAccepted, rejected: lookup.rowsRejected)
+            }
+        }
     }
 }
 
@@ -120,8 +135,8 @@ public struct Report: Sendable {
     /// The order of the report's rows: the company, the departments, the teams of `teams`, then
     /// anything else in the order it is first named.
     func order(_ ids: [String]) -> [String] {
-        var known = departments.map { TeamScope.departmentPrefix + $0 }
-        known.insert(TeamScope.companyID, at: 0)
+        var known = departments.map(Rollups.departmentID)
+        known.insert(Rollups.companyID, at: 0)
         known += teams.map(\.id)
         let rank = Dictionary(known.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
@@ -158,8 +173,8 @@ public struct Report: Sendable {
     /// then by name.
     var departments: [String] {
         var names = Set<String>()
-        for row in metrics.teams {
-            if case .department(let name) = TeamScope(id: row.team) { names.insert(name) }
+        for row in metrics.teams where row.team.hasPrefix(Rollups.departmentPrefix) {
+            names.insert(String(row.team.dropFirst(Rollups.departmentPrefix.count)))
         }
         var ordered: [String] = []
         for team in teams where names.contains(team.department) && !ordered.contains(team.department) {
@@ -171,14 +186,14 @@ public struct Report: Sendable {
     /// The company's row of the mover window (`team` = `all`), when the results hold one.
     var companyRow: TeamWindowMetrics? {
         guard let window = moverWindow else { return nil }
-        return metrics.teams.first { $0.team == TeamScope.companyID && $0.window == window }
+        return metrics.teams.first { $0.team == Rollups.companyID && $0.window == window }
     }
 
     /// The departments' rows of the mover window, in ``departments`` order.
     var departmentRows: [TeamWindowMetrics] {
         guard let window = moverWindow else { return [] }
         return departments.compactMap { name in
-            metrics.teams.first { $0.team == TeamScope.departmentPrefix + name && $0.window == window }
+            metrics.teams.first { $0.team == Rollups.departmentID(name) && $0.window == window }
         }
     }
 
@@ -251,15 +266,16 @@ public struct Report: Sendable {
         }
     }
 
-    /// The largest relative changes of the mover window against 7 days before: metrics of the teams
-    /// (not `unassigned`, not the roll-ups) whose value 7 days before is known and non-zero, that changed
-    /// and whose base is large enough in both periods (``hasMoverBase(_:row:current:previous:)``), by
-    /// |change| / |previous| descending (ties by team, then catalogue order), at most `moverCount`.
+    /// The largest relative changes of the mover window against 7 days before: metrics of the teams and
+    /// departments (not `unassigned`, not the company, whose changes the headline shows) whose value 7
+    /// days before is known and non-zero, that changed and whose base is large enough in both periods
+    /// (``hasMoverBase(_:row:current:previous:)``), by |change| / |previous| descending (ties by team,
+    /// then catalogue order), at most `moverCount`.
     func movers() -> [Mover] {
         guard let trends, let window = moverWindow else { return [] }
         var movers: [(Mover, Int)] = []
         for row in metrics.teams
-        where row.window == window && row.team != Directory.unassignedTeamID && !TeamScope(id: row.team).isRollUp {
+        where row.window == window && row.team != Directory.unassignedTeamID && row.team != Rollups.companyID {
             for (definition, value) in row.values.entries {
                 guard Self.isMoverCandidate(definition) else { continue }
                 let trend = trends.change(definition.id, team: row.team, window: window)
@@ -293,7 +309,7 @@ public struct Report: Sendable {
     func heatMap() -> (teams: [String], cells: [[Int]]) {
         guard let window = wideWindow else { return ([], []) }
         let edges = metrics.collaboration.filter {
-            $0.window == window && $0.count > 0 && !TeamScope(id: $0.fromTeam).isRollUp && !TeamScope(id: $0.toTeam).isRollUp
+            $0.window == window && $0.count > 0 && !Rollups.isReserved($0.fromTeam) && !Rollups.isReserved($0.toTeam)
         }
         let ids = order(edges.flatMap { [$0.fromTeam, $0.toTeam] })
         let position = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -333,7 +349,7 @@ public struct Report: Sendable {
         var loads: [String: [Int]] = [:]
         var named: [String] = []
         for load in metrics.workload
-        where load.window == window && !TeamScope(id: load.team).isRollUp && privacy?.showsMembers(of: load.team) != false {
+        where load.window == window && !Rollups.isReserved(load.team) && privacy?.showsMembers(of: load.team) != false {
             if loads[load.team] == nil { named.append(load.team) }
             loads[load.team, default: []].append(load.load)
         }
@@ -361,18 +377,20 @@ public struct Report: Sendable {
 
     // MARK: Labels and numbers
 
-    /// The name of a row's team in the report's language: a seeded team's name (the other language,
-    /// then the id, when it is missing), the company, a department's name, or the unassigned team.
+    /// The name of a row's team in the report's language: the name in `teams` (the other language, then
+    /// the id, when it is missing) — of a seeded team or a roll-up row —, else the company's, a
+    /// department's (``Departments/names(of:)``) or the unassigned team's.
     func teamName(_ id: String) -> String {
-        switch TeamScope(id: id) {
-        case .company: return labels.company
-        case .department(let name): return name
-        case .team:
-            if id == Directory.unassignedTeamID { return labels.unassigned }
-            guard let team = teams.first(where: { $0.id == id }) else { return id }
+        if let team = teams.first(where: { $0.id == id }) {
             let names = language == .zh ? [team.nameZh, team.name] : [team.name, team.nameZh]
-            return names.first { !$0.isEmpty } ?? id
+            if let name = names.first(where: { !$0.isEmpty }) { return name }
         }
+        if id == Rollups.companyID { return labels.company }
+        if id.hasPrefix(Rollups.departmentPrefix) {
+            let names = Departments.names(of: String(id.dropFirst(Rollups.departmentPrefix.count)))
+            return language == .zh ? names.zh : names.en
+        }
+        return id == Directory.unassignedTeamID ? labels.unassigned : id
     }
 
     var labels: ReportLabels { ReportLabels(language: language, currency: currency) }

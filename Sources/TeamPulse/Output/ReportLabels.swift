@@ -133,9 +133,11 @@ struct ReportLabels: Sendable {
         }
     }
 
-    /// An input's name (`orders` → 订单); the name itself when it is not an input kind.
-    func input(_ name: String) -> String {
-        InputKind(rawValue: name).map { pick($0.label) } ?? name
+    /// An input's name (`orders` → 订单; the name itself when it is not an input kind), followed by
+    /// the file of a lookup line (`订单 ← payments.csv`).
+    func input(_ input: ReportInput) -> String {
+        let name = InputKind(rawValue: input.name).map { pick($0.label) } ?? input.name
+        return input.lookupFile.map { name + " ← " + $0 } ?? name
     }
 
     /// A reject reason in words.

@@ -231,12 +231,12 @@ public struct PipelineConfig: Sendable, Equatable {
                 allowed: kind == .events
                     ? [
                         "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
+                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
                     ]
                     : [
                         "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "preset", "formats", "decimal",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
+                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
                     ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
@@ -267,15 +267,8 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 policy = parsed
             }
-            var maxRejectRate = 0.05
-            if let node = fields["max_reject_rate"] {
-                let text = try reader.string(node, "max_reject_rate").trimmingCharacters(in: .whitespaces)
-                let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-                guard let value, (0...1).contains(value) else {
-                    throw .pipeline(reader.location(node), "'max_reject_rate' must be a share such as 0.05 or 5%")
-                }
-                maxRejectRate = value
-            }
+            let maxRejectRate = try fields["max_reject_rate"].map { node throws(TeamPulseError) in try reader.rejectRate(node) }
+                ?? InputSpec.defaultMaxRejectRate
             var maxAge: Double?
             if let node = fields["max_age_hours"] {
                 guard let value = Double(try reader.string(node, "max_age_hours")), value > 0 else {
@@ -314,6 +307,7 @@ public struct PipelineConfig: Sendable, Equatable {
                 columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
                 maxLagDays: maxLag, minRecords: minRecords, staleIsError: staleIsError, tests: tests, format: format)
             try reader.valueKeys(fields, kind: kind, into: &spec)
+            if let node = fields["lookups"] { spec.lookups = try reader.lookups(node, of: spec, resolve: resolve) }
             inputs.append(spec)
         }
         guard !inputs.isEmpty else {
@@ -556,13 +550,26 @@ struct NodeReader {
                 spec.formats[column] = pattern
             }
         }
-        if let node = fields["decimal"] {
-            let text = try string(node, "decimal")
-            guard text == "." || text == "," else {
-                throw .pipeline(location(node), "'decimal' must be \".\" or \",\" (the decimal mark of amounts)")
-            }
-            spec.decimalComma = text == ","
+        if let node = fields["decimal"] { spec.decimalComma = try decimalComma(node) }
+    }
+
+    /// `decimal: "."` or `","`: whether amounts use a decimal comma.
+    func decimalComma(_ node: Node) throws(TeamPulseError) -> Bool {
+        let text = try string(node, "decimal")
+        guard text == "." || text == "," else {
+            throw .pipeline(location(node), "'decimal' must be \".\" or \",\" (the decimal mark of amounts)")
         }
+        return text == ","
+    }
+
+    /// `max_reject_rate`: a share such as `0.05` or `5%`.
+    func rejectRate(_ node: Node) throws(TeamPulseError) -> Double {
+        let text = try string(node, "max_reject_rate").trimmingCharacters(in: .whitespaces)
+        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let value, (0...1).contains(value) else {
+            throw .pipeline(location(node), "'max_reject_rate' must be a share such as 0.05 or 5%")
+        }
+        return value
     }
 
     /// `business_hours: {default: {days, hours, holidays}, teams: {<team>: {days, hours, holidays}}}`.

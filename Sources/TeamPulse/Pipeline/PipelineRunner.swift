@@ -41,9 +41,16 @@ public struct IngestedData: Sendable {
     /// The optional event log.
     public var events: IngestedInput<ItemEvent>?
 
-    /// Every reject, inputs in canonical order, each by line.
+    /// Every reject, inputs in canonical order, each by line, each input's followed by those of its
+    /// lookup files.
     public var rejects: [Reject] {
-        (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? []) + (events?.rejects ?? [])
+        (orders.map { $0.rejects + $0.lookupRejects } ?? []) + (tickets.map { $0.rejects + $0.lookupRejects } ?? [])
+            + (tasks.map { $0.rejects + $0.lookupRejects } ?? []) + (events.map { $0.rejects + $0.lookupRejects } ?? [])
+    }
+
+    /// Rows read from every file: the inputs' and their lookup files'.
+    public var rowsRead: Int {
+        stats.reduce(0) { total, entry in total + entry.1.rowsRead + entry.1.lookups.reduce(0) { $0 + $1.rowsRead } }
     }
 
     /// Keys of the accepted records of an input (empty when the pipeline has no such input).
@@ -125,42 +132,10 @@ public struct PipelineRunner: Sendable {
         try Seeds.load(from: config.seedsDirectory, windows: config.windows)
     }
 
-    /// Ingests every input of the pipeline: all chunks of all files (and their hashing) run as one set
-    /// of concurrent tasks, so a small file never leaves a core idle while a large one is parsed.
+    /// Ingests every input of the pipeline with its lookups (see `read`) and logs what each input and
+    /// lookup file gave.
     public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
-        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
-        var stages: [IngestJob] = []
-        for spec in config.inputs {
-            switch spec.kind {
-            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
-            case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
-            case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
-            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
-            }
-        }
-        // One task per chunk plus one hashing task per file, of every input.
-        let taskBytes = stages.map(\.taskBytes)
-        let tasks = stages.indices.flatMap { job in taskBytes[job].indices.map { (job, $0) } }
-        let reporter = progress?(taskBytes.joined().reduce(0, +))
-        let outputs = concurrentMap(tasks.count, width: jobs) { index in
-            let (job, task) = tasks[index]
-            let output = stages[job].run(task)
-            if taskBytes[job][task] > 0 { reporter?.chunkDone(bytes: taskBytes[job][task], records: output.recordsRead) }
-            return output
-        }
-        let finished = concurrentMap(stages.count, width: jobs) { job in
-            stages[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
-        }
-        var data = IngestedData()
-        for result in finished {
-            switch result {
-            case .orders(let input): data.orders = input
-            case .tickets(let input): data.tickets = input
-            case .tasks(let input): data.tasks = input
-            case .events(let input): data.events = input
-            }
-        }
-        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
+        let data = try Self.read(config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, reporter: progress)
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
@@ -175,8 +150,116 @@ public struct PipelineRunner: Sendable {
             logger.info(
                 "read \(kind.rawValue): \(stats.rowsRead) records, \(stats.rowsAccepted) accepted, \(stats.rowsRejected) rejected",
                 metadata: ["stage": "ingest", "file": "\(stats.path)"])
+            for lookup in stats.lookups {
+                logger.info(
+                    "read lookup of \(kind.rawValue): \(lookup.rowsRead) records, \(lookup.rowsAccepted) accepted, \(lookup.rowsRejected) rejected; \(lookup.keys) keys, \(lookup.unmatchedKeys) matching no \(kind.rawValue) record",
+                    metadata: ["stage": "ingest", "file": "\(lookup.path)"])
+            }
         }
         return data
+    }
+
+    /// Reads every input of `config` into canonical records (the work of `ingest`, without logging):
+    /// the lookup files first, then the inputs, each time all chunks of all files (and their hashing)
+    /// as one set of concurrent tasks.
+    static func read(
+        _ config: PipelineConfig, directory: Directory, jobs: Int, chunkBytes: Int,
+        reporter makeReporter: (@Sendable (_ totalBytes: Int) -> IngestProgress)? = nil
+    ) throws(TeamPulseError) -> IngestedData {
+        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
+        var stages: [IngestJob] = []
+        for spec in config.inputs {
+            switch spec.kind {
+            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
+            case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
+            case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
+            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
+            }
+        }
+        // Lookup files are read first (all of them together): their tables must be complete before any
+        // record of their input is built.
+        var lookupStages: [IngestJob] = []
+        for spec in config.inputs {
+            for lookup in spec.lookups {
+                lookupStages.append(.lookup(try IngestPlan(InputReader(
+                    spec: lookup.readerSpec(of: spec), builder: LookupRowBuilder(lookup, of: spec.kind), options: options))))
+            }
+        }
+        let reporter = makeReporter?((lookupStages + stages).flatMap(\.taskBytes).reduce(0, +))
+        var lookupResults = Self.run(lookupStages, jobs: jobs, reporter: reporter)[...]
+        // The tables keep what they need: the lookup files and their rows go before the inputs are parsed.
+        lookupStages = []
+        for (index, spec) in config.inputs.enumerated() where !spec.lookups.isEmpty {
+            let read = lookupResults.prefix(spec.lookups.count).map { result in
+                guard case .lookup(let file) = result else { preconditionFailure() }
+                return file
+            }
+            lookupResults = lookupResults.dropFirst(spec.lookups.count)
+            stages[index].attach(try LookupTables(spec, read: read))
+        }
+        lookupResults = []
+        let finished = Self.run(stages, jobs: jobs, reporter: reporter)
+        var data = IngestedData()
+        for result in finished {
+            switch result {
+            case .orders(let input): data.orders = input
+            case .tickets(let input): data.tickets = input
+            case .tasks(let input): data.tasks = input
+            case .events(let input): data.events = input
+            case .lookup: preconditionFailure("lookup files are read before the inputs")
+            }
+        }
+        Self.giveTicketsTheirOrdersTeam(&data, directory: directory, width: jobs)
+        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
+        return data
+    }
+
+    /// Runs the chunk and hash tasks of several inputs (or lookup files) as one set of concurrent tasks,
+    /// so a small file never leaves a core idle while a large one is parsed; then finishes each.
+    static func run(_ stages: [IngestJob], jobs: Int, reporter: IngestProgress?) -> [IngestJob.Result] {
+        let taskBytes = stages.map(\.taskBytes)
+        let tasks = stages.indices.flatMap { job in taskBytes[job].indices.map { (job, $0) } }
+        let outputs = concurrentMap(tasks.count, width: jobs) { index in
+            let (job, task) = tasks[index]
+            let output = stages[job].run(task)
+            if taskBytes[job][task] > 0 { reporter?.chunkDone(bytes: taskBytes[job][task], records: output.recordsRead) }
+            return output
+        }
+        return concurrentMap(stages.count, width: jobs) { job in
+            stages[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
+        }
+    }
+
+    /// A ticket without a team — no `team` of its own, none through its agent, so `unassigned` — takes
+    /// the team of the order its `order_id` names, when that order is among the accepted orders and has
+    /// a team. A table of the (fewer) order ids of such tickets is probed with every order.
+    static func giveTicketsTheirOrdersTeam(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
+        guard let orders = data.orders, let tickets = data.tickets,
+            let unassigned = directory.allTeams.firstIndex(where: { $0.id == Directory.unassignedTeamID }).map(TeamIndex.init)
+        else { return }
+        var wanted = KeyTable(expected: 16)
+        for segment in tickets.segments {
+            for ticket in segment where ticket.team == unassigned { if let id = ticket.orderID { _ = wanted.insert(id) } }
+        }
+        guard wanted.count > 0 else { return }
+        let table = wanted
+        let found = concurrentMap(orders.segments.count, width: width) { index -> [(Int, TeamIndex)] in
+            orders.segments[index].compactMap { order in
+                order.team == unassigned ? nil : table.find(order.id).map { ($0, order.team) }
+            }
+        }
+        var teamOfOrder: [Int: TeamIndex] = [:]
+        for hits in found { for (slot, team) in hits { teamOfOrder[slot] = team } }
+        guard !teamOfOrder.isEmpty else { return }
+        for segment in data.tickets!.segments.indices {
+            for index in data.tickets!.segments[segment].indices {
+                let ticket = data.tickets!.segments[segment][index]
+                guard ticket.team == unassigned, let id = ticket.orderID, let slot = table.find(id),
+                    let team = teamOfOrder[slot]
+                else { continue }
+                data.tickets!.segments[segment][index].team = team
+            }
+        }
     }
 
     /// Counts, per input and link column, accepted records whose link resolves to nothing: a ticket's
@@ -249,14 +332,24 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// One line per input whose share of rejected records is above its `max_reject_rate`.
+    /// One line per input, and per lookup file, whose share of rejected records is above its
+    /// `max_reject_rate`.
     public func rejectRateViolations(_ data: IngestedData) -> [String] {
-        data.stats.compactMap { kind, stats in
-            guard let spec = config.input(kind), stats.rowsRead > 0 else { return nil }
-            let rate = Double(stats.rowsRejected) / Double(stats.rowsRead)
-            guard rate > spec.maxRejectRate else { return nil }
-            let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
-            return "\(stats.path): \(percent(rate)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv"
+        let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
+        func rate(_ rejected: Int, _ read: Int) -> Double { read > 0 ? Double(rejected) / Double(read) : 0 }
+        return data.stats.flatMap { kind, stats -> [String] in
+            guard let spec = config.input(kind) else { return [] }
+            var lines: [String] = []
+            let share = rate(stats.rowsRejected, stats.rowsRead)
+            if share > spec.maxRejectRate {
+                lines.append("\(stats.path): \(percent(share)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
+            }
+            for (lookup, read) in zip(spec.lookups, stats.lookups) {
+                let share = rate(read.rowsRejected, read.rowsRead)
+                guard share > lookup.maxRejectRate else { continue }
+                lines.append("\(read.path): \(percent(share)) of the rows of this lookup of \(kind.rawValue) rejected (\(read.rowsRejected) of \(read.rowsRead)), above max_reject_rate \(percent(lookup.maxRejectRate)); see rejects.csv")
+            }
+            return lines
         }
     }
 
@@ -355,6 +448,8 @@ public struct PipelineRunner: Sendable {
             metrics = dayMetrics
             targets = dayTargets
             let teams = directory.allTeams
+            // The names of every row of the metric tables: the roll-ups' first, then the teams'.
+            let rowTeams = dayMetrics.rollups.teams + teams
             if day == options.days.last {
                 for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
                     logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
@@ -367,22 +462,22 @@ public struct PipelineRunner: Sendable {
                 history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day)
             }
             let tables = SummaryTables(
-                asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
+                asOf: day, teams: rowTeams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
                 dataTests: dataTests, trends: trends
             ).all().map { entry in
                 entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
             } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
             var report = Report(
                 pipeline: config.name, asOf: day, language: config.reportLanguage, currency: config.reportCurrency,
-                windows: config.windows, teams: teams,
+                windows: config.windows, teams: rowTeams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
-                inputs: data.stats.map { ReportInput(name: $0.0.rawValue, stats: $0.1) }, rejects: data.rejects,
+                inputs: ReportInput.lines(data.stats), rejects: data.rejects,
                 dataTests: dataTests)
             report.privacy = privacy
             var extras: [OutputFolder.Extra] = []
             if config.xlsx {
                 let workbook = SummaryWorkbook(
-                    asOf: day, teams: teams, tables: tables, targets: dayTargets, history: history,
+                    asOf: day, teams: rowTeams, tables: tables, targets: dayTargets, history: history,
                     run: WorkbookRunFacts(
                         pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
                         startedAt: options.startedAt, windows: config.windows, inputs: data.stats))
@@ -438,12 +533,15 @@ enum IngestJob: Sendable {
     case tickets(IngestPlan<TicketBuilder>)
     case tasks(IngestPlan<TaskBuilder>)
     case events(IngestPlan<EventBuilder>)
+    /// A lookup file of an input.
+    case lookup(IngestPlan<LookupRowBuilder>)
 
     enum Output: Sendable {
         case orders(InputReader<OrderBuilder>.ChunkOutput)
         case tickets(InputReader<TicketBuilder>.ChunkOutput)
         case tasks(InputReader<TaskBuilder>.ChunkOutput)
         case events(InputReader<EventBuilder>.ChunkOutput)
+        case lookup(InputReader<LookupRowBuilder>.ChunkOutput)
 
         /// Records read in the chunk.
         var recordsRead: Int {
@@ -452,6 +550,7 @@ enum IngestJob: Sendable {
             case .tickets(let output): output.rowsRead
             case .tasks(let output): output.rowsRead
             case .events(let output): output.rowsRead
+            case .lookup(let output): output.rowsRead
             }
         }
     }
@@ -461,6 +560,7 @@ enum IngestJob: Sendable {
         case tickets(IngestedInput<Ticket>)
         case tasks(IngestedInput<WorkTask>)
         case events(IngestedInput<ItemEvent>)
+        case lookup(IngestedInput<LookupRow>)
     }
 
     /// Size of each task's chunk in bytes (0 for the hash tasks).
@@ -470,6 +570,18 @@ enum IngestJob: Sendable {
         case .tickets(let stage): stage.taskBytes
         case .tasks(let stage): stage.taskBytes
         case .events(let stage): stage.taskBytes
+        case .lookup(let stage): stage.taskBytes
+        }
+    }
+
+    /// Gives the input its lookups, read (before any of its chunks is parsed).
+    mutating func attach(_ tables: LookupTables) {
+        switch self {
+        case .orders(var stage): stage.reader.lookups = tables; self = .orders(stage)
+        case .tickets(var stage): stage.reader.lookups = tables; self = .tickets(stage)
+        case .tasks(var stage): stage.reader.lookups = tables; self = .tasks(stage)
+        case .events(var stage): stage.reader.lookups = tables; self = .events(stage)
+        case .lookup: preconditionFailure("a lookup file has no lookups")
         }
     }
 
@@ -479,6 +591,7 @@ enum IngestJob: Sendable {
         case .tickets(let stage): .tickets(stage.run(index))
         case .tasks(let stage): .tasks(stage.run(index))
         case .events(let stage): .events(stage.run(index))
+        case .lookup(let stage): .lookup(stage.run(index))
         }
     }
 
@@ -492,6 +605,8 @@ enum IngestJob: Sendable {
             .tasks(stage.finish(outputs.map { if case .tasks(let output) = $0 { output } else { preconditionFailure() } }))
         case .events(let stage):
             .events(stage.finish(outputs.map { if case .events(let output) = $0 { output } else { preconditionFailure() } }))
+        case .lookup(let stage):
+            .lookup(stage.finish(outputs.map { if case .lookup(let output) = $0 { output } else { preconditionFailure() } }))
         }
     }
 }
