@@ -347,6 +347,7 @@ struct ReportRulesTests {
                 actual: index == 3 ? nil : target.1 * 1.5, status: index == 3 ? .noData : .missed)
         } + [TargetResult(spec: TargetSpec(team: "all", metric: "orders", comparison: .greaterOrEqual, target: 5000, window: w7), actual: 5005, status: .met)]
         report.inputs = InputKind.allCases.map { ReportInput(name: $0.rawValue, read: 5005, accepted: 5000, rejected: 5) }
+            + [ReportInput(name: "orders", lookupFile: "payments.csv", read: 12, accepted: 12, rejected: 0)]
         report.rejects = [RejectReason.cast, .missingValue, .unknownValue, .missingColumns, .tooManyColumns].map {
             Reject(input: .events, file: "e.csv", line: 2, byteOffset: 0, column: 1, reason: $0, message: "m", record: "r")
         }
@@ -367,6 +368,8 @@ struct ReportRulesTests {
         #expect(VisibleWords.foreign(VisibleWords.html(html), names: names).isEmpty, "\(VisibleWords.foreign(VisibleWords.html(html), names: names))")
         #expect(VisibleWords.foreign(VisibleWords.markdown(markdown), names: names).isEmpty, "\(VisibleWords.foreign(VisibleWords.markdown(markdown), names: names))")
         // The fixture reaches every section and label it is meant to.
+        #expect(markdown.contains("| 订单 ← `payments.csv` | 12 | 12 | 0 (0.0%) |"))
+        #expect(html.contains("<tr><td>订单 ← <code>payments.csv</code></td>"))
         for text in ["未分配", "事件", "值无法识别", "取值不在允许范围内", "警告", "错误", "唯一", "关联存在", "另有 16 对团队有协作", "`min_group_size`", "全公司", "否"] {
             #expect(markdown.contains(text), "\(text)")
         }

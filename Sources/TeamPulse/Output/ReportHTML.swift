@@ -269,7 +269,7 @@ extension Report {
         table += "<tr><th>\(htmlEscape(l.input))</th><th class=\"num\">\(htmlEscape(l.read))</th><th class=\"num\">\(htmlEscape(l.accepted))</th><th class=\"num\">\(htmlEscape(l.rejected))</th></tr>\n"
         for input in inputs {
             let rate = input.read > 0 ? " <small>(\(numbers.percent(Double(input.rejected) / Double(input.read))))</small>" : ""
-            table += "<tr><td>\(htmlEscape(l.input(input)))</td><td class=\"num\">\(numbers.count(input.read))</td><td class=\"num\">\(numbers.count(input.accepted))</td><td class=\"num\">\(numbers.count(input.rejected))\(rate)</td></tr>\n"
+            table += "<tr><td>\(htmlEscape(l.input(input)))\(input.lookupFile.map { " ← <code>\(htmlEscape($0))</code>" } ?? "")</td><td class=\"num\">\(numbers.count(input.read))</td><td class=\"num\">\(numbers.count(input.accepted))</td><td class=\"num\">\(numbers.count(input.rejected))\(rate)</td></tr>\n"
         }
         // Four narrow columns fit a phone: no note.
         html += scrolling(table + "</table>", noted: false) + "<h3>\(htmlEscape(l.topReasons))</h3>\n"

@@ -133,11 +133,10 @@ struct ReportLabels: Sendable {
         }
     }
 
-    /// An input's name (`orders` → 订单; the name itself when it is not an input kind), followed by
-    /// the file of a lookup line (`订单 ← payments.csv`).
+    /// An input's name (`orders` → 订单; the name itself when it is not an input kind). The renderers
+    /// follow it with ` ← ` and the file name, as code, on the line of a lookup file.
     func input(_ input: ReportInput) -> String {
-        let name = InputKind(rawValue: input.name).map { pick($0.label) } ?? input.name
-        return input.lookupFile.map { name + " ← " + $0 } ?? name
+        InputKind(rawValue: input.name).map { pick($0.label) } ?? input.name
     }
 
     /// A reject reason in words.

@@ -101,7 +101,7 @@ extension Report {
         text += "## \(l.quality)\n\n| \(l.input) | \(l.read) | \(l.accepted) | \(l.rejected) |\n|---|---:|---:|---:|\n"
         for input in inputs {
             let rate = input.read > 0 ? " (\(numbers.percent(Double(input.rejected) / Double(input.read))))" : ""
-            text += "| \(e(l.input(input))) | \(numbers.count(input.read)) | \(numbers.count(input.accepted)) | \(numbers.count(input.rejected))\(rate) |\n"
+            text += "| \(e(l.input(input)))\(input.lookupFile.map { " ← `\($0.replacingOccurrences(of: "`", with: "'"))`" } ?? "") | \(numbers.count(input.read)) | \(numbers.count(input.accepted)) | \(numbers.count(input.rejected))\(rate) |\n"
         }
         text += "\n**\(l.topReasons)**\n\n"
         let reasons = topRejectReasons()
