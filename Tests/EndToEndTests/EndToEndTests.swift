@@ -445,7 +445,32 @@ struct EndToEndTests {
         // The data-quality box agrees with the manifest.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         let orders = (manifest["inputs"] as! [String: [String: Any]])["orders"]!
-        #expect(markdown.contains("| 订单 | \(orders["rows_read"] as! Int) | \(orders["rows_accepted"] as! Int) | \(orders["rows_rejected"] as! Int) ("))
+        // Counts are grouped by thousands: 5005 → 5,005.
+        func grouped(_ number: Int) -> String {
+            let digits = String(number)
+            return digits.enumerated().map { index, digit in
+                index > 0 && (digits.count - index) % 3 == 0 ? ",\(digit)" : "\(digit)"
+            }.joined()
+        }
+        #expect(markdown.contains(
+            "| 订单 | \(grouped(orders["rows_read"] as! Int)) | \(grouped(orders["rows_accepted"] as! Int)) | \(grouped(orders["rows_rejected"] as! Int)) ("))
+        #expect(grouped(5005) == "5,005" && grouped(300) == "300" && grouped(1_234_567) == "1,234,567")
+        // Every word of the Chinese report is Chinese, but code, names from the seeds, the pipeline's name,
+        // percentile names (P90), the program's name and "CSV".
+        let latinWord = try NSRegularExpression(pattern: "[A-Za-z][A-Za-z0-9]*")
+        func latin(_ text: String) -> Set<String> {
+            Set(latinWord.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range, in: text)!]) })
+        }
+        let allowed = latin(try Self.read(Self.packageRoot.appendingPathComponent("seeds/teams.csv")))
+            .union(["nightly", "teampulse", "CSV"])
+        var visible = html
+        for pattern in ["(?s)<style>.*?</style>", "(?s)<code>.*?</code>", "<[^>]*>", "&[a-z]+;|&#[0-9]+;"] {
+            visible = visible.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+        }
+        for text in [visible, markdown.replacingOccurrences(of: "`[^`\n]*`", with: " ", options: .regularExpression)] {
+            let foreign = latin(text).subtracting(allowed).filter { $0.range(of: "^P[0-9]+$", options: .regularExpression) == nil }
+            #expect(foreign.isEmpty, "English in the Chinese report: \(foreign.sorted())")
+        }
         let outputs = (manifest["outputs"] as! [[String: Any]]).map { $0["file"] as! String }
         #expect(outputs.suffix(3) == ["report.html", "report.md", "manifest.json"])
 

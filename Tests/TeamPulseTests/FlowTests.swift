@@ -122,6 +122,7 @@ import Testing
             "open_items": 0, "wip_age_p50_d": nil, "wip_age_p85_d": nil, "sle_d": nil, "wip_over_sle": nil,
             "net_flow": 0, "throughput_per_day": 0, "throughput_trend": 0,
             "forecast_days_p50": 0, "forecast_days_p85": 0, "forecast_days_p95": 0,  // nothing open: done today
+            // Fewer than 2 members: key_person_count is empty (minimumMembers) — and b has no load.
             "key_person_count": nil, "single_member_categories": 0, "member_wip_p50": nil, "member_wip_max": nil,
             "after_hours_share": nil, "is_silo": nil, "duplicate_tasks": 0,
         ]

@@ -163,12 +163,12 @@ struct MetricCatalogTests {
         #expect(SummaryWorkbook.unitLabel(MetricID.throughputPerDay.definition) == "per day")
         #expect(SummaryWorkbook.unitLabel(MetricID.leadTimeP50DBH.definition) == "d")
         let report = Report(pipeline: "p", asOf: LocalDate("2026-11-15")!, language: .zh, windows: [], teams: [], metrics: MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0), targets: [])
-        #expect(report.format(0.3889, MetricID.loadGini.definition) == "0.39")
-        #expect(report.format(0.3889, MetricID.busiestMemberShare.definition) == "38.9%")
-        #expect(report.format(12.26, MetricID.resolutionP50H.definition) == "12.3 小时")
-        #expect(report.format(5005, MetricID.orders.definition) == "5,005")
-        #expect(report.formatChange(0.025, MetricID.onTimeRate.definition) == "+2.5 pp")
-        #expect(report.formatChange(-0.05, MetricID.loadGini.definition) == "−0.05")
+        #expect(report.numbers.value(0.3889, MetricID.loadGini.definition) == "0.39")
+        #expect(report.numbers.value(0.3889, MetricID.busiestMemberShare.definition) == "38.9%")
+        #expect(report.numbers.value(12.26, MetricID.resolutionP50H.definition) == "12.3 小时")
+        #expect(report.numbers.value(5005, MetricID.orders.definition) == "5,005")
+        #expect(report.numbers.change(0.025, MetricID.onTimeRate.definition) == "+2.5 个百分点")
+        #expect(report.numbers.change(-0.05, MetricID.loadGini.definition) == "−0.05")
     }
 
     @Test("a metric is empty without its inputs")

@@ -4,6 +4,16 @@ public enum InputKind: String, Sendable, CaseIterable, Codable {
     /// The optional event log (one row per status or assignment change of a ticket, task or order).
     case events
 
+    /// The input in words, for the report.
+    public var label: MetricLabel {
+        switch self {
+        case .orders: MetricLabel(en: "Orders", zh: "订单")
+        case .tickets: MetricLabel(en: "Tickets", zh: "工单")
+        case .tasks: MetricLabel(en: "Tasks", zh: "任务")
+        case .events: MetricLabel(en: "Events", zh: "事件")
+        }
+    }
+
     /// The canonical key column of the input (for `events`, the item the event is about: not unique).
     public var keyColumn: String {
         switch self {
@@ -40,6 +50,22 @@ public enum RejectReason: String, Sendable, Codable {
     case duplicateKey = "DUPLICATE KEY"
     /// A field is longer than the input's `max_field_bytes`.
     case fieldTooLarge = "FIELD TOO LARGE"
+
+    /// The reason in words, for the report (`rejects.csv` writes the code).
+    public var label: MetricLabel {
+        switch self {
+        case .cast: MetricLabel(en: "Unreadable value", zh: "值无法识别")
+        case .missingValue: MetricLabel(en: "Required value missing", zh: "缺少必填值")
+        case .unknownValue: MetricLabel(en: "Value not allowed", zh: "取值不在允许范围内")
+        case .missingColumns: MetricLabel(en: "Too few fields", zh: "字段数不足")
+        case .tooManyColumns: MetricLabel(en: "Too many fields", zh: "字段数过多")
+        case .badQuote: MetricLabel(en: "Misplaced quote", zh: "引号错误")
+        case .unterminatedQuote: MetricLabel(en: "Unclosed quote", zh: "引号未闭合")
+        case .invalidEncoding: MetricLabel(en: "Invalid encoding", zh: "编码无效")
+        case .duplicateKey: MetricLabel(en: "Duplicate key", zh: "主键重复")
+        case .fieldTooLarge: MetricLabel(en: "Field too long", zh: "字段过长")
+        }
+    }
 }
 
 /// One record that was read but not used, with where it stands and why.

@@ -35,7 +35,7 @@ struct Manifest {
                 "timezone": config.timeZoneIdentifier, "seeds": displayPath(config.seedsDirectory),
                 "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
                 "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM],
-                "report": ["lang": config.reportLanguage.rawValue], "xlsx": config.xlsx,
+                "report": ["lang": config.reportLanguage.rawValue, "currency": config.reportCurrency], "xlsx": config.xlsx,
                 // The analytics settings; the anonymize_salt is a secret and is never written.
                 "forecast": [
                     "weeks": config.analytics.forecastWeeks, "trials": config.analytics.forecastTrials,

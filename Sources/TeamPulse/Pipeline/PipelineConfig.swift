@@ -53,6 +53,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var csvBOM: Bool = true
     /// Language of the labels of `report.html` and `report.md` (`report: {lang: zh|en}`, default zh).
     public var reportLanguage: ReportLanguage = .zh
+    /// Written before amounts of money in `report.html` and `report.md` (`report: {currency: …}`).
+    public var reportCurrency: String = Report.defaultCurrency
     /// Each day folder also gets `summary.xlsx`, the tables as a typed workbook with charts (`xlsx: true`,
     /// the default).
     public var xlsx: Bool = true
@@ -190,14 +192,25 @@ public struct PipelineConfig: Sendable, Equatable {
             }
         }
         var reportLanguage = ReportLanguage.zh
+        var reportCurrency = Report.defaultCurrency
         if let node = top["report"] {
-            let report = try reader.mapping(node, "'report'", allowed: ["lang"])
+            let report = try reader.mapping(node, "'report'", allowed: ["lang", "currency"])
             if let langNode = report["lang"] {
                 let text = try reader.string(langNode, "lang")
                 guard let language = ReportLanguage(rawValue: text) else {
                     throw .pipeline(reader.location(langNode), "'lang' must be zh or en")
                 }
                 reportLanguage = language
+            }
+            if let currencyNode = report["currency"] {
+                let text = try reader.string(currencyNode, "currency")
+                guard (1...8).contains(text.count), !text.contains(where: { $0.isNumber || $0.isWhitespace }),
+                    !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                else {
+                    throw .pipeline(
+                        reader.location(currencyNode), "'currency' must be a symbol of 1 to 8 characters without digits or spaces, e.g. ¥ or US$")
+                }
+                reportCurrency = text
             }
         }
         var xlsx = true
@@ -305,6 +318,7 @@ public struct PipelineConfig: Sendable, Equatable {
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
         config.csvBOM = bom
         config.reportLanguage = reportLanguage
+        config.reportCurrency = reportCurrency
         config.xlsx = xlsx
         if let node = top["business_hours"] { config.businessHours = try reader.businessHours(node) }
         config.analytics = try reader.analytics(top)

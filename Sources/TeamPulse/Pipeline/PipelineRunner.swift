@@ -468,7 +468,8 @@ public struct PipelineRunner: Sendable {
                 entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
             } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
             var report = Report(
-                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: rowTeams,
+                pipeline: config.name, asOf: day, language: config.reportLanguage, currency: config.reportCurrency,
+                windows: config.windows, teams: rowTeams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
                 inputs: ReportInput.lines(data.stats), rejects: data.rejects,
                 dataTests: dataTests)
