@@ -282,6 +282,9 @@ struct Inspect: ParsableCommand {
     @Option(help: "How many records to show (0: none).")
     var limit: Int = 20
 
+    @Option(help: "A quote inside an unquoted field: lenient (data, the default) or strict (the record is rejected), as the input's quotes: key.")
+    var quotes: String = "lenient"
+
     @Flag(help: "Print JSON: encoding, delimiter, header, record_count, records, rejects.")
     var json = false
 
@@ -291,12 +294,14 @@ struct Inspect: ParsableCommand {
             throw ValidationError("--encoding must be auto or one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let kind, InputKind(rawValue: kind) == nil { throw ValidationError("--kind must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+        guard QuoteMode(rawValue: quotes) != nil else { throw ValidationError("--quotes must be lenient or strict") }
     }
 
     func run() throws {
         let inspection = try Inspector.inspect(
             path: file, kind: kind.flatMap(InputKind.init(rawValue:)),
-            encoding: encoding.flatMap(TextEncoding.init(name:)), preset: preset, limit: limit)
+            encoding: encoding.flatMap(TextEncoding.init(name:)), preset: preset, limit: limit,
+            quotes: QuoteMode(rawValue: quotes) ?? .lenient)
         if json {
             print(inspection.json())
         } else {

@@ -4,15 +4,6 @@ import Testing
 @testable import TeamPulse
 
 /// Reads one orders file with an encoding and dialect.
-private func readOrders(
-    _ path: String, format: InputFormat, columns: [String: String] = [:], jobs: Int = 1, chunkBytes: Int = 8 << 20
-) throws(TeamPulseError) -> IngestedInput<Order> {
-    try InputReader(
-        spec: InputSpec(kind: .orders, path: path, columns: columns, format: format),
-        builder: OrderBuilder(directory: sampleDirectory()),
-        options: IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: shanghai)
-    ).read()
-}
 
 /// `rows_read = rows_accepted + rows_rejected`, and the rejects match the count.
 private func reconciles<R>(_ input: IngestedInput<R>) -> Bool {
@@ -308,10 +299,19 @@ struct RFC4180Tests {
         #expect(inspection.records.map(\.values) == [["A", "x", "2026-11-15"]])
     }
 
-    @Test("a quote inside an unquoted field is rejected (strict mode), the next record is read")
-    func strayQuote() throws {
+    @Test("a quote inside an unquoted field is data under quotes: lenient (the default)")
+    func strayQuoteLenient() throws {
         let inspection = try values("A,x\"y,2026-11-15\r\nB,z,2026-11-15\r\n")
-        #expect(inspection.rejects.map(\.reason) == ["BAD QUOTE"])
+        #expect(inspection.rejects.isEmpty)
+        #expect(inspection.records.map { $0.values[1] } == ["x\"y", "z"])
+    }
+
+    @Test("a quote inside an unquoted field is rejected under quotes: strict, the next record is read")
+    func strayQuoteStrict() throws {
+        let path = write(Array("order_id,store,created_at\r\nA,x\"y,2026-11-15\r\nB,z,2026-11-15\r\n".utf8))
+        let inspection = try Inspector.inspect(path: path, kind: .orders, quotes: .strict)
+        #expect(inspection.rejects.map { "\($0.line):\($0.column ?? 0) \($0.reason)" } == ["2:2 BAD QUOTE"])
+        #expect(inspection.rejects[0].message == "quote character inside an unquoted field (quotes: strict)")
         #expect(inspection.records.map { $0.values[0] } == ["B"])
     }
 }

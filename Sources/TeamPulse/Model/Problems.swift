@@ -34,6 +34,8 @@ public enum RejectReason: String, Sendable, Codable {
     case badQuote = "BAD QUOTE"
     /// The file ends inside a quoted field.
     case unterminatedQuote = "UNTERMINATED QUOTE"
+    /// A quoted field is still open after the input's `max_record_lines` lines.
+    case tooManyLines = "TOO MANY LINES"
     /// The record's bytes are not valid in the file's encoding (a damaged file, or a wrong `encoding:`).
     case invalidEncoding = "INVALID ENCODING"
     /// Another record has the same key and wins under the input's duplicate policy.

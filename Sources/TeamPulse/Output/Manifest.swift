@@ -54,8 +54,10 @@ struct Manifest {
                         "encoding": spec.format.encoding?.rawValue ?? "auto",
                         "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
                         "quote": InputFormat.describe(spec.format.quote),
+                        "quotes": spec.format.quotes.rawValue,
                         "skip_rows": spec.format.skipRows.map { $0 as Any } ?? "auto",
                         "max_field_bytes": spec.format.maxFieldBytes,
+                        "max_record_lines": spec.format.maxRecordLines,
                         "tests": spec.tests.map { test in
                             [
                                 "column": test.column, "test": test.kind.name, "severity": test.isError ? "error" : "warn",

@@ -247,14 +247,15 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// One line per input whose share of rejected records is above its `max_reject_rate`.
+    /// One line per input whose rejected share is above its `max_reject_rate`: rejected records
+    /// weigh the physical lines they span, over the lines of every record read.
     public func rejectRateViolations(_ data: IngestedData) -> [String] {
         data.stats.compactMap { kind, stats in
-            guard let spec = config.input(kind), stats.rowsRead > 0 else { return nil }
-            let rate = Double(stats.rowsRejected) / Double(stats.rowsRead)
+            guard let spec = config.input(kind), stats.linesRead > 0 else { return nil }
+            let rate = stats.rejectedShare
             guard rate > spec.maxRejectRate else { return nil }
             let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
-            return "\(stats.path): \(percent(rate)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv"
+            return "\(stats.path): \(percent(rate)) of the \(kind.rawValue) input rejected (\(stats.rowsRejected) of \(stats.rowsRead) records, spanning \(stats.linesRejected) of \(stats.linesRead) lines), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv"
         }
     }
 
