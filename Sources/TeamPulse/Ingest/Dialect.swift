@@ -105,7 +105,8 @@ enum DialectSniffer {
 
     /// The delimiter whose field count is the same on most sample records (outside quotes, blank
     /// lines ignored) with more than one field; ties go to the larger field count, then to the order
-    /// `,` tab `;` `|`. A file where no candidate splits anything reads as `,`.
+    /// `,` tab `;` `|`. A file where no candidate splits anything reads as `,`. A quote opens a quoted
+    /// field only at a field's start, as libcsv reads it: one inside a field (`12.9"`) is data.
     static func delimiter(_ text: UnsafeBufferPointer<UInt8>, from start: Int, quote: UInt8) -> UInt8 {
         let end = min(text.count, start + sampleBytes)
         guard start < end else { return UInt8(ascii: ",") }
@@ -114,23 +115,34 @@ enum DialectSniffer {
             var counts: [Int] = []
             var fields = 1
             var insideQuotes = false
+            var fieldStart = true
+            // Just after a closing quote, a quote is the second of a doubled one: still inside.
+            var justClosed = false
             var blank = true
             for index in start..<end {
                 let byte = text[index]
-                if byte == quote {
+                let closes = byte == quote && insideQuotes
+                defer { justClosed = closes }
+                if byte == quote, insideQuotes || fieldStart || justClosed {
                     insideQuotes.toggle()
+                    fieldStart = false
                     blank = false
                 } else if insideQuotes {
                     continue
                 } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                     if !blank { counts.append(fields) }
                     fields = 1
+                    fieldStart = true
                     blank = true
                     if counts.count == sampleRecords { break }
                 } else if byte == candidate {
                     fields += 1
+                    fieldStart = true
                     blank = false
-                } else if byte != UInt8(ascii: " ") {
+                } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                    if byte == UInt8(ascii: "\t") { blank = false }
+                } else {
+                    fieldStart = false
                     blank = false
                 }
             }
