@@ -91,6 +91,7 @@ struct PipelineOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension QuoteMode: ExpressibleByArgument {}
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -282,8 +283,8 @@ struct Inspect: ParsableCommand {
     @Option(help: "How many records to show (0: none).")
     var limit: Int = 20
 
-    @Option(help: "A quote inside an unquoted field: lenient (data, the default) or strict (the record is rejected), as the input's quotes: key.")
-    var quotes: String = "lenient"
+    @Option(help: "A quote inside an unquoted field: lenient (data) or strict (the record is rejected), as an input's quotes: key.")
+    var quotes: QuoteMode = .lenient
 
     @Flag(help: "Print JSON: encoding, delimiter, header, record_count, records, rejects.")
     var json = false
@@ -294,14 +295,13 @@ struct Inspect: ParsableCommand {
             throw ValidationError("--encoding must be auto or one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let kind, InputKind(rawValue: kind) == nil { throw ValidationError("--kind must be one of \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))") }
-        guard QuoteMode(rawValue: quotes) != nil else { throw ValidationError("--quotes must be lenient or strict") }
     }
 
     func run() throws {
         let inspection = try Inspector.inspect(
             path: file, kind: kind.flatMap(InputKind.init(rawValue:)),
             encoding: encoding.flatMap(TextEncoding.init(name:)), preset: preset, limit: limit,
-            quotes: QuoteMode(rawValue: quotes) ?? .lenient)
+            quotes: quotes)
         if json {
             print(inspection.json())
         } else {

@@ -55,6 +55,32 @@ struct IngestTests {
         #expect(reference.records.count + reference.rejects.count == 400)
     }
 
+    @Test("broken quotes at the start, in the middle, at the end and across chunk boundaries change nothing about chunking",
+          arguments: [(2, 8 << 20), (4, 64), (3, 1), (7, 200), (3, 1500)], QuoteMode.allCases)
+    func chunkingIsInvisibleWithBrokenQuotes(chunking: (jobs: Int, chunkBytes: Int), quotes: QuoteMode) throws {
+        let (jobs, chunkBytes) = chunking
+        // Stray opening quotes in the first, the 200th and the last row, an inch mark in every 50th;
+        // a low max_record_lines makes the swallowed lines end inside the file.
+        var lines = Self.messyOrders(rows: 400).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let rows = lines.indices.filter { $0 > 0 && lines[$0].hasPrefix("O") }
+        for row in [rows[0], rows[199], rows[rows.count - 1]] { lines[row] = lines[row].replacingOccurrences(of: ",ops,", with: ",\"ops,") }
+        for row in rows where row % 50 == 0 { lines[row] = lines[row].replacingOccurrences(of: ",ops,", with: ",o\"ps,") }
+        let path = temporaryFile(lines.joined(separator: "\n"))
+        let format = InputFormat(quotes: quotes, maxRecordLines: 30)
+        let reference = try readOrders(path, format: format, jobs: 1, chunkBytes: 1 << 30)
+        let chunked = try readOrders(path, format: format, jobs: jobs, chunkBytes: chunkBytes)
+        #expect(chunked.records == reference.records)
+        #expect(chunked.rejects == reference.rejects)
+        #expect(chunked.stats == reference.stats)
+        #expect(reference.stats.rowsRead == reference.stats.rowsAccepted + reference.stats.rowsRejected)
+        // Each stray quote costs its own record on its own line, with the column of the team field;
+        // under strict each inch mark does too, under lenient it is data.
+        let strays = [rows[0], rows[199], rows[rows.count - 1]]
+        let inchMarks = quotes == .strict ? rows.filter { $0 % 50 == 0 && !strays.contains($0) } : []
+        let quoteRejects = reference.rejects.filter { $0.column == 3 && [.tooManyLines, .unterminatedQuote, .badQuote].contains($0.reason) }
+        #expect(quoteRejects.map(\.line) == (strays + inchMarks).sorted().map { $0 + 1 })
+    }
+
     @Test("chunks split only after a line end outside quotes")
     func splitPoints() {
         var text = Array(Self.messyOrders(rows: 300).utf8)

@@ -696,15 +696,21 @@ struct InputReader<Builder: RecordBuilder> {
                     }
                     continue
                 }
-                let from = max(position, target)
-                let lf = find(newline, from, bytes.count)
-                if let hit = find(quote, position, lf ?? bytes.count) {
+                // Outside quotes: the next quote before the target, else before the first line end
+                // after it, else that line end is the split.
+                let lf = position < target ? nil : find(newline, position, bytes.count)
+                let limit = position < target ? target : lf ?? bytes.count
+                if let hit = find(quote, position, limit) {
                     position = hit + 1
                     if opensField(hit) {
                         insideQuotes = true
                         openLineEnd = lineEnd(after: hit)
                         linesInside = 0
                     }
+                    continue
+                }
+                if position < target {
+                    position = target
                     continue
                 }
                 guard let lf else { break }
