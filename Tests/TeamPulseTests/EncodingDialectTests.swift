@@ -357,15 +357,19 @@ struct FormatConfigurationTests {
         try PipelineConfig.parse("version: 1\ninputs:\n  orders: {path: o.csv\(keys)}\n", path: "/p/x.yml").inputs[0].format
     }
 
-    @Test("defaults: auto encoding and delimiter, double quote, header detection, 1 MiB fields")
+    @Test("defaults: auto encoding and delimiter, double quote, header detection, 1 MiB fields, lenient quotes, 1000 lines")
     func defaults() throws {
-        #expect(try format("") == InputFormat(encoding: nil, delimiter: nil, quote: UInt8(ascii: "\""), skipRows: nil, maxFieldBytes: 1_048_576))
+        #expect(try format("") == InputFormat(
+            encoding: nil, delimiter: nil, quote: UInt8(ascii: "\""), skipRows: nil, maxFieldBytes: 1_048_576, quotes: .lenient,
+            maxRecordLines: 1000))
     }
 
     @Test("every key is read")
     func keys() throws {
-        let read = try format(", encoding: cp936, delimiter: tab, quote: \"'\", skip_rows: 2, max_field_bytes: 4096")
-        #expect(read == InputFormat(encoding: .gbk, delimiter: 9, quote: 39, skipRows: 2, maxFieldBytes: 4096))
+        let read = try format(
+            ", encoding: cp936, delimiter: tab, quote: \"'\", skip_rows: 2, max_field_bytes: 4096, quotes: strict, max_record_lines: 40")
+        #expect(read == InputFormat(
+            encoding: .gbk, delimiter: 9, quote: 39, skipRows: 2, maxFieldBytes: 4096, quotes: .strict, maxRecordLines: 40))
         #expect(try format(", delimiter: \"|\", encoding: auto").delimiter == UInt8(ascii: "|"))
         #expect(try format(", delimiter: ;").delimiter == UInt8(ascii: ";"))
     }
@@ -374,6 +378,8 @@ struct FormatConfigurationTests {
         ("encoding: ebcdic", "'encoding' must be auto or one of"), ("delimiter: ab", "'delimiter' must be"),
         ("quote: ab", "'quote' must be"), ("skip_rows: -1", "'skip_rows' must be"),
         ("max_field_bytes: 0", "'max_field_bytes' must be"), ("delimiter: \"'\", quote: \"'\"", "must differ"),
+        ("quotes: relaxed", "'quotes' must be lenient or strict"), ("max_record_lines: 0", "'max_record_lines' must be a positive"),
+        ("max_record_lines: many", "'max_record_lines' must be a positive"), ("max_lines: 5", "unknown key 'max_lines'"),
     ])
     func errors(keys: String, message: String) {
         #expect {
