@@ -267,6 +267,43 @@ struct LoneCRTests {
         #expect(input.rejects.contains { $0.reason == .duplicateKey })
     }
 
+    @Test("every fuzz regression reads the same whole and in chunks, with the settings the fuzz target derives from its size")
+    func fuzzRegressions() throws {
+        let folder = fixture("fuzz")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(!names.isEmpty)
+        for name in names {
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+            // As Sources/teampulse-fuzz/main.swift picks them.
+            let size = data.count
+            let encodings: [TextEncoding?] = [nil] + TextEncoding.allCases
+            var format = InputFormat(
+                encoding: encodings[size % encodings.count], quote: (size / 9) % 4 == 3 ? UInt8(ascii: "'") : UInt8(ascii: "\""),
+                skipRows: (size / 36) % 3 == 2 ? 1 : nil, maxFieldBytes: 64, quotes: (size / 5) % 2 == 0 ? .lenient : .strict,
+                maxRecordLines: [InputFormat.defaultMaxRecordLines, 1, 2, 3][(size / 7) % 4])
+            for refusesBinary in [true, false] {
+                format.refusesBinary = refusesBinary
+                let path = temporaryFile("")
+                try data.write(to: URL(fileURLWithPath: path))
+                let directory = Directory(teams: [], members: [], stores: [], warehouses: [])
+                func read(_ jobs: Int, _ chunkBytes: Int) -> Result<IngestedInput<Order>, TeamPulseError> {
+                    Result { () throws(TeamPulseError) in try readOrders(path, format: format, jobs: jobs, chunkBytes: chunkBytes, directory: directory) }
+                }
+                switch (read(1, 1 << 30), read(3, 1 + size % 13)) {
+                case (.success(let whole), .success(let chunked)):
+                    #expect(chunked.rejects == whole.rejects, "\(name)")
+                    #expect(chunked.stats == whole.stats, "\(name)")
+                    // One directory: the teams the first read met keep their indices in the second.
+                    #expect(chunked.records == whole.records, "\(name)")
+                case (.failure(let whole), .failure(let chunked)):
+                    #expect(chunked == whole, "\(name)")
+                default:
+                    Issue.record("\(name): one chunking failed, the other did not")
+                }
+            }
+        }
+    }
+
     @Test("a record after a lone CR on the header's line is data, not lost")
     func recordOnTheHeaderLine() throws {
         let path = temporaryFile("order_id,store,created_at\rH1,x,2026-11-15\nH2,y,2026-11-15\n")
