@@ -44,6 +44,8 @@ public enum RejectReason: String, Sendable, Codable {
     case badQuote = "BAD QUOTE"
     /// The file ends inside a quoted field.
     case unterminatedQuote = "UNTERMINATED QUOTE"
+    /// A quoted field is still open after the input's `max_record_lines` lines.
+    case tooManyLines = "TOO MANY LINES"
     /// The record's bytes are not valid in the file's encoding (a damaged file, or a wrong `encoding:`).
     case invalidEncoding = "INVALID ENCODING"
     /// Another record has the same key and wins under the input's duplicate policy.
@@ -61,6 +63,7 @@ public enum RejectReason: String, Sendable, Codable {
         case .tooManyColumns: MetricLabel(en: "Too many fields", zh: "字段数过多")
         case .badQuote: MetricLabel(en: "Misplaced quote", zh: "引号错误")
         case .unterminatedQuote: MetricLabel(en: "Unclosed quote", zh: "引号未闭合")
+        case .tooManyLines: MetricLabel(en: "Record spans too many lines", zh: "记录跨行过多")
         case .invalidEncoding: MetricLabel(en: "Invalid encoding", zh: "编码无效")
         case .duplicateKey: MetricLabel(en: "Duplicate key", zh: "主键重复")
         case .fieldTooLarge: MetricLabel(en: "Field too long", zh: "字段过长")

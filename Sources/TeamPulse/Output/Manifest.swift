@@ -57,8 +57,10 @@ struct Manifest {
                         "encoding": spec.format.encoding?.rawValue ?? "auto",
                         "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
                         "quote": InputFormat.describe(spec.format.quote),
+                        "quotes": spec.format.quotes.rawValue,
                         "skip_rows": spec.format.skipRows.map { $0 as Any } ?? "auto",
                         "max_field_bytes": spec.format.maxFieldBytes,
+                        "max_record_lines": spec.format.maxRecordLines,
                         "lookups": spec.lookups.map { lookup in
                             [
                                 "path": lookup.displayPath, "key": lookup.key, "on": lookup.on,
@@ -72,6 +74,8 @@ struct Manifest {
                                 "encoding": lookup.format.encoding?.rawValue ?? "auto",
                                 "delimiter": lookup.format.delimiter.map(InputFormat.describe) ?? "auto",
                                 "quote": InputFormat.describe(lookup.format.quote),
+                                "quotes": lookup.format.quotes.rawValue,
+                                "max_record_lines": lookup.format.maxRecordLines,
                                 "skip_rows": lookup.format.skipRows.map { $0 as Any } ?? "auto",
                                 "max_field_bytes": lookup.format.maxFieldBytes,
                             ] as [String: Any]

@@ -231,12 +231,12 @@ public struct PipelineConfig: Sendable, Equatable {
                 allowed: kind == .events
                     ? [
                         "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
+                        "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines", "lookups",
                     ]
                     : [
                         "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "preset", "formats", "decimal",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
+                        "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines", "lookups",
                     ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
@@ -383,7 +383,8 @@ struct NodeReader {
         return scalar.string
     }
 
-    /// `encoding`, `delimiter`, `quote`, `skip_rows` and `max_field_bytes` of an input.
+    /// `encoding`, `delimiter`, `quote`, `quotes`, `skip_rows`, `max_field_bytes` and `max_record_lines`
+    /// of an input.
     func inputFormat(_ fields: [String: Node]) throws(TeamPulseError) -> InputFormat {
         var format = InputFormat()
         if let node = fields["encoding"] {
@@ -424,6 +425,18 @@ struct NodeReader {
                 throw .pipeline(location(node), "'max_field_bytes' must be a positive number of bytes")
             }
             format.maxFieldBytes = value
+        }
+        if let node = fields["quotes"] {
+            guard let mode = QuoteMode(rawValue: try string(node, "quotes")) else {
+                throw .pipeline(location(node), "'quotes' must be lenient or strict")
+            }
+            format.quotes = mode
+        }
+        if let node = fields["max_record_lines"] {
+            guard let value = Int(try string(node, "max_record_lines")), value > 0 else {
+                throw .pipeline(location(node), "'max_record_lines' must be a positive number of lines")
+            }
+            format.maxRecordLines = value
         }
         return format
     }

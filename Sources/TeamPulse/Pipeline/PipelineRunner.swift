@@ -340,9 +340,10 @@ public struct PipelineRunner: Sendable {
         return data.stats.flatMap { kind, stats -> [String] in
             guard let spec = config.input(kind) else { return [] }
             var lines: [String] = []
-            let share = rate(stats.rowsRejected, stats.rowsRead)
-            if share > spec.maxRejectRate {
-                lines.append("\(stats.path): \(percent(share)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
+            // Rejected records weigh the physical lines they span, over the lines of every record read.
+            let share = stats.rejectedShare
+            if stats.linesRead > 0, share > spec.maxRejectRate {
+                lines.append("\(stats.path): \(percent(share)) of the \(kind.rawValue) input rejected (\(stats.rowsRejected) of \(stats.rowsRead) records, spanning \(stats.linesRejected) of \(stats.linesRead) lines), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
             }
             for (lookup, read) in zip(spec.lookups, stats.lookups) {
                 let share = rate(read.rowsRejected, read.rowsRead)
