@@ -67,7 +67,7 @@ def compare(old_path, new_path, name):
                 problems.append(f"{name}:{line}: {column}: {a} became {b}, more than {half} apart")
             else:
                 rounded += 1
-    print(f"{name}: {cells} cells compared, {rounded} differ by rounding only, {len(problems)} problems")
+    print(f"{name}: {cells} cells compared, {rounded} differ only by rounding (or trailing zeros), {len(problems)} problems")
     return problems
 
 

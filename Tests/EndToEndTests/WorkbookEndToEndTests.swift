@@ -164,7 +164,10 @@ extension EndToEndTests {
             with: Data(contentsOf: output.appendingPathComponent("\(Self.asOf)/manifest.json"))) as! [String: Any]
         let files = (manifest["outputs"] as! [[String: Any]]).compactMap { $0["file"] as? String }
         #expect(files.contains("summary.xlsx"))
+        #expect(files.contains("trends.csv"))
         #expect((manifest["pipeline"] as? [String: Any])?["xlsx"] as? Bool == true)
+        let csv = (manifest["pipeline"] as? [String: Any])?["csv"] as? [String: Any]
+        #expect(csv?["precision"] as? String == "rounded" && csv?["bom"] as? Bool == true)
     }
 
     @Test("reruns give the same workbook, save the run start on the Run sheet")
