@@ -9,7 +9,7 @@
 # workbook of 2026-11-15. Writes OUT_DIR/summary.pdf, OUT_DIR/pages.txt (the printed pages per sheet,
 # from each page's header, which names the sheet) and OUT_DIR/<sheet>-<page>.png for the first pages of
 # the Charts and Summary sheets; OUT_DIR defaults to /tmp/teampulse-render-workbook. Installs what is
-# missing with apt-get: LibreOffice Calc (`libreoffice-calc-nogui`), poppler-utils (pdftoppm, pdftotext)
+# missing with apt-get: LibreOffice Calc (`libreoffice-calc-nogui`), poppler-utils (pdftoppm, pdftotext, pdfinfo)
 # and a CJK font (`fonts-wqy-microhei`).
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ fi
 
 missing=""
 command -v soffice >/dev/null || missing="$missing libreoffice-calc-nogui"
-command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || missing="$missing poppler-utils"
+command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || missing="$missing poppler-utils"
 # Chinese labels need a CJK font on the rendering machine; without one, LibreOffice draws empty boxes.
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing="$missing fonts-wqy-microhei"
 if [ -n "$missing" ]; then

@@ -106,6 +106,22 @@ struct OutputTablesTests {
         #expect(TeamRows.ordered(["a", "dept:x", "all", "b", "dept:y"], team: { $0 }) == ["all", "dept:x", "dept:y", "a", "b"])
     }
 
+    @Test("a target is judged on the actual value as targets.csv shows it")
+    func targetsOnWrittenValues() {
+        // 0.94996 is written 0.9500: it meets >= 0.95 when rounded, misses it at full precision.
+        let metrics = MetricsResult(
+            teams: [TeamWindowMetrics(team: "ops", window: WindowSpec(days: 7), values: MetricValues([.onTimeRate: 0.94996]))],
+            collaboration: [], workload: [], unresolvedOrderLinks: 0)
+        let target = TargetSpec(team: "ops", metric: "on_time_rate", comparison: .greaterOrEqual, target: 0.95, window: WindowSpec(days: 7))
+        let rounded = evaluateTargets([target], metrics: metrics, precision: .rounded)
+        #expect(rounded.map(\.status) == [.met])
+        #expect(rounded.first?.actual == 0.95)
+        #expect(evaluateTargets([target], metrics: metrics, precision: .full).map(\.status) == [.missed])
+        let table = SummaryTables(asOf: Self.asOf, teams: [], metrics: metrics, targets: rounded, rejects: [])
+            .targetsTable().csv(precision: .rounded)
+        #expect(table.rows == [["2026-11-15", "ops", "on_time_rate", "7d", ">=", "0.9500", "0.9500", "met"]])
+    }
+
     @Test("csv: {precision: rounded|full}, default rounded; other values are refused with line and column")
     func precisionKey() throws {
         let base = "version: 1\ninputs: {orders: {path: a}}\n"

@@ -13,10 +13,14 @@ public struct TargetResult: Sendable, Equatable {
     public var status: TargetStatus
 }
 
-/// Evaluates every target against the computed metrics: `no_data` when the actual value is empty.
-public func evaluateTargets(_ targets: [TargetSpec], metrics: MetricsResult) -> [TargetResult] {
+/// Evaluates every target against the computed metrics: `no_data` when the actual value is empty. The
+/// actual value is taken as the CSVs write it at `precision`, so that `targets.csv` never shows an
+/// actual of `0.9500` that misses a target of `>= 0.9500`.
+public func evaluateTargets(_ targets: [TargetSpec], metrics: MetricsResult, precision: CSVPrecision = .full) -> [TargetResult] {
     targets.map { target in
-        let actual = metrics.value(target.metric, team: target.team, window: target.window)
+        let quantity = MetricCatalog.definition(target.metric)?.quantity
+        let value = metrics.value(target.metric, team: target.team, window: target.window)
+        let actual = quantity.map { precision.written(value, $0) } ?? value
         let status: TargetStatus =
             if let actual { target.comparison.holds(actual, target.target) ? .met : .missed } else { .noData }
         return TargetResult(spec: target, actual: actual, status: status)

@@ -98,17 +98,18 @@ public struct SummaryWorkbook: Sendable {
 
     /// The whole workbook.
     public func document() -> WorkbookDocument {
-        var summary = sheet("Summary", table("team_summary.csv"), labelled: true)
-        summary.sheet.highlights = summaryHighlights(table("team_summary.csv"))
-        summary.sheet.frozenColumns = table("team_summary.csv").columns.firstIndex {
+        let summaryTable = table("team_summary.csv")
+        var summary = sheet("Summary", summaryTable, labelled: true)
+        summary.sheet.highlights = summaryHighlights(summaryTable)
+        summary.sheet.frozenColumns = summaryTable.columns.firstIndex {
             if case .metric = $0.role { true } else { false }
         } ?? 0
         // One page wide would print every metric at a tenth of its size: the Summary prints
         // `summaryMetricsPerPage` metric columns a page, with the window, team and team names repeated.
         let metricColumns = summary.sheet.header.count - summary.sheet.frozenColumns
         summary.sheet.print?.pagesWide = max(1, (metricColumns + Self.summaryMetricsPerPage - 1) / Self.summaryMetricsPerPage)
-        if let window = table("team_summary.csv").column(.window), summary.sheet.frozenColumns > window + 1 {
-            summary.sheet.print?.repeatedColumns = window...(summary.sheet.frozenColumns - 2)
+        if let window = summaryTable.column(.window), let names = summaryTable.columns.firstIndex(of: .teamNameZh), window <= names {
+            summary.sheet.print?.repeatedColumns = window...names
         }
         var targetsSheet = sheet("Targets", table("targets.csv"), teamNames: true)
         if let status = table("targets.csv").column(.targetStatus), !targetsSheet.sheet.rows.isEmpty {

@@ -74,8 +74,8 @@ struct WorkbookCharts: Sendable {
         }
 
         // (a) on-time and SLA rates per row: a bar per metric and row.
-        let barMetrics = Self.barMetrics.filter { metric in ranked.contains { (value($0, metric) ?? 0) != 0 } }
-        let barTeams = Array(ranked.filter { team in barMetrics.contains { value(team, $0) != nil } }.prefix(Self.maxSeries))
+        let barTeams = Array(ranked.filter { team in Self.barMetrics.contains { value(team, $0) != nil } }.prefix(Self.maxSeries))
+        let barMetrics = Self.barMetrics.filter { metric in barTeams.contains { (value($0, metric) ?? 0) != 0 } }
         if !barMetrics.isEmpty, !barTeams.isEmpty {
             let top = rows.count
             rows.append([.text(pick("团队（\(window) 窗口）", "Team (\(window) window)"))] + barMetrics.map { .text(label($0.definition)) })

@@ -61,7 +61,7 @@ public enum WorkbookCell: Sendable, Equatable {
         switch self {
         case .empty: 0
         case .text(let text): WorkbookCell.displayWidth(of: text)
-        case .date: 10
+        case .date: 11  // yyyy-mm-dd, with room for wider fonts
         case .dateTime: 19
         case .number(let value, let format):
             switch format {

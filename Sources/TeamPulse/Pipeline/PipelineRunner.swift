@@ -344,7 +344,7 @@ public struct PipelineRunner: Sendable {
             let privacy = PrivacyRules(
                 minGroupSize: config.analytics.minGroupSize, groupSizes: flowReport.groupSizes,
                 anonymizeSalt: options.anonymize ? config.analytics.anonymizeSalt : nil)
-            let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
+            let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics, precision: config.csvPrecision)
             metrics = dayMetrics
             targets = dayTargets
             let teams = directory.allTeams
