@@ -11,10 +11,12 @@ struct TeamPulseCommand: ParsableCommand {
         abstract: "Nightly team efficiency and collaboration summaries from orders, tickets and tasks exports.",
         discussion: """
             Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
-            required column, write error); 2 usage or configuration error (bad arguments, invalid \
-            pipeline file or seeds); 3 an input's rejected records exceed its max_reject_rate, or a data \
-            test of severity error failed (all outputs are written first); 4 a stale input with on_stale: error (nothing is written); 75 \
-            another run holds the output folder's lock (try again later).
+            required column, write error such as a full disk: the previous summaries stay); 2 usage or \
+            configuration error (bad arguments, invalid pipeline file or seeds, an output folder teampulse \
+            did not write); 3 an input's rejected records exceed its max_reject_rate, or a data test of \
+            severity error failed (all outputs are written first); 4 a stale input or too few records with \
+            on_stale: error (nothing is written); 75 another run holds the output folder's lock (try again \
+            later); 130 / 143 interrupted by SIGINT / SIGTERM (the previous summaries stay).
             """,
         version: TeamPulseVersion.string,
         subcommands: [Run.self, Validate.self, Generate.self, History.self, Inspect.self]
@@ -42,10 +44,13 @@ struct PipelineOptions: ParsableArguments {
     @Argument(help: "The pipeline file (YAML, version: 1).")
     var pipeline: String
 
-    @Option(help: "Parallel workers for ingest and metrics (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Parallel workers for ingest and metrics (default: all cores).")
+    var jobs: Int?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    /// `--jobs`, or all cores.
+    var workers: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    @Option(help: "How much to log on stderr.")
     var logLevel: Logger.Level = .info
 
     @Option(help: "Log format on stderr: text (readable lines) or json (one JSON object per line).")
@@ -56,7 +61,7 @@ struct PipelineOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
     /// A progress bar on stderr when stderr is a terminal and logs are text; silent otherwise.
@@ -81,7 +86,8 @@ struct PipelineOptions: ParsableArguments {
                 return handler
             }
         case .json:
-            LoggingSystem.bootstrap { label in JSONLogHandler(logLevel: level, label: label) }
+            let zone = config.timeZone
+            LoggingSystem.bootstrap { label in JSONLogHandler(logLevel: level, label: label, timeZone: zone) }
         }
         var logger = Logger(label: "teampulse")
         logger[metadataKey: "pipeline"] = "\(config.name)"
@@ -107,7 +113,10 @@ struct Run: ParsableCommand {
     @Option(help: "Backfill: the last as-of day, YYYY-MM-DD (with --from). Each day gets <output>/<day>/.")
     var to: String?
 
-    @Option(help: "Write the summaries to this folder instead of <output>/<as-of>/.")
+    @Option(help: """
+        Write the summaries to this folder instead of <output>/<as-of>/. It is replaced only when absent, \
+        empty or written by teampulse (its lock: .DIR.lock beside it).
+        """)
     var out: String?
 
     @Option(help: .hidden)
@@ -125,6 +134,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        InterruptHandling.install(unchanged: "previous summaries kept")
         let config = try PipelineConfig.load(path: options.pipeline)
         let first = try resolveAsOf(from ?? asOf, config)
         var last: LocalDate?
@@ -138,16 +148,16 @@ struct Run: ParsableCommand {
         let logger = options.makeLogger(config, asOf: last.map { "\(first)..\($0)" } ?? "\(first)")
         let runner = PipelineRunner(config: config, logger: logger, progress: options.progressBar())
         var runOptions = RunOptions(
-            asOf: first, lastDay: last, outputFolder: out, jobs: options.jobs, chunkBytes: max(1, chunkBytes),
+            asOf: first, lastDay: last, outputFolder: out, jobs: options.workers, chunkBytes: max(1, chunkBytes),
             startedAt: Date())
         runOptions.anonymize = anonymize
         let summary = try runner.run(runOptions)
-        for folder in summary.outputFolders {
-            print("as of \((folder as NSString).lastPathComponent): summaries in \(displayPath(folder))/")
+        for (day, folder) in zip(summary.days, summary.outputFolders) {
+            print("as of \(day): summaries in \(displayPath(folder))/")
         }
         print("  " + summary.files.joined(separator: ", "))
         let rejected = summary.data.rejects.count
-        let read = summary.data.stats.reduce(0) { $0 + $1.1.rowsRead }
+        let read = summary.data.rowsRead
         print("records: \(read) read, \(read - rejected) accepted, \(rejected) rejected (see rejects.csv)")
         try failOnDataQuality(summary.rejectRateViolations + PipelineRunner.dataTestFailures(summary.dataTests))
     }
@@ -159,7 +169,7 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var options: PipelineOptions
 
-    @Option(help: "How many rejects to list.")
+    @Option(parsing: .unconditional, help: "How many rejects to list.")
     var showRejects: Int = 20
 
     func run() throws {
@@ -169,10 +179,13 @@ struct Validate: ParsableCommand {
         let seeds = try runner.loadSeeds()
         print("pipeline \(displayPath(config.path)): ok (version \(config.version), windows \(config.windows.map(\.description).joined(separator: ", ")))")
         print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")
-        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.jobs, chunkBytes: 8 << 20)
+        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.workers, chunkBytes: 8 << 20)
         for (kind, stats) in data.stats {
             let rolledUp = stats.rowsRolledUp > 0 ? " (\(stats.rowsRolledUp) rolled up: \(stats.records) records)" : ""
             print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted\(rolledUp), \(stats.rowsRejected) rejected")
+            for lookup in stats.lookups {
+                print("  lookup \(lookup.path): \(lookup.rowsRead) read, \(lookup.rowsAccepted) accepted, \(lookup.rowsRejected) rejected; \(lookup.keys) keys, \(lookup.unmatchedKeys) matching no \(kind.rawValue) record")
+            }
         }
         for reject in data.rejects.prefix(max(0, showRejects)) {
             let column = reject.column.map { ":\($0)" } ?? ""
@@ -202,6 +215,7 @@ struct History: ParsableCommand {
         var from: String?
 
         func run() throws {
+            InterruptHandling.install(unchanged: "previous history kept")
             let config = try PipelineConfig.load(path: pipeline)
             let lock = try OutputLock(folder: config.outputDirectory)
             defer { withExtendedLifetime(lock) {} }
@@ -216,13 +230,15 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a synthetic, deterministic export set (orders.csv, tickets.csv, tasks.csv; events.csv with --events).")
 
-    @Option(help: "Number of orders.")
+    // Counts are parsed unconditionally, so that `--orders -5` reaches validate() and its message
+    // instead of looking like an option.
+    @Option(parsing: .unconditional, help: "Number of orders.")
     var orders: Int
 
-    @Option(help: "Number of tickets (default: orders / 5).")
+    @Option(parsing: .unconditional, help: "Number of tickets (default: orders / 5).")
     var tickets: Int?
 
-    @Option(help: "Number of tasks (default: orders / 50).")
+    @Option(parsing: .unconditional, help: "Number of tasks (default: orders / 50).")
     var tasks: Int?
 
     @Option(help: "Random seed; the same seed gives byte-identical files.")
@@ -231,7 +247,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Last day of the data, YYYY-MM-DD.")
     var endDate: String = "2026-11-15"
 
-    @Option(help: "Number of days of data ending with --end-date.")
+    @Option(parsing: .unconditional, help: "Number of days of data ending with --end-date.")
     var days: Int = 35
 
     @Flag(help: "Append deliberately malformed records (they must end up in rejects.csv).")
@@ -244,12 +260,15 @@ struct Generate: ParsableCommand {
     var out: String
 
     func validate() throws {
-        guard orders >= 0, (tickets ?? 0) >= 0, (tasks ?? 0) >= 0 else { throw ValidationError("counts must not be negative") }
-        guard days >= 1 else { throw ValidationError("--days must be at least 1") }
+        for (name, count) in [("--orders", orders), ("--tickets", tickets), ("--tasks", tasks)] {
+            if let count, count < 0 { throw ValidationError("\(name) must not be negative, got \(count)") }
+        }
+        guard days >= 1 else { throw ValidationError("--days must be at least 1, got \(days)") }
         guard LocalDate(endDate) != nil else { throw ValidationError("--end-date must be a date YYYY-MM-DD") }
     }
 
     func run() throws {
+        InterruptHandling.install(unchanged: "files being written removed")
         let generator = SampleGenerator(
             orders: orders, tickets: tickets, tasks: tasks, seed: seed, endDate: LocalDate(endDate)!, days: days,
             badRows: badRows)
@@ -279,7 +298,7 @@ struct Inspect: ParsableCommand {
     @Option(help: "Input kind to map the columns for: orders, tickets, tasks, events (default: best header match).")
     var kind: String?
 
-    @Option(help: "How many records to show (0: none).")
+    @Option(parsing: .unconditional, help: "How many records to show (0: none).")
     var limit: Int = 20
 
     @Flag(help: "Print JSON: encoding, delimiter, header, record_count, records, rejects.")
@@ -301,6 +320,30 @@ struct Inspect: ParsableCommand {
             print(inspection.json())
         } else {
             print(inspection.text(), terminator: "")
+        }
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a clean stop: the library undoes what the run left half-written (see
+/// `Interruption`), one line says so, and the process exits with 130 or 143 (128 + the signal). The
+/// signals are ignored as such and received by Dispatch sources, so the work runs as ordinary code on a
+/// queue of its own, never inside a signal handler.
+enum InterruptHandling {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Installs the handling; `unchanged` is the line's text when no output was replaced yet.
+    static func install(unchanged: String) {
+        let queue = DispatchQueue(label: "teampulse.signals")
+        for (signal, code) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+            _ = Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+            source.setEventHandler {
+                let line = Interruption.shared.interrupt(unchanged: unchanged)
+                FileHandle.standardError.write(Data(((isatty(STDERR_FILENO) == 1 ? "\n" : "") + "interrupted: \(line)\n").utf8))
+                exit(code)
+            }
+            source.resume()
+            sources.append(source)
         }
     }
 }

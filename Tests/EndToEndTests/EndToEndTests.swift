@@ -131,6 +131,10 @@ struct EndToEndTests {
             let b = try Data(contentsOf: second.appendingPathComponent(file))
             #expect(a == b, "\(file)")
         }
+        // The company and department roll-ups are among the rows compared.
+        let summary = try Self.read(first.appendingPathComponent("team_summary.csv"))
+        #expect(summary.contains(",7d,all,Company,全公司,,"))
+        #expect(summary.contains(",28d,dept:customer_service,Customer service,客服,customer_service,"))
     }
 
     @Test("validate reports counts and rejects without writing summaries")
@@ -232,7 +236,7 @@ struct EndToEndTests {
     @Test("a second run on a locked output folder exits 75 at once; a lock left by a dead run is taken over")
     func outputLock() throws {
         let out = Self.temporaryFolder().appendingPathComponent("day")
-        let lockPath = out.path + ".lock"
+        let lockPath = out.deletingLastPathComponent().appendingPathComponent(".day.lock").path
         // A live holder: this test process takes the flock, as a running teampulse would.
         let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
         #expect(descriptor >= 0)
@@ -258,8 +262,11 @@ struct EndToEndTests {
         #expect(result.status == 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(!lines.isEmpty)
+        // RFC 3339 with milliseconds and the offset of the pipeline's time zone (Asia/Shanghai).
+        let timestamp = try Regex(#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00"#)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(object?["ts"].map { $0.wholeMatch(of: timestamp) != nil } == true, "\(line)")
             #expect(object?["pipeline"] == "nightly")
             #expect(object?["as_of"] == Self.asOf)
             #expect(object?["stage"] != nil)
@@ -342,7 +349,7 @@ struct EndToEndTests {
         // The next run clears what the killed ones left beside the folder.
         try Self.run(["run", url.path, "--as-of", "2026-11-15", "--out", out.path])
         let siblings = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
-        #expect(siblings.sorted() == ["summaries", "summaries.lock"])
+        #expect(siblings.sorted() == [".summaries.lock", "summaries"])
     }
 
     @Test("a backfill reads the inputs once and writes each day exactly as day-by-day runs would, trends included")
@@ -488,7 +495,7 @@ struct EndToEndTests {
         // The newest task was created on 2026-11-15: 5 days before the as-of day.
         let (lagging, lagOut) = try run("{path: \(root)/sample-data/tasks.csv, max_lag_days: 2, on_stale: error}")
         #expect(lagging.status == 4)
-        #expect(lagging.stderr.contains("stale input: the newest created_at is on 2026-11-15, 5 days before the as-of day 2026-11-20 (max_lag_days 2)"), "\(lagging.stderr)")
+        #expect(lagging.stderr.contains("tasks.csv: stale input: tasks: the newest created_at is on 2026-11-15, 5 days before the as-of day 2026-11-20 (max_lag_days 2)"), "\(lagging.stderr)")
         #expect(!FileManager.default.fileExists(atPath: lagOut.path))
         let (aged, _) = try run("{path: \(old.path), max_age_hours: 24, on_stale: error}")
         #expect(aged.status == 4)

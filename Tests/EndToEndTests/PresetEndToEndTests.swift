@@ -16,11 +16,13 @@ struct PresetEndToEndTests {
             inputs:
               orders: {path: \(fixtures)/jd_orders.csv, preset: jd}
               tickets: {path: \(fixtures)/zendesk_tickets.csv, preset: zendesk}
-              tasks: {path: \(fixtures)/jira_issues.csv, preset: jira}
+              tasks: {path: \(fixtures)/jira_all_fields.csv, preset: jira, max_lag_days: 11}
             """.utf8).write(to: pipeline)
         let out = folder.appendingPathComponent("day")
         let outcome = try EndToEndTests.run(["run", pipeline.path, "--as-of", EndToEndTests.asOf, "--out", out.path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
+        // The Jira fixture's newest issue is of 2026-11-04, within its max_lag_days (11) of the as-of day.
+        #expect(!outcome.stderr.contains("stale input"), "\(outcome.stderr)")
         // Zendesk tickets 101 and 102 name orders (3012345678901234567, 9999) that the JD export lacks.
         #expect(outcome.stderr.contains("tickets: 2 records whose order_id resolves to nothing"), "\(outcome.stderr)")
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
@@ -33,10 +35,10 @@ struct PresetEndToEndTests {
             #expect(read == accepted + rejected, "\(name)")
             #expect(stats["records"] as! Int == accepted - rolledUp, "\(name)")
         }
-        // JD: 4 SKU rows, order 290000000001 has two → 3 orders, 1 row rolled up.
-        #expect(inputs["orders"]?["rows_read"] as? Int == 4)
+        // JD: 8 SKU rows, order 290000000001 has two → 7 orders, 1 row rolled up.
+        #expect(inputs["orders"]?["rows_read"] as? Int == 8)
         #expect(inputs["orders"]?["rows_rolled_up"] as? Int == 1)
-        #expect(inputs["orders"]?["records"] as? Int == 3)
+        #expect(inputs["orders"]?["records"] as? Int == 7)
         #expect(inputs["tickets"]?["unresolved_links"] as? [String: Int] == ["order_id": 2])
         #expect(inputs["tasks"]?["unresolved_links"] as? [String: Int] == ["requester_team": 0])
         #expect(inputs["tasks"]?["records"] as? Int == 3)

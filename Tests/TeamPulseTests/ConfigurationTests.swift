@@ -26,6 +26,9 @@ struct ConfigurationTests {
         #expect(config.inputs.map(\.path) == ["/p/data/o.csv"])
         #expect(config.inputs[0].duplicates == .last)
         #expect(config.inputs[0].maxRejectRate == 0.05)
+        #expect(config.inputs[0].maxLagDays == 3)
+        #expect(config.inputs[0].minRecords == 1)
+        #expect(config.inputs[0].staleIsError == false)
     }
 
     @Test("every key is read")
@@ -45,6 +48,7 @@ struct ConfigurationTests {
                 max_reject_rate: 2.5%
                 max_age_hours: 30
                 max_lag_days: 1
+                min_records: 50
                 on_stale: error
                 columns: {工单号: ticket_id, " Created ": created_at}
             """, path: "/p/x.yml")
@@ -57,6 +61,7 @@ struct ConfigurationTests {
         #expect(config.input(.tickets)?.maxRejectRate == 0.025)
         #expect(config.input(.tickets)?.maxAgeHours == 30)
         #expect(config.input(.tickets)?.maxLagDays == 1)
+        #expect(config.input(.tickets)?.minRecords == 50)
         #expect(config.input(.tickets)?.staleIsError == true)
         #expect(config.input(.orders) == nil)
     }
@@ -72,10 +77,15 @@ struct ConfigurationTests {
         ("version: 1\ninputs: {orders: {path: a, max_reject_rate: 150%}}\n", "/p/pipelines/x.yml:2:45: invalid pipeline: 'max_reject_rate' must be a share"),
         ("version: 1\ninputs: {payments: {path: a}}\n", "/p/pipelines/x.yml:2:10: invalid pipeline: unknown key 'payments'"),
         ("version: 1\ninputs: [\n", "/p/pipelines/x.yml:3:1: invalid pipeline:"),
+        ("version: 1\ninputs: {orders: {path: a, min_records: -1}}\n", "/p/pipelines/x.yml:2:41: invalid pipeline: 'min_records' must be a whole number of records, 0 or more"),
+        // YAML mistakes beyond the scanner and parser: one line, with the position.
+        ("version: 1\nversion: 1\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:1:1: invalid pipeline: a mapping has a key twice: 'version'"),
+        ("version: 1\nname: *x\ninputs: {orders: {path: a}}\n", "/p/pipelines/x.yml:2:7: invalid pipeline: found undefined alias"),
     ])
     func errors(yaml: String, prefix: String) throws {
         let error = try #require(pipelineError(yaml))
         #expect(error.description.hasPrefix(prefix), "\(error)")
+        #expect(!error.description.contains("\n"), "one line")
         #expect(error.exitCode == 2)
     }
 
@@ -102,7 +112,8 @@ struct ConfigurationTests {
     func repositorySeeds() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../seeds").standardizedFileURL.path
         let seeds = try Seeds.load(from: folder, windows: PipelineConfig.defaultWindows)
-        #expect(Set(seeds.teams.map(\.department)) == Set(Seeds.departments))
+        // The demo seeds write the usual departments by their codes.
+        #expect(Set(seeds.teams.map(\.department)) == Set(Departments.usual.map(\.code)))
         #expect(!seeds.targets.isEmpty)
         #expect(seeds.shipSLAHours["ops-campaign"] == 48)
     }
@@ -124,7 +135,11 @@ struct ConfigurationTests {
     @Test("bad seeds name file, line and column", arguments: [
         (["members.csv": "member,team,role\n王芳,cs,agent\n李娜,servce,agent\n"], "members.csv:3:2: invalid seed: unknown team 'servce'"),
         (["members.csv": "member,team,role\n王芳,cs,agent\n王芳,ops,agent\n"], "members.csv:3:1: invalid seed: duplicate member '王芳'"),
-        (["teams.csv": "team,name,name_zh,department\nops,Ops,运营,sales\n"], "teams.csv:2:4: invalid seed: unknown department 'sales'"),
+        (["teams.csv": "team,name,name_zh,department\nall,All,全部,运营\n"], "teams.csv:2:1: invalid seed: team id 'all' is reserved"),
+        (["teams.csv": "team,name,name_zh,department\ndept:x,X,X,运营\n"], "teams.csv:2:1: invalid seed: team id 'dept:x' is reserved"),
+        (["teams.csv": "team,name,name_zh,department\nops,Ops,运营,\n"], "teams.csv:2:4: invalid seed: 'department' is empty"),
+        (["targets.csv": "team,metric,op,target\ndept:sales,orders,>=,1\n"], "targets.csv:2:1: invalid seed: unknown department 'sales'"),
+        (["targets.csv": "team,metric,op,target\nall,ship_sla_h,<=,24\n"], "targets.csv:2:1: invalid seed: ship_sla_h is set per team, not for 'all'"),
         (["teams.csv": "team,name,name_zh,department\nops,Ops,运营,operations\nops,Ops2,运营2,operations\n"], "teams.csv:3:1: invalid seed: duplicate team 'ops'"),
         (["targets.csv": "team,metric,op,target\ncs,first_reply,<=,30\n"], "targets.csv:2:2: invalid seed: unknown metric 'first_reply'"),
         (["targets.csv": "team,metric,op,target\ncs,csat_mean,=>,4\n"], "targets.csv:2:3: invalid seed: unknown op '=>'"),
@@ -142,6 +157,22 @@ struct ConfigurationTests {
             #expect(error.description.contains(suffix), "\(error)")
             #expect(error.exitCode == 2)
         }
+    }
+
+    @Test("departments are free text; targets may name the company or a department")
+    func freeTextDepartments() throws {
+        let folder = seedFolder([
+            "teams.csv": "team,name,name_zh,department\nbuy,Buying,采购组,商品部\ncare,Care,客服组, customer service \nops,Ops,运营组,运营\nnew,New,新组,商品部\n",
+            "targets.csv": "team,metric,op,target,window\nall,orders,>=,100,\ndept:商品部,on_time_rate,>=,0.8,28d\ndept:customer service,first_response_p90_min,<=,30,\n",
+        ])
+        let seeds = try Seeds.load(from: folder, windows: PipelineConfig.defaultWindows)
+        // Kept as written (surrounding spaces trimmed), Chinese and English, spaces inside included.
+        #expect(seeds.teams.map(\.department) == ["商品部", "customer service", "运营", "商品部"])
+        #expect(seeds.targets.map(\.team) == ["all", "dept:商品部", "dept:customer service"])
+        let units = Rollups(teams: seeds.teams).units
+        #expect(units.map(\.team.id) == ["all", "dept:商品部", "dept:customer service", "dept:运营"])
+        #expect(units.map(\.members) == [[0, 1, 2, 3], [0, 3], [1], [2]])
+        #expect(units.map(\.team.name) == ["Company", "商品部", "Customer service", "Operations"])
     }
 
     @Test("teams.csv is required")

@@ -82,11 +82,11 @@ struct OutputTablesTests {
         #expect(onTime == [
             ["2026-11-15", "7d", "all", "on_time_rate", "0.6000", "ratio", "Company", "全公司", "", "On-time rate", "按期完成率"],
             [
-                "2026-11-15", "7d", "dept:operations", "on_time_rate", "0.5750", "ratio", "operations", "运营", "operations",
+                "2026-11-15", "7d", "dept:operations", "on_time_rate", "0.5750", "ratio", "Operations", "运营", "operations",
                 "On-time rate", "按期完成率",
             ],
             [
-                "2026-11-15", "7d", "dept:customer_service", "on_time_rate", "", "ratio", "customer_service", "客服", "customer_service",
+                "2026-11-15", "7d", "dept:customer_service", "on_time_rate", "", "ratio", "Customer service", "客服", "customer_service",
                 "On-time rate", "按期完成率",
             ],
             ["2026-11-15", "7d", "cs", "on_time_rate", "", "ratio", "Service", "客服组", "customer_service", "On-time rate", "按期完成率"],

@@ -8,20 +8,24 @@ func presetFixture(_ name: String) -> String { fixture("presets/\(name)") }
 
 /// Reads one input with a preset through the real reader (chunked like a pipeline run).
 func readPreset<Builder: RecordBuilder>(
-    _ builder: Builder, _ path: String, preset: String?, columns: [String: String] = [:], jobs: Int = 1,
-    chunkBytes: Int = 8 << 20, directory: Directory
+    _ builder: Builder, _ path: String, preset: String?, columns: [String: String] = [:], formats: [String: String] = [:],
+    jobs: Int = 1, chunkBytes: Int = 8 << 20, directory: Directory
 ) throws(TeamPulseError) -> IngestedInput<Builder.Record> {
     var spec = InputSpec(kind: Builder.kind, path: path, columns: columns)
     spec.preset = preset
+    spec.formats = formats
     return try InputReader(
         spec: spec, builder: builder, options: IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: shanghai)
     ).read()
 }
 
-func presetOrders(_ name: String, _ file: String, jobs: Int = 1, chunkBytes: Int = 8 << 20, directory: Directory = sampleDirectory())
-    throws -> IngestedInput<Order>
-{
-    try readPreset(OrderBuilder(directory: directory), presetFixture(file), preset: name, jobs: jobs, chunkBytes: chunkBytes, directory: directory)
+func presetOrders(
+    _ name: String, _ file: String, formats: [String: String] = [:], jobs: Int = 1, chunkBytes: Int = 8 << 20,
+    directory: Directory = sampleDirectory()
+) throws -> IngestedInput<Order> {
+    try readPreset(
+        OrderBuilder(directory: directory), presetFixture(file), preset: name, formats: formats, jobs: jobs,
+        chunkBytes: chunkBytes, directory: directory)
 }
 
 /// Every count reconciles: read = accepted + rejected, records = accepted − rolled up.
@@ -30,8 +34,23 @@ func expectReconciled(_ stats: InputStats, sourceLocation: Testing.SourceLocatio
     #expect(stats.records == stats.rowsAccepted - stats.rowsRolledUp, sourceLocation: sourceLocation)
 }
 
-// Timestamps in the fixtures are Asia/Shanghai local time (UTC+8) unless they carry an offset; each
-// expected instant below is that local time minus 8 hours (or minus its own offset).
+/// A copy of a one-line-per-record CSV with its data rows in reverse order (header kept first).
+func reversedRows(_ path: String, lineEnd: String = "\n") throws -> String {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var lines = text.components(separatedBy: lineEnd)
+    if lines.last == "" { lines.removeLast() }
+    return temporaryFile(([lines[0]] + lines.dropFirst().reversed()).joined(separator: lineEnd) + lineEnd)
+}
+
+/// Amounts in units of 1/10 000, from a decimal written as text (`"128.50"`).
+func units(_ text: String) -> Int64 {
+    var value = text
+    return value.withUTF8 { ValueParser.decimal($0)! }
+}
+
+// Fixtures copy the header of the platform's real export exactly (the shared platform samples and
+// SOURCES.md); every row is made up. Timestamps are Asia/Shanghai local time (UTC+8) unless they carry
+// an offset; each expected instant below is that local time minus 8 hours (or minus its own offset).
 @Suite("Platform presets")
 struct PresetTests {
     @Test("every preset is registered under its kind, with the hints inspect shows")
@@ -39,72 +58,144 @@ struct PresetTests {
         #expect(PresetRegistry.names(for: .orders) == ["amazon", "jd", "shopify", "taobao", "tmall-suborders"])
         #expect(PresetRegistry.names(for: .tickets) == ["servicenow", "zendesk"])
         #expect(PresetRegistry.names(for: .tasks) == ["jira"])
+        #expect(PresetRegistry.names(for: .events) == ["process-mining", "servicenow-events"])
         #expect(PresetRegistry.preset("jira", for: .orders) == nil)
         #expect(PresetRegistry.preset("taobao", for: .orders)?.encoding == "GB18030")
         #expect(PresetRegistry.preset("amazon", for: .orders)?.delimiter == "\t")
         #expect(PresetRegistry.preset("jd", for: .orders)?.rollUp == .orderLines(amount: .first))
+        #expect(PresetRegistry.preset("taobao", for: .orders)?.rollUp == .orderLines(amount: .first))
         #expect(PresetRegistry.preset("servicenow", for: .tickets)?.rollUp == .latestUpdate)
-        for preset in PresetRegistry.all {
-            // Every preset finds the required columns of its kind.
+        #expect(PresetRegistry.preset("servicenow", for: .tickets)?.nullValues == ["?"])
+        #expect(PresetRegistry.preset("servicenow-events", for: .events)?.nullValues == ["?"])
+        #expect(PresetRegistry.preset("zendesk", for: .tickets)?.nullValues == [])
+        for preset in PresetRegistry.all where preset.supplyNote == nil {
+            // Every preset finds the required columns of its kind (tmall-suborders says what to supply).
             for column in CanonicalSchema.requiredColumns(of: preset.kind) {
                 #expect(!preset.aliases(of: column).isEmpty, "\(preset.name): \(column)")
             }
+        }
+        for preset in PresetRegistry.all {
             for (column, _) in preset.headers {
                 #expect(CanonicalSchema.columns(of: preset.kind).contains(column) || PresetField(rawValue: column) != nil, "\(preset.name): \(column)")
             }
         }
+        #expect(PresetField.allCases.map(\.index) == Array(PresetField.allCases.indices))
     }
 
-    @Test("taobao: main orders, Chinese statuses, store → team")
+    @Test("status words with full-width punctuation are also known with ASCII punctuation")
+    func asciiPunctuation() {
+        let words = Dictionary(PresetRegistry.taobaoStatuses, uniquingKeysWith: { first, _ in first })
+        #expect(words["买家已付款,等待卖家发货"] == .paid)
+        #expect(words["付款以前,卖家或买家主动关闭交易"] == .cancelled)
+        let jd = Dictionary(PresetRegistry.preset("jd", for: .orders)!.statuses.map { ($0.source, $0.status) }, uniquingKeysWith: { a, _ in a })
+        #expect(jd["收款确认(服务完成)"] == .delivered)
+        #expect(jd["收款确认（服务完成）"] == .delivered)
+    }
+
+    @Test("taobao: the amount is already net of refunds, a closed order is refunded once paid, repeated 订单编号 roll up")
     func taobao() throws {
         let directory = sampleDirectory()
-        let input = try presetOrders("taobao", "taobao_orders.csv", directory: directory)  // GBK
+        let input = try presetOrders("taobao", "taobao_orders.csv", directory: directory)  // GBK, CRLF
         let orders = input.records
-        #expect(orders.map(\.id) == ["3012345678901234567", "3012345678901234568", "3012345678901234569", "3012345678901234570"])
-        // 交易成功, 买家已付款，等待卖家发货, 交易关闭, 卖家已发货，等待买家确认
-        #expect(orders.map(\.status) == [.delivered, .paid, .cancelled, .shipped])
-        // 买家实际支付金额 128.50, 59.00, 0.00, 299.00 in 1/10 000
-        #expect(orders.map(\.amount) == [1_285_000, 590_000, 0, 2_990_000])
+        #expect(orders.map(\.id) == (567...575).map { "3012345678901234\($0)" })
+        #expect(orders.map(\.status) == [
+            .delivered,  // 交易成功
+            .paid,  // 买家已付款，等待卖家发货
+            .cancelled,  // 交易关闭, never paid
+            .refunded,  // 交易关闭 after 订单付款时间
+            .delivered,  // two lines: 交易成功 beats the line 交易关闭 (refunded)
+            .shipped,  // 卖家已发货,等待买家确认 (ASCII comma)
+            .created,  // 等待买家付款
+            .cancelled,  // 交易被淘宝关闭, never paid
+            .delivered,  // 待评价
+        ])
+        // 买家实际支付金额 as written; the two-line order's 120.00 is taken once, not 240.00.
+        #expect(orders.map(\.amount) == ["128.50", "59.00", "0.00", "0.00", "120.00", "299.00", "0.00", "0.00", "66.00"].map(units))
         #expect(orders[0].createdAt == instant("2026-11-10T01:15:02Z"))  // 09:15:02 local
         #expect(orders[0].paidAt == instant("2026-11-10T01:16:40Z"))
-        #expect(orders[0].shippedAt == instant("2026-11-10T07:00:00Z"))  // 发货时间 15:00
-        #expect(orders[0].deliveredAt == instant("2026-11-13T02:20:00Z"))  // 确认收货时间 10:20
         #expect(orders[2].paidAt == nil)
-        #expect(Set(orders.map(\.team)) == [directory.team(named: "ops")])  // 天猫旗舰店 → ops
-        #expect(input.stats.rowsRead == 4 && input.stats.rowsAccepted == 4 && input.stats.rowsRejected == 0)
-        expectReconciled(input.stats)
-    }
-
-    @Test("tmall-suborders: sub-orders roll up to one order per 主订单编号")
-    func tmall() throws {
-        let directory = sampleDirectory()
-        let input = try presetOrders("tmall-suborders", "tmall_suborders.csv", directory: directory)  // GBK
-        let orders = input.records
-        #expect(orders.map(\.team) == [directory.team(named: "ops"), directory.team(named: "ops")])  // 天猫旗舰店
-        #expect(orders.map(\.id) == ["4100000000000001", "4100000000000002"])
-        // 4100000000000001: 89.90 + 30.10 + (10.00 paid − 10.00 退款金额 on the closed sub-order) = 120.00
-        #expect(orders[0].amount == 1_200_000)
-        #expect(orders[0].status == .delivered)  // 交易成功 beats 交易关闭
-        #expect(orders[0].createdAt == instant("2026-11-10T16:00:05Z"))  // 2026-11-11 00:00:05 local
-        #expect(orders[0].paidAt == instant("2026-11-10T16:00:30Z"))
-        #expect(orders[0].shippedAt == instant("2026-11-12T01:00:00Z"))  // the later shipment, 11-12 09:00
-        #expect(orders[0].span.line == 2)  // the rolled-up order stands at its first row
-        #expect(orders[1].amount == 450_000)
-        #expect(orders[1].status == .paid)
-        #expect(orders[1].shippedAt == nil)
-        // 4 rows used: 2 records + 2 rows rolled into them.
-        #expect(input.stats.rowsRead == 4)
-        #expect(input.stats.rowsAccepted == 4)
-        #expect(input.stats.rowsRolledUp == 2)
-        #expect(input.stats.records == 2)
-        #expect(input.stats.rowsRejected == 0)
+        #expect(orders[4].paidAt == instant("2026-11-13T02:02:00Z"))
+        #expect(orders[5].createdAt == instant("2026-11-13T01:05:00Z"))  // 2026/11/13 9:05, as Excel writes it
+        #expect(orders[5].paidAt == instant("2026-11-13T01:06:00Z"))
+        // This layout has no 店铺名称: no store, no team.
+        #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
+        #expect(input.stats.rowsRead == 10)
+        #expect(input.stats.rowsAccepted == 10)
+        #expect(input.stats.rowsRolledUp == 1)
+        #expect(input.stats.records == 9)
         #expect(input.rejects.isEmpty)
         expectReconciled(input.stats)
     }
 
+    @Test("taobao: the Tianchi 订单报表 — headers with trailing spaces, no status column, 退款金额 not subtracted again")
+    func taobaoTianchi() throws {
+        let input = try presetOrders("taobao", "taobao_tianchi.csv")
+        let orders = input.records
+        #expect(orders.map(\.id) == ["101", "102", "103", "104", "105", "106"])
+        // 104: 总金额 300.00 − 退款金额 120.00 = 买家实际支付金额 180.00, not 60.00; 103 fully refunded: 0, not −120.
+        #expect(orders.map(\.amount) == ["199.00", "0.00", "0.00", "180.00", "45.50", "66.0"].map(units))
+        // No 订单状态: a refund that leaves nothing paid marks the order refunded; the others have no status.
+        #expect(orders.map(\.status) == [nil, nil, .refunded, nil, nil, nil])
+        // `订单付款时间 ` (with its trailing space) is paid_at.
+        #expect(orders.map(\.paidAt) == [
+            instant("2026-11-10T02:00:20Z"), nil, instant("2026-11-11T01:31:00Z"), instant("2026-11-11T04:01:00Z"),
+            instant("2026-11-11T16:05:00Z"), instant("2026-11-11T16:00:09Z"),
+        ])
+        #expect(orders[4].createdAt == instant("2026-11-11T16:00:00Z"))  // 2026/11/12 0:00 local
+        #expect(input.rejects.isEmpty)
+        expectReconciled(input.stats)
+    }
+
+    @Test("taobao: a shop system's clone of the 订单报表 — 支付金额 is the amount, 店铺名称 the store, API status codes")
+    func taobaoClone() throws {
+        let directory = sampleDirectory()
+        let orders = try presetOrders("taobao", "taobao_orders_php_clone.csv", directory: directory).records
+        #expect(orders.map(\.amount) == [units("189.00"), units("59.00")])
+        #expect(orders.map(\.status) == [.delivered, .paid])  // 交易成功, WAIT_SELLER_SEND_GOODS
+        #expect(orders.map(\.team) == [directory.team(named: "ops"), directory.unassignedTeam()])  // 天猫旗舰店 → ops
+    }
+
+    @Test("taobao: ids written as =\"…\" for Excel read as the id", .disabled("needs the Excel-guard undoing of the value layer and quotes: lenient"))
+    func taobaoExcelGuards() throws {
+        let input = try presetOrders("taobao", "taobao_excel_guards.csv")
+        #expect(input.records.map(\.id) == ["3012345678901234580", "3012345678901234581"])
+        #expect(input.rejects.isEmpty)
+    }
+
+    @Test("tmall-suborders: the legacy 宝贝报表 alone lacks 订单创建时间; the error says what to supply")
+    func tmallAlone() {
+        let directory = sampleDirectory()
+        for file in ["tmall_suborders.csv", "tmall_suborders.utf8.csv"] {
+            do {
+                _ = try presetOrders("tmall-suborders", file, directory: directory)
+                Issue.record("\(file): read without created_at")
+            } catch {
+                let error = String(describing: error)
+                #expect(error.contains("missing required column 'created_at'"), "\(error)")
+                #expect(error.contains("preset 'tmall-suborders' looks for created_at: '订单创建时间'"))
+                #expect(error.contains("the 宝贝报表 has no 订单创建时间 and no amount"))
+                #expect(error.contains("lookups:"))
+            }
+        }
+    }
+
+    @Test("tmall-suborders: beside its 订单报表 (order columns added by a lookup), lines roll up with the order's amount once")
+    func tmallJoined() throws {
+        // tmall_suborders_joined.csv: the legacy layout plus created_at, paid_at and amount as a lookup
+        // from the 订单报表 gives them (the order's values on each of its lines).
+        let input = try presetOrders("tmall-suborders", "tmall_suborders_joined.csv")
+        let orders = input.records
+        #expect(orders.map(\.id) == ["3012345678901234571", "3012345678901234568", "3012345678901234569"])
+        #expect(orders.map(\.amount) == [units("120.00"), units("59.00"), units("0.00")])  // 120.00 once, not per line
+        #expect(orders.map(\.status) == [.delivered, .paid, .cancelled])  // 交易成功 + 交易关闭 (paid: refunded) → delivered
+        #expect(orders[0].paidAt == instant("2026-11-13T02:02:00Z"))
+        #expect(input.stats.rowsRolledUp == 1)
+        expectReconciled(input.stats)
+    }
+
     @Test("a GBK export reads exactly like its UTF-8 copy; a tab report like its comma copy", arguments: [
-        ("taobao", "taobao_orders.csv", "taobao_orders.utf8.csv"), ("tmall-suborders", "tmall_suborders.csv", "tmall_suborders.utf8.csv"),
-        ("jd", "jd_orders.csv", "jd_orders.utf8.csv"), ("amazon", "amazon_orders.txt", "amazon_orders.comma.csv"),
+        ("taobao", "taobao_orders.csv", "taobao_orders.utf8.csv"), ("jd", "jd_orders.csv", "jd_orders.utf8.csv"),
+        ("amazon", "amazon_orders.txt", "amazon_orders.comma.csv"),
     ])
     func trueFormats(preset: String, native: String, copy: String) throws {
         let nativeInput = try presetOrders(preset, native)
@@ -119,7 +210,10 @@ struct PresetTests {
 
     @Test("roll-ups do not depend on how the file is chunked", arguments: [(2, 64), (3, 1), (4, 200)])
     func rollUpChunking(jobs: Int, chunkBytes: Int) throws {
-        for (preset, file) in [("tmall-suborders", "tmall_suborders.csv"), ("jd", "jd_orders.csv"), ("shopify", "shopify_orders.csv"), ("amazon", "amazon_orders.txt")] {
+        for (preset, file) in [
+            ("taobao", "taobao_orders.csv"), ("tmall-suborders", "tmall_suborders_joined.csv"), ("jd", "jd_orders.csv"),
+            ("shopify", "shopify_orders.csv"), ("amazon", "amazon_orders.txt"),
+        ] {
             let reference = try presetOrders(preset, file)
             let chunked = try presetOrders(preset, file, jobs: jobs, chunkBytes: chunkBytes)
             #expect(chunked.records == reference.records, "\(preset)")
@@ -127,42 +221,62 @@ struct PresetTests {
         }
     }
 
-    @Test("jd: one row per SKU, the order amount is taken once, team from the warehouse")
+    @Test("jd: the amount is 应付金额 (what the buyer paid), (删除) prefixes and JOS words map, a paid cancellation is a refund")
     func jd() throws {
         let directory = sampleDirectory()
-        let input = try presetOrders("jd", "jd_orders.csv", directory: directory)  // GBK
+        let input = try presetOrders("jd", "jd_orders.csv", directory: directory)  // GBK, the 2015 POP layout
         let orders = input.records
-        #expect(orders.map(\.id) == ["290000000001", "290000000002", "290000000003"])
-        // 订单金额 258.00 repeated on both SKU rows: taken once, not 516.00.
-        #expect(orders.map(\.amount) == [2_580_000, 990_000, 455_000])
-        #expect(orders.map(\.status) == [.delivered, .paid, .cancelled])  // 完成, 等待出库, 已取消
+        #expect(orders.map(\.id) == (1...7).map { "29000000000\($0)" })
+        // 290000000001: 订单金额 258.00 before discounts, 应付金额 229.00 paid, on both SKU rows: 229.00 once.
+        #expect(orders.map(\.amount) == ["229.00", "89.10", "45.50", "120.00", "66.00", "80.00", "150.00"].map(units))
+        #expect(orders.map(\.status) == [
+            .delivered,  // 完成
+            .paid,  // (删除)等待出库
+            .cancelled,  // 取消, cash on delivery, never paid
+            .refunded,  // 取消 after 付款确认时间
+            .shipped,  // （删除）配送中心已收货
+            .delivered,  // 收款确认（服务完成）
+            .shipped,  // 发往配送中心
+        ])
         #expect(orders[0].createdAt == instant("2026-11-09T12:30:00Z"))  // 20:30 local
         #expect(orders[0].paidAt == instant("2026-11-09T12:31:00Z"))  // 付款确认时间
         #expect(orders[0].deliveredAt == instant("2026-11-12T06:00:00Z"))  // 订单完成时间 14:00
-        #expect(Set(orders.map(\.team)) == [directory.team(named: "wh")])  // 仓库名称 上海仓 → wh
+        #expect(orders[0].shippedAt == nil)  // the export has no 出库时间
+        // No 店铺名称 or 仓库名称 in the export: no team.
+        #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
         #expect(input.stats.rowsRolledUp == 1)
+        #expect(input.rejects.isEmpty)
         expectReconciled(input.stats)
     }
 
-    @Test("shopify: line items roll up; status from Financial Status, Fulfilled at and Cancelled at")
+    @Test("shopify: line items roll up; amount = Total − Refunded Amount; status from Financial Status, Fulfilled at, Cancelled at")
     func shopify() throws {
-        let directory = sampleDirectory()
+        let directory = Directory(
+            teams: [Team(id: "ops", name: "Operations")], members: [], stores: [("Downtown Shop", "ops")], warehouses: [])
         let input = try presetOrders("shopify", "shopify_orders.csv", directory: directory)
         let orders = input.records
-        // No Location, no team column: every order is unassigned.
-        #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
-        #expect(orders.map(\.id) == ["#1001", "#1002", "#1003"])
-        // #1001: Total 55.00 on the first row only; paid + Fulfilled at → shipped.
-        #expect(orders[0].amount == 550_000)
-        #expect(orders[0].status == .shipped)
+        #expect(orders.map(\.id) == ["#1001", "#1002", "#1003", "#1004", "#1005", "#1006"])
+        // Total on the first row only; partially_refunded #1004: 100.00 − 30.00; refunded #1003: 80.00 − 80.00.
+        #expect(orders.map(\.amount) == ["55.00", "12.50", "0.00", "70.00", "26.00", "18.00"].map(units))
+        #expect(orders.map(\.status) == [
+            .shipped,  // paid + Fulfilled at
+            .created,  // pending
+            .refunded,  // refunded, Cancelled at set after Paid at
+            .shipped,  // partially_refunded (paid) + Fulfilled at
+            .shipped,  // paid + Fulfilled at (point of sale)
+            .cancelled,  // voided, never paid
+        ])
         #expect(orders[0].createdAt == instant("2026-11-10T15:00:00Z"))  // 10:00 −05:00
         #expect(orders[0].paidAt == instant("2026-11-10T15:05:00Z"))
         #expect(orders[0].shippedAt == instant("2026-11-11T13:00:00Z"))  // 08:00 −05:00
-        #expect(orders[1].status == .created)  // pending
-        #expect(orders[1].amount == 125_000)
-        #expect(orders[2].status == .cancelled)  // paid, but Cancelled at is set
-        #expect(orders[2].amount == 800_000)
-        #expect(input.stats.rowsRolledUp == 1)  // the continuation row of #1001 (no Created at)
+        #expect(orders[1].paidAt == nil)
+        // Location is a point-of-sale location: the store of #1005 only.
+        #expect(orders.map(\.team) == [
+            directory.unassignedTeam(), directory.unassignedTeam(), directory.unassignedTeam(), directory.unassignedTeam(),
+            directory.team(named: "ops"), directory.unassignedTeam(),
+        ])
+        #expect(input.stats.rowsRead == 9)
+        #expect(input.stats.rowsRolledUp == 3)
         #expect(input.stats.rowsRejected == 0)
         expectReconciled(input.stats)
     }
@@ -170,10 +284,13 @@ struct PresetTests {
     @Test("shopify: an order none of whose rows has Created at is rejected row by row")
     func shopifyIncomplete() throws {
         let text = try String(contentsOfFile: presetFixture("shopify_orders.csv"), encoding: .utf8)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        // Keep the header and two continuation-like rows of an order #2000 without Created at.
-        let orphan = lines[2].replacingOccurrences(of: "#1001", with: "#2000")
-        let path = temporaryFile([String(lines[0]), orphan, orphan, String(lines[3])].joined(separator: "\n") + "\n")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Two continuation rows of an order #2000 with Created at (column 16) emptied, then order #1002.
+        var fields = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[0] = "#2000"
+        fields[15] = ""
+        let orphan = fields.joined(separator: ",")
+        let path = temporaryFile([lines[0], orphan, orphan, lines[3]].joined(separator: "\n") + "\n")
         let directory = sampleDirectory()
         let input = try readPreset(OrderBuilder(directory: directory), path, preset: "shopify", directory: directory)
         #expect(input.records.map(\.id) == ["#1002"])
@@ -186,24 +303,48 @@ struct PresetTests {
         expectReconciled(input.stats)
     }
 
-    @Test("amazon: order report items roll up, amounts summed")
+    @Test("amazon: paid at purchase-date once past Pending; cancelled items add nothing; the Shipped - … statuses map")
     func amazon() throws {
         let directory = sampleDirectory()
-        let input = try presetOrders("amazon", "amazon_orders.txt", directory: directory)  // tab-separated
+        let input = try presetOrders("amazon", "amazon_orders.txt", directory: directory)  // tab-separated, 32 columns
         let orders = input.records
         // sales-channel Amazon.com is the store; seeds/stores.csv does not name it: unassigned.
         #expect(Set(orders.map(\.team)) == [directory.unassignedTeam()])
-        #expect(orders.map(\.id) == ["111-1234567-1234567", "112-7654321-7654321", "113-1111111-2222222"])
-        #expect(orders.map(\.amount) == [250_000, nil, 420_000])  // 19.99 + 5.01 = 25.00; cancelled: empty
-        #expect(orders.map(\.status) == [.shipped, .cancelled, .created])  // Shipped, Cancelled, Pending
+        #expect(orders.map(\.id) == ["111-1234567-1234567", "112-7654321-7654321", "113-1111111-2222222", "114-2222222-3333333", "115-3333333-4444444", "116-4444444-5555555"])
+        // 111: 19.99 + 5.01; its third item (item-status Cancelled, 89.95) is not summed.
+        #expect(orders.map(\.amount) == [units("25.00"), nil, units("42.00"), units("30.00"), units("12.00"), units("15.00")])
+        #expect(orders.map(\.status) == [.shipped, .cancelled, .created, .refunded, .paid, .shipped])
+        // Shipped - Returning to Seller is refunded; Shipped - Damaged stays shipped.
+        #expect(orders.map(\.paidAt) == [
+            instant("2026-11-10T08:00:00Z"), nil, nil, instant("2026-11-11T12:00:00Z"), instant("2026-11-14T20:00:00Z"),
+            instant("2026-11-09T06:00:00Z"),
+        ])
         #expect(orders[0].createdAt == instant("2026-11-10T08:00:00Z"))
-        #expect(input.stats.rowsRolledUp == 1)
+        #expect(input.stats.rowsRolledUp == 2)
+        #expect(input.rejects.isEmpty)
         expectReconciled(input.stats)
+    }
+
+    @Test("amazon: the Kaggle Amazon India report — renamed headers are aliases; a cancelled row adds nothing")
+    func amazonSaleReport() throws {
+        // Dates are mm-dd-yy (11-10-26): a pattern reads them today; the value layer infers it from 11-13-26.
+        let input = try presetOrders("amazon", "amazon_sale_report.csv", formats: ["created_at": "%m-%d-%y"])
+        let orders = input.records
+        #expect(orders.map(\.id) == (1...7).map { "171-000000\($0)-000000\($0)" })
+        // Order 3: the Shipped row's 250.0; the second row (Cancelled, Qty 0, 199.0) is not summed.
+        #expect(orders.map(\.amount) == [units("399.0"), nil, units("250.0"), units("300.0"), nil, units("80.0"), units("99.0")])
+        #expect(orders.map(\.status) == [.delivered, .cancelled, .shipped, .paid, .refunded, .shipped, .created])
+        // A date without time: paid at its local midnight.
+        #expect(orders[0].paidAt == instant("2026-11-09T16:00:00Z"))
+        #expect(orders.map { $0.paidAt != nil } == [true, false, true, true, true, true, false])
+        #expect(input.rejects.isEmpty)
+        #expect(input.stats.rowsRolledUp == 1)
     }
 
     @Test("zendesk: groups, assignees, satisfaction words and first reply minutes")
     func zendesk() throws {
         let directory = sampleDirectory()
+        // The help article's columns (`ID` matches `Id`), plus one custom field, Order ID.
         let input = try readPreset(TicketBuilder(directory: directory), presetFixture("zendesk_tickets.csv"), preset: "zendesk", directory: directory)
         let tickets = input.records
         #expect(tickets.map(\.id) == ["101", "102", "103"])
@@ -221,77 +362,211 @@ struct PresetTests {
         expectReconciled(input.stats)
     }
 
-    @Test("servicenow: the latest update of each incident wins, wherever it stands in the file")
-    func servicenow() throws {
+    static let zendeskExcelExpected: [(id: String, created: String, resolved: String?, csat: Int8?, reopens: Int32)] = [
+        ("400001", "2026-11-03T01:15:00Z", "2026-11-05T09:45:00Z", nil, 1),
+        ("400002", "2026-11-14T00:00:00Z", "2026-11-15T04:00:00Z", 4, 0),
+        ("400003", "2026-11-10T08:20:00Z", nil, 1, 0),
+    ]
+
+    func expectZendeskExcel(_ input: IngestedInput<Ticket>, _ directory: Directory) {
+        let expected = Self.zendeskExcelExpected
+        #expect(input.rejects.isEmpty, "\(input.rejects.map(\.message))")
+        #expect(input.records.map(\.id) == expected.map { RecordKey($0.id) })
+        #expect(input.records.map(\.createdAt) == expected.map { instant($0.created) })
+        #expect(input.records.map(\.resolvedAt) == expected.map { $0.resolved.map(instant) })
+        #expect(input.records.map(\.csat) == expected.map(\.csat))  // Offered: no rating; 4 and 1 as they are
+        #expect(input.records.map(\.reopens) == expected.map(\.reopens))
+        // The layout has only "First reply time in minutes within business hours": not calendar minutes, not read.
+        #expect(input.records.allSatisfy { $0.firstResponseAt == nil })
+        #expect(Set(input.records.map(\.team)) == [directory.team(named: "Support")])
+    }
+
+    @Test("zendesk: an export after an Excel round trip (dd-mm-yyyy HH:MM, 1.03006E+13 requester ids) with formats:")
+    func zendeskExcel() throws {
         let directory = sampleDirectory()
         let input = try readPreset(
-            TicketBuilder(directory: directory), presetFixture("servicenow_incidents.csv"), preset: "servicenow",
-            jobs: 3, chunkBytes: 100, directory: directory)
+            TicketBuilder(directory: directory), presetFixture("zendesk_excel.csv"), preset: "zendesk",
+            formats: ["created_at": "%d-%m-%Y %H:%M", "resolved_at": "%d-%m-%Y %H:%M"], directory: directory)
+        expectZendeskExcel(input, directory)
+    }
+
+    @Test("zendesk: the Excel round trip without formats: — 14-11-2026 settles the day order", .disabled("needs file-level day/month inference from the value layer"))
+    func zendeskExcelInferred() throws {
+        let directory = sampleDirectory()
+        let input = try readPreset(TicketBuilder(directory: directory), presetFixture("zendesk_excel.csv"), preset: "zendesk", directory: directory)
+        expectZendeskExcel(input, directory)
+    }
+
+    func servicenowTickets(_ path: String, jobs: Int = 1, chunkBytes: Int = 8 << 20, directory: Directory) throws -> IngestedInput<Ticket> {
+        try readPreset(TicketBuilder(directory: directory), path, preset: "servicenow", jobs: jobs, chunkBytes: chunkBytes, directory: directory)
+    }
+
+    @Test("servicenow: the latest update (sys_updated_at, then sys_mod_count) of each incident wins, wherever it stands in the file")
+    func servicenow() throws {
+        let directory = sampleDirectory()
+        let input = try servicenowTickets(presetFixture("servicenow_incidents.csv"), jobs: 3, chunkBytes: 100, directory: directory)
         let tickets = input.records
-        #expect(tickets.map(\.id) == ["INC0010001", "INC0010002"])
-        // INC0010001: the Resolved row (sys_updated_on 17:45) is the latest.
-        #expect(tickets[0].resolvedAt == instant("2026-11-10T09:45:00Z"))
-        #expect(tickets[0].createdAt == instant("2026-11-10T00:00:00Z"))
+        #expect(tickets.map(\.id) == ["INC0010001", "INC0010002", "INC0010003", "INC0010004"])
+        // INC0010001: the Closed row (18/11/2026 18:00, the file's first row) is the latest.
+        #expect(tickets[0].resolvedAt == instant("2026-11-13T09:45:00Z"))
+        #expect(tickets[0].createdAt == instant("2026-11-13T00:00:00Z"))
         #expect(tickets[0].agent == directory.member(named: "王芳"))
         #expect(tickets[0].team == directory.team(named: "cs"))  // assignment_group Service
-        // INC0010002: the Resolved row (11-12 10:00) beats the In Progress row after it (11-11 12:00).
-        #expect(tickets[1].resolvedAt == instant("2026-11-12T02:00:00Z"))
+        #expect(tickets[0].updatedAt == instant("2026-11-18T10:00:00Z"))
+        #expect(tickets[0].updateSequence == 3)
+        // INC0010002: two updates at 15/11/2026 16:00; sys_mod_count 3 (Warehouse) beats 2 (Operations,
+        // the later row in the file).
+        #expect(tickets[1].team == directory.team(named: "wh"))
+        #expect(tickets[1].updateSequence == 3)
         #expect(tickets[1].reopens == 1)
-        #expect(tickets[1].team == directory.team(named: "ops"))  // Operations
-        #expect(tickets[1].updatedAt == instant("2026-11-12T02:00:00Z"))
-        #expect(input.stats.rowsRead == 6)
-        #expect(input.stats.rowsAccepted == 6)
-        #expect(input.stats.rowsRolledUp == 4)
-        #expect(input.stats.records == 2)
+        #expect(tickets[1].resolvedAt == instant("2026-11-15T08:00:00Z"))
+        // INC0010003 is still open.
+        #expect(tickets[2].resolvedAt == nil)
+        #expect(tickets[2].agent == directory.member(named: "王芳"))
+        // INC0010004 was closed without resolved_at: resolved when closed.
+        #expect(tickets[3].resolvedAt == instant("2026-11-14T07:00:00Z"))
+        #expect(tickets[3].team == directory.team(named: "ops"))
+        #expect(input.stats.rowsRead == 11)
+        #expect(input.stats.rowsAccepted == 11)
+        #expect(input.stats.rowsRolledUp == 7)
+        #expect(input.stats.records == 4)
         expectReconciled(input.stats)
+    }
+
+    /// The metrics of one run over ServiceNow tickets and events, as-of 2026-11-18 (Asia/Shanghai).
+    func servicenowMetrics(tickets: [Ticket], events: [ItemEvent], directory: Directory) -> MetricsResult {
+        let engine = MetricsEngine(
+            windows: LocalDate("2026-11-18")!.windows([WindowSpec(days: 1), WindowSpec(days: 7), WindowSpec(days: 28)], in: shanghai),
+            directory: directory, timeZone: shanghai)
+        return engine.compute(orders: [], tickets: tickets, tasks: [], events: events, partitions: 1, width: 1)
+    }
+
+    @Test("servicenow: reversing the rows changes no record and no metric (tickets and servicenow-events)")
+    func servicenowReversed() throws {
+        let directory = sampleDirectory()
+        let path = presetFixture("servicenow_incidents.csv")
+        let reversed = try reversedRows(path, lineEnd: "\r\n")
+        let forward = try servicenowTickets(path, directory: directory)
+        let backward = try servicenowTickets(reversed, directory: directory)
+        func withoutSpans(_ tickets: [Ticket]) -> [Ticket] {
+            tickets.map { var ticket = $0; ticket.span = RecordSpan(line: 0, byteOffset: 0, length: 0); return ticket }
+                .sorted { $0.id.description < $1.id.description }
+        }
+        #expect(withoutSpans(forward.records) == withoutSpans(backward.records))
+        let events = try readPreset(EventBuilder(directory: directory), path, preset: "servicenow-events", directory: directory)
+        let eventsBackward = try readPreset(EventBuilder(directory: directory), reversed, preset: "servicenow-events", directory: directory)
+        #expect(events.rejects.isEmpty && events.records.count == 11)
+        #expect(events.records.first?.sequence == 3)  // sys_mod_count of the first row
+        let a = servicenowMetrics(tickets: forward.records, events: events.records, directory: directory)
+        let b = servicenowMetrics(tickets: backward.records, events: eventsBackward.records, directory: directory)
+        #expect(a == b)
+        // INC0010002 went Operations → Warehouse once: the tie at 15/11 16:00 is ordered by sys_mod_count,
+        // so there is no Warehouse → Operations hand-over back.
+        #expect(a.handoffs.contains { $0.fromTeam == "ops" && $0.toTeam == "wh" && $0.handovers == 1 })
+        #expect(!a.handoffs.contains { $0.fromTeam == "wh" && $0.toTeam == "ops" })
+    }
+
+    @Test("servicenow: `?` is missing in every column", .disabled("needs null_values from the value layer"))
+    func servicenowMissing() throws {
+        let directory = sampleDirectory()
+        let input = try servicenowTickets(presetFixture("servicenow_missing.csv"), directory: directory)
+        #expect(input.rejects.isEmpty, "\(input.rejects.map(\.message))")
+        let tickets = input.records
+        #expect(tickets.map(\.id) == ["INC0020001", "INC0020002"])
+        #expect(tickets[0].team == directory.team(named: "cs"))
+        #expect(tickets[0].agent == nil)  // `?`, not a member "?"
+        #expect(tickets[0].resolvedAt == nil)
+        #expect(tickets[1].team == directory.team(named: "cs"))  // assignment_group `?`: 王芳's team
+        #expect(tickets[1].resolvedAt == instant("2026-11-16T04:00:00Z"))
     }
 
     @Test("servicenow: updates spread over the files of a glob roll up across them")
     func servicenowAcrossFiles() throws {
         let lines = try String(contentsOfFile: presetFixture("servicenow_incidents.csv"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let folder = temporaryFolder()
-        // File a holds the header and rows 2–4, file b the header and rows 5–7.
-        try Data(([lines[0]] + lines[1...3]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-a.csv"))
-        try Data(([lines[0]] + lines[4...6]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-b.csv"))
+        // File a holds the header and rows 2–6, file b the header and rows 7–12.
+        try Data(([lines[0]] + lines[1...5]).joined(separator: "\r\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-a.csv"))
+        try Data(([lines[0]] + lines[6...]).joined(separator: "\r\n").utf8).write(to: URL(fileURLWithPath: folder + "/incidents-b.csv"))
         let directory = sampleDirectory()
-        let input = try readPreset(TicketBuilder(directory: directory), folder + "/incidents-*.csv", preset: "servicenow", directory: directory)
-        #expect(input.records.map(\.id) == ["INC0010001", "INC0010002"])
-        // INC0010001's Resolved row is in file b (17:45 local); INC0010002's in file b too (11-12 10:00).
-        #expect(input.records.map(\.resolvedAt) == [instant("2026-11-10T09:45:00Z"), instant("2026-11-12T02:00:00Z")])
-        #expect(input.stats.files.map(\.rowsRead) == [3, 3])
-        #expect(input.stats.rowsRolledUp == 4)
+        let input = try servicenowTickets(folder + "/incidents-*.csv", directory: directory)
+        let single = try servicenowTickets(presetFixture("servicenow_incidents.csv"), directory: directory)
+        #expect(input.records.map(\.id) == single.records.map(\.id))
+        #expect(input.records.map(\.resolvedAt) == single.records.map(\.resolvedAt))
+        #expect(input.records.map(\.team) == single.records.map(\.team))
+        #expect(input.stats.files.map(\.rowsRead) == [5, 6])
+        #expect(input.stats.rowsRolledUp == 7)
         expectReconciled(input.stats)
     }
 
-    @Test("jira: BOM, CRLF, repeated headers, dd/MMM/yy h:mm a dates, components as teams")
-    func jira() throws {
+    func jira(_ file: String, directory: Directory) throws -> IngestedInput<WorkTask> {
+        try readPreset(TaskBuilder(directory: directory), presetFixture(file), preset: "jira", directory: directory)
+    }
+
+    @Test("jira: team from Project name, midnight due dates due by the end of that day, done without Resolved, a record wider than the header")
+    func jiraIssues() throws {
         let directory = sampleDirectory()
-        let input = try readPreset(TaskBuilder(directory: directory), presetFixture("jira_issues.csv"), preset: "jira", directory: directory)
+        let input = try jira("jira_issues.csv", directory: directory)  // BOM, CRLF, repeated Labels / Log Work / links
         let tasks = input.records
-        #expect(tasks.map(\.id) == ["OPS-101", "OPS-102", "OPS-103"])
-        #expect(tasks.map(\.span.line) == [2, 4, 5])  // OPS-101's description spans two lines
+        #expect(tasks.map(\.id) == ["OPS-101", "OPS-102", "OPS-103", "WH-7", "WH-8"])
+        #expect(tasks.map(\.span.line) == [2, 4, 5, 6, 7])  // OPS-101's description spans two lines
+        // No Component/s column: Project name (Operations, Warehouse) names the team.
+        #expect(tasks.map(\.team) == [
+            directory.team(named: "ops"), directory.team(named: "ops"), directory.team(named: "ops"), directory.team(named: "wh"),
+            directory.team(named: "wh"),
+        ])
         #expect(tasks[0].createdAt == instant("2026-11-09T01:41:00Z"))  // 09/Nov/26 9:41 AM local
         #expect(tasks[0].completedAt == instant("2026-11-12T09:30:00Z"))  // 12/Nov/26 5:30 PM
-        #expect(tasks[0].dueExclusive == instant("2026-11-11T16:00:00Z"))  // 11/Nov/26: end of that local day
-        #expect(tasks[0].assignee == directory.member(named: "Tom"))
-        #expect(tasks.map(\.team) == [directory.team(named: "ops"), directory.team(named: "wh"), directory.team(named: "ops")])
-        #expect(tasks[1].createdAt == instant("2026-11-10T06:05:00Z"))  // 2:05 PM
-        #expect(tasks[1].completedAt == nil)
-        #expect(tasks[1].dueExclusive == instant("2026-11-20T16:00:00Z"))
+        #expect(tasks[0].dueExclusive == instant("2026-11-11T16:00:00Z"))  // 11/Nov/26 12:00 AM: by the end of 11 Nov
+        // OPS-102 done at 3:00 PM on its due day (12/Nov/26 12:00 AM): on time.
+        #expect(tasks[1].completedAt == instant("2026-11-12T07:00:00Z"))
+        #expect(tasks[1].dueExclusive == instant("2026-11-12T16:00:00Z"))
+        #expect(tasks[1].completedAt! < tasks[1].dueExclusive!)
+        // OPS-103: Done with an empty Resolved: completed when its status category changed.
+        #expect(tasks[2].completedAt == instant("2026-11-14T03:00:00Z"))  // 14/Nov/26 11:00 AM
         #expect(tasks[2].createdAt == instant("2026-10-31T16:00:00Z"))  // 01/Nov/26 12:00 AM = midnight
-        #expect(tasks[2].completedAt == instant("2026-11-03T04:30:00Z"))  // 12:30 PM = half past noon
-        #expect(input.rejects.isEmpty)
+        #expect(tasks[3].completedAt == nil)  // In Progress
+        #expect(tasks[3].startedAt == instant("2026-11-13T16:00:00Z"))
+        #expect(tasks[4].assignee == nil)
+        #expect(tasks[4].dueExclusive == instant("2026-11-15T16:00:00Z"))
+        // WH-9 has one field more than the header: its fields after the extra one cannot be trusted.
+        #expect(input.rejects.map(\.reason) == [.tooManyColumns])
+        #expect(input.rejects.map(\.line) == [8])
+        #expect(input.stats.rowsRead == 6)
         expectReconciled(input.stats)
+    }
+
+    @Test("jira: the all-fields layout without components; done that afternoon is on time; Status Category Changed completes a done issue")
+    func jiraAllFields() throws {
+        let directory = sampleDirectory()
+        let tasks = try jira("jira_all_fields.csv", directory: directory).records
+        #expect(tasks.map(\.id) == ["FIN-1", "FIN-2", "FIN-3"])
+        #expect(Set(tasks.map(\.team)) == [directory.team(named: "Finance Reviews")])  // Project name, not seeded
+        #expect(tasks.map(\.completedAt) == [instant("2026-11-05T08:30:00Z"), instant("2026-11-07T06:00:00Z"), nil])
+        #expect(tasks.map(\.dueExclusive) == [
+            instant("2026-11-05T16:00:00Z"), instant("2026-11-06T16:00:00Z"), instant("2026-11-10T16:00:00Z"),
+        ])
+        #expect(tasks[0].completedAt! < tasks[0].dueExclusive!)  // 05/Nov 4:30 PM, due 05/Nov/26 12:00 AM
+    }
+
+    @Test("jira: a current-fields export without Resolved or Project columns")
+    func jiraCurrentFields() throws {
+        let directory = sampleDirectory()
+        let tasks = try jira("jira_current_fields.csv", directory: directory).records
+        #expect(tasks.map(\.id) == ["FIN-4", "FIN-5", "FIN-6"])
+        // FIN-4: Status Category Done → Status Category Changed; FIN-5: Status Closed, no category → Updated.
+        #expect(tasks.map(\.completedAt) == [instant("2026-11-11T07:00:00Z"), instant("2026-11-13T02:00:00Z"), nil])
+        // No project: the assignee's team.
+        #expect(tasks.map(\.team) == [directory.team(named: "ops"), directory.team(named: "ops"), directory.team(named: "cs")])
     }
 
     @Test("jira: several components — the first is the team; repeated Watchers still join as collaborators")
     func jiraRepeatedComponents() throws {
-        let path = temporaryFile("Issue key,Created,Component/s,Component/s,Watchers,Watchers\r\nOPS-1,09/Nov/26 9:41 AM,Operations,Warehouse,Tom,王芳\r\n")
+        let path = temporaryFile("Issue key,Created,Project name,Component/s,Component/s,Watchers,Watchers\r\nOPS-1,09/Nov/26 9:41 AM,Warehouse,Operations,Warehouse,Tom,王芳\r\n")
         let directory = sampleDirectory()
         let input = try readPreset(
             TaskBuilder(directory: directory), path, preset: "jira", columns: ["Watchers": "collaborators"], directory: directory)
-        #expect(input.records.map(\.team) == [directory.team(named: "ops")])  // not a team "Operations;Warehouse"
+        #expect(input.records.map(\.team) == [directory.team(named: "ops")])  // not "Operations;Warehouse", not the project
         #expect(input.records.first?.collaborators == [directory.member(named: "Tom"), directory.member(named: "王芳")])
     }
 
@@ -384,8 +659,8 @@ struct UnresolvedLinkTests {
         stats.unresolvedLinks = ["order_id": 2]
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stats)) as! [String: Any]
         #expect(json["rows_rolled_up"] as? Int == 1)
-        #expect(json["records"] as? Int == 3)
-        #expect(json["rows_accepted"] as? Int == 4)
+        #expect(json["records"] as? Int == 7)
+        #expect(json["rows_accepted"] as? Int == 8)
         #expect(json["unresolved_links"] as? [String: Int] == ["order_id": 2])
     }
 }
@@ -399,15 +674,12 @@ struct PresetConfigTests {
         #expect(report.kind == .orders)
         #expect(!report.kindGuessed)
         let mapped = Dictionary(uniqueKeysWithValues: report.columns.compactMap { column in column.canonical.map { (column.source, $0) } })
-        #expect(mapped == [
-            "主订单编号": "order_id", "订单状态": "status", "买家实付金额": "amount", "订单创建时间": "created_at",
-            "订单付款时间": "paid_at", "发货时间": "shipped_at", "物流公司": "carrier", "店铺名称": "store",
-            "退款金额": "refund_amount",
-        ])
-        #expect(report.missingRequired.isEmpty)
+        #expect(mapped == ["订单编号": "order_id", "订单状态": "status"])  // all the legacy 宝贝报表 gives
+        #expect(report.missingRequired == ["created_at"])
         #expect(report.recordCount == 4)  // rows, before any roll-up
         let zendesk = try Inspector.inspect(path: presetFixture("zendesk_tickets.csv"), preset: "zendesk", limit: 0)
         #expect(zendesk.columns.first { $0.source == "First reply time in minutes" }?.canonical == "first_reply_minutes")
+        #expect(zendesk.columns.first { $0.source == "ID" }?.canonical == "ticket_id")
         #expect(throws: TeamPulseError.self) {
             try Inspector.inspect(path: presetFixture("jira_issues.csv"), kind: .orders, preset: "jira")
         }
@@ -456,8 +728,9 @@ struct PresetConfigTests {
         #expect(error?.hasPrefix("/p/pipelines/x.yml:") == true)
     }
 
-    @Test("taobao keeps the duplicates policy: it has no roll-up")
+    @Test("taobao rolls up repeated 订单编号, so duplicates: does not apply; plain inputs keep it")
     func taobaoDuplicates() throws {
-        #expect(pipelineError("    preset: taobao\n    duplicates: first\n") == nil)
+        #expect(pipelineError("    preset: taobao\n    duplicates: first\n")?.contains("'duplicates' does not apply with preset 'taobao'") == true)
+        #expect(pipelineError("    duplicates: first\n") == nil)
     }
 }

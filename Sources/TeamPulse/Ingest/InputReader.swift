@@ -18,6 +18,11 @@ public enum DuplicatePolicy: String, Sendable, Codable, CaseIterable {
 
 /// One input as the pipeline names it.
 public struct InputSpec: Sendable, Equatable {
+    /// `max_lag_days` when the pipeline does not say.
+    public static let defaultMaxLagDays = 3
+    /// `min_records` when the pipeline does not say.
+    public static let defaultMinRecords = 1
+
     public var kind: InputKind
     /// Path used to open the file.
     public var path: String
@@ -31,8 +36,10 @@ public struct InputSpec: Sendable, Equatable {
     public var maxRejectRate: Double
     /// Freshness: the file may be at most this many hours old (modification time), if set.
     public var maxAgeHours: Double?
-    /// Freshness: the newest `created_at` may lie at most this many days before the as-of day, if set.
-    public var maxLagDays: Int?
+    /// Freshness: the newest `created_at` may lie at most this many days before the as-of day.
+    public var maxLagDays: Int
+    /// Missing data: fewer records than this is stale (a header-only export).
+    public var minRecords: Int
     /// Whether a stale input only warns (`warn`, the default) or stops the run with exit code 4 (`error`).
     public var staleIsError: Bool
     /// dbt-style data tests on canonical columns (`tests:`).
@@ -45,16 +52,26 @@ public struct InputSpec: Sendable, Equatable {
     public var formats: [String: String] = [:]
     /// Amounts use `,` as the decimal mark (`decimal: ","`).
     public var decimalComma = false
+    /// Columns taken from other files by a key (`lookups:`), in pipeline order.
+    public var lookups: [LookupSpec] = []
+    /// Set on the spec a lookup file is read with: the file's own columns it reads (its key first),
+    /// instead of the kind's canonical schema (see ``LookupSpec``).
+    var lookupColumns: [String]? = nil
+
+    /// The share of rejected records an input (or lookup file) may have unless it says otherwise.
+    public static let defaultMaxRejectRate = 0.05
 
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
-        duplicates: DuplicatePolicy = .last, maxRejectRate: Double = 0.05, maxAgeHours: Double? = nil,
-        maxLagDays: Int? = nil, staleIsError: Bool = false, tests: [DataTestSpec] = [], format: InputFormat = InputFormat()
+        duplicates: DuplicatePolicy = .last, maxRejectRate: Double = InputSpec.defaultMaxRejectRate, maxAgeHours: Double? = nil,
+        maxLagDays: Int = InputSpec.defaultMaxLagDays, minRecords: Int = InputSpec.defaultMinRecords, staleIsError: Bool = false,
+        tests: [DataTestSpec] = [], format: InputFormat = InputFormat()
     ) {
         self.tests = tests
         self.format = format
         self.maxAgeHours = maxAgeHours
         self.maxLagDays = maxLagDays
+        self.minRecords = minRecords
         self.staleIsError = staleIsError
         self.kind = kind
         self.path = path
@@ -121,6 +138,8 @@ public struct InputStats: Sendable, Codable, Equatable {
     /// Per link column (`order_id`, `requester_team` …), accepted records whose value names nothing
     /// known (settled after every input is read).
     public var unresolvedLinks: [String: Int] = [:]
+    /// The input's lookup files (`lookups:`), in pipeline order; their rows are not counted above.
+    public var lookups: [LookupStats] = []
 
     enum CodingKeys: String, CodingKey {
         case path, bytes, sha256
@@ -134,6 +153,7 @@ public struct InputStats: Sendable, Codable, Equatable {
         case rowsRolledUp = "rows_rolled_up"
         case records
         case unresolvedLinks = "unresolved_links"
+        case lookups
     }
 }
 
@@ -147,6 +167,10 @@ public struct IngestedInput<Record: Sendable>: Sendable {
     public var segments: [[Record]]
     public var rejects: [Reject]
     public var stats: InputStats
+    /// The rejected rows of the input's lookup files (counted in `stats.lookups`, not in `stats`).
+    public var lookupRejects: [Reject] = []
+    /// A lookup file's aggregates per chunk, in file order (empty for inputs).
+    var lookupPartials: [LookupAggregates] = []
 
     /// All accepted records in file order, as one array (a copy; for tests and small inputs).
     public var records: [Record] { segments.count == 1 ? segments[0] : Array(segments.joined()) }
@@ -310,7 +334,8 @@ final class MappedFile: @unchecked Sendable {
 /// One input ready to parse: its files prepared and its tasks listed — one per chunk, plus one per
 /// file that hashes it — so that the tasks of several inputs can share one set of workers.
 struct IngestPlan<Builder: RecordBuilder>: Sendable {
-    let reader: InputReader<Builder>
+    /// The reader (its lookups are attached once they are read, before any chunk of the input is parsed).
+    var reader: InputReader<Builder>
     let files: [InputReader<Builder>.Prepared]
     /// (file, chunk) per task; chunk == the file's chunk count is the file's hash task.
     let tasks: [(file: Int, chunk: Int)]
@@ -343,6 +368,8 @@ struct InputReader<Builder: RecordBuilder> {
     let spec: InputSpec
     let builder: Builder
     let options: IngestOptions
+    /// The input's lookups as read; records take their looked-up columns from them.
+    var lookups: LookupTables? = nil
 
     /// One file of an input whose header is read and whose chunks are planned, ready for parallel parsing.
     struct Prepared: Sendable {
@@ -388,7 +415,7 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// Names that mark the header row: the canonical columns and the input's source headers.
     var knownHeaderNames: Set<String> {
-        Set(CanonicalSchema.columns(of: spec.kind)).union(spec.columns.keys)
+        Set(spec.columnNames).union(spec.columns.keys)
             .union(spec.presetDefinition?.headers.flatMap(\.aliases) ?? [])
     }
 
@@ -451,6 +478,8 @@ struct InputReader<Builder: RecordBuilder> {
         var negative = Array(repeating: 0, count: DurationCheck.allCases.count)
         var tallies = Array(repeating: DataTestTally(), count: spec.tests.count)
         var fileStats: [FileStats] = []
+        var partials: [LookupAggregates] = []
+        var hits = lookups?.emptyHits()
         for (prepared, allOutputs) in zip(files, fileOutputs) {
             var outputs = allOutputs
             let digest = outputs.removeLast().sha256
@@ -465,6 +494,8 @@ struct InputReader<Builder: RecordBuilder> {
                 for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
                 for (index, tally) in output.dataTests.enumerated() { tallies[index].merge(tally) }
                 rowsRead += output.rowsRead
+                if let partial = output.lookupPartial { partials.append(partial) }
+                if let chunkHits = output.lookupHits { hits!.merge(chunkHits) }
             }
             fileStats.append(
                 FileStats(
@@ -473,7 +504,7 @@ struct InputReader<Builder: RecordBuilder> {
         }
 
         var rolledUp = 0
-        let duplicateRejects = spec.kind.hasUniqueKey ? removeDuplicates(&segments, files: files, rolledUp: &rolledUp) : []
+        let duplicateRejects = spec.resolvesDuplicateKeys ? removeDuplicates(&segments, files: files, rolledUp: &rolledUp) : []
         rejects.append(contentsOf: duplicateRejects)
         rejects.append(contentsOf: rejectIncomplete(&segments, files: files))
         let order = Dictionary(uniqueKeysWithValues: files.map { ($0.displayPath, $0.fileIndex) })
@@ -488,21 +519,24 @@ struct InputReader<Builder: RecordBuilder> {
         let digest = fileStats.count == 1
             ? fileStats[0].sha256
             : Self.sha256(text: fileStats.map { "\($0.sha256)  \($0.path)\n" }.joined())
-        let stats = InputStats(
+        var stats = InputStats(
             path: spec.displayPath, bytes: fileStats.reduce(0) { $0 + $1.bytes }, sha256: digest,
             rowsRead: fileStats.reduce(0) { $0 + $1.rowsRead },
             rowsAccepted: segments.reduce(0) { $0 + $1.count } + rolledUp,
             rowsRejected: rejects.count, rejectsByReason: byReason, duplicateKeys: duplicateRejects.count,
             negativeDurations: negativeByName, files: fileStats, rowsRolledUp: rolledUp,
             records: segments.reduce(0) { $0 + $1.count })
-        return IngestedInput(dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats)
+        if let lookups, let hits { stats.lookups = lookups.stats(hits) }
+        return IngestedInput(
+            dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats,
+            lookupRejects: lookups?.rejects ?? [], lookupPartials: partials)
     }
 
     // MARK: Header
 
     /// Source field index per canonical column (-1 when absent); fails on missing required columns.
     func mapHeader(_ names: [String], line: Int, path: String) throws(TeamPulseError) -> [Int] {
-        let canonical = CanonicalSchema.columns(of: spec.kind)
+        let canonical = spec.columnNames
         var slots = Array(repeating: -1, count: canonical.count)
         // A preset maps the platform's headers (first alias present wins; a repeated header keeps its
         // first occurrence); `columns:` and canonical names come first.
@@ -533,7 +567,7 @@ struct InputReader<Builder: RecordBuilder> {
             }
             slots[slot] = index
         }
-        var needed = CanonicalSchema.requiredColumns(of: spec.kind)
+        var needed = spec.requiredColumnNames
         for test in spec.tests where !needed.contains(test.column) { needed.append(test.column) }
         let missing = needed.filter { slots[canonical.firstIndex(of: $0)!] < 0 }
         if !missing.isEmpty {
@@ -544,11 +578,13 @@ struct InputReader<Builder: RecordBuilder> {
             let hint = spec.presetDefinition.map { preset in
                 " (preset '\(preset.name)' looks for " + missing.map { column in
                     "\(column): " + preset.aliases(of: column).map { "'\($0)'" }.joined(separator: " or ")
-                }.joined(separator: "; ") + ")"
+                }.joined(separator: "; ") + ")" + (preset.supplyNote.map { "; \($0)" } ?? "")
             } ?? ""
             throw .input(
                 SourceLocation(path: path, line: line),
-                "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema or a data test)\(hint)"
+                spec.lookupColumns == nil
+                    ? "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema, a data test or a lookup's 'on')\(hint)"
+                    : "missing column \(mapped.joined(separator: ", ")) in the header of a lookup file of the \(spec.kind.rawValue) input (its 'key' or a column it takes)"
             )
         }
         return slots
@@ -633,6 +669,10 @@ struct InputReader<Builder: RecordBuilder> {
         var hadQuoteFailure = false
         var sha256 = ""
         var dataTests: [DataTestTally] = []
+        /// A lookup file's chunk: its rows' aggregates per key.
+        var lookupPartial: LookupAggregates?
+        /// An input's chunk: the lookup entries its built rows matched.
+        var lookupHits: LookupHits?
     }
 
     /// Parses one chunk that starts on physical line `firstLine`.
@@ -660,10 +700,17 @@ struct InputReader<Builder: RecordBuilder> {
                     reason: reason, message: message, record: String(decoding: raw, as: UTF8.self)))
         }
         var wanted = Array(repeating: false, count: headers.count)
-        for column in Builder.usedColumns where slots[column.rawValue] >= 0 { wanted[slots[column.rawValue]] = true }
+        for column in builder.usedColumnIndices where slots[column] >= 0 { wanted[slots[column]] = true }
         for slot in presetSlots where slot >= 0 { wanted[slot] = true }
+        // Each lookup reads the record's `on` field; the entries it finds are reused row after row.
+        let lookups = self.lookups
+        let onSlots = lookups?.onColumns.map { slots[$0] } ?? []
+        for slot in onSlots where slot >= 0 { wanted[slot] = true }
+        let entries = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, onSlots.count))
+        defer { entries.deallocate() }
+        if let lookups { output.lookupHits = lookups.emptyHits() }
         // Data tests read their column's field of every built record.
-        let canonical = CanonicalSchema.columns(of: spec.kind)
+        let canonical = spec.columnNames
         let testSlots = spec.tests.map { slots[canonical.firstIndex(of: $0.column)!] }
         for slot in testSlots { wanted[slot] = true }
         // A repeated header used as a column reads as the list of its non-empty values.
@@ -676,11 +723,16 @@ struct InputReader<Builder: RecordBuilder> {
         for group in lists { for member in group { wanted[member] = true } }
         output.dataTests = Array(repeating: DataTestTally(), count: spec.tests.count)
         func build(_ fields: FieldsView, _ position: RecordPosition, _ raw: UnsafeBufferPointer<UInt8>) {
-            let row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots)
+            var row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots)
+            if let lookups {
+                lookups.match(fields, onSlots: onSlots, into: entries)
+                row.lookups = LookupMatch(tables: lookups, entries: UnsafeBufferPointer(entries))
+            }
             let span = RecordSpan(
                 line: position.line, byteOffset: position.byteOffset, length: raw.count, fileIndex: fileIndex)
             do throws(FieldError) {
                 output.records.append(try builder.build(row, span: span, state: &state))
+                if lookups != nil { output.lookupHits!.mark(UnsafeBufferPointer(entries)) }
                 for (index, test) in spec.tests.enumerated() {
                     test.check(fields.bytes(testSlots[index]), line: position.line, into: &output.dataTests[index])
                 }
@@ -719,6 +771,7 @@ struct InputReader<Builder: RecordBuilder> {
                 }
             })
         output.negativeDurations = state.negativeDurations
+        output.lookupPartial = state.lookupPartial
         return output
     }
 

@@ -6,11 +6,28 @@ public enum PresetField: String, Sendable, CaseIterable {
     /// Minutes from creation to the first reply: gives `first_response_at` when that column is absent
     /// or empty (Zendesk's `First reply time in minutes`).
     case firstReplyMinutes = "first_reply_minutes"
-    /// When the source last updated the row: the latest one of a key wins (ServiceNow's `sys_updated_on`).
+    /// When the source last updated the row: the latest one of a key wins (ServiceNow's
+    /// `sys_updated_on` / `sys_updated_at`); a done task's completion time of last resort (Jira's `Updated`).
     case updatedAt = "updated_at"
-    /// An amount refunded on the row: subtracted from the row's `amount` (Taobao/Tmall `退款金额`), so
-    /// that an order keeps what the buyer finally paid.
+    /// An amount refunded on the row (Shopify's `Refunded Amount`, Taobao's `退款金额`): subtracted from
+    /// the row's `amount` unless the preset's amount is already net of it (``RefundRule``).
     case refundAmount = "refund_amount"
+    /// The status of the row's own line (Amazon's `item-status`), read with the preset's status words:
+    /// under a summing roll-up a void line adds nothing to its order's amount.
+    case itemStatus = "item_status"
+    /// The source's update counter (ServiceNow's `sys_mod_count`): orders the versions of a record
+    /// stamped with the same `updated_at`, so that file order never decides.
+    case updateCount = "update_count"
+    /// When a ticket was closed (ServiceNow's `closed_at`): its resolution time when `resolved_at` is empty.
+    case closedAt = "closed_at"
+    /// The project a task belongs to (Jira's `Project name`, `Project key`): the task's team when its
+    /// `team` value is empty.
+    case project = "project"
+    /// A task's status category (Jira's `Status Category`): a done word marks the task done.
+    case statusCategory = "status_category"
+    /// When a task's status category last changed (Jira's `Status Category Changed`): the completion
+    /// time of a done task without `completed_at`.
+    case statusChangedAt = "status_changed_at"
 
     /// Position in ``allCases`` (the index into a row's preset slots).
     @inline(__always)
@@ -20,8 +37,23 @@ public enum PresetField: String, Sendable, CaseIterable {
         case .firstReplyMinutes: 1
         case .updatedAt: 2
         case .refundAmount: 3
+        case .itemStatus: 4
+        case .updateCount: 5
+        case .closedAt: 6
+        case .project: 7
+        case .statusCategory: 8
+        case .statusChangedAt: 9
         }
     }
+}
+
+/// How a preset's `refund_amount` relates to its `amount`.
+public enum RefundRule: Sendable, Equatable {
+    /// The amount is before refunds: the refund is subtracted (never below 0). Shopify's `Total`.
+    case subtracted
+    /// The amount is already what the buyer kept paying (Taobao's 买家实际支付金额 = 总金额 − 退款金额):
+    /// the refund only tells a fully refunded order apart.
+    case alreadyNet
 }
 
 /// How a preset turns several rows with the same key into one canonical record.
@@ -68,8 +100,14 @@ public struct Preset: Sendable {
     public let headers: [(column: String, aliases: [String])]
     /// Platform status text → canonical order status (orders only).
     public let statuses: [(source: String, status: OrderStatus)]
+    /// Prefixes a platform puts before a status word without changing it (JD's `(删除)` on orders the
+    /// seller hid): stripped before the word is looked up.
+    public let statusPrefixes: [String]
     /// Platform satisfaction text → `csat` 1–5, or nil for "no rating" (tickets only).
     public let satisfaction: [(source: String, csat: Int8?)]
+    /// Values that mean "missing" in every column of the platform's export (ServiceNow's `?`), beside
+    /// the empty field.
+    public let nullValues: [String]
     /// Encoding the platform exports by default (a hint for `encoding: auto` and `inspect`).
     public let encoding: String
     /// Delimiter the platform exports with (a hint for dialect detection and `inspect`).
@@ -78,24 +116,52 @@ public struct Preset: Sendable {
     /// Orders: a present `shipped_at` moves a `created`/`paid` status to `shipped` (platforms whose
     /// status column only tracks payment, e.g. Shopify's `Financial Status`).
     public let shippedFromTimestamp: Bool
+    /// Orders: how `refund_amount` relates to `amount`.
+    public let refund: RefundRule
+    /// Orders: an order whose status is past `created` (paid, shipped, delivered or refunded) and that
+    /// has no `paid_at` was paid at `created_at` (Amazon takes payment at purchase).
+    public let paidAtCreation: Bool
+    /// Orders: a `cancelled` order that has a `paid_at` is `refunded` (the buyer's money went back:
+    /// Taobao's 交易关闭 after payment, a paid Shopify order cancelled).
+    public let paidCancellationIsRefund: Bool
+    /// Tasks: status words (of the status category when the file has one, else of the status) that mark
+    /// a task done; a done task without `completed_at` completes at its status change, else its last update.
+    public let doneStatuses: [String]
+    /// Tasks: a `due_at` written as a timestamp at local midnight (Jira's `05/Oct/25 12:00 AM`) is a
+    /// date, due by the end of that day.
+    public let midnightDueIsDate: Bool
+    /// What the user must supply beside the file when the platform's layout lacks a required column
+    /// (shown with the missing-column error).
+    public let supplyNote: String?
     /// Where the header names and values come from.
     public let sources: [String]
 
     init(
         name: String, kind: InputKind, platform: String, headers: [(String, [String])],
-        statuses: [(String, OrderStatus)] = [], satisfaction: [(String, Int8?)] = [], encoding: String = "UTF-8",
-        delimiter: String = ",", rollUp: RollUpRule = .none, shippedFromTimestamp: Bool = false, sources: [String]
+        statuses: [(String, OrderStatus)] = [], statusPrefixes: [String] = [], satisfaction: [(String, Int8?)] = [],
+        nullValues: [String] = [], encoding: String = "UTF-8", delimiter: String = ",", rollUp: RollUpRule = .none,
+        shippedFromTimestamp: Bool = false, refund: RefundRule = .subtracted, paidAtCreation: Bool = false,
+        paidCancellationIsRefund: Bool = false, doneStatuses: [String] = [], midnightDueIsDate: Bool = false,
+        supplyNote: String? = nil, sources: [String]
     ) {
         self.name = name
         self.kind = kind
         self.platform = platform
         self.headers = headers.map { (column: $0.0, aliases: $0.1) }
         self.statuses = statuses.map { (source: $0.0, status: $0.1) }
+        self.statusPrefixes = statusPrefixes
         self.satisfaction = satisfaction.map { (source: $0.0, csat: $0.1) }
+        self.nullValues = nullValues
         self.encoding = encoding
         self.delimiter = delimiter
         self.rollUp = rollUp
         self.shippedFromTimestamp = shippedFromTimestamp
+        self.refund = refund
+        self.paidAtCreation = paidAtCreation
+        self.paidCancellationIsRefund = paidCancellationIsRefund
+        self.doneStatuses = doneStatuses
+        self.midnightDueIsDate = midnightDueIsDate
+        self.supplyNote = supplyNote
         self.sources = sources
     }
 
@@ -117,23 +183,46 @@ public enum PresetRegistry {
         all.filter { $0.kind == kind }.map(\.name).sorted()
     }
 
-    // Taobao / Tmall main-order statuses (卖家中心 → 已卖出的宝贝 → 批量导出).
-    static let taobaoStatuses: [(String, OrderStatus)] = [
-        ("等待买家付款", .created),
-        ("买家已付款，等待卖家发货", .paid), ("买家已付款,等待卖家发货", .paid), ("等待卖家发货", .paid),
-        ("卖家部分发货", .paid),
-        ("卖家已发货，等待买家确认", .shipped), ("卖家已发货,等待买家确认", .shipped), ("等待买家确认收货", .shipped),
-        ("买家已签收", .delivered), ("交易成功", .delivered),
-        ("交易关闭", .cancelled), ("付款以前，卖家或买家主动关闭交易", .cancelled),
+    /// Each word as written and, when it holds a full-width comma or parenthesis, with ASCII ones too
+    /// (exports and re-saved files write both).
+    static func withASCIIPunctuation(_ words: [(String, OrderStatus)]) -> [(String, OrderStatus)] {
+        words.flatMap { word, status -> [(String, OrderStatus)] in
+            let ascii = word.replacingOccurrences(of: "，", with: ",").replacingOccurrences(of: "（", with: "(")
+                .replacingOccurrences(of: "）", with: ")")
+            return ascii == word ? [(word, status)] : [(word, status), (ascii, status)]
+        }
+    }
+
+    // Taobao / Tmall order statuses: the words of seller-centre exports and parsers (SOURCES.md of the
+    // shared platform samples), and the trade status codes of the Taobao open API (taobao.trades.sold.get).
+    // A closed order (交易关闭, 交易被淘宝关闭) is `cancelled`, and `refunded` once it was paid
+    // (`paidCancellationIsRefund`): the API's TRADE_CLOSED is "付款以后用户退款成功，交易自动关闭",
+    // TRADE_CLOSED_BY_TAOBAO "付款以前，卖家或买家主动关闭交易"; 订单付款时间 tells them apart.
+    static let taobaoStatuses: [(String, OrderStatus)] = withASCIIPunctuation([
+        ("等待买家付款", .created), ("没有创建支付宝交易", .created), ("等待买家确认货到付款订单信息", .created),
+        ("TRADE_NO_CREATE_PAY", .created), ("WAIT_BUYER_PAY", .created), ("PAY_PENDING", .created),
+        ("WAIT_PRE_AUTH_CONFIRM", .created),
+        // 买家已确认: a cash-on-delivery order the buyer confirmed; like a paid one, it waits to be shipped.
+        ("买家已付款，等待卖家发货", .paid), ("买家已确认，等待卖家发货", .paid), ("等待卖家发货", .paid),
+        ("卖家部分发货", .paid), ("WAIT_SELLER_SEND_GOODS", .paid), ("SELLER_CONSIGNED_PART", .paid),
+        ("卖家已发货，等待买家确认", .shipped), ("卖家已发货，等待买家确认收货", .shipped),
+        ("卖家已发货，等待买家确认收货并付款", .shipped), ("等待买家确认收货", .shipped),
+        ("WAIT_BUYER_CONFIRM_GOODS", .shipped),
+        ("交易成功", .delivered), ("买家已签收", .delivered), ("买家已签收，回款至卖家", .delivered),
+        ("已收货", .delivered), ("买家已收货", .delivered), ("已签收", .delivered), ("交易完成", .delivered),
+        ("已完成", .delivered), ("待评价", .delivered), ("已结算", .delivered),
+        ("TRADE_BUYER_SIGNED", .delivered), ("TRADE_FINISHED", .delivered),
+        ("交易关闭", .cancelled), ("交易被淘宝关闭", .cancelled), ("付款以前，卖家或买家主动关闭交易", .cancelled),
+        ("TRADE_CLOSED", .cancelled), ("TRADE_CLOSED_BY_TAOBAO", .cancelled),
         ("付款以后用户退款成功，交易自动关闭", .refunded), ("退款成功", .refunded),
-    ]
+    ])
 
     public static let all: [Preset] = [
         Preset(
-            name: "taobao", kind: .orders, platform: "Taobao seller centre, main-order export (订单报表)",
+            name: "taobao", kind: .orders, platform: "Taobao / Tmall seller centre, order export (订单报表)",
             headers: [
                 ("order_id", ["订单编号"]),
-                ("amount", ["买家实际支付金额", "买家实付金额", "实付款"]),
+                ("amount", ["买家实际支付金额", "买家实付金额", "实付款", "支付金额"]),
                 ("status", ["订单状态"]),
                 ("created_at", ["订单创建时间"]),
                 ("paid_at", ["订单付款时间", "付款时间"]),
@@ -143,47 +232,56 @@ public enum PresetRegistry {
                 ("carrier", ["物流公司"]),
                 (PresetField.refundAmount.rawValue, ["退款金额"]),
             ],
-            statuses: taobaoStatuses, encoding: "GB18030",
-            sources: ["Taobao 卖家中心 已卖出的宝贝 → 批量导出 (订单报表) column names"]),
+            statuses: taobaoStatuses, encoding: "GB18030", rollUp: .orderLines(amount: .first),
+            refund: .alreadyNet, paidCancellationIsRefund: true,
+            sources: [
+                "the Tianchi 天猫订单报表 teaching set (makisekurisuDDL/Data_analysis, Tmall_1111/tmall_order_report.csv)",
+                "ExportOrderList headers of two shop systems written to imitate Taobao's 订单报表",
+                "Taobao open API, taobao.trades.sold.get, trade status values",
+            ]),
         Preset(
-            name: "tmall-suborders", kind: .orders, platform: "Tmall / Taobao sub-order export (宝贝报表), one row per sub-order",
+            name: "tmall-suborders", kind: .orders,
+            platform: "Tmall / Taobao item export (宝贝报表, ExportOrderDetailList), one row per item of an order",
             headers: [
-                ("order_id", ["主订单编号"]),
-                ("amount", ["买家实付金额", "买家实际支付金额", "实付金额"]),
+                ("order_id", ["主订单编号", "订单编号"]),
                 ("status", ["订单状态"]),
                 ("created_at", ["订单创建时间"]),
-                ("paid_at", ["订单付款时间", "付款时间"]),
-                ("shipped_at", ["发货时间"]),
-                ("delivered_at", ["确认收货时间", "交易成功时间"]),
-                ("store", ["店铺名称"]),
-                ("carrier", ["物流公司"]),
-                (PresetField.refundAmount.rawValue, ["退款金额"]),
+                ("paid_at", ["订单付款时间"]),
             ],
-            statuses: taobaoStatuses, encoding: "GB18030", rollUp: .orderLines(amount: .sum),
-            sources: ["Tmall 商家中心 宝贝报表 export column names (子订单编号, 主订单编号, 买家实付金额 …)"]),
+            statuses: taobaoStatuses, encoding: "GB18030", rollUp: .orderLines(amount: .first),
+            paidCancellationIsRefund: true,
+            supplyNote: "the 宝贝报表 has no 订单创建时间 and no amount: read it beside its 订单报表, taking created_at, paid_at and amount from that file by 订单编号 with lookups: (docs/presets.md)",
+            sources: ["the legacy 宝贝报表 layout (订单编号, 标题, 价格, 购买数量, 外部系统编号, 商品属性, 套餐信息, 备注, 订单状态, 商家编码), agreed by three independent parsers"]),
         Preset(
             name: "jd", kind: .orders, platform: "JD (京东) POP merchant order export, one row per SKU",
             headers: [
                 ("order_id", ["订单号"]),
                 ("created_at", ["下单时间"]),
                 ("paid_at", ["付款确认时间"]),
-                ("shipped_at", ["出库时间"]),
                 ("delivered_at", ["订单完成时间"]),
-                ("amount", ["订单金额", "应付金额"]),
+                ("amount", ["应付金额", "结算金额"]),
                 ("status", ["订单状态"]),
-                ("store", ["店铺名称"]),
-                ("warehouse", ["仓库名称"]),
             ],
-            statuses: [
+            statuses: withASCIIPunctuation([
                 ("等待付款", .created), ("等待付款确认", .created),
-                ("等待出库", .paid), ("等待打印", .paid), ("等待发货", .paid),
-                ("等待确认收货", .shipped), ("已出库", .shipped), ("配送中", .shipped),
-                ("完成", .delivered), ("已完成", .delivered),
-                ("已取消", .cancelled), ("订单已取消", .cancelled), ("(删除)订单已取消", .cancelled), ("锁定", .cancelled),
+                ("等待出库", .paid), ("等待打印", .paid), ("等待发货", .paid), ("暂停", .paid),
+                ("WAIT_SELLER_STOCK_OUT", .paid), ("WAIT_SELLER_DELIVERY", .paid), ("PAUSE", .paid), ("POP_ORDER_PAUSE", .paid),
+                ("等待确认收货", .shipped), ("已出库", .shipped), ("配送中", .shipped), ("发往配送中心", .shipped),
+                ("配送中心已收货", .shipped), ("WAIT_GOODS_RECEIVE_CONFIRM", .shipped),
+                ("SEND_TO_DISTRIBUTION_CENER", .shipped), ("DISTRIBUTION_CENTER_RECEIVED", .shipped),
+                ("完成", .delivered), ("已完成", .delivered), ("收款确认（服务完成）", .delivered), ("收款确认", .delivered),
+                ("FINISHED_L", .delivered), ("RECEIPTS_CONFIRM", .delivered),
+                // 锁定: JD holds the order (a cancellation under way, a risk check); it is not to be shipped.
+                ("取消", .cancelled), ("已取消", .cancelled), ("订单已取消", .cancelled), ("锁定", .cancelled),
+                ("已锁定", .cancelled), ("TRADE_CANCELED", .cancelled), ("LOCKED", .cancelled),
                 ("退款成功", .refunded),
-            ],
-            encoding: "GB18030", rollUp: .orderLines(amount: .first),
-            sources: ["JD 商家后台 订单管理 → 订单导出 column names (订单号, 下单时间, 付款确认时间, 订单完成时间, 订单金额 …)"]),
+            ]),
+            statusPrefixes: ["(删除)", "（删除）"], encoding: "GB18030", rollUp: .orderLines(amount: .first),
+            paidCancellationIsRefund: true,
+            sources: [
+                "a JD POP order export row listed column by column in an importer's code (2015; same header in a 2016 domain class)",
+                "JD open platform (JOS) order_state values: 等待出库, 发往配送中心, 配送中心已收货, 等待确认收货, 收款确认（服务完成）, 等待发货, 完成, 取消, 已锁定",
+            ]),
         Preset(
             name: "shopify", kind: .orders, platform: "Shopify admin → Orders → Export (CSV for Excel…), one row per line item",
             headers: [
@@ -196,39 +294,52 @@ public enum PresetRegistry {
                 ("currency", ["Currency"]),
                 ("store", ["Location"]),
                 (PresetField.cancelledAt.rawValue, ["Cancelled at"]),
+                (PresetField.refundAmount.rawValue, ["Refunded Amount"]),
             ],
             statuses: [
                 ("pending", .created), ("authorized", .created), ("partially_paid", .created), ("unpaid", .created),
                 ("paid", .paid), ("partially_refunded", .paid),
                 ("refunded", .refunded), ("voided", .cancelled), ("expired", .cancelled),
             ],
-            rollUp: .orderLines(amount: .first), shippedFromTimestamp: true,
+            rollUp: .orderLines(amount: .first), shippedFromTimestamp: true, paidCancellationIsRefund: true,
             sources: [
+                "orders_export_1.csv of paramxjyot/EDA-on-Sales-Data (a real Shopify orders export, 79 columns)",
                 "https://shopify.dev/docs/api/admin-graphql/2025-01/enums/OrderDisplayFinancialStatus (financial status values)",
                 "https://matrixify.app/documentation/orders/ (an order spans several rows, one per line item)",
             ]),
         Preset(
-            name: "amazon", kind: .orders, platform: "Amazon Seller Central order report (GET_FLAT_FILE_ALL_ORDERS_DATA_*), tab-separated, one row per item",
+            name: "amazon", kind: .orders,
+            platform: "Amazon Seller Central all-orders report (GET_FLAT_FILE_ALL_ORDERS_DATA_*), tab-separated, one row per item",
             headers: [
-                ("order_id", ["amazon-order-id"]),
-                ("created_at", ["purchase-date"]),
-                ("status", ["order-status"]),
-                ("amount", ["item-price"]),
+                ("order_id", ["amazon-order-id", "Order ID"]),
+                ("created_at", ["purchase-date", "Date"]),
+                ("status", ["order-status", "Status"]),
+                ("amount", ["item-price", "Amount"]),
                 ("currency", ["currency"]),
-                ("store", ["sales-channel"]),
-                (PresetField.updatedAt.rawValue, ["last-updated-date"]),
+                ("store", ["sales-channel", "Sales Channel"]),
+                (PresetField.itemStatus.rawValue, ["item-status"]),
             ],
             statuses: [
-                ("Pending", .created), ("Pending - Waiting for Pick Up", .created),
+                ("Pending", .created), ("PendingAvailability", .created),
+                // Easy Ship: packed and waiting for the carrier's pick-up, so past payment.
+                ("Pending - Waiting for Pick Up", .paid),
                 ("Unshipped", .paid), ("PartiallyShipped", .paid), ("Partially Shipped", .paid),
                 ("Shipped", .shipped), ("Shipping", .shipped), ("Shipped - Out for Delivery", .shipped),
-                ("Shipped - Picked Up", .shipped), ("Shipped - Lost in Transit", .shipped),
+                ("Shipped - Picked Up", .shipped), ("InvoiceUnconfirmed", .shipped),
+                // Lost or damaged on the way: shipped; a refund or a replacement is not in the status.
+                ("Shipped - Lost in Transit", .shipped), ("Shipped - Damaged", .shipped),
                 ("Shipped - Delivered to Buyer", .delivered), ("Complete", .delivered),
-                ("Shipped - Returned to Seller", .refunded), ("Shipped - Rejected by Buyer", .refunded),
-                ("Cancelled", .cancelled), ("Canceled", .cancelled),
+                // On the way back or back with the seller: the sale is undone.
+                ("Shipped - Returned to Seller", .refunded), ("Shipped - Returning to Seller", .refunded),
+                ("Shipped - Rejected by Buyer", .refunded),
+                ("Cancelled", .cancelled), ("Canceled", .cancelled), ("Unfulfillable", .cancelled),
             ],
-            delimiter: "\t", rollUp: .orderLines(amount: .sum),
-            sources: ["https://developer-docs.amazon.com/sp-api/docs/order-tracking-reports-attributes"]),
+            delimiter: "\t", rollUp: .orderLines(amount: .sum), paidAtCreation: true,
+            sources: [
+                "https://developer-docs.amazon.com/sp-api/docs/order-tracking-reports-attributes",
+                "the report's header as caponica/AmazonMwsComplete expects it (FBA_SALES_ALL_BY_LAST_UPDATE)",
+                "the Kaggle Amazon India sale report (Amazon Sale Report.csv: renamed headers, the order statuses it holds)",
+            ]),
         Preset(
             name: "zendesk", kind: .tickets, platform: "Zendesk Support → Reports → Export (CSV tickets export)",
             headers: [
@@ -245,12 +356,14 @@ public enum PresetRegistry {
                 ("category", ["Ticket type"]),
                 ("order_id", ["Order ID", "Order number", "订单号"]),
                 (PresetField.firstReplyMinutes.rawValue, ["First reply time in minutes"]),
-                (PresetField.updatedAt.rawValue, ["Updated at"]),
             ],
             satisfaction: [
                 ("Good", 5), ("Bad", 1), ("Offered", nil), ("Unoffered", nil), ("Not Offered", nil),
             ],
-            sources: ["https://support.zendesk.com/hc/en-us/articles/4408886165402 (CSV export)"]),
+            sources: [
+                "https://support.zendesk.com/hc/en-us/articles/4408886165402 (CSV export columns)",
+                "a real ticket export's preview in a published data dictionary, after a round trip through Excel",
+            ]),
         Preset(
             name: "servicenow", kind: .tickets, platform: "ServiceNow incident list / audit export, one row per update",
             headers: [
@@ -264,12 +377,17 @@ public enum PresetRegistry {
                 ("priority", ["priority"]),
                 ("category", ["category"]),
                 ("channel", ["contact_type", "Channel"]),
-                (PresetField.updatedAt.rawValue, ["sys_updated_on", "Updated"]),
+                (PresetField.updatedAt.rawValue, ["sys_updated_on", "sys_updated_at", "Updated"]),
+                (PresetField.updateCount.rawValue, ["sys_mod_count", "Updates"]),
+                (PresetField.closedAt.rawValue, ["closed_at", "Closed"]),
             ],
-            rollUp: .latestUpdate,
-            sources: ["ServiceNow incident table field names (number, incident_state, opened_at, resolved_at, reassignment_count, reopen_count, assignment_group, assigned_to, sys_updated_on)"]),
+            nullValues: ["?"], rollUp: .latestUpdate,
+            sources: [
+                "the UCI \"Incident management process enriched event log\" (an anonymised ServiceNow audit export: sys_updated_at, sys_mod_count, ? for missing)",
+                "ServiceNow incident table field names (number, incident_state, opened_at, resolved_at, closed_at, reopen_count, assignment_group, assigned_to, sys_updated_on, sys_mod_count)",
+            ]),
         Preset(
-            name: "jira", kind: .tasks, platform: "Jira → Filters → Export → CSV (all fields), UTF-8 with BOM, CRLF",
+            name: "jira", kind: .tasks, platform: "Jira → Filters → Export → CSV (all fields)",
             headers: [
                 ("task_id", ["Issue key"]),
                 ("title", ["Summary"]),
@@ -281,10 +399,17 @@ public enum PresetRegistry {
                 ("priority", ["Priority"]),
                 ("team", ["Components", "Component/s"]),
                 ("started_at", ["Custom field (Start date)"]),
+                (PresetField.project.rawValue, ["Project name", "Project key"]),
+                (PresetField.statusCategory.rawValue, ["Status Category"]),
+                (PresetField.statusChangedAt.rawValue, ["Status Category Changed"]),
+                (PresetField.updatedAt.rawValue, ["Updated"]),
             ],
-            encoding: "UTF-8",
-            sources: ["https://confluence.atlassian.com/adminjiraserver0816/data-pipeline-export-schema-1063165071.html (issue fields)"]),
-        // Events (event logs): header aliases only.
+            encoding: "UTF-8", doneStatuses: ["Done", "Closed", "Resolved"], midnightDueIsDate: true,
+            sources: [
+                "Jira Cloud all-fields exports (MitsuSarkar/Jira-Cloud-Project, BellaLi-code/agile-delivery-simulation Jira.csv)",
+                "https://confluence.atlassian.com/adminjiraserver0816/data-pipeline-export-schema-1063165071.html (issue fields)",
+            ]),
+        // Events (event logs): header aliases, null tokens and the update counter; no value maps, no roll-up.
         Preset(
             name: "servicenow-events", kind: .events,
             platform: "ServiceNow incident audit/event log, one row per update",
@@ -294,8 +419,10 @@ public enum PresetRegistry {
                 ("actor", ["sys_updated_by"]),
                 ("team", ["assignment_group"]),
                 ("activity", ["incident_state"]),
+                (PresetField.updateCount.rawValue, ["sys_mod_count"]),
             ],
-            sources: ["ServiceNow incident table field names (number, incident_state, assignment_group, sys_updated_on, sys_updated_by)"]),
+            nullValues: ["?"],
+            sources: ["ServiceNow incident table field names (number, incident_state, assignment_group, sys_updated_on, sys_updated_by, sys_mod_count)"]),
         Preset(
             name: "process-mining", kind: .events, platform: "generic process-mining CSV (XES attribute names or plain spellings)",
             headers: [
@@ -310,12 +437,15 @@ public enum PresetRegistry {
 }
 
 /// A preset's table from source text to a canonical value, looked up straight from a field's bytes
-/// (exact bytes, ASCII letters case-insensitively, surrounding spaces ignored).
+/// (exact bytes, ASCII letters case-insensitively, surrounding spaces ignored, one of `prefixes` at the
+/// start skipped).
 struct ValueMap<Value: Sendable>: Sendable {
     private let entries: [(key: [UInt8], value: Value)]
+    private let prefixes: [[UInt8]]
 
-    init(_ pairs: [(String, Value)]) {
+    init(_ pairs: [(String, Value)], prefixes: [String] = []) {
         entries = pairs.map { (Array($0.0.utf8), $0.1) }
+        self.prefixes = prefixes.map { Array($0.utf8) }
     }
 
     var isEmpty: Bool { entries.isEmpty }
@@ -325,6 +455,13 @@ struct ValueMap<Value: Sendable>: Sendable {
         var upper = bytes.count
         while lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
         while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
+        for prefix in prefixes where upper - lower > prefix.count
+            && prefix.indices.allSatisfy({ bytes[lower + $0] == prefix[$0] })
+        {
+            lower += prefix.count
+            while lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
+            break
+        }
         let count = upper - lower
         outer: for entry in entries where entry.key.count == count {
             for offset in 0..<count {
@@ -351,20 +488,37 @@ struct ValueRules: Sendable {
     /// Orders may leave `created_at` empty on continuation rows (a line-item roll-up preset).
     var allowsContinuationRows = false
     var shippedFromTimestamp = false
+    /// Orders: `refund_amount` is already out of `amount` (``RefundRule/alreadyNet``).
+    var refundIsNet = false
+    var paidAtCreation = false
+    var paidCancellationIsRefund = false
+    /// Orders under a summing roll-up: a void line (its item status, else its status) adds no amount.
+    var voidLinesAddNothing = false
+    /// Tasks: the preset's done words (empty: no completion is inferred).
+    var doneStatuses = ValueMap<Bool>([])
+    var midnightDueIsDate = false
 
     init() {}
 
     init(spec: InputSpec) {
-        let canonical = CanonicalSchema.columns(of: spec.kind)
+        let canonical = spec.columnNames
         if !spec.formats.isEmpty {
             formats = canonical.map { column in spec.formats[column].flatMap { TimeFormat($0) } }
         }
         decimalComma = spec.decimalComma
         if let preset = spec.presetDefinition {
-            orderStatuses = ValueMap(preset.statuses.map { ($0.source, $0.status) })
+            orderStatuses = ValueMap(preset.statuses.map { ($0.source, $0.status) }, prefixes: preset.statusPrefixes)
             satisfaction = ValueMap(preset.satisfaction.map { ($0.source, $0.csat) })
-            if case .orderLines = preset.rollUp { allowsContinuationRows = true }
+            if case .orderLines(let amount) = preset.rollUp {
+                allowsContinuationRows = true
+                voidLinesAddNothing = amount == .sum
+            }
             shippedFromTimestamp = preset.shippedFromTimestamp
+            refundIsNet = preset.refund == .alreadyNet
+            paidAtCreation = preset.paidAtCreation
+            paidCancellationIsRefund = preset.paidCancellationIsRefund
+            doneStatuses = ValueMap(preset.doneStatuses.map { ($0, true) })
+            midnightDueIsDate = preset.midnightDueIsDate
         }
     }
 

@@ -24,6 +24,18 @@ struct BuildState {
     /// The input's preset, `formats` and `decimal` settings.
     var rules = ValueRules()
     var negativeDurations: [Int] = Array(repeating: 0, count: DurationCheck.allCases.count)
+    /// Reading a lookup file: the chunk's aggregates per key so far, and one row's values.
+    var lookupPartial: LookupAggregates?
+    var lookupRow: [LookupRowValue] = []
+
+    /// When `instant` is a local midnight, the next local midnight (the end of that day); else nil.
+    mutating func endOfDay(startingAt instant: Instant) -> Instant? {
+        let near = instant / Millis.day
+        for day in (near - 1)...(near + 1) where converter.startOfDay(day) == instant {
+            return converter.startOfDay(day + 1)
+        }
+        return nil
+    }
 
     mutating func check(_ start: Instant?, _ end: Instant?, _ kind: DurationCheck) {
         if let start, let end, end < start {
@@ -40,6 +52,9 @@ struct MappedRow {
     let headers: [String]
     /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
     var presetSlots: [Int] = []
+    /// The input's lookups and the entries this record matched; a column the record leaves empty is
+    /// taken from them (the record's own non-empty value wins).
+    var lookups: LookupMatch? = nil
 
     /// The value of a preset field, `nil` when absent or empty.
     func value(_ field: PresetField) -> UnsafeBufferPointer<UInt8>? {
@@ -54,21 +69,46 @@ struct MappedRow {
     func time(_ field: PresetField, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(field) else { return nil }
         guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
-            let slot = presetSlots[field.index]
-            throw FieldError(
-                column: slot + 1, reason: .cast,
-                message: "\(headers[slot]): not a timestamp '\(String(decoding: bytes, as: UTF8.self))'")
+            throw presetFailure(field, bytes, "not a timestamp")
         }
         return parsed
     }
 
-    /// The value of a canonical column, `nil` when the column is absent or the value empty.
+    /// The source's update counter (a preset's `update_count`), 0 when absent or empty.
+    func updateSequence() throws(FieldError) -> Int32 {
+        guard let bytes = value(.updateCount) else { return 0 }
+        guard let count = ValueParser.integer(bytes), count >= 0 else {
+            throw presetFailure(.updateCount, bytes, "not an update count")
+        }
+        return Int32(clamping: count)
+    }
+
+    /// Whether a task is done by the preset's words: its status category when it has one, else its status.
+    func isDone(_ rules: ValueRules) -> Bool {
+        if let category = value(.statusCategory) { return rules.doneStatuses.lookup(category) != nil }
+        if let status = value(TaskColumn.status.rawValue) { return rules.doneStatuses.lookup(status) != nil }
+        return false
+    }
+
+    /// Why a preset field's value is unusable, with its source column.
+    func presetFailure(
+        _ field: PresetField, _ bytes: UnsafeBufferPointer<UInt8>, _ what: String, _ reason: RejectReason = .cast
+    ) -> FieldError {
+        let slot = presetSlots[field.index]
+        return FieldError(
+            column: slot + 1, reason: reason, message: "\(headers[slot]): \(what) '\(String(decoding: bytes, as: UTF8.self))'")
+    }
+
+    /// The value of a canonical column, `nil` when the column is absent or the value empty (and no
+    /// lookup gives it a text value).
     @inline(__always)
     func value(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
         let slot = slots[column]
-        guard slot >= 0 else { return nil }
-        let bytes = fields.bytes(slot)
-        return bytes.isEmpty ? nil : bytes
+        if slot >= 0 {
+            let bytes = fields.bytes(slot)
+            if !bytes.isEmpty { return bytes }
+        }
+        return lookups?.text(column)
     }
 
     func sourceColumn(_ column: Int) -> Int? {
@@ -111,33 +151,51 @@ struct MappedRow {
     }
 
     func time<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
-        guard let bytes = value(column.rawValue) else { return nil }
-        let format = state.rules.format(column.rawValue)
+        try time(at: column.rawValue, name: column.name, &state) ?? lookups?.time(column.rawValue)
+    }
+
+    /// The timestamp in column `column` (of the spec's schema, named `name`), by its `formats:` pattern
+    /// or the auto rule; `nil` when empty.
+    func time(at column: Int, name: String, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
+        guard let bytes = value(column) else { return nil }
+        let format = state.rules.format(column)
         let parsed =
             if let format { format.parse(bytes, converter: &state.converter) } else {
                 ValueParser.timestamp(bytes, converter: &state.converter)
             }
         guard let parsed else {
-            if let format { throw failure(column.rawValue, column.name, .cast, "does not match format \"\(format.pattern)\"") }
+            if let format { throw failure(column, name, .cast, "does not match format \"\(format.pattern)\"") }
             if ValueParser.isAmbiguousDayMonth(bytes) {
                 throw failure(
-                    column.rawValue, column.name, .cast,
-                    "day and month could be swapped (set formats: {\(column.name): \"%d/%m/%Y %H:%M\"} or \"%m/%d/%Y %H:%M\"):")
+                    column, name, .cast,
+                    "day and month could be swapped (set formats: {\(name): \"%d/%m/%Y %H:%M\"} or \"%m/%d/%Y %H:%M\"):")
             }
-            throw failure(column.rawValue, column.name, .cast, "not a timestamp")
+            throw failure(column, name, .cast, "not a timestamp")
         }
         return parsed
     }
 
     func integer<C: CanonicalColumn>(_ column: C, in range: ClosedRange<Int64>) throws(FieldError) -> Int64? {
-        guard let bytes = value(column.rawValue) else { return nil }
+        guard value(column.rawValue) != nil else {
+            guard let number = lookups?.number(column.rawValue) else { return nil }
+            guard range.contains(number) else {
+                throw FieldError(
+                    column: nil, reason: .unknownValue,
+                    message: "\(column.name) \(lookups!.origin(column.rawValue)): outside \(range.lowerBound)–\(range.upperBound) '\(number)'")
+            }
+            return number
+        }
+        return try integer(at: column.rawValue, name: column.name, in: range)
+    }
+
+    /// The integer in column `column` (of the spec's schema), checked against `range`; `nil` when empty.
+    func integer(at column: Int, name: String, in range: ClosedRange<Int64>) throws(FieldError) -> Int64? {
+        guard let bytes = value(column) else { return nil }
         guard let number = ValueParser.integer(bytes) else {
-            throw failure(column.rawValue, column.name, .cast, "not an integer")
+            throw failure(column, name, .cast, "not an integer")
         }
         guard range.contains(number) else {
-            throw failure(
-                column.rawValue, column.name, .unknownValue,
-                "outside \(range.lowerBound)–\(range.upperBound)")
+            throw failure(column, name, .unknownValue, "outside \(range.lowerBound)–\(range.upperBound)")
         }
         return number
     }
@@ -150,6 +208,9 @@ protocol RecordBuilder: Sendable {
     static var kind: InputKind { get }
     /// The canonical columns `build` reads; the others are not copied out of libcsv at all.
     static var usedColumns: [Column] { get }
+    /// Indices (in the spec's columns) of the columns `build` reads: `usedColumns` unless the builder
+    /// reads a schema of its own (a lookup file).
+    var usedColumnIndices: [Int] { get }
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Record
     static func key(of record: Record) -> RecordKey
     static func span(of record: Record) -> RecordSpan
@@ -160,6 +221,8 @@ protocol RecordBuilder: Sendable {
 }
 
 extension RecordBuilder {
+    var usedColumnIndices: [Int] { Self.usedColumns.map(\.rawValue) }
+
     /// Without a rule of its own, a later row replaces the record.
     static func rollUp(_ record: inout Record, with next: Record, rule: RollUpRule) { record = next }
     static func isIncomplete(_ record: Record) -> Bool { false }
@@ -174,27 +237,13 @@ struct OrderBuilder: RecordBuilder {
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
         let id = RecordKey(try row.required(OrderColumn.orderID))
         // A line-item roll-up preset lets continuation rows leave created_at empty (settled on roll-up).
-        let createdAt =
-            state.rules.allowsContinuationRows && row.value(OrderColumn.createdAt.rawValue) == nil
-            ? Self.missingCreatedAt : try row.requiredTime(OrderColumn.createdAt, &state)
-        let paidAt = try row.time(OrderColumn.paidAt, &state)?.eventInstant
+        let hasCreatedAt = !state.rules.allowsContinuationRows || row.value(OrderColumn.createdAt.rawValue) != nil
+        let createdAt = hasCreatedAt ? try row.requiredTime(OrderColumn.createdAt, &state) : Self.missingCreatedAt
+        var paidAt = try row.time(OrderColumn.paidAt, &state)?.eventInstant
         let shippedAt = try row.time(OrderColumn.shippedAt, &state)?.eventInstant
         let deliveredAt = try row.time(OrderColumn.deliveredAt, &state)?.eventInstant
         let shipBy = try row.time(OrderColumn.shipBy, &state)?.exclusiveDeadline
-        var status: OrderStatus?
-        if let bytes = row.value(OrderColumn.status.rawValue) {
-            if let mapped = state.rules.orderStatuses.lookup(bytes) {
-                status = mapped
-            } else if let parsed = ValueParser.orderStatus(bytes) {
-                status = parsed
-            } else {
-                throw row.failure(
-                    OrderColumn.status.rawValue, "status", .unknownValue,
-                    state.rules.orderStatuses.isEmpty
-                        ? "not one of created|paid|shipped|delivered|cancelled|refunded"
-                        : "not a status the preset knows (docs/presets.md) nor created|paid|shipped|delivered|cancelled|refunded")
-            }
-        }
+        var status = try Self.status(row, OrderColumn.status.rawValue, state.rules)
         if try row.time(.cancelledAt, &state) != nil {
             status = .cancelled
         } else if state.rules.shippedFromTimestamp, shippedAt != nil, status == .created || status == .paid {
@@ -206,16 +255,30 @@ struct OrderBuilder: RecordBuilder {
                 throw row.failure(OrderColumn.amount.rawValue, "amount", .cast, "not a decimal number")
             }
             amount = parsed
+        } else {
+            amount = row.lookups?.number(OrderColumn.amount.rawValue)
         }
         if let bytes = row.value(.refundAmount) {
-            // What the buyer finally paid: the row's amount less its refund.
             guard let refund = ValueParser.amount(bytes, decimalComma: state.rules.decimalComma) else {
-                let slot = row.presetSlots[PresetField.refundAmount.index]
-                throw FieldError(
-                    column: slot + 1, reason: .cast,
-                    message: "\(row.headers[slot]): not a decimal number '\(String(decoding: bytes, as: UTF8.self))'")
+                throw row.presetFailure(.refundAmount, bytes, "not a decimal number")
             }
-            if let paid = amount { amount = paid - refund }
+            // What the buyer finally paid: the amount less its refund, never below 0 (unless the
+            // platform's amount is already net of it).
+            if !state.rules.refundIsNet, let paid = amount { amount = max(0, paid - refund) }
+            // Without a status, a refund that leaves nothing paid marks the order refunded.
+            if status == nil, refund > 0, amount == 0 { status = .refunded }
+        }
+        if state.rules.paidAtCreation, paidAt == nil, hasCreatedAt, let current = status, current != .created,
+            current != .cancelled
+        {
+            paidAt = createdAt
+        }
+        if state.rules.paidCancellationIsRefund, status == .cancelled, paidAt != nil { status = .refunded }
+        if state.rules.voidLinesAddNothing {
+            // A cancelled or returned line carries its price but was not paid for: it adds nothing.
+            var line = status
+            if let bytes = row.value(.itemStatus) { line = try Self.status(row, itemStatus: bytes, state.rules) }
+            if line?.isVoid == true { amount = nil }
         }
         let team = row.team(
             OrderColumn.team.rawValue, in: directory,
@@ -226,6 +289,32 @@ struct OrderBuilder: RecordBuilder {
         return Order(
             id: id, team: team, createdAt: createdAt, paidAt: paidAt, shippedAt: shippedAt,
             deliveredAt: deliveredAt, shipByExclusive: shipBy, status: status, amount: amount, span: span)
+    }
+
+    /// A status word through the preset's table, else a canonical status; anything else is unknown.
+    static func status(_ bytes: UnsafeBufferPointer<UInt8>, _ rules: ValueRules) -> OrderStatus? {
+        rules.orderStatuses.lookup(bytes) ?? ValueParser.orderStatus(bytes)
+    }
+
+    /// The row's `status`, or nil when absent or empty.
+    static func status(_ row: MappedRow, _ column: Int, _ rules: ValueRules) throws(FieldError) -> OrderStatus? {
+        guard let bytes = row.value(column) else { return nil }
+        guard let status = status(bytes, rules) else {
+            throw row.failure(column, "status", .unknownValue, unknownStatusHint(rules))
+        }
+        return status
+    }
+
+    /// The row's item status (a preset field), read with the same words as `status`.
+    static func status(_ row: MappedRow, itemStatus bytes: UnsafeBufferPointer<UInt8>, _ rules: ValueRules) throws(FieldError) -> OrderStatus {
+        guard let status = status(bytes, rules) else { throw row.presetFailure(.itemStatus, bytes, unknownStatusHint(rules), .unknownValue) }
+        return status
+    }
+
+    static func unknownStatusHint(_ rules: ValueRules) -> String {
+        rules.orderStatuses.isEmpty
+            ? "not one of created|paid|shipped|delivered|cancelled|refunded"
+            : "not a status the preset knows (docs/presets.md) nor created|paid|shipped|delivered|cancelled|refunded"
     }
 
     static func key(of record: Order) -> RecordKey { record.id }
@@ -290,21 +379,21 @@ struct TicketBuilder: RecordBuilder {
         if firstResponseAt == nil, let minutes = row.value(.firstReplyMinutes) {
             // Zendesk gives the first reply as minutes after creation.
             guard let units = ValueParser.decimal(minutes), units >= 0 else {
-                let slot = row.presetSlots[PresetField.firstReplyMinutes.index]
-                throw FieldError(
-                    column: slot + 1, reason: .cast,
-                    message: "\(row.headers[slot]): not a number of minutes '\(String(decoding: minutes, as: UTF8.self))'")
+                throw row.presetFailure(.firstReplyMinutes, minutes, "not a number of minutes")
             }
             firstResponseAt = createdAt + units * Millis.minute / ValueParser.amountScale
         }
         let updatedAt = try row.time(.updatedAt, &state)?.eventInstant
-        let resolvedAt = try row.time(TicketColumn.resolvedAt, &state)?.eventInstant
-        let reopens = try row.integer(TicketColumn.reopens, in: 0...1_000_000) ?? 0
+        let updateSequence = try row.updateSequence()
+        // A ticket closed without a resolution time was resolved when it was closed, at the latest.
+        var resolvedAt = try row.time(TicketColumn.resolvedAt, &state)?.eventInstant
+        if resolvedAt == nil { resolvedAt = try row.time(.closedAt, &state)?.eventInstant }
+        let reopens = try row.integer(TicketColumn.reopens, in: TicketColumn.reopens.allowedRange!) ?? 0
         var csat: Int64?
         if let bytes = row.value(TicketColumn.csat.rawValue), let mapped = state.rules.satisfaction.lookup(bytes) {
             csat = mapped.map(Int64.init)
         } else {
-            csat = try row.integer(TicketColumn.csat, in: 1...5)
+            csat = try row.integer(TicketColumn.csat, in: TicketColumn.csat.allowedRange!)
         }
         let agent = row.value(TicketColumn.agent.rawValue).map { directory.member(named: $0) }
         let escalatedTo = row.value(TicketColumn.escalatedTo.rawValue).map { directory.team(named: $0) }
@@ -317,15 +406,18 @@ struct TicketBuilder: RecordBuilder {
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
             escalatedTo: escalatedTo, csat: csat.map { Int8($0) },
             category: row.value(TicketColumn.category.rawValue).map { String(decoding: $0, as: UTF8.self) }, span: span,
-            updatedAt: updatedAt)
+            updatedAt: updatedAt, updateSequence: updateSequence)
     }
 
     static func key(of record: Ticket) -> RecordKey { record.id }
     static func span(of record: Ticket) -> RecordSpan { record.span }
 
-    /// Versions of one ticket: the latest `updated_at` wins whole (ties: the later row). Associative.
+    /// Versions of one ticket: the latest `updated_at` wins whole, then the higher update counter;
+    /// only a tie in both goes to the later row. Associative.
     static func rollUp(_ record: inout Ticket, with next: Ticket, rule: RollUpRule) {
-        if (next.updatedAt ?? .min) >= (record.updatedAt ?? .min) { record = next }
+        if (next.updatedAt ?? .min, next.updateSequence) >= (record.updatedAt ?? .min, record.updateSequence) {
+            record = next
+        }
     }
 }
 
@@ -334,7 +426,7 @@ struct TaskBuilder: RecordBuilder {
     static let kind = InputKind.tasks
     static let usedColumns: [TaskColumn] = [
         .taskID, .team, .assignee, .requesterTeam, .createdAt, .startedAt, .dueAt, .completedAt, .collaborators,
-        .title,
+        .title, .status,
     ]
     let directory: Directory
 
@@ -342,8 +434,20 @@ struct TaskBuilder: RecordBuilder {
         let id = RecordKey(try row.required(TaskColumn.taskID))
         let createdAt = try row.requiredTime(TaskColumn.createdAt, &state)
         let startedAt = try row.time(TaskColumn.startedAt, &state)?.eventInstant
-        let dueExclusive = try row.time(TaskColumn.dueAt, &state)?.exclusiveDeadline
-        let completedAt = try row.time(TaskColumn.completedAt, &state)?.eventInstant
+        var dueExclusive: Instant?
+        if let due = try row.time(TaskColumn.dueAt, &state) {
+            dueExclusive = due.exclusiveDeadline
+            // A due date exported as local midnight is that day, due by its end.
+            if state.rules.midnightDueIsDate, case .instant(let instant) = due, let end = state.endOfDay(startingAt: instant) {
+                dueExclusive = end
+            }
+        }
+        var completedAt = try row.time(TaskColumn.completedAt, &state)?.eventInstant
+        if completedAt == nil, !state.rules.doneStatuses.isEmpty, row.isDone(state.rules) {
+            // Done without a resolution time: when its status category changed, else its last update.
+            completedAt = try row.time(.statusChangedAt, &state)?.eventInstant
+            if completedAt == nil { completedAt = try row.time(.updatedAt, &state)?.eventInstant }
+        }
         let assignee = row.value(TaskColumn.assignee.rawValue).map { directory.member(named: $0) }
         let requester = row.value(TaskColumn.requesterTeam.rawValue).map { directory.team(named: $0) }
         var collaborators: [MemberIndex] = []
@@ -353,7 +457,10 @@ struct TaskBuilder: RecordBuilder {
                 if !collaborators.contains(member) { collaborators.append(member) }
             }
         }
-        let team = row.team(TaskColumn.team.rawValue, in: directory, else: assignee.flatMap { directory.team(ofMember: $0) })
+        // No team value: the task's project names its team, else the assignee's team.
+        let team = row.team(
+            TaskColumn.team.rawValue, in: directory,
+            else: row.value(.project).map { directory.team(named: $0) } ?? assignee.flatMap { directory.team(ofMember: $0) })
         state.check(createdAt, completedAt, .leadTime)
         state.check(startedAt, completedAt, .cycleTime)
         return WorkTask(
@@ -387,7 +494,9 @@ struct EventBuilder: RecordBuilder {
         let actor = row.value(EventColumn.actor.rawValue).map { directory.member(named: $0) }
         let team = row.value(EventColumn.team.rawValue).map { directory.team(named: $0) } ?? actor.flatMap { directory.team(ofMember: $0) }
         let resolves = row.value(EventColumn.activity.rawValue).map { EventActivity.isResolution(String(decoding: $0, as: UTF8.self)) } ?? false
-        return ItemEvent(itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves, span: span)
+        return ItemEvent(
+            itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves,
+            sequence: try row.updateSequence(), span: span)
     }
 
     static func key(of record: ItemEvent) -> RecordKey { record.itemID }

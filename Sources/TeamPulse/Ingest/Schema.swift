@@ -78,6 +78,17 @@ enum TicketColumn: Int, CanonicalColumn {
     }
 }
 
+extension TicketColumn {
+    /// The values an integer column allows (`reopens` ≥ 0, `csat` 1–5); `nil` for other columns.
+    var allowedRange: ClosedRange<Int64>? {
+        switch self {
+        case .reopens: 0...1_000_000
+        case .csat: 1...5
+        default: nil
+        }
+    }
+}
+
 enum EventColumn: Int, CanonicalColumn {
     case itemID, itemKind, at, actor, team, activity
 

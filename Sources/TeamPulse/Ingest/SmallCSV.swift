@@ -13,8 +13,11 @@ struct SmallCSV {
     ) throws(TeamPulseError) -> SmallCSV? {
         let shown = displayPath(path)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw failure(SourceLocation(path: shown), "not readable")
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw failure(SourceLocation(path: shown), "cannot read the file: \(SystemReason.text(error))")
         }
         var header: [String]?
         var rows: [(line: Int, values: [String])] = []

@@ -106,7 +106,8 @@ extension MetricsEngine {
         let parts = max(1, min(partitions, width, running / max(1, eventsPerHandoffPart) + 1))
         let partials = concurrentMap(parts, width: width) { part -> HandoffResult in
             var result = HandoffResult(slots: slots, windows: windows.count)
-            // Events known at the end, grouped by item; `position` (file order) breaks ties in time.
+            // Events known at the end, grouped by item; ties in time go by the source's update counter,
+            // then by `position` (file order).
             var items: [ItemKey: [(at: Instant, position: Int, event: ItemEvent)]] = [:]
             for (segment, list) in events.enumerated() {
                 for (index, event) in list.enumerated() where event.at < end {
@@ -117,7 +118,9 @@ extension MetricsEngine {
                 }
             }
             for (_, list) in items {
-                let sorted = list.sorted { ($0.at, $0.position) < ($1.at, $1.position) }
+                let sorted = list.sorted {
+                    ($0.at, $0.event.sequence, $0.position) < ($1.at, $1.event.sequence, $1.position)
+                }
                 addItem(sorted.map(\.event), to: &result)
             }
             return result

@@ -19,12 +19,16 @@ public struct ItemEvent: Sendable, Equatable {
     public var team: TeamIndex?
     /// Whether `activity` marks the item as resolved (see ``EventActivity``).
     public var isResolution: Bool
+    /// The source's update counter (a preset's `update_count`, 0 without one): orders the item's events
+    /// stamped with the same `at`.
+    public var sequence: Int32
     public var span: RecordSpan
 
     public init(
         itemID: RecordKey, itemKind: ItemKind? = nil, at: Instant, actor: MemberIndex? = nil, team: TeamIndex? = nil,
-        isResolution: Bool = false, span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
+        isResolution: Bool = false, sequence: Int32 = 0, span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
     ) {
+        self.sequence = sequence
         self.itemID = itemID
         self.itemKind = itemKind
         self.at = at

@@ -102,6 +102,9 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
     case input(SourceLocation, String)
     /// An output could not be written.
     case output(SourceLocation, String)
+    /// A file-system operation failed (create, write, move, remove, read): what was being done and the
+    /// system's reason in strerror's words (`no space left on device`).
+    case fileSystem(SourceLocation, String, reason: String)
     /// A command-line value is invalid.
     case usage(String)
     /// Another run holds the output folder's lock.
@@ -115,6 +118,7 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
         case .seed(let location, let message): "\(location): invalid seed: \(message)"
         case .input(let location, let message): "\(location): cannot read input: \(message)"
         case .output(let location, let message): "\(location): cannot write output: \(message)"
+        case .fileSystem(let location, let action, let reason): "\(location): \(action): \(reason)"
         case .usage(let message): message
         case .locked(let location, let message): "\(location): locked: \(message)"
         case .stale(let location, let message): "\(location): stale input: \(message)"
@@ -125,7 +129,7 @@ public enum TeamPulseError: Error, Sendable, Equatable, CustomStringConvertible 
     public var exitCode: Int32 {
         switch self {
         case .usage, .pipeline, .seed: 2
-        case .input, .output: 1
+        case .input, .output, .fileSystem: 1
         case .stale: 4
         case .locked: 75  // EX_TEMPFAIL: try again later
         }

@@ -129,6 +129,9 @@ public struct Ticket: Sendable, Equatable {
     public var category: String?
     public var span: RecordSpan
     @usableFromInline var packedUpdatedAt = PackedInstant(nil)
+    /// The source's update counter (a preset's `update_count`, 0 without one): orders versions with
+    /// the same `updatedAt`.
+    public var updateSequence: Int32 = 0
 
     /// When the source last updated the ticket (a preset's `updated_at`); picks the latest version of
     /// a ticket in an event log.
@@ -150,9 +153,11 @@ public struct Ticket: Sendable, Equatable {
         id: RecordKey, orderID: RecordKey? = nil, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
         firstResponseAt: Instant? = nil, resolvedAt: Instant? = nil, reopens: Int32 = 0,
         escalatedTo: TeamIndex? = nil, csat: Int8? = nil, category: String? = nil,
-        span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0), updatedAt: Instant? = nil
+        span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0), updatedAt: Instant? = nil,
+        updateSequence: Int32 = 0
     ) {
         packedUpdatedAt = PackedInstant(updatedAt)
+        self.updateSequence = updateSequence
         self.id = id
         self.orderID = orderID
         self.team = team

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An output table: header plus rows of already formatted cells, written as RFC 4180 CSV in UTF-8.
 public struct CSVTable: Sendable, Equatable {
     public var header: [String]
@@ -81,17 +85,33 @@ public func formatNumber(_ value: Double?) -> String {
     return (negative ? "-" : "") + result
 }
 
-/// Writes files so that a reader never sees a half-written one: into a temporary name, then renamed.
+/// Writes files so that a reader never sees a half-written one: into a hidden temporary sibling
+/// (`.NAME.tmp-PID`), then renamed over the path (`rename(2)` replaces it in one step). The temporary
+/// file is removed when writing fails or the run is interrupted.
 enum AtomicFile {
-    static func write(_ text: String, to path: String) throws(TeamPulseError) {
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .output(SourceLocation(path: displayPath(path)), error.localizedDescription)
+    /// Writes `text` to `path`; errors name `shown` (default: `path`) as the file that failed.
+    static func write(_ text: String, to path: String, shown: String? = nil) throws(TeamPulseError) {
+        let name = (path as NSString).lastPathComponent
+        let temporary = (path as NSString).deletingLastPathComponent.isEmpty
+            ? ".\(name).tmp-\(getpid())"
+            : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".\(name).tmp-\(getpid())")
+        func failure(_ reason: String) -> TeamPulseError {
+            .fileSystem(SourceLocation(path: shown ?? displayPath(path)), "cannot write the file", reason: reason)
+        }
+        try Interruption.shared.step { () throws(TeamPulseError) in
+            let token = Interruption.shared.register { _ = unlink(temporary) }
+            defer { Interruption.shared.done(token) }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            } catch {
+                unlink(temporary)
+                throw failure(SystemReason.text(error))
+            }
+            guard rename(temporary, path) == 0 else {
+                let code = errno
+                unlink(temporary)
+                throw failure(SystemReason.text(errno: code))
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ struct Manifest {
                 inputs[kind.rawValue] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(stats))
             }
         } catch {
-            throw .output(SourceLocation(path: "manifest.json"), "cannot encode: \(error)")
+            throw .output(SourceLocation(path: "manifest.json"), "cannot encode the run facts as JSON")
         }
         let document: [String: Any] = [
             "teampulse_version": TeamPulseVersion.string,
@@ -52,13 +52,30 @@ struct Manifest {
                     (spec.kind.rawValue, [
                         "path": spec.displayPath, "columns": spec.columns, "duplicates": spec.duplicates.rawValue,
                         "max_reject_rate": spec.maxRejectRate, "max_age_hours": spec.maxAgeHours as Any,
-                        "max_lag_days": spec.maxLagDays as Any, "on_stale": spec.staleIsError ? "error" : "warn",
+                        "max_lag_days": spec.maxLagDays, "min_records": spec.minRecords, "on_stale": spec.staleIsError ? "error" : "warn",
                         "preset": spec.preset as Any, "formats": spec.formats, "decimal": spec.decimalComma ? "," : ".",
                         "encoding": spec.format.encoding?.rawValue ?? "auto",
                         "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
                         "quote": InputFormat.describe(spec.format.quote),
                         "skip_rows": spec.format.skipRows.map { $0 as Any } ?? "auto",
                         "max_field_bytes": spec.format.maxFieldBytes,
+                        "lookups": spec.lookups.map { lookup in
+                            [
+                                "path": lookup.displayPath, "key": lookup.key, "on": lookup.on,
+                                "take": lookup.takes.map { take in
+                                    [
+                                        "column": take.target, "from": take.column ?? NSNull(), "aggregate": take.aggregate.rawValue,
+                                    ] as [String: Any]
+                                },
+                                "formats": lookup.formats, "decimal": lookup.decimalComma ? "," : ".",
+                                "max_reject_rate": lookup.maxRejectRate,
+                                "encoding": lookup.format.encoding?.rawValue ?? "auto",
+                                "delimiter": lookup.format.delimiter.map(InputFormat.describe) ?? "auto",
+                                "quote": InputFormat.describe(lookup.format.quote),
+                                "skip_rows": lookup.format.skipRows.map { $0 as Any } ?? "auto",
+                                "max_field_bytes": lookup.format.maxFieldBytes,
+                            ] as [String: Any]
+                        },
                         "tests": spec.tests.map { test in
                             [
                                 "column": test.column, "test": test.kind.name, "severity": test.isError ? "error" : "warn",
@@ -99,7 +116,7 @@ struct Manifest {
             let json = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             return String(decoding: json, as: UTF8.self) + "\n"
         } catch {
-            throw .output(SourceLocation(path: "manifest.json"), "cannot encode: \(error)")
+            throw .output(SourceLocation(path: "manifest.json"), "cannot encode the run facts as JSON")
         }
     }
 }

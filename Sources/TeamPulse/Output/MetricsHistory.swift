@@ -40,12 +40,7 @@ public struct MetricsHistory: Sendable {
         rows += metrics.rows
         // Stable: within a day the rows keep the order of metrics.csv.
         let ordered = rows.enumerated().sorted { ($0.element.first ?? "", $0.offset) < ($1.element.first ?? "", $1.offset) }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        } catch {
-            throw .output(SourceLocation(path: shown), error.localizedDescription)
-        }
+        try FileSystem.createFolder((path as NSString).deletingLastPathComponent)
         try AtomicFile.write(CSVTable(header: metrics.header, rows: ordered.map(\.element)).render(bom: bom), to: path)
     }
 }
@@ -55,12 +50,7 @@ extension MetricsHistory {
     /// `folder`, days in order; returns the days found. Folders that are not days, and days without
     /// `metrics.csv`, are skipped. The values are those of the day folders, so at their `csv.precision`.
     public func rebuild(from folder: String) throws(TeamPulseError) -> [LocalDate] {
-        let entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: folder)
-        } catch {
-            throw .input(SourceLocation(path: displayPath(folder)), error.localizedDescription)
-        }
+        let entries = try FileSystem.contents(of: folder, "cannot read the day folders")
         let days = entries.compactMap { LocalDate($0) }.sorted()
         var header: [String]?
         var rows: [[String]] = []
@@ -83,12 +73,7 @@ extension MetricsHistory {
         guard let header else {
             throw .input(SourceLocation(path: displayPath(folder)), "no day folder (YYYY-MM-DD/metrics.csv) found")
         }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        } catch {
-            throw .output(SourceLocation(path: displayPath(path)), error.localizedDescription)
-        }
+        try FileSystem.createFolder((path as NSString).deletingLastPathComponent)
         try AtomicFile.write(CSVTable(header: header, rows: rows).render(bom: bom), to: path)
         return found
     }

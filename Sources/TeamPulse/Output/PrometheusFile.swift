@@ -10,7 +10,11 @@ struct PrometheusFile {
     var stats: [(InputKind, InputStats)]
 
     func render() -> String {
-        let name = pipeline.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+        }
+        let name = escape(pipeline)
         var lines: [String] = []
         func gauge(_ metric: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             lines.append("# HELP \(metric) \(help)")
@@ -23,10 +27,18 @@ struct PrometheusFile {
               [("", formatNumber((durationSeconds * 1000).rounded() / 1000))])
         gauge("teampulse_as_of_date_seconds", "The day the last run reported on, as Unix time of that date at 00:00 UTC.",
               [("", String(asOf.dayNumber * 86_400))])
-        gauge("teampulse_records_read", "Records read per input in the last successful run.",
-              stats.map { (",input=\"\($0.0.rawValue)\"", String($0.1.rowsRead)) })
-        gauge("teampulse_records_rejected", "Records rejected per input in the last successful run.",
-              stats.map { (",input=\"\($0.0.rawValue)\"", String($0.1.rowsRejected)) })
+        // A lookup file's rows carry its input and a `lookup` label (the file's path).
+        func samples(_ value: (InputStats) -> Int, _ lookupValue: (LookupStats) -> Int) -> [(labels: String, value: String)] {
+            stats.flatMap { kind, stats in
+                [(",input=\"\(kind.rawValue)\"", String(value(stats)))] + stats.lookups.map { lookup in
+                    (",input=\"\(kind.rawValue)\",lookup=\"\(escape(lookup.path))\"", String(lookupValue(lookup)))
+                }
+            }
+        }
+        gauge("teampulse_records_read", "Records read per input (and lookup file) in the last successful run.",
+              samples(\.rowsRead, \.rowsRead))
+        gauge("teampulse_records_rejected", "Records rejected per input (and lookup file) in the last successful run.",
+              samples(\.rowsRejected, \.rowsRejected))
         return lines.joined(separator: "\n") + "\n"
     }
 }

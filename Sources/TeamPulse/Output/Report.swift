@@ -23,6 +23,17 @@ public struct ReportInput: Sendable, Equatable {
     public init(name: String, stats: InputStats) {
         self.init(name: name, read: stats.rowsRead, accepted: stats.rowsAccepted, rejected: stats.rowsRejected)
     }
+
+    /// One line per input, each followed by one per lookup file of it (`orders ← payments.csv`).
+    public static func lines(_ stats: [(InputKind, InputStats)]) -> [ReportInput] {
+        stats.flatMap { kind, stats in
+            [ReportInput(name: kind.rawValue, stats: stats)] + stats.lookups.map { lookup in
+                ReportInput(
+                    name: "\(kind.rawValue) ← \((lookup.path as NSString).lastPathComponent)", read: lookup.rowsRead,
+                    accepted: lookup.rowsAccepted, rejected: lookup.rowsRejected)
+            }
+        }
+    }
 }
 
 /// Red/amber/green of one target: green = met; amber = missed by at most `Report.amberTolerance` of

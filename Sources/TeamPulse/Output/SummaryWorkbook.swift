@@ -78,9 +78,9 @@ public struct SummaryWorkbook: Sendable {
         self.precision = precision
     }
 
-    /// Writes the workbook to `path`.
-    public func write(to path: String) throws(TeamPulseError) {
-        try XLSXWriter.write(document(), to: path)
+    /// Writes the workbook to `path`; errors name `shown` (default: `path`).
+    public func write(to path: String, shown: String? = nil) throws(TeamPulseError) {
+        try XLSXWriter.write(document(), to: path, shown: shown)
     }
 
     func table(_ name: String) -> OutputTable {
@@ -307,7 +307,7 @@ public struct SummaryWorkbook: Sendable {
             ("windows", .text(run.windows.map(\.description).joined(separator: ", "))),
             ("teampulse_version", .text(TeamPulseVersion.string)),
             ("libxlsxwriter_version", .text(XLSXWriter.libraryVersion)),
-            ("rejects_total", count(run.inputs.reduce(0) { $0 + $1.1.rowsRejected })),
+            ("rejects_total", count(run.inputs.reduce(0) { $0 + $1.1.rowsRejected + $1.1.lookups.reduce(0) { $0 + $1.rowsRejected } })),
             ("targets_met", count(statuses[.met] ?? 0)),
             ("targets_missed", count(statuses[.missed] ?? 0)),
             ("targets_no_data", count(statuses[.noData] ?? 0)),
@@ -319,6 +319,12 @@ public struct SummaryWorkbook: Sendable {
                 .text("input: \(kind.rawValue)"), .text(stats.path), count(stats.rowsRead), count(stats.rowsAccepted),
                 count(stats.rowsRejected),
             ])
+            for lookup in stats.lookups {
+                sheet.rows.append([
+                    .text("lookup of \(kind.rawValue)"), .text(lookup.path), count(lookup.rowsRead), count(lookup.rowsAccepted),
+                    count(lookup.rowsRejected),
+                ])
+            }
         }
         return sheet
     }

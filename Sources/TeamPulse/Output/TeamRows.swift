@@ -3,16 +3,9 @@
 /// them.
 public struct TeamRows: Sendable {
     /// The team id of the company row.
-    public static let company = "all"
+    public static let company = Rollups.companyID
     /// The prefix of a department row's team id (`dept:operations`).
-    public static let departmentPrefix = "dept:"
-
-    /// Chinese names of the usual departments of `seeds/teams.csv` (a department not listed keeps its
-    /// own name in both languages).
-    static let departmentNamesZh = [
-        "management": "管理层", "operations": "运营", "marketing": "市场", "customer_service": "客服", "tech": "技术",
-        "logistics": "物流", "design": "设计",
-    ]
+    public static let departmentPrefix = Rollups.departmentPrefix
 
     /// The names of a row's team.
     public struct Names: Sendable, Equatable {
@@ -23,20 +16,23 @@ public struct TeamRows: Sendable {
 
     private let byID: [String: Team]
 
+    /// `teams` names the rows: the seeded teams and those found in the data, and the roll-up rows
+    /// (``Rollups/teams``).
     public init(teams: [Team]) {
         byID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The English and Chinese names and the department of `team` (empty names for a team that is not in
-    /// the seeds).
+    /// the seeds); a roll-up row that `teams` does not list is named by the roll-up rules.
     public func names(_ team: String) -> Names {
-        if team == Self.company { return Names(name: "Company", nameZh: "全公司", department: "") }
+        if let known = byID[team] { return Names(name: known.name, nameZh: known.nameZh, department: known.department) }
+        if team == Self.company { return Names(name: Rollups.companyName, nameZh: Rollups.companyNameZh, department: "") }
         if team.hasPrefix(Self.departmentPrefix) {
             let department = String(team.dropFirst(Self.departmentPrefix.count))
-            return Names(name: department, nameZh: Self.departmentNamesZh[department] ?? department, department: department)
+            let names = Departments.names(of: department)
+            return Names(name: names.en, nameZh: names.zh, department: department)
         }
-        let known = byID[team]
-        return Names(name: known?.name ?? "", nameZh: known?.nameZh ?? "", department: known?.department ?? "")
+        return Names(name: "", nameZh: "", department: "")
     }
 
     /// The name of `team` in `language`, else in the other one, else the id.

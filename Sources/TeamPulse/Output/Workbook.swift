@@ -10,9 +10,10 @@ enum XLSXWriter {
     /// Excel keeps at most this many characters in a cell.
     static let maxCellCharacters = 32_767
 
-    /// Writes `document` to `path` (replacing it). Text cells are always written as strings.
-    static func write(_ document: WorkbookDocument, to path: String) throws(TeamPulseError) {
-        let shown = displayPath(path)
+    /// Writes `document` to `path` (replacing it); errors name `shown` (default: `path`). Text cells are
+    /// always written as strings.
+    static func write(_ document: WorkbookDocument, to path: String, shown: String? = nil) throws(TeamPulseError) {
+        let shown = shown ?? displayPath(path)
         func failure(_ what: String, _ error: lxw_error) -> TeamPulseError {
             .output(SourceLocation(path: shown), "writing the workbook: \(what): \(String(cString: lxw_strerror(error)))")
         }
@@ -49,8 +50,14 @@ enum XLSXWriter {
             try write(sheet, to: worksheet, in: workbook, styles: &styles, shown: shown, failure: failure)
         }
         closed = true
+        errno = 0
         let error = workbook_close(workbook)
-        guard error == LXW_NO_ERROR else { throw failure("saving", error) }
+        guard error == LXW_NO_ERROR else {
+            // Saving writes the zip file: a file-system failure (a full disk) leaves its errno.
+            let code = errno
+            if code != 0 { throw .fileSystem(SourceLocation(path: shown), "cannot write the workbook", reason: SystemReason.text(errno: code)) }
+            throw failure("saving", error)
+        }
     }
 
     private static func write(

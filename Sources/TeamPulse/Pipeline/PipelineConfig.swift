@@ -92,7 +92,14 @@ public struct PipelineConfig: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+            let reason =
+                if !FileManager.default.fileExists(atPath: path) {
+                    "no such file"
+                } else if SystemReason.errnoCode(of: error) != nil {
+                    "cannot read the file: \(SystemReason.text(error))"
+                } else {
+                    "not readable as UTF-8 text"
+                }
             throw .pipeline(SourceLocation(path: path), reason)
         }
         return try parse(text, path: path)
@@ -108,10 +115,16 @@ public struct PipelineConfig: Sendable, Equatable {
             root = node
         } catch let error as TeamPulseError {
             throw error
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _),
+            let YamlError.composer(_, problem, mark, _)
+        {
             throw .pipeline(SourceLocation(path: path, line: mark.line, column: mark.column), problem)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw .pipeline(
+                SourceLocation(path: path, line: context.mark.line, column: context.mark.column),
+                "a mapping has a key twice: \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))")
         } catch {
-            throw .pipeline(SourceLocation(path: path), "not valid YAML: \(error)")
+            throw .pipeline(SourceLocation(path: path), "not valid YAML")
         }
         let reader = NodeReader(path: path)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -215,13 +228,13 @@ public struct PipelineConfig: Sendable, Equatable {
                 node, "input '\(kind.rawValue)'",
                 allowed: kind == .events
                     ? [
-                        "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
+                        "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
+                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
                     ]
                     : [
-                        "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "on_stale", "tests",
+                        "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "preset", "formats", "decimal",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
+                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
                     ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
@@ -252,15 +265,8 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 policy = parsed
             }
-            var maxRejectRate = 0.05
-            if let node = fields["max_reject_rate"] {
-                let text = try reader.string(node, "max_reject_rate").trimmingCharacters(in: .whitespaces)
-                let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-                guard let value, (0...1).contains(value) else {
-                    throw .pipeline(reader.location(node), "'max_reject_rate' must be a share such as 0.05 or 5%")
-                }
-                maxRejectRate = value
-            }
+            let maxRejectRate = try fields["max_reject_rate"].map { node throws(TeamPulseError) in try reader.rejectRate(node) }
+                ?? InputSpec.defaultMaxRejectRate
             var maxAge: Double?
             if let node = fields["max_age_hours"] {
                 guard let value = Double(try reader.string(node, "max_age_hours")), value > 0 else {
@@ -268,12 +274,19 @@ public struct PipelineConfig: Sendable, Equatable {
                 }
                 maxAge = value
             }
-            var maxLag: Int?
+            var maxLag = InputSpec.defaultMaxLagDays
             if let node = fields["max_lag_days"] {
                 guard let value = Int(try reader.string(node, "max_lag_days")), value >= 0 else {
                     throw .pipeline(reader.location(node), "'max_lag_days' must be a whole number of days, 0 or more")
                 }
                 maxLag = value
+            }
+            var minRecords = InputSpec.defaultMinRecords
+            if let node = fields["min_records"] {
+                guard let value = Int(try reader.string(node, "min_records")), value >= 0 else {
+                    throw .pipeline(reader.location(node), "'min_records' must be a whole number of records, 0 or more")
+                }
+                minRecords = value
             }
             var staleIsError = false
             if let node = fields["on_stale"] {
@@ -290,8 +303,9 @@ public struct PipelineConfig: Sendable, Equatable {
             var spec = InputSpec(
                 kind: kind, path: resolve(relative), displayPath: displayPath(resolve(relative)),
                 columns: columns, duplicates: policy, maxRejectRate: maxRejectRate, maxAgeHours: maxAge,
-                maxLagDays: maxLag, staleIsError: staleIsError, tests: tests, format: format)
+                maxLagDays: maxLag, minRecords: minRecords, staleIsError: staleIsError, tests: tests, format: format)
             try reader.valueKeys(fields, kind: kind, into: &spec)
+            if let node = fields["lookups"] { spec.lookups = try reader.lookups(node, of: spec, resolve: resolve) }
             inputs.append(spec)
         }
         guard !inputs.isEmpty else {
@@ -534,13 +548,26 @@ struct NodeReader {
                 spec.formats[column] = pattern
             }
         }
-        if let node = fields["decimal"] {
-            let text = try string(node, "decimal")
-            guard text == "." || text == "," else {
-                throw .pipeline(location(node), "'decimal' must be \".\" or \",\" (the decimal mark of amounts)")
-            }
-            spec.decimalComma = text == ","
+        if let node = fields["decimal"] { spec.decimalComma = try decimalComma(node) }
+    }
+
+    /// `decimal: "."` or `","`: whether amounts use a decimal comma.
+    func decimalComma(_ node: Node) throws(TeamPulseError) -> Bool {
+        let text = try string(node, "decimal")
+        guard text == "." || text == "," else {
+            throw .pipeline(location(node), "'decimal' must be \".\" or \",\" (the decimal mark of amounts)")
         }
+        return text == ","
+    }
+
+    /// `max_reject_rate`: a share such as `0.05` or `5%`.
+    func rejectRate(_ node: Node) throws(TeamPulseError) -> Double {
+        let text = try string(node, "max_reject_rate").trimmingCharacters(in: .whitespaces)
+        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let value, (0...1).contains(value) else {
+            throw .pipeline(location(node), "'max_reject_rate' must be a share such as 0.05 or 5%")
+        }
+        return value
     }
 
     /// `business_hours: {default: {days, hours, holidays}, teams: {<team>: {days, hours, holidays}}}`.

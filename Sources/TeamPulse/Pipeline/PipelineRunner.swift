@@ -41,9 +41,16 @@ public struct IngestedData: Sendable {
     /// The optional event log.
     public var events: IngestedInput<ItemEvent>?
 
-    /// Every reject, inputs in canonical order, each by line.
+    /// Every reject, inputs in canonical order, each by line, each input's followed by those of its
+    /// lookup files.
     public var rejects: [Reject] {
-        (orders?.rejects ?? []) + (tickets?.rejects ?? []) + (tasks?.rejects ?? []) + (events?.rejects ?? [])
+        (orders.map { $0.rejects + $0.lookupRejects } ?? []) + (tickets.map { $0.rejects + $0.lookupRejects } ?? [])
+            + (tasks.map { $0.rejects + $0.lookupRejects } ?? []) + (events.map { $0.rejects + $0.lookupRejects } ?? [])
+    }
+
+    /// Rows read from every file: the inputs' and their lookup files'.
+    public var rowsRead: Int {
+        stats.reduce(0) { total, entry in total + entry.1.rowsRead + entry.1.lookups.reduce(0) { $0 + $1.rowsRead } }
     }
 
     /// Keys of the accepted records of an input (empty when the pipeline has no such input).
@@ -92,6 +99,8 @@ public struct IngestedData: Sendable {
 public struct RunSummary: Sendable {
     /// The folder of each as-of day, in day order.
     public var outputFolders: [String]
+    /// The as-of day of each folder.
+    public var days: [LocalDate]
     /// Files written into each folder.
     public var files: [String]
     public var data: IngestedData
@@ -123,42 +132,10 @@ public struct PipelineRunner: Sendable {
         try Seeds.load(from: config.seedsDirectory, windows: config.windows)
     }
 
-    /// Ingests every input of the pipeline: all chunks of all files (and their hashing) run as one set
-    /// of concurrent tasks, so a small file never leaves a core idle while a large one is parsed.
+    /// Ingests every input of the pipeline with its lookups (see `read`) and logs what each input and
+    /// lookup file gave.
     public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
-        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
-        var stages: [IngestJob] = []
-        for spec in config.inputs {
-            switch spec.kind {
-            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
-            case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
-            case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
-            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
-            }
-        }
-        // One task per chunk plus one hashing task per file, of every input.
-        let taskBytes = stages.map(\.taskBytes)
-        let tasks = stages.indices.flatMap { job in taskBytes[job].indices.map { (job, $0) } }
-        let reporter = progress?(taskBytes.joined().reduce(0, +))
-        let outputs = concurrentMap(tasks.count, width: jobs) { index in
-            let (job, task) = tasks[index]
-            let output = stages[job].run(task)
-            if taskBytes[job][task] > 0 { reporter?.chunkDone(bytes: taskBytes[job][task], records: output.recordsRead) }
-            return output
-        }
-        let finished = concurrentMap(stages.count, width: jobs) { job in
-            stages[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
-        }
-        var data = IngestedData()
-        for result in finished {
-            switch result {
-            case .orders(let input): data.orders = input
-            case .tickets(let input): data.tickets = input
-            case .tasks(let input): data.tasks = input
-            case .events(let input): data.events = input
-            }
-        }
-        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
+        let data = try Self.read(config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, reporter: progress)
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
@@ -173,8 +150,116 @@ public struct PipelineRunner: Sendable {
             logger.info(
                 "read \(kind.rawValue): \(stats.rowsRead) records, \(stats.rowsAccepted) accepted, \(stats.rowsRejected) rejected",
                 metadata: ["stage": "ingest", "file": "\(stats.path)"])
+            for lookup in stats.lookups {
+                logger.info(
+                    "read lookup of \(kind.rawValue): \(lookup.rowsRead) records, \(lookup.rowsAccepted) accepted, \(lookup.rowsRejected) rejected; \(lookup.keys) keys, \(lookup.unmatchedKeys) matching no \(kind.rawValue) record",
+                    metadata: ["stage": "ingest", "file": "\(lookup.path)"])
+            }
         }
         return data
+    }
+
+    /// Reads every input of `config` into canonical records (the work of `ingest`, without logging):
+    /// the lookup files first, then the inputs, each time all chunks of all files (and their hashing)
+    /// as one set of concurrent tasks.
+    static func read(
+        _ config: PipelineConfig, directory: Directory, jobs: Int, chunkBytes: Int,
+        reporter makeReporter: (@Sendable (_ totalBytes: Int) -> IngestProgress)? = nil
+    ) throws(TeamPulseError) -> IngestedData {
+        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
+        var stages: [IngestJob] = []
+        for spec in config.inputs {
+            switch spec.kind {
+            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
+            case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
+            case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
+            case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
+            }
+        }
+        // Lookup files are read first (all of them together): their tables must be complete before any
+        // record of their input is built.
+        var lookupStages: [IngestJob] = []
+        for spec in config.inputs {
+            for lookup in spec.lookups {
+                lookupStages.append(.lookup(try IngestPlan(InputReader(
+                    spec: lookup.readerSpec(of: spec), builder: LookupRowBuilder(lookup, of: spec.kind), options: options))))
+            }
+        }
+        let reporter = makeReporter?((lookupStages + stages).flatMap(\.taskBytes).reduce(0, +))
+        var lookupResults = Self.run(lookupStages, jobs: jobs, reporter: reporter)[...]
+        // The tables keep what they need: the lookup files and their rows go before the inputs are parsed.
+        lookupStages = []
+        for (index, spec) in config.inputs.enumerated() where !spec.lookups.isEmpty {
+            let read = lookupResults.prefix(spec.lookups.count).map { result in
+                guard case .lookup(let file) = result else { preconditionFailure() }
+                return file
+            }
+            lookupResults = lookupResults.dropFirst(spec.lookups.count)
+            stages[index].attach(try LookupTables(spec, read: read))
+        }
+        lookupResults = []
+        let finished = Self.run(stages, jobs: jobs, reporter: reporter)
+        var data = IngestedData()
+        for result in finished {
+            switch result {
+            case .orders(let input): data.orders = input
+            case .tickets(let input): data.tickets = input
+            case .tasks(let input): data.tasks = input
+            case .events(let input): data.events = input
+            case .lookup: preconditionFailure("lookup files are read before the inputs")
+            }
+        }
+        Self.giveTicketsTheirOrdersTeam(&data, directory: directory, width: jobs)
+        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
+        return data
+    }
+
+    /// Runs the chunk and hash tasks of several inputs (or lookup files) as one set of concurrent tasks,
+    /// so a small file never leaves a core idle while a large one is parsed; then finishes each.
+    static func run(_ stages: [IngestJob], jobs: Int, reporter: IngestProgress?) -> [IngestJob.Result] {
+        let taskBytes = stages.map(\.taskBytes)
+        let tasks = stages.indices.flatMap { job in taskBytes[job].indices.map { (job, $0) } }
+        let outputs = concurrentMap(tasks.count, width: jobs) { index in
+            let (job, task) = tasks[index]
+            let output = stages[job].run(task)
+            if taskBytes[job][task] > 0 { reporter?.chunkDone(bytes: taskBytes[job][task], records: output.recordsRead) }
+            return output
+        }
+        return concurrentMap(stages.count, width: jobs) { job in
+            stages[job].finish(tasks.indices.filter { tasks[$0].0 == job }.map { outputs[$0] })
+        }
+    }
+
+    /// A ticket without a team — no `team` of its own, none through its agent, so `unassigned` — takes
+    /// the team of the order its `order_id` names, when that order is among the accepted orders and has
+    /// a team. A table of the (fewer) order ids of such tickets is probed with every order.
+    static func giveTicketsTheirOrdersTeam(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
+        guard let orders = data.orders, let tickets = data.tickets,
+            let unassigned = directory.allTeams.firstIndex(where: { $0.id == Directory.unassignedTeamID }).map(TeamIndex.init)
+        else { return }
+        var wanted = KeyTable(expected: 16)
+        for segment in tickets.segments {
+            for ticket in segment where ticket.team == unassigned { if let id = ticket.orderID { _ = wanted.insert(id) } }
+        }
+        guard wanted.count > 0 else { return }
+        let table = wanted
+        let found = concurrentMap(orders.segments.count, width: width) { index -> [(Int, TeamIndex)] in
+            orders.segments[index].compactMap { order in
+                order.team == unassigned ? nil : table.find(order.id).map { ($0, order.team) }
+            }
+        }
+        var teamOfOrder: [Int: TeamIndex] = [:]
+        for hits in found { for (slot, team) in hits { teamOfOrder[slot] = team } }
+        guard !teamOfOrder.isEmpty else { return }
+        for segment in data.tickets!.segments.indices {
+            for index in data.tickets!.segments[segment].indices {
+                let ticket = data.tickets!.segments[segment][index]
+                guard ticket.team == unassigned, let id = ticket.orderID, let slot = table.find(id),
+                    let team = teamOfOrder[slot]
+                else { continue }
+                data.tickets!.segments[segment][index].team = team
+            }
+        }
     }
 
     /// Counts, per input and link column, accepted records whose link resolves to nothing: a ticket's
@@ -247,14 +332,24 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// One line per input whose share of rejected records is above its `max_reject_rate`.
+    /// One line per input, and per lookup file, whose share of rejected records is above its
+    /// `max_reject_rate`.
     public func rejectRateViolations(_ data: IngestedData) -> [String] {
-        data.stats.compactMap { kind, stats in
-            guard let spec = config.input(kind), stats.rowsRead > 0 else { return nil }
-            let rate = Double(stats.rowsRejected) / Double(stats.rowsRead)
-            guard rate > spec.maxRejectRate else { return nil }
-            let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
-            return "\(stats.path): \(percent(rate)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv"
+        let percent = { (value: Double) in String(format: "%.2f%%", value * 100) }
+        func rate(_ rejected: Int, _ read: Int) -> Double { read > 0 ? Double(rejected) / Double(read) : 0 }
+        return data.stats.flatMap { kind, stats -> [String] in
+            guard let spec = config.input(kind) else { return [] }
+            var lines: [String] = []
+            let share = rate(stats.rowsRejected, stats.rowsRead)
+            if share > spec.maxRejectRate {
+                lines.append("\(stats.path): \(percent(share)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
+            }
+            for (lookup, read) in zip(spec.lookups, stats.lookups) {
+                let share = rate(read.rowsRejected, read.rowsRead)
+                guard share > lookup.maxRejectRate else { continue }
+                lines.append("\(read.path): \(percent(share)) of the rows of this lookup of \(kind.rawValue) rejected (\(read.rowsRejected) of \(read.rowsRead)), above max_reject_rate \(percent(lookup.maxRejectRate)); see rejects.csv")
+            }
+            return lines
         }
     }
 
@@ -270,11 +365,18 @@ public struct PipelineRunner: Sendable {
             return value
         }
         precondition(options.outputFolder == nil || options.days.count == 1, "--out names the folder of one day")
+        // Only folders teampulse wrote are replaced, never the output root or the history: refused before
+        // anything (the lock included) is created, and checked again before each swap.
+        let folders = options.days.map { day in
+            options.outputFolder ?? (config.outputDirectory as NSString).appendingPathComponent(day.description)
+        }
+        let protected = [config.outputDirectory, config.historyPath]
+        for folder in folders { try OutputFolder.checkReplaceable(folder, protecting: protected) }
         // One run at a time per output folder: `<output>/.teampulse.lock` beside the day folders, or
-        // `DIR.lock` beside a folder given with --out.
+        // `.DIR.lock` beside a folder given with --out.
         let lock: OutputLock
         if let folder = options.outputFolder {
-            lock = try OutputLock(file: folder + ".lock", guarding: folder)
+            lock = try OutputLock(guarding: folder)
         } else {
             lock = try OutputLock(folder: config.outputDirectory)
         }
@@ -284,17 +386,17 @@ public struct PipelineRunner: Sendable {
         let businessHours = try config.businessHours.resolve(seeds: seeds)
         let freshness = FreshnessCheck(config: config, now: options.startedAt)
         try reportStale(freshness.fileAges())
+        TestPause.here("ingest")
         let data = try timed("ingest") { () throws(TeamPulseError) in
             try ingest(directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes)
         }
-        try reportStale(freshness.eventLags(data, asOf: options.days.last!))
+        try reportStale(freshness.missingData(data, asOf: options.days.last!))
         let dataTests = dataTestResults(data)
         for result in dataTests where result.status == .warn {
             logger.warning(
                 "data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.failing) of \(result.total) values fail (\(result.example))",
                 metadata: ["stage": "data_tests"])
         }
-        var folders: [String] = []
         var files: [String] = []
         var metrics = MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0)
         var targets: [TargetResult] = []
@@ -313,10 +415,8 @@ public struct PipelineRunner: Sendable {
             }
         }
         let sharedTimings = timings
-        for day in options.days {
+        for (day, folder) in zip(options.days, folders) {
             timings = sharedTimings
-            let folder = options.outputFolder
-                ?? (config.outputDirectory as NSString).appendingPathComponent(day.description)
             let engine = MetricsEngine(
                 windows: day.windows(config.windows, in: config.timeZone), directory: directory,
                 shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
@@ -348,6 +448,8 @@ public struct PipelineRunner: Sendable {
             metrics = dayMetrics
             targets = dayTargets
             let teams = directory.allTeams
+            // The names of every row of the metric tables: the roll-ups' first, then the teams'.
+            let rowTeams = dayMetrics.rollups.teams + teams
             if day == options.days.last {
                 for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
                     logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
@@ -363,31 +465,39 @@ public struct PipelineRunner: Sendable {
             }
             // Built once, typed; the CSVs and the workbook render them.
             let outputTables = SummaryTables(
-                asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
+                asOf: day, teams: rowTeams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
                 dataTests: dataTests, trends: trends, privacy: privacy
             ).all() + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
             let tables = outputTables.map { (name: $0.name, table: $0.csv(precision: precision)) }
             var report = Report(
-                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: teams,
+                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: rowTeams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
-                inputs: data.stats.map { ReportInput(name: $0.0.rawValue, stats: $0.1) }, rejects: data.rejects,
+                inputs: ReportInput.lines(data.stats), rejects: data.rejects,
                 dataTests: dataTests)
             report.privacy = privacy
             var extras: [OutputFolder.Extra] = []
             if config.xlsx {
                 let workbook = SummaryWorkbook(
-                    asOf: day, teams: teams, tables: outputTables, targets: dayTargets, metrics: dayMetrics, history: history,
+                    asOf: day, teams: rowTeams, tables: outputTables, targets: dayTargets, metrics: dayMetrics, history: history,
                     run: WorkbookRunFacts(
                         pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
                         startedAt: options.startedAt, windows: config.windows, inputs: data.stats),
                     language: config.reportLanguage, precision: precision)
-                extras.append(OutputFolder.Extra(name: "summary.xlsx") { path throws(TeamPulseError) in try workbook.write(to: path) })
+                extras.append(OutputFolder.Extra(name: "summary.xlsx") { path, shown throws(TeamPulseError) in
+                    try workbook.write(to: path, shown: shown)
+                })
             }
             let html = report.html(), markdown = report.markdown()
-            extras.append(OutputFolder.Extra(name: "report.html") { path throws(TeamPulseError) in try AtomicFile.write(html, to: path) })
-            extras.append(OutputFolder.Extra(name: "report.md") { path throws(TeamPulseError) in try AtomicFile.write(markdown, to: path) })
+            extras.append(OutputFolder.Extra(name: "report.html") { path, shown throws(TeamPulseError) in
+                try AtomicFile.write(html, to: path, shown: shown)
+            })
+            extras.append(OutputFolder.Extra(name: "report.md") { path, shown throws(TeamPulseError) in
+                try AtomicFile.write(markdown, to: path, shown: shown)
+            })
             files = try timed("output") { () throws(TeamPulseError) in
-                try OutputFolder.write(tables: tables, into: folder, bom: config.csvBOM, extras: extras) { () throws(TeamPulseError) in
+                try OutputFolder.write(
+                    tables: tables, into: folder, day: day, bom: config.csvBOM, extras: extras, protecting: protected
+                ) { () throws(TeamPulseError) in
                     var manifest = Manifest(
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
                         targets: dayTargets, dataTests: dataTests, tables: tables, timings: timings)
@@ -398,13 +508,13 @@ public struct PipelineRunner: Sendable {
             }
             logger.info("wrote \(files.count) files to \(displayPath(folder))", metadata: ["stage": "output", "as_of": "\(day)"])
             // The history follows the pipeline's own outputs; a one-off --out run leaves it alone.
+            TestPause.here("history")
             if options.outputFolder == nil {
                 try timed("history") { () throws(TeamPulseError) in
                     let metricsTable = tables.first { $0.name == "metrics.csv" }!.table
                     try MetricsHistory(path: config.historyPath, bom: config.csvBOM).replace(day: day, with: metricsTable)
                 }
             }
-            folders.append(folder)
         }
         let duration = Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9
         let prom = PrometheusFile(
@@ -414,7 +524,7 @@ public struct PipelineRunner: Sendable {
         let promFolder = options.outputFolder ?? config.outputDirectory
         try AtomicFile.write(prom.render(), to: (promFolder as NSString).appendingPathComponent("metrics.prom"))
         return RunSummary(
-            outputFolders: folders, files: files, data: data, metrics: metrics, targets: targets,
+            outputFolders: folders, days: options.days, files: files, data: data, metrics: metrics, targets: targets,
             rejectRateViolations: rejectRateViolations(data), dataTests: dataTests)
     }
 }
@@ -425,12 +535,15 @@ enum IngestJob: Sendable {
     case tickets(IngestPlan<TicketBuilder>)
     case tasks(IngestPlan<TaskBuilder>)
     case events(IngestPlan<EventBuilder>)
+    /// A lookup file of an input.
+    case lookup(IngestPlan<LookupRowBuilder>)
 
     enum Output: Sendable {
         case orders(InputReader<OrderBuilder>.ChunkOutput)
         case tickets(InputReader<TicketBuilder>.ChunkOutput)
         case tasks(InputReader<TaskBuilder>.ChunkOutput)
         case events(InputReader<EventBuilder>.ChunkOutput)
+        case lookup(InputReader<LookupRowBuilder>.ChunkOutput)
 
         /// Records read in the chunk.
         var recordsRead: Int {
@@ -439,6 +552,7 @@ enum IngestJob: Sendable {
             case .tickets(let output): output.rowsRead
             case .tasks(let output): output.rowsRead
             case .events(let output): output.rowsRead
+            case .lookup(let output): output.rowsRead
             }
         }
     }
@@ -448,6 +562,7 @@ enum IngestJob: Sendable {
         case tickets(IngestedInput<Ticket>)
         case tasks(IngestedInput<WorkTask>)
         case events(IngestedInput<ItemEvent>)
+        case lookup(IngestedInput<LookupRow>)
     }
 
     /// Size of each task's chunk in bytes (0 for the hash tasks).
@@ -457,6 +572,18 @@ enum IngestJob: Sendable {
         case .tickets(let stage): stage.taskBytes
         case .tasks(let stage): stage.taskBytes
         case .events(let stage): stage.taskBytes
+        case .lookup(let stage): stage.taskBytes
+        }
+    }
+
+    /// Gives the input its lookups, read (before any of its chunks is parsed).
+    mutating func attach(_ tables: LookupTables) {
+        switch self {
+        case .orders(var stage): stage.reader.lookups = tables; self = .orders(stage)
+        case .tickets(var stage): stage.reader.lookups = tables; self = .tickets(stage)
+        case .tasks(var stage): stage.reader.lookups = tables; self = .tasks(stage)
+        case .events(var stage): stage.reader.lookups = tables; self = .events(stage)
+        case .lookup: preconditionFailure("a lookup file has no lookups")
         }
     }
 
@@ -466,6 +593,7 @@ enum IngestJob: Sendable {
         case .tickets(let stage): .tickets(stage.run(index))
         case .tasks(let stage): .tasks(stage.run(index))
         case .events(let stage): .events(stage.run(index))
+        case .lookup(let stage): .lookup(stage.run(index))
         }
     }
 
@@ -479,57 +607,8 @@ enum IngestJob: Sendable {
             .tasks(stage.finish(outputs.map { if case .tasks(let output) = $0 { output } else { preconditionFailure() } }))
         case .events(let stage):
             .events(stage.finish(outputs.map { if case .events(let output) = $0 { output } else { preconditionFailure() } }))
+        case .lookup(let stage):
+            .lookup(stage.finish(outputs.map { if case .lookup(let output) = $0 { output } else { preconditionFailure() } }))
         }
-    }
-}
-
-/// Replaces an output folder as a whole: files go to a sibling temporary folder which is then renamed
-/// into place, so readers see either the previous complete set or the new one.
-enum OutputFolder {
-    /// A file other than the tables, written into the staging folder by `write` (given the file's path).
-    struct Extra {
-        var name: String
-        var write: (String) throws(TeamPulseError) -> Void
-    }
-
-    static func write(
-        tables: [(name: String, table: CSVTable)], into folder: String, bom: Bool, extras: [Extra] = [],
-        manifest: () throws(TeamPulseError) -> String
-    ) throws(TeamPulseError) -> [String] {
-        let manager = FileManager.default
-        let parent = (folder as NSString).deletingLastPathComponent.isEmpty ? "." : (folder as NSString).deletingLastPathComponent
-        let staging = folder + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            // Leftovers of a run that was killed (the caller holds the lock, so none is in use).
-            let name = (folder as NSString).lastPathComponent
-            for entry in (try? manager.contentsOfDirectory(atPath: parent)) ?? []
-            where entry.hasPrefix(name + ".tmp-") || entry.hasPrefix(name + ".old-") {
-                try? manager.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
-            }
-            try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        } catch {
-            throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
-        }
-        var files: [String] = []
-        for (name, table) in tables {
-            try AtomicFile.write(table.render(bom: bom), to: (staging as NSString).appendingPathComponent(name))
-            files.append(name)
-        }
-        for extra in extras {
-            try extra.write((staging as NSString).appendingPathComponent(extra.name))
-            files.append(extra.name)
-        }
-        try AtomicFile.write(try manifest(), to: (staging as NSString).appendingPathComponent("manifest.json"))
-        files.append("manifest.json")
-        do {
-            let previous = folder + ".old-\(ProcessInfo.processInfo.processIdentifier)"
-            if manager.fileExists(atPath: folder) { try manager.moveItem(atPath: folder, toPath: previous) }
-            try manager.moveItem(atPath: staging, toPath: folder)
-            if manager.fileExists(atPath: previous) { try manager.removeItem(atPath: previous) }
-        } catch {
-            throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
-        }
-        return files
     }
 }

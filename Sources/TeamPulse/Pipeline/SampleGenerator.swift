@@ -65,11 +65,7 @@ public struct SampleGenerator: Sendable {
         }
         guard orders <= Self.maxOrders else { throw .usage("at most \(Self.maxOrders) sample orders") }
         guard (1...Self.maxDays).contains(days) else { throw .usage("sample days must be 1 to \(Self.maxDays)") }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .output(SourceLocation(path: displayPath(folder)), error.localizedDescription)
-        }
+        try FileSystem.createFolder(folder)
         let paths = ["orders.csv", "tickets.csv", "tasks.csv"].map { (folder as NSString).appendingPathComponent($0) }
         let window = Window(endDate: endDate, days: days)
 
@@ -466,13 +462,21 @@ extension SampleGenerator {
         private var buffer: [UInt8] = []
         private var column = 0
         private var defect: Defect?
+        /// Removes the temporary file should the run be interrupted (see `Interruption`).
+        private let interruptionToken: Int
         private static let flushSize = 1 << 20
         private static let utcOffset = Array("+08:00".utf8)
 
         init(path: String, header: [String]) throws(TeamPulseError) {
             self.path = path
-            temporaryPath = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-            guard let file = fopen(temporaryPath, "wb") else { throw Self.failure(path) }
+            let temporaryPath = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+            self.temporaryPath = temporaryPath
+            interruptionToken = Interruption.shared.register { _ = unlink(temporaryPath) }
+            guard let file = fopen(temporaryPath, "wb") else {
+                let error = Self.failure(path)
+                Interruption.shared.done(interruptionToken)
+                throw error
+            }
             self.file = file
             buffer.reserveCapacity(Self.flushSize + 64 * 1024)
             for name in header { text(csvField(name)) }
@@ -484,12 +488,13 @@ extension SampleGenerator {
                 fclose(file)
                 unlink(temporaryPath)
             }
+            Interruption.shared.done(interruptionToken)
         }
 
         /// The error of the last failed system call, for `path`.
         private static func failure(_ path: String) -> TeamPulseError {
-            let message = String(cString: strerror(errno))  // before anything else can change errno
-            return .output(SourceLocation(path: displayPath(path)), message)
+            let reason = SystemReason.text(errno: errno)  // before anything else can change errno
+            return .fileSystem(SourceLocation(path: displayPath(path)), "cannot write the file", reason: reason)
         }
 
         /// Makes the next row defective.
