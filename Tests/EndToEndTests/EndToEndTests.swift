@@ -405,7 +405,9 @@ struct EndToEndTests {
         #expect(try cell("2026-11-14", "trends.csv", "change_vs_prev_7d") == String(orders[7] - orders[0]))
         #expect(try cell("2026-11-15", "trends.csv", "change_vs_prev_7d") == String(orders[8] - orders[1]))
         #expect(try cell("2026-11-15", "trends.csv", "value") == String(orders[8]))
-        #expect(try Self.read(output.appendingPathComponent("2026-11-15/report.md")).contains("% → "), "movers from the history")
+        // A mover line, `- team · metric: before → now (change, relative %)`, from the history.
+        let markdown = try Self.read(output.appendingPathComponent("2026-11-15/report.md"))
+        #expect(markdown.firstMatch(of: /\n- [^\n]+: [^\n]+ → [^\n]+ \([+−][^\n]+%\)\n/) != nil, "movers from the history")
 
         // The history holds the first six columns of each day's metrics.csv rows once, days in order; a
         // rerun replaces its day.
