@@ -55,6 +55,17 @@ public enum MetricFormat: String, Sendable {
     case decimal
     /// 0 or 1.
     case flag
+
+    /// Decimal places the CSVs keep of a value in this format (`csv: {precision: rounded}`, the default):
+    /// whole numbers for counts and flags, 2 for amounts, durations and other decimals, 4 for fractions
+    /// (percentages and coefficients). See docs/metrics.md, Number format.
+    public var decimals: Int {
+        switch self {
+        case .count, .flag: 0
+        case .currency, .duration, .decimal: 2
+        case .percent, .coefficient: 4
+        }
+    }
 }
 
 /// The stage that computes a family's metrics.

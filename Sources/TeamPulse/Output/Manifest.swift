@@ -34,7 +34,7 @@ struct Manifest {
                 "path": displayPath(config.path), "version": config.version, "name": config.name,
                 "timezone": config.timeZoneIdentifier, "seeds": displayPath(config.seedsDirectory),
                 "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
-                "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM],
+                "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM, "precision": config.csvPrecision.rawValue] as [String: Any],
                 "report": ["lang": config.reportLanguage.rawValue, "currency": config.reportCurrency], "xlsx": config.xlsx,
                 // The analytics settings; the anonymize_salt is a secret and is never written.
                 "forecast": [

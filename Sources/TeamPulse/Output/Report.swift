@@ -160,9 +160,9 @@ public struct Report: Sendable {
         Dictionary(grouping: targets.map(Self.rag), by: { $0 }).mapValues(\.count)
     }
 
-    /// The window the movers compare and the company headline shows: `7d` when the pipeline has it,
-    /// else its first window.
-    var moverWindow: WindowSpec? { windows.contains(WindowSpec(days: 7)) ? WindowSpec(days: 7) : windows.first }
+    /// The window the movers compare and the company headline shows: the main window (`7d` when the
+    /// pipeline has it, else its longest).
+    var moverWindow: WindowSpec? { WindowSpec.main(of: windows) }
 
     /// The window of the heat map and the workload section: the pipeline's longest.
     var wideWindow: WindowSpec? { windows.max { $0.days < $1.days } }

@@ -51,6 +51,9 @@ public struct PipelineConfig: Sendable, Equatable {
     /// Output CSVs start with a UTF-8 byte order mark (`csv: {bom: true}`, the default), so that Excel
     /// opens Chinese text correctly.
     public var csvBOM: Bool = true
+    /// Decimal values in the output CSVs (and the history and the workbook) rounded to the places of
+    /// their display format (`csv: {precision: rounded}`, the default) or with every digit (`full`).
+    public var csvPrecision: CSVPrecision = .rounded
     /// Language of the labels of `report.html` and `report.md` (`report: {lang: zh|en}`, default zh).
     public var reportLanguage: ReportLanguage = .zh
     /// Written before amounts of money in `report.html` and `report.md` (`report: {currency: …}`).
@@ -183,12 +186,20 @@ public struct PipelineConfig: Sendable, Equatable {
             sla = value
         }
         var bom = true
+        var precision = CSVPrecision.rounded
         if let node = top["csv"] {
-            let csv = try reader.mapping(node, "'csv'", allowed: ["bom"])
+            let csv = try reader.mapping(node, "'csv'", allowed: ["bom", "precision"])
             if let bomNode = csv["bom"] {
                 let text = try reader.string(bomNode, "bom")
                 guard ["true", "false"].contains(text) else { throw .pipeline(reader.location(bomNode), "'bom' must be true or false") }
                 bom = text == "true"
+            }
+            if let precisionNode = csv["precision"] {
+                let text = try reader.string(precisionNode, "precision")
+                guard let value = CSVPrecision(rawValue: text) else {
+                    throw .pipeline(reader.location(precisionNode), "'precision' must be rounded or full")
+                }
+                precision = value
             }
         }
         var reportLanguage = ReportLanguage.zh
@@ -317,6 +328,7 @@ public struct PipelineConfig: Sendable, Equatable {
             path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
         config.csvBOM = bom
+        config.csvPrecision = precision
         config.reportLanguage = reportLanguage
         config.reportCurrency = reportCurrency
         config.xlsx = xlsx

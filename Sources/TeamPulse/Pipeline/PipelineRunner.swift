@@ -445,7 +445,7 @@ public struct PipelineRunner: Sendable {
             let privacy = PrivacyRules(
                 minGroupSize: config.analytics.minGroupSize, groupSizes: flowReport.groupSizes,
                 anonymizeSalt: options.anonymize ? config.analytics.anonymizeSalt : nil)
-            let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
+            let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics, precision: config.csvPrecision)
             metrics = dayMetrics
             targets = dayTargets
             let teams = directory.allTeams
@@ -457,17 +457,19 @@ public struct PipelineRunner: Sendable {
                 }
                 // Unresolved ticket → order links are reported once, after the ingest (unresolved_links).
             }
-            let trends = Trends(asOf: day, metrics: dayMetrics, history: options.outputFolder == nil ? history : [])
+            let precision = config.csvPrecision
+            let trends = Trends(
+                asOf: day, metrics: dayMetrics, history: options.outputFolder == nil ? history : [], precision: precision)
             if wanted.contains(day) {
                 history.removeAll { $0.asOf == day }
-                history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day)
+                history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day, precision: precision)
             }
-            let tables = SummaryTables(
+            // Built once, typed; the CSVs and the workbook render them.
+            let outputTables = SummaryTables(
                 asOf: day, teams: rowTeams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
-                dataTests: dataTests, trends: trends
-            ).all().map { entry in
-                entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
-            } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
+                dataTests: dataTests, trends: trends, privacy: privacy
+            ).all() + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
+            let tables = outputTables.map { (name: $0.name, table: $0.csv(precision: precision)) }
             var report = Report(
                 pipeline: config.name, asOf: day, language: config.reportLanguage, currency: config.reportCurrency,
                 windows: config.windows, teams: rowTeams,
@@ -478,10 +480,11 @@ public struct PipelineRunner: Sendable {
             var extras: [OutputFolder.Extra] = []
             if config.xlsx {
                 let workbook = SummaryWorkbook(
-                    asOf: day, teams: rowTeams, tables: tables, targets: dayTargets, history: history,
+                    asOf: day, teams: rowTeams, tables: outputTables, targets: dayTargets, metrics: dayMetrics, history: history,
                     run: WorkbookRunFacts(
                         pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
-                        startedAt: options.startedAt, windows: config.windows, inputs: data.stats))
+                        startedAt: options.startedAt, windows: config.windows, inputs: data.stats),
+                    language: config.reportLanguage, precision: precision)
                 extras.append(OutputFolder.Extra(name: "summary.xlsx") { path, shown throws(TeamPulseError) in
                     try workbook.write(to: path, shown: shown)
                 })
