@@ -38,6 +38,10 @@
 -- unique (teampulse's duplicate policy has nothing to do).
 
 SET TimeZone = 'UTC';   -- TIMESTAMPTZ -> TIMESTAMP is then the UTC wall clock; we add the fixed offset
+-- read_csv without sniffing gives the optimizer no row estimate (it assumes a few dozen rows), so it
+-- would build hash tables on the CSV side of a join: keep the build side where this script puts the
+-- small table, on the right of each LEFT JOIN.
+SET disabled_optimizers = 'build_side_probe_side';
 
 CREATE OR REPLACE TEMP MACRO tp_off() AS to_minutes(coalesce(getvariable('utc_offset_min'), 480)::BIGINT);
 -- windows [1, 7, 28] unless given
@@ -91,6 +95,7 @@ WITH d AS (SELECT unnest(tp_window_list()) AS days, generate_subscripts(tp_windo
 SELECT wo, row_number() OVER (ORDER BY days, wo) AS nest, days, days::VARCHAR || 'd' AS "window",
        (getvariable('as_of')::DATE + 1 - days::INTEGER)::TIMESTAMP AS s
 FROM d;
+SET VARIABLE tp_max_days = (SELECT max(days) FROM tp_windows);
 
 -- ---------------------------------------------------------------------------------------------
 -- Tickets, tasks, events: read once into typed temp tables (several aggregations read them)
@@ -137,7 +142,7 @@ WITH r AS (
                              'team': 'VARCHAR', 'activity': 'VARCHAR'}))
 SELECT r.seq, coalesce(lower(r.item_kind), '') AS item_kind, r.item_id, r.at::TIMESTAMP + tp_off() AS ts,
        CASE WHEN r.team IS NOT NULL THEN coalesce(a.team, r.team) ELSE m.team END AS team,   -- else the actor's team
-       lower(trim(CASE WHEN r.activity SIMILAR TO '.*[:=].*' THEN regexp_extract(r.activity, '[:=]([^:=]*)$', 1) ELSE r.activity END))
+       lower(trim(CASE WHEN contains(r.activity, ':') OR contains(r.activity, '=') THEN regexp_extract(r.activity, '[:=]([^:=]*)$', 1) ELSE r.activity END))
            IN ('resolved', 'closed', 'done', 'solved', 'completed', 'complete', '6', '7') AS is_resolution
 FROM r LEFT JOIN tp_alias a ON a.alias = r.team LEFT JOIN tp_members m ON m.member = r.actor
 WHERE r.at::TIMESTAMP + tp_off() < tp_end();
@@ -173,32 +178,39 @@ WITH o AS (
     LEFT JOIN tp_stores s ON s.store = r."店铺名称"
     LEFT JOIN tp_warehouses w ON w.warehouse = r."发货仓"
     LEFT JOIN tp_tickets_by_order k ON k.order_id = r."订单编号"),
+-- per order, before the window join: everything that does not depend on the window
+p AS (
+    SELECT team, created, paid, delivered, ticket_created, ticket_nest, n_by_nest, amount,
+           coalesce(status IN ('cancelled', 'refunded'), false) AS void,
+           coalesce(status = 'cancelled', false) AS cancelled, coalesce(status = 'refunded', false) AS refunded,
+           coalesce(shipped < tp_end(), false) AS shipped_known,
+           epoch_ms(shipped) - epoch_ms(paid) AS ship_ms, epoch_ms(delivered) - epoch_ms(shipped) AS delivery_ms,
+           -- the deadline: the end of the ship_by day, else paid_at + SLA (met when shipped <= it)
+           CASE WHEN ship_by IS NOT NULL THEN shipped < ship_by + 1 ELSE epoch_ms(shipped) - epoch_ms(paid) <= sla_ms END AS on_time,
+           CASE WHEN ship_by IS NOT NULL THEN ship_by + 1 <= tp_end() ELSE epoch_ms(paid) + sla_ms < epoch_ms(tp_end()) END AS deadline_passed
+    FROM o),
 x AS (
-    SELECT o.team, w.wo,
-           coalesce(o.created >= w.s AND o.created < tp_end(), false) AS created_in,
-           coalesce(o.paid >= w.s AND o.paid < tp_end(), false) AS paid_in,
-           coalesce(o.delivered >= w.s AND o.delivered < tp_end(), false) AS delivered_in,
-           coalesce(o.shipped < tp_end(), false) AS shipped_known,
-           coalesce(o.status IN ('cancelled', 'refunded'), false) AS void,
-           o.status, o.amount, o.paid, o.shipped, tp_ms(o.paid, o.shipped) AS ship_ms, tp_ms(o.shipped, o.delivered) AS delivery_ms,
-           -- the exclusive deadline: the day after ship_by, else paid_at + SLA (met when shipped <= paid_at + SLA)
-           coalesce(o.ship_by + 1, o.paid + to_milliseconds(o.sla_ms + 1)) AS deadline_excl,
-           CASE WHEN o.ticket_nest <= w.nest THEN o.n_by_nest[w.nest - o.ticket_nest + 1] ELSE 0 END AS contact_tickets,
-           -- the snapshot ("open at end") is counted once per record: in its largest window, or its NULL row
-           w.wo IS NULL OR w.days = (SELECT max(days) FROM tp_windows) AS snapshot_row
-    FROM o LEFT JOIN tp_windows w ON greatest(o.created, o.paid, o.delivered, o.ticket_created) >= w.s)
+    SELECT p.team, w.wo, p.amount, p.void, p.cancelled, p.refunded, p.shipped_known, p.ship_ms, p.delivery_ms, p.on_time,
+           p.deadline_passed, p.paid < tp_end() AS paid_known,
+           coalesce(p.created >= w.s AND p.created < tp_end(), false) AS created_in,
+           coalesce(p.paid >= w.s AND p.paid < tp_end(), false) AS paid_in,
+           coalesce(p.delivered >= w.s AND p.delivered < tp_end(), false) AS delivered_in,
+           CASE WHEN p.ticket_nest <= w.nest THEN p.n_by_nest[w.nest - p.ticket_nest + 1] ELSE 0 END AS contact_tickets,
+           -- the snapshot ("open at end") is counted once per order: in its largest window, or its NULL row
+           w.wo IS NULL OR w.days = getvariable('tp_max_days') AS snapshot_row
+    FROM p LEFT JOIN tp_windows w ON greatest(p.created, p.paid, p.delivered, p.ticket_created) >= w.s)
 SELECT team, wo,
        count(*) FILTER (created_in) AS orders,
        count(*) FILTER (paid_in) AS paid_orders,
        sum(amount) FILTER (paid_in AND NOT void) AS gmv_dec,
        count(amount) FILTER (paid_in AND NOT void) AS gmv_orders,
-       count(*) FILTER (created_in AND status = 'cancelled') AS cancelled,
-       count(*) FILTER (paid_in AND status = 'refunded') AS refunded,
+       count(*) FILTER (created_in AND cancelled) AS cancelled,
+       count(*) FILTER (paid_in AND refunded) AS refunded,
        quantile_cont(ship_ms, [0.5, 0.9]) FILTER (paid_in AND shipped_known AND ship_ms >= 0) AS ship_q,
-       count(*) FILTER (paid_in AND (shipped_known OR (NOT void AND deadline_excl <= tp_end()))) AS sla_eligible,
-       count(*) FILTER (paid_in AND shipped_known AND shipped < deadline_excl) AS sla_met,
+       count(*) FILTER (paid_in AND (shipped_known OR (NOT void AND deadline_passed))) AS sla_eligible,
+       count(*) FILTER (paid_in AND shipped_known AND on_time) AS sla_met,
        quantile_cont(delivery_ms, [0.5, 0.9]) FILTER (delivered_in AND delivery_ms >= 0) AS delivery_q,
-       count(*) FILTER (snapshot_row AND paid < tp_end() AND NOT shipped_known AND NOT void AND deadline_excl <= tp_end()) AS unshipped_past_sla,
+       count(*) FILTER (snapshot_row AND paid_known AND NOT shipped_known AND NOT void AND deadline_passed) AS unshipped_past_sla,
        sum(contact_tickets) AS contact_tickets
 FROM x GROUP BY ALL;
 
@@ -215,7 +227,7 @@ WITH x AS (
            t.created < tp_end() AS created_known,
            tp_ms(t.created, t.fr) AS fr_ms, tp_ms(t.created, t.resolved) AS resolution_ms,
            t.reopens, t.escalated, t.csat,
-           w.wo IS NULL OR w.days = (SELECT max(days) FROM tp_windows) AS snapshot_row
+           w.wo IS NULL OR w.days = getvariable('tp_max_days') AS snapshot_row
     FROM tp_tickets t LEFT JOIN tp_windows w ON greatest(t.created, t.resolved) >= w.s)
 SELECT team, wo,
        count(*) FILTER (created_in) AS tickets_created,
@@ -238,7 +250,7 @@ WITH x AS (
            NOT coalesce(k.completed < tp_end(), false) AS open_at_end,
            k.created < tp_end() AS created_known, coalesce(k.started < tp_end(), false) AS started_known,
            k.due_excl, k.completed, tp_ms(k.created, k.completed) AS lead_ms, tp_ms(k.started, k.completed) AS cycle_ms,
-           w.wo IS NULL OR w.days = (SELECT max(days) FROM tp_windows) AS snapshot_row
+           w.wo IS NULL OR w.days = getvariable('tp_max_days') AS snapshot_row
     FROM tp_tasks k LEFT JOIN tp_windows w ON greatest(k.created, k.completed) >= w.s)
 SELECT team, wo,
        count(*) FILTER (created_in) AS tasks_created,
@@ -364,16 +376,22 @@ GROUP BY ALL;
 -- ---------------------------------------------------------------------------------------------
 -- Hand-overs (events): consecutive events of an item's team sequence with different teams
 -- ---------------------------------------------------------------------------------------------
+-- One sort of the events per item (by time, ties in file order) serves both: the previous team of the
+-- item's team sequence (lag ignoring events without a team), and whether a resolution came before.
+CREATE OR REPLACE TEMP TABLE tp_event_steps AS
+SELECT item_kind, item_id, ts, team, is_resolution,
+       row_number() OVER item AS pos,
+       lag(team IGNORE NULLS) OVER item AS prev_team,
+       coalesce(bool_or(is_resolution) OVER (item ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS after_resolution
+FROM tp_events
+WINDOW item AS (PARTITION BY item_kind, item_id ORDER BY ts, seq);
+
+-- a hand-over A -> B: an event with team B whose previous team in the sequence is A <> B; a ping-pong
+-- when the run before A's run was B (the previous hand-over of the item came from B)
 CREATE OR REPLACE TEMP TABLE tp_handovers AS
-WITH seq AS (
-    SELECT item_kind, item_id, seq, ts, team, lag(team) OVER item AS prev_team
-    FROM tp_events WHERE team IS NOT NULL
-    WINDOW item AS (PARTITION BY item_kind, item_id ORDER BY ts, seq)),
-changes AS (
-    -- one row per run change; the run before the previous run is the previous change's prev_team
-    SELECT *, lag(prev_team) OVER (PARTITION BY item_kind, item_id ORDER BY ts, seq) AS run_before
-    FROM (SELECT * FROM seq WHERE prev_team IS NOT NULL AND prev_team <> team))
-SELECT prev_team AS from_team, team AS to_team, ts, coalesce(run_before = team, false) AS ping_pong FROM changes;
+SELECT prev_team AS from_team, team AS to_team, ts,
+       coalesce(lag(prev_team) OVER (PARTITION BY item_kind, item_id ORDER BY pos) = team, false) AS ping_pong
+FROM tp_event_steps WHERE team IS NOT NULL AND prev_team IS NOT NULL AND prev_team <> team;
 
 CREATE OR REPLACE TEMP TABLE tp_agg_handovers AS
 SELECT t.team, w.wo,
@@ -384,19 +402,14 @@ FROM tp_handovers h JOIN tp_windows w ON h.ts >= w.s
 JOIN tp_teams t ON t.team IN (h.from_team, h.to_team)
 GROUP BY ALL;
 
--- first-assignment resolution: items whose resolution event is in W, by their first team
+-- first-assignment resolution: items whose first resolution event is in W, by their first team (first
+-- event with a team up to the resolution); resolved alone when no other team appears up to it
 CREATE OR REPLACE TEMP TABLE tp_agg_first_assignment AS
-WITH ev AS (
-    SELECT item_kind, item_id, seq, ts, team, is_resolution,
-           min(CASE WHEN is_resolution THEN [epoch_us(ts), seq] END) OVER item AS resolution_key
-    FROM tp_events
-    WINDOW item AS (PARTITION BY item_kind, item_id)),
-upto AS (SELECT * FROM ev WHERE resolution_key IS NOT NULL AND [epoch_us(ts), seq] <= resolution_key),
-items AS (
-    SELECT item_kind, item_id, make_timestamp(any_value(resolution_key)[1]) AS resolved_at,
-           arg_min(team, [epoch_us(ts), seq]) FILTER (team IS NOT NULL) AS first_team,
+WITH items AS (
+    SELECT max(ts) FILTER (is_resolution) AS resolved_at, arg_min(team, pos) FILTER (team IS NOT NULL) AS first_team,
            count(DISTINCT team) AS teams
-    FROM upto GROUP BY item_kind, item_id)
+    FROM tp_event_steps WHERE NOT after_resolution
+    GROUP BY item_kind, item_id HAVING bool_or(is_resolution))
 SELECT first_team AS team, w.wo, count(*) AS resolved, count(*) FILTER (teams = 1) AS alone
 FROM items JOIN tp_windows w ON items.resolved_at >= w.s
 WHERE first_team IS NOT NULL
