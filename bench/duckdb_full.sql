@@ -27,7 +27,8 @@
 --     and one GROUP BY (team, window) computes every metric of that input with FILTER aggregates;
 --     records in no window keep one row (window NULL) for the snapshots ("open at end");
 --   * the contact rate's ticket -> order link is a hash join of the orders stream against the tickets
---     grouped by order id (≈ 1 row per linked order), not of the tickets against all orders;
+--     grouped by order id (≈ 1 row per linked order), not of the tickets against all orders; the same
+--     join gives a ticket without a team (none of its own, none through its agent) its order's team;
 --   * exact percentiles: quantile_cont (linear interpolation between closest ranks, as docs/metrics.md
 --     defines them) on integer milliseconds, converted to the unit afterwards.
 --
@@ -101,8 +102,10 @@ SET VARIABLE tp_max_days = (SELECT max(days) FROM tp_windows);
 -- Tickets, tasks, events: read once into typed temp tables (several aggregations read them)
 -- ---------------------------------------------------------------------------------------------
 CREATE OR REPLACE TEMP TABLE tp_tickets AS
+-- team: its own, else its agent's; NULL here when neither gives one: the orders pass below supplies the
+-- team of the order it names (else `unassigned`)
 SELECT r.ticket_id, r.order_id,
-       CASE WHEN r.team IS NOT NULL THEN coalesce(a.team, r.team) WHEN m.team IS NOT NULL THEN m.team ELSE 'unassigned' END AS team,
+       CASE WHEN r.team IS NOT NULL THEN coalesce(a.team, r.team) WHEN m.team IS NOT NULL THEN m.team END AS team,
        r.agent, r.category,
        r.created_at::TIMESTAMP + tp_off() AS created, r.first_response_at::TIMESTAMP + tp_off() AS fr,
        r.resolved_at::TIMESTAMP + tp_off() AS resolved,
@@ -150,15 +153,19 @@ WHERE r.at::TIMESTAMP + tp_off() < tp_end();
 -- ---------------------------------------------------------------------------------------------
 -- Orders: one pass from the CSV reader into one aggregation
 -- ---------------------------------------------------------------------------------------------
--- Tickets per linked order: the windows (a suffix of the nested windows) their creation lies in.
+-- Tickets per linked order: the windows (a suffix of the nested windows) their creation lies in, and
+-- whether a ticket without a team needs the order's.
 CREATE OR REPLACE TEMP TABLE tp_tickets_by_order AS
 WITH x AS (
     SELECT t.order_id, w.nest, count(*) AS n, max(t.created) AS last_created
     FROM tp_tickets t JOIN tp_windows w ON t.created >= w.s
     WHERE t.order_id IS NOT NULL AND t.created < tp_end()
-    GROUP BY ALL)
-SELECT order_id, max(last_created) AS last_created, min(nest) AS first_nest, list(n ORDER BY nest) AS n_by_nest
-FROM x GROUP BY order_id;
+    GROUP BY ALL),
+y AS (SELECT order_id, max(last_created) AS last_created, min(nest) AS first_nest, list(n ORDER BY nest) AS n_by_nest
+      FROM x GROUP BY order_id),
+f AS (SELECT DISTINCT order_id FROM tp_tickets WHERE team IS NULL AND order_id IS NOT NULL)
+SELECT order_id, y.last_created, y.first_nest, y.n_by_nest, f.order_id IS NOT NULL AS gives_team
+FROM y FULL JOIN f USING (order_id);
 
 CREATE OR REPLACE TEMP TABLE tp_agg_orders AS
 WITH o AS (
@@ -168,7 +175,8 @@ WITH o AS (
                 WHEN w.team IS NOT NULL THEN w.sla_ms ELSE tp_default_sla_ms() END AS sla_ms,
            r."下单时间" AS created, r."付款时间" AS paid, r."发货时间" AS shipped, r."签收时间" AS delivered,
            r."订单状态" AS status, r."实付金额" AS amount, r."承诺发货时间" AS ship_by,
-           k.last_created AS ticket_created, k.first_nest AS ticket_nest, k.n_by_nest
+           k.last_created AS ticket_created, k.first_nest AS ticket_nest, k.n_by_nest,
+           CASE WHEN k.gives_team THEN r."订单编号" END AS team_for_tickets
     FROM read_csv(getvariable('orders_path'), header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
                   columns = {'订单编号': 'VARCHAR', '店铺名称': 'VARCHAR', '负责团队': 'VARCHAR', '下单时间': 'TIMESTAMP',
                              '付款时间': 'TIMESTAMP', '发货时间': 'TIMESTAMP', '签收时间': 'TIMESTAMP', '订单状态': 'VARCHAR',
@@ -180,7 +188,7 @@ WITH o AS (
     LEFT JOIN tp_tickets_by_order k ON k.order_id = r."订单编号"),
 -- per order, before the window join: everything that does not depend on the window
 p AS (
-    SELECT team, created, paid, delivered, ticket_created, ticket_nest, n_by_nest, amount,
+    SELECT team, created, paid, delivered, ticket_created, ticket_nest, n_by_nest, amount, team_for_tickets,
            coalesce(status IN ('cancelled', 'refunded'), false) AS void,
            coalesce(status = 'cancelled', false) AS cancelled, coalesce(status = 'refunded', false) AS refunded,
            coalesce(shipped < tp_end(), false) AS shipped_known,
@@ -191,7 +199,7 @@ p AS (
     FROM o),
 x AS (
     SELECT p.team, w.wo, p.amount, p.void, p.cancelled, p.refunded, p.shipped_known, p.ship_ms, p.delivery_ms, p.on_time,
-           p.deadline_passed, p.paid < tp_end() AS paid_known,
+           p.deadline_passed, p.paid < tp_end() AS paid_known, p.team_for_tickets,
            coalesce(p.created >= w.s AND p.created < tp_end(), false) AS created_in,
            coalesce(p.paid >= w.s AND p.paid < tp_end(), false) AS paid_in,
            coalesce(p.delivered >= w.s AND p.delivered < tp_end(), false) AS delivered_in,
@@ -211,8 +219,15 @@ SELECT team, wo,
        count(*) FILTER (paid_in AND shipped_known AND on_time) AS sla_met,
        quantile_cont(delivery_ms, [0.5, 0.9]) FILTER (delivered_in AND delivery_ms >= 0) AS delivery_q,
        count(*) FILTER (snapshot_row AND paid_known AND NOT shipped_known AND NOT void AND deadline_passed) AS unshipped_past_sla,
-       sum(contact_tickets) AS contact_tickets
+       sum(contact_tickets) AS contact_tickets,
+       list(team_for_tickets) FILTER (snapshot_row AND team_for_tickets IS NOT NULL) AS orders_giving_team
 FROM x GROUP BY ALL;
+
+-- tickets without a team of their own or through their agent: the team of their order (when it has one)
+UPDATE tp_tickets SET team = g.team
+FROM (SELECT unnest(orders_giving_team) AS order_id, team FROM tp_agg_orders WHERE team <> 'unassigned') g
+WHERE tp_tickets.team IS NULL AND tp_tickets.order_id = g.order_id;
+UPDATE tp_tickets SET team = 'unassigned' WHERE team IS NULL;
 
 -- ---------------------------------------------------------------------------------------------
 -- Tickets and tasks: one pass each

@@ -9,7 +9,8 @@
 -- Definitions (docs/metrics.md where they apply, over the whole file instead of a window):
 --   teams          as teampulse attributes records: the record's team (id, English or Chinese name from
 --                  seeds/teams.csv), else its store's / warehouse's (orders) or agent's / assignee's
---                  (tickets, tasks) team from the seeds, else `unassigned`;
+--                  (tickets, tasks) team from the seeds, for a ticket the team of the order it names,
+--                  else `unassigned`;
 --   orders         all orders; paid_orders: with a paid_at; gmv: Σ amount of orders whose status is paid,
 --                  shipped or delivered; cancel_rate: share with status cancelled;
 --                  ship_latency_p50_h / _p90_h: shipped_at − paid_at (not negative); shipped_within_24h_rate:
@@ -25,8 +26,9 @@
 -- Percentiles are exact (quantile_cont: linear interpolation between closest ranks), durations that
 -- end before they start are left out, an empty denominator gives NULL.
 --
--- Speed: each CSV is read once, with its schema (no sniffing) and only the columns used parsed,
--- straight into one GROUP BY team; the three aggregates are joined on team (13 rows each).
+-- Speed: each CSV is read once, with its schema (no sniffing) and only the columns used parsed;
+-- orders and tasks straight into one GROUP BY team each, tickets into a typed temp table first (the
+-- orders pass needs the order ids of tickets without a team); the aggregates are joined on team.
 
 SET TimeZone = 'UTC';
 -- read_csv without sniffing gives the optimizer no row estimate (it assumes a few dozen rows): keep the
@@ -49,8 +51,23 @@ SELECT trim(store) AS store, trim(team) AS team FROM read_csv(getvariable('seeds
 CREATE OR REPLACE TEMP TABLE tp_warehouses AS
 SELECT trim(warehouse) AS warehouse, trim(team) AS team FROM read_csv(getvariable('seeds_dir') || '/warehouses.csv', header = true, all_varchar = true);
 
-WITH
-o AS (
+-- Tickets once into a typed temp table: a ticket with no team of its own and none through its agent
+-- takes the team of the order it names, so the orders pass needs their order ids first.
+CREATE OR REPLACE TEMP TABLE tp_tickets AS
+SELECT CASE WHEN r.team IS NOT NULL THEN coalesce(a.team, r.team) WHEN m.team IS NOT NULL THEN m.team END AS team,
+       r.order_id, r.created_at, r.first_response_at, r.resolved_at, r.reopens, r.escalated_to IS NOT NULL AS escalated, r.csat
+FROM read_csv(getvariable('tickets_path'), header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+              columns = {'ticket_id': 'VARCHAR', 'order_id': 'VARCHAR', 'team': 'VARCHAR', 'agent': 'VARCHAR',
+                         'channel': 'VARCHAR', 'category': 'VARCHAR', 'priority': 'VARCHAR',
+                         'created_at': 'TIMESTAMPTZ', 'first_response_at': 'TIMESTAMPTZ', 'resolved_at': 'TIMESTAMPTZ',
+                         'status': 'VARCHAR', 'reopens': 'INTEGER', 'escalated_to': 'VARCHAR', 'csat': 'INTEGER',
+                         'subject': 'VARCHAR'}) r
+LEFT JOIN tp_alias a ON a.alias = r.team
+LEFT JOIN tp_members m ON m.member = r.agent;
+CREATE OR REPLACE TEMP TABLE tp_orders_wanted AS
+SELECT DISTINCT order_id FROM tp_tickets WHERE team IS NULL AND order_id IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE tp_agg_orders AS
     SELECT CASE WHEN r."负责团队" IS NOT NULL THEN coalesce(a.team, r."负责团队") WHEN s.team IS NOT NULL THEN s.team
                 WHEN w.team IS NOT NULL THEN w.team ELSE 'unassigned' END AS team,
            count(*) AS orders,
@@ -60,7 +77,8 @@ o AS (
            quantile_cont(epoch_ms(r."发货时间") - epoch_ms(r."付款时间"), [0.5, 0.9])
                FILTER (r."发货时间" >= r."付款时间") AS ship_q,
            count(*) FILTER (r."发货时间" <= r."付款时间" + INTERVAL 24 HOUR AND r."发货时间" >= r."付款时间")
-               / nullif(count(*) FILTER (r."发货时间" >= r."付款时间"), 0) AS shipped_within_24h_rate
+               / nullif(count(*) FILTER (r."发货时间" >= r."付款时间"), 0) AS shipped_within_24h_rate,
+           list(x.order_id) FILTER (x.order_id IS NOT NULL) AS orders_giving_team
     FROM read_csv(getvariable('orders_path'), header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
                   columns = {'订单编号': 'VARCHAR', '店铺名称': 'VARCHAR', '负责团队': 'VARCHAR', '下单时间': 'TIMESTAMP',
                              '付款时间': 'TIMESTAMP', '发货时间': 'TIMESTAMP', '签收时间': 'TIMESTAMP', '订单状态': 'VARCHAR',
@@ -69,24 +87,24 @@ o AS (
     LEFT JOIN tp_alias a ON a.alias = r."负责团队"
     LEFT JOIN tp_stores s ON s.store = r."店铺名称"
     LEFT JOIN tp_warehouses w ON w.warehouse = r."发货仓"
-    GROUP BY 1),
+    LEFT JOIN tp_orders_wanted x ON x.order_id = r."订单编号"
+    GROUP BY 1;
+-- the team of each wanted order that has one
+CREATE OR REPLACE TEMP TABLE tp_order_team AS
+SELECT unnest(orders_giving_team) AS order_id, team FROM tp_agg_orders WHERE team <> 'unassigned';
+
+WITH
+o AS (FROM tp_agg_orders),
 t AS (
-    SELECT CASE WHEN r.team IS NOT NULL THEN coalesce(a.team, r.team) WHEN m.team IS NOT NULL THEN m.team ELSE 'unassigned' END AS team,
+    SELECT coalesce(t.team, g.team, 'unassigned') AS team,
            count(*) AS tickets,
-           quantile_cont(epoch_ms(r.first_response_at) - epoch_ms(r.created_at), [0.5, 0.9])
-               FILTER (r.first_response_at >= r.created_at) AS first_response_q,
-           quantile_cont(epoch_ms(r.resolved_at) - epoch_ms(r.created_at), 0.5) FILTER (r.resolved_at >= r.created_at) AS resolution_p50_ms,
-           count(*) FILTER (r.resolved_at IS NOT NULL AND r.reopens > 0) / nullif(count(r.resolved_at), 0) AS reopen_rate,
-           avg(r.csat) FILTER (r.resolved_at IS NOT NULL) AS csat_mean,
-           count(r.escalated_to) / count(*) AS escalation_rate
-    FROM read_csv(getvariable('tickets_path'), header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-                  columns = {'ticket_id': 'VARCHAR', 'order_id': 'VARCHAR', 'team': 'VARCHAR', 'agent': 'VARCHAR',
-                             'channel': 'VARCHAR', 'category': 'VARCHAR', 'priority': 'VARCHAR',
-                             'created_at': 'TIMESTAMPTZ', 'first_response_at': 'TIMESTAMPTZ', 'resolved_at': 'TIMESTAMPTZ',
-                             'status': 'VARCHAR', 'reopens': 'INTEGER', 'escalated_to': 'VARCHAR', 'csat': 'INTEGER',
-                             'subject': 'VARCHAR'}) r
-    LEFT JOIN tp_alias a ON a.alias = r.team
-    LEFT JOIN tp_members m ON m.member = r.agent
+           quantile_cont(epoch_ms(t.first_response_at) - epoch_ms(t.created_at), [0.5, 0.9])
+               FILTER (t.first_response_at >= t.created_at) AS first_response_q,
+           quantile_cont(epoch_ms(t.resolved_at) - epoch_ms(t.created_at), 0.5) FILTER (t.resolved_at >= t.created_at) AS resolution_p50_ms,
+           count(*) FILTER (t.resolved_at IS NOT NULL AND t.reopens > 0) / nullif(count(t.resolved_at), 0) AS reopen_rate,
+           avg(t.csat) FILTER (t.resolved_at IS NOT NULL) AS csat_mean,
+           count(*) FILTER (t.escalated) / count(*) AS escalation_rate
+    FROM tp_tickets t LEFT JOIN tp_order_team g ON t.team IS NULL AND g.order_id = t.order_id
     GROUP BY 1),
 k AS (
     SELECT team,

@@ -63,6 +63,7 @@ input_files() { echo "$1/orders.csv" "$1/tickets.csv" "$1/tasks.csv" "$1/events.
 # measure NAME COMMAND...: RUNS timed runs of the whole process; records wall seconds and peak RSS (KiB).
 measure() {
   local name=$1; shift
+  echo "bench: $name (${MEASURE_RUNS:-$RUNS} runs)" >&2
   : > "$OUT/$name.times"
   for _ in $(seq "${MEASURE_RUNS:-$RUNS}"); do
     /usr/bin/time -f "%e %M" -o "$OUT/$name.one" "$@" > "$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log" >&2; exit 1; }
