@@ -5,9 +5,10 @@
 #                                         # then the scaling table at 1M, 5M and 20M orders
 #   ORDERS=500000 RUNS=5 SCALE= bench/run.sh   # a quick run without the scaling table
 #
-# Prints a Markdown table (also written to bench/out/results.md): median wall seconds of the whole
-# process, input MB/s, peak RSS, both ratios against DuckDB, and the scaling table. Fails when teampulse
-# and DuckDB (full catalogue) disagree on any metric, or --jobs 1 and --jobs 2 differ.
+# Prints a Markdown table (also written to bench/out/results.md): median wall seconds and CPU seconds
+# (user + system) of the whole process, input MB/s, peak RSS, both ratios against DuckDB, and the
+# scaling table. On a loaded machine wall time is unreliable: compare the CPU columns too. Fails when
+# teampulse and DuckDB (full catalogue) disagree on any metric, or --jobs 1 and --jobs 2 differ.
 #
 # Environment: ORDERS (5000000), SEED (1), RUNS (3), AS_OF (2026-11-15), THREADS (DuckDB threads, 2),
 # SCALE (order counts of the scaling table, "1000000 5000000 20000000"; empty: no scaling table),
@@ -60,18 +61,20 @@ generate() {
 }
 input_files() { echo "$1/orders.csv" "$1/tickets.csv" "$1/tasks.csv" "$1/events.csv"; }
 
-# measure NAME COMMAND...: RUNS timed runs of the whole process; records wall seconds and peak RSS (KiB).
+# measure NAME COMMAND...: RUNS timed runs of the whole process; records wall seconds, peak RSS (KiB) and
+# user and system CPU seconds.
 measure() {
   local name=$1; shift
   echo "bench: $name (${MEASURE_RUNS:-$RUNS} runs)" >&2
   : > "$OUT/$name.times"
   for _ in $(seq "${MEASURE_RUNS:-$RUNS}"); do
-    /usr/bin/time -f "%e %M" -o "$OUT/$name.one" "$@" > "$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log" >&2; exit 1; }
+    /usr/bin/time -f "%e %M %U %S" -o "$OUT/$name.one" "$@" > "$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log" >&2; exit 1; }
     cat "$OUT/$name.one" >> "$OUT/$name.times"
   done
 }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 wall() { cut -d' ' -f1 "$OUT/$1.times" | median; }
+cpu() { awk '{printf "%.2f\n", $3 + $4}' "$OUT/$1.times" | median; }
 rss_mib() { cut -d' ' -f2 "$OUT/$1.times" | sort -n | tail -1 | awk '{printf "%.0f", $1/1024}'; }
 mb() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1e6}'; }
 mbs() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.0f", b / 1e6 / s}'; }
@@ -121,19 +124,19 @@ dver=$("$PY" -c 'import duckdb; print(duckdb.__version__)')
 {
   echo "Input: $(mb "$BYTES") MB ($ORDERS orders, seed $SEED, with events), as-of $AS_OF, median of $RUNS runs, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   echo
-  echo "| run | wall s | MB/s | peak RSS MiB |"
-  echo "|---|---|---|---|"
-  echo "| teampulse --jobs 2 (full catalogue, $tests data tests, all outputs) | $tp | $(mbs "$BYTES" "$tp") | $(rss_mib teampulse_j2) |"
-  echo "| teampulse --jobs 1 | $tp1 | $(mbs "$BYTES" "$tp1") | $(rss_mib teampulse_j1) |"
-  echo "| DuckDB $dver full ($metrics_compared metrics x 3 windows, $THREADS threads, Python) | $full | $(mbs "$BYTES" "$full") | $(rss_mib duckdb_full) |"
-  echo "| DuckDB $dver reduced (18 metrics, whole file, $THREADS threads, Python) | $red | $(mbs "$BYTES" "$red") | $(rss_mib duckdb_reduced) |"
-  echo "| libcsv floor, 2 processes | $fl | $(mbs "$BYTES" "$fl") | $(rss_mib floor) |"
-  echo "| libcsv floor, 1 process | $fl1 | $(mbs "$BYTES" "$fl1") | $(rss_mib floor_j1) |"
+  echo "| run | wall s | CPU s | MB/s | peak RSS MiB |"
+  echo "|---|---|---|---|---|"
+  echo "| teampulse --jobs 2 (full catalogue, $tests data tests, all outputs) | $tp | $(cpu teampulse_j2) | $(mbs "$BYTES" "$tp") | $(rss_mib teampulse_j2) |"
+  echo "| teampulse --jobs 1 | $tp1 | $(cpu teampulse_j1) | $(mbs "$BYTES" "$tp1") | $(rss_mib teampulse_j1) |"
+  echo "| DuckDB $dver full ($metrics_compared metrics x 3 windows, $THREADS threads, Python) | $full | $(cpu duckdb_full) | $(mbs "$BYTES" "$full") | $(rss_mib duckdb_full) |"
+  echo "| DuckDB $dver reduced (18 metrics, whole file, $THREADS threads, Python) | $red | $(cpu duckdb_reduced) | $(mbs "$BYTES" "$red") | $(rss_mib duckdb_reduced) |"
+  echo "| libcsv floor, 2 processes | $fl | $(cpu floor) | $(mbs "$BYTES" "$fl") | $(rss_mib floor) |"
+  echo "| libcsv floor, 1 process | $fl1 | $(cpu floor_j1) | $(mbs "$BYTES" "$fl1") | $(rss_mib floor_j1) |"
   echo
-  echo "- teampulse / DuckDB reduced: $(ratio "$tp" "$red") (target ≤ 0.67)"
-  echo "- teampulse / DuckDB full: $(ratio "$tp" "$full")"
+  echo "- teampulse / DuckDB reduced: $(ratio "$tp" "$red") (target ≤ 0.67); by CPU time $(ratio "$(cpu teampulse_j2)" "$(cpu duckdb_reduced)")"
+  echo "- teampulse / DuckDB full: $(ratio "$tp" "$full"); by CPU time $(ratio "$(cpu teampulse_j2)" "$(cpu duckdb_full)")"
   echo "- --jobs 1 / --jobs 2: $(ratio "$tp1" "$tp") (target ≥ 1.8)"
-  echo "- teampulse / libcsv floor (2 processes): $(ratio "$tp" "$fl") (target ≤ 1.3)"
+  echo "- teampulse / libcsv floor (2 processes): $(ratio "$tp" "$fl") (target ≤ 1.3); by CPU time $(ratio "$(cpu teampulse_j2)" "$(cpu floor)")"
   echo "- peak RSS teampulse --jobs 2: $(rss_mib teampulse_j2) MiB (target ≤ 512 MiB at 5M orders)"
   echo "- metrics: teampulse and DuckDB full agree on all $compared shared values of $metrics_compared metrics (bench/compare.py); --jobs 1 = --jobs 2"
 } | tee "$OUT/results.md"
@@ -144,8 +147,8 @@ dver=$("$PY" -c 'import duckdb; print(duckdb.__version__)')
   echo
   echo "Scaling (median of $SCALE_RUNS run(s) per size; the $ORDERS-order row is the median of the $RUNS runs above):"
   echo
-  echo "| orders | input MB | teampulse wall s | teampulse peak RSS MiB | DuckDB reduced wall s | DuckDB reduced peak RSS MiB | teampulse / DuckDB reduced |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| orders | input MB | teampulse wall s | teampulse CPU s | teampulse peak RSS MiB | DuckDB reduced wall s | DuckDB reduced CPU s | DuckDB reduced peak RSS MiB | teampulse / DuckDB reduced (wall) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
 } | tee -a "$OUT/results.md"
 for n in $SCALE; do
   if [ "$n" = "$ORDERS" ]; then
@@ -161,5 +164,5 @@ for n in $SCALE; do
     MEASURE_RUNS=$SCALE_RUNS measure "$a" "$BIN" run "$dir/bench.yml" --as-of "$AS_OF" --out "$OUT/scale-$n" --jobs 2 --log-level warning
     MEASURE_RUNS=$SCALE_RUNS duckdb "$b" bench/duckdb_reduced.sql "$dir" "$OUT/scale-$n-duckdb_reduced.csv"
   fi
-  echo "| $n | $(mb "$bytes") | $(wall "$a") | $(rss_mib "$a") | $(wall "$b") | $(rss_mib "$b") | $(ratio "$(wall "$a")" "$(wall "$b")") |" | tee -a "$OUT/results.md"
+  echo "| $n | $(mb "$bytes") | $(wall "$a") | $(cpu "$a") | $(rss_mib "$a") | $(wall "$b") | $(cpu "$b") | $(rss_mib "$b") | $(ratio "$(wall "$a")" "$(wall "$b")") |" | tee -a "$OUT/results.md"
 done
