@@ -261,7 +261,9 @@ public enum PartialFile {
         do {
             application = try database.applicationID()
         } catch {
-            throw refuse("not a teampulse partial: \(reason(of: error))")
+            let why = reason(of: error)
+            // SQLITE_NOTADB: no SQLite header at all; anything else is a SQLite file that is damaged.
+            throw refuse(why == "file is not a database" ? "not a teampulse partial: \(why)" : "the partial is damaged (SQLite: \(why)); \(rerun)")
         }
         guard application == applicationID else {
             throw refuse("not a teampulse partial (a SQLite file of another program: application_id \(application))")
