@@ -127,7 +127,7 @@ struct PlanCheckTests {
         #expect(Self.failure(plan, 2, try workspace.config()) == nil)
         try FileManager.default.removeItem(atPath: workspace.path("tickets.csv"))
         let error = try #require(Self.failure(plan, 2, try workspace.config()))
-        #expect("\(error)" == "\(displayPath(workspace.path("tickets.csv"))): cannot read input: the planned file cannot be read any more (no such file or directory) since the plan \(plan.planID) was made; make a new plan")
+        #expect("\(error)" == "\(displayPath(workspace.path("tickets.csv"))): cannot read input: the planned file cannot be read any more (No such file or directory) since the plan \(plan.planID) was made; make a new plan")
     }
 
     @Test("a changed pipeline file, seed file or teampulse version stops every partition; a partition out of range is a usage error")

@@ -8,6 +8,8 @@ import Foundation
 extension FileFingerprint {
     /// The fingerprint of the file at `path` now (symbolic links followed); `shown` names it in errors.
     public static func of(_ path: String, shownAs shown: String) throws(TeamPulseError) -> FileFingerprint {
+        // A missing file, a FIFO or a dangling link is refused as the reader refuses it, before opening.
+        try RegularFile.check(path, shownAs: shown)
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .input(SourceLocation(path: shown), SystemReason.text(errno: errno))
