@@ -1,0 +1,637 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Looks at the export files of a folder and decides the pipeline `teampulse init` writes: each file's
+/// kind and preset (or columns by name), globs, lookups, formats, values, null tokens, teams, time zone
+/// and the newest day (docs/init.md).
+public enum InitPlanner {
+    /// File name endings `init` reads (any letter case).
+    public static let extensions = [".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz"]
+    /// Values that often mean "missing" in exports; one found in a timestamp or number column is
+    /// declared in `null_values:` unless the preset does.
+    static let nullTokens = ["?", "N/A", "n/a", "NA", "#N/A", "NULL", "null", "None", "nan", "NaN", "-"]
+
+    /// Plans the pipeline for the exports in `folder`, to be written at `pipelinePath` (seeds beside it).
+    public static func plan(folder: String, pipelinePath: String) throws(TeamPulseError) -> InitPlan {
+        let folderPath = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let pipelineFolder = URL(fileURLWithPath: pipelinePath).standardizedFileURL.deletingLastPathComponent().path
+        guard FileSystem.kind(folderPath) == .folder || (FileSystem.kind(folderPath) == .link && isFolder(folderPath)) else {
+            throw .usage("\(displayPath(folderPath)): not a folder (teampulse init FOLDER looks at the export files in it)")
+        }
+        let entries = try FileSystem.contents(of: folderPath).sorted()
+        let names = entries.filter { name in
+            !name.hasPrefix(".") && extensions.contains { name.lowercased().hasSuffix($0) }
+                && FileSystem.kind((folderPath as NSString).appendingPathComponent(name)) != .folder
+        }
+        guard !names.isEmpty else {
+            throw .input(
+                SourceLocation(path: displayPath(folderPath)),
+                "no export files in the folder (names ending \(extensions.joined(separator: ", ")))")
+        }
+
+        var files: [InitFile] = []
+        var opened: [(file: ExportFile, matches: [HeaderMatch])] = []
+        for name in names {
+            let path = (folderPath as NSString).appendingPathComponent(name)
+            do {
+                let file = try ExportFile(path: path, known: knownNames)
+                opened.append((file, HeaderClassifier.matches(file.header)))
+            } catch {
+                files.append(InitFile(name: name, role: .ignored, note: "not read: \(error)"))
+            }
+        }
+
+        // Inputs: per kind, the files whose best match holds the required columns; files with the same
+        // preset and header form one input (a glob), the best-matching group wins the kind.
+        var groups: [InputKind: [(match: HeaderMatch, files: [ExportFile])]] = [:]
+        for (file, matches) in opened {
+            guard let best = matches.first, best.hasRequired else { continue }
+            var kindGroups = groups[best.kind] ?? []
+            if let index = kindGroups.firstIndex(where: { $0.match.preset?.name == best.preset?.name && $0.files[0].header == file.header }) {
+                kindGroups[index].files.append(file)
+            } else {
+                kindGroups.append((best, [file]))
+            }
+            groups[best.kind] = kindGroups
+        }
+        var chosen: [(kind: InputKind, match: HeaderMatch, files: [ExportFile], path: String)] = []
+        var inputFiles: Set<String> = []
+        for kind in InputKind.allCases {
+            guard let kindGroups = groups[kind] else { continue }
+            let best = kindGroups.enumerated().max { a, b in
+                (a.element.match.mapping.count, -a.offset) < (b.element.match.mapping.count, -b.offset)
+            }!.element
+            let (path, read) = globPath(best.files.map(\.name), entries: entries, folder: folderPath, pipelineFolder: pipelineFolder)
+            let readFiles = best.files.filter { read.contains($0.name) }
+            chosen.append((kind, best.match, readFiles, path))
+            inputFiles.formUnion(readFiles.map(\.name))
+        }
+
+        // Lookups: a file that is not an input but has an input's key column gives the columns the
+        // input lacks.
+        var lookups: [InputKind: [(file: ExportFile, key: Int, takes: [(target: String, column: Int, aggregate: LookupAggregate)])]] = [:]
+        var taken: [InputKind: Set<String>] = [:]
+        for (file, matches) in opened where !inputFiles.contains(file.name) {
+            var placed = false
+            for input in chosen {
+                guard let keySource = input.match.index(of: input.kind.keyColumn).map({ input.files[0].header[$0] }),
+                    let key = lookupKey(file.header, keySource: keySource, kind: input.kind)
+                else { continue }
+                let takes = lookupTakes(
+                    file.header, key: key, input: input.match, fileMatches: matches, alreadyTaken: taken[input.kind] ?? [])
+                guard !takes.isEmpty else {
+                    files.append(
+                        InitFile(
+                            name: file.name, role: .ignored,
+                            note: "shares \(file.header[key]) with \(input.kind.rawValue) but holds no column \(input.kind.rawValue) lacks"))
+                    placed = true
+                    break
+                }
+                lookups[input.kind, default: []].append((file, key, takes))
+                taken[input.kind, default: []].formUnion(takes.map(\.target))
+                placed = true
+                break
+            }
+            guard !placed else { continue }
+            files.append(InitFile(name: file.name, role: .ignored, note: ignoredNote(file, matches, inputs: chosen.map(\.kind))))
+        }
+
+        // Sample the inputs and lookups, then decide formats, values, null tokens and teams.
+        var plannedInputs: [InitInput] = []
+        var samples: [InputKind: (sample: FileSample, match: HeaderMatch, header: [String])] = [:]
+        var decisions: [String] = []
+        for input in chosen {
+            let header = input.files[0].header
+            let mapped = Set(input.match.mapping.keys)
+            let timestamps = timestampIndices(input.match)
+            let sample = merged(input.files.map { $0.sample(columns: mapped, complete: timestamps) })
+            samples[input.kind] = (sample, input.match, header)
+            var planned = InitInput(
+                kind: input.kind, path: input.path, files: input.files.map(\.name), preset: input.match.preset?.name,
+                matchNote: matchNote(input.match, header: header), columns: [], unread: [], formats: [], decimalComma: false,
+                values: [], nullValues: [], lookups: [], newestDay: nil, records: sample.records, truncated: sample.truncated,
+                encoding: input.files[0].layout.encoding.rawValue,
+                delimiter: InputFormat.describe(input.files[0].layout.delimiter), alsoEventsPreset: nil)
+            if input.match.preset == nil {
+                planned.columns = input.match.mapping.sorted { $0.key < $1.key }
+                    .filter { header[$0.key] != $0.value }
+                    .map { InitColumn(source: header[$0.key], canonical: $0.value) }
+            }
+            planned.unread = header.indices.filter { input.match.mapping[$0] == nil && !header[$0].isEmpty }.map { header[$0] }
+            let presetNulls = input.match.preset?.nullValues ?? []
+            planned.nullValues = foundNullTokens(sample, input.match, timestamps: timestamps).filter { !presetNulls.contains($0) }
+            let nulls = Set(presetNulls + planned.nullValues)
+            let label = "\(input.kind.rawValue) (\(input.files[0].name))"
+            for index in timestamps.sorted() {
+                let column = input.match.mapping[index]!
+                let values = sample.values[index].keys.filter { !nulls.contains($0) }
+                let decision = DateOrderInference.decide(values: Array(values), column: index, evidence: sample.dates, names: header)
+                guard CanonicalSchema.timestampColumns(of: input.kind).contains(column) else {
+                    if case .pattern = decision {
+                        decisions.append("\(label): \(header[index]) (read as \(column) by the preset) holds dates like \(values.filter(isAmbiguousDate).min() ?? "") whose day and month order the auto rule cannot tell; formats: names canonical columns only, so such rows are rejected unless the file settles the order")
+                    }
+                    continue
+                }
+                switch decision {
+                case .none: break
+                case .pattern(let pattern, let note, let guessed):
+                    planned.formats.append(InitFormat(column: column, pattern: pattern, note: note, guessed: guessed))
+                    if guessed { decisions.append("\(label): formats \(column) \"\(pattern)\" is a guess: \(note)") }
+                case .unreadable(let count, let example, let note):
+                    decisions.append("\(label): \(header[index]) (\(column)): \(counted(count, "value")) not read as a timestamp, e.g. \(example): \(note); set formats: {\(column): …} or those records are rejected (CAST)")
+                }
+            }
+            if let index = input.match.index(of: "amount") {
+                switch amountReading(sample.values[index].keys.filter { !nulls.contains($0) }) {
+                case .dot: break
+                case .comma: planned.decimalComma = true
+                case .unreadable(let bad):
+                    decisions.append("\(label): \(header[index]) (amount): \(counted(bad.count, "value")) not read as an amount, e.g. \(bad.min()!): those records are rejected (CAST)")
+                }
+            }
+            planned.values = unknownValues(sample, input.match, kind: input.kind, nulls: nulls)
+            for column in planned.values {
+                for entry in column.entries where entry.target == nil {
+                    decisions.append("\(label): \(column.column) '\(entry.source)' (\(counted(entry.records, "record"))) has no guess: map it under values: \(column.column): to one of \(column.vocabulary.joined(separator: ", ")), or its records are rejected (UNKNOWN VALUE)")
+                }
+                let guessed = column.entries.filter { $0.target != nil }
+                if !guessed.isEmpty {
+                    decisions.append("\(label): \(column.column) values mapped by guess (# check): " + guessed.map { "\($0.source) → \($0.target!)" }.joined(separator: ", "))
+                }
+            }
+            for (index, column) in [(input.match.index(of: "status"), "status"), (input.match.index(of: "csat"), "csat")] where index != nil {
+                if sample.overflowing.contains(index!), InitVocabulary.column(column, of: input.kind) != nil {
+                    decisions.append("\(label): \(header[index!]) (\(column)) holds more than \(ExportFile.maxDistinct) distinct values: not a vocabulary init can map; check it with teampulse validate")
+                }
+            }
+            if !planned.nullValues.isEmpty {
+                decisions.append("\(label): null_values \(planned.nullValues.map { "'\($0)'" }.joined(separator: ", ")) found where a time or number belongs (# check)")
+            }
+            if sample.malformed > 0 {
+                decisions.append("\(label): \(counted(sample.malformed, "record")) with another number of fields than the header, or broken quoting: rejected by the run")
+            }
+            if input.kind == .tickets, groups[.events] == nil,
+                let events = opened.first(where: { $0.file.name == input.files[0].name })?.matches.first(where: { $0.kind == .events && $0.preset != nil && $0.hasRequired })
+            {
+                planned.alsoEventsPreset = events.preset!.name
+            }
+            plannedInputs.append(planned)
+        }
+        var lookupSamples: [String: FileSample] = [:]
+        for (inputIndex, input) in chosen.enumerated() {
+            for lookup in lookups[input.kind] ?? [] {
+                let columns = Set([lookup.key] + lookup.takes.map(\.column))
+                let stamps = Set(lookup.takes.filter { LookupTargets.isTimestamp($0.target, of: input.kind) }.map(\.column))
+                let sample = lookup.file.sample(columns: columns, complete: stamps.union([lookup.key]))
+                lookupSamples[lookup.file.name] = sample
+                var formats: [InitFormat] = []
+                let label = "lookup \(lookup.file.name)"
+                for take in lookup.takes where stamps.contains(take.column) {
+                    let name = lookup.file.header[take.column]
+                    switch DateOrderInference.decide(values: Array(sample.values[take.column].keys), column: take.column, evidence: sample.dates, names: lookup.file.header) {
+                    case .none: break
+                    case .pattern(let pattern, let note, let guessed):
+                        formats.append(InitFormat(column: name, pattern: pattern, note: note, guessed: guessed))
+                        if guessed { decisions.append("\(label): formats \(name) \"\(pattern)\" is a guess: \(note)") }
+                    case .unreadable(let count, let example, let note):
+                        decisions.append("\(label): \(name): \(counted(count, "value")) not read as a timestamp, e.g. \(example): \(note); set the lookup's formats: or those rows are rejected (CAST)")
+                    }
+                }
+                var decimalComma = false
+                if let amount = lookup.takes.first(where: { $0.target == "amount" }) {
+                    let name = lookup.file.header[amount.column]
+                    switch amountReading(Array(sample.values[amount.column].keys)) {
+                    case .dot: break
+                    case .comma: decimalComma = true
+                    case .unreadable(let bad):
+                        decisions.append("\(label): \(name) (amount): \(counted(bad.count, "value")) not read as an amount, e.g. \(bad.min()!): those rows are rejected (CAST)")
+                    }
+                }
+                let keys = sample.values[lookup.key]
+                let repeats = keys.values.contains { $0 > 1 }
+                let note = counted(sample.records, "row") + (sample.truncated ? "+" : "") + ", " + counted(keys.count, "key") + (sample.overflowing.contains(lookup.key) ? "+" : "")
+                    + (repeats ? " (several rows per \(lookup.file.header[lookup.key]))" : "")
+                let relative = escapedGlob(relativePath((folderPath as NSString).appendingPathComponent(lookup.file.name), from: pipelineFolder))
+                plannedInputs[inputIndex].lookups.append(
+                    InitLookup(
+                        path: relative, file: lookup.file.name, key: lookup.file.header[lookup.key],
+                        takes: lookup.takes.map { .init(target: $0.target, column: lookup.file.header[$0.column], aggregate: $0.aggregate.rawValue) },
+                        formats: formats, decimalComma: decimalComma, note: note))
+                files.append(
+                    InitFile(
+                        name: lookup.file.name, role: .lookup,
+                        note: "of \(input.kind.rawValue) by \(lookup.file.header[lookup.key]): "
+                            + lookup.takes.map { "\($0.target) = \($0.aggregate.rawValue) of \(lookup.file.header[$0.column])" }.joined(separator: ", ")))
+            }
+        }
+        for input in chosen {
+            for file in input.files {
+                files.append(InitFile(name: file.name, role: .input, note: "\(input.kind.rawValue), \(matchNote(input.match, header: file.header))"))
+            }
+        }
+        let leftOut = opened.map(\.file.name).filter { name in !files.contains { $0.name == name } }
+        for name in leftOut {
+            let kind = opened.first { $0.file.name == name }!.matches.first!.kind
+            files.append(
+                InitFile(
+                    name: name, role: .ignored,
+                    note: "another \(kind.rawValue) export than the one read (its header differs, or a glob would match other files): a pipeline reads one \(kind.rawValue) input"))
+        }
+        files.sort { $0.name < $1.name }
+        if plannedInputs.isEmpty {
+            throw .input(
+                SourceLocation(path: displayPath(folderPath)),
+                "no file in the folder can be an input: "
+                    + files.map { "\($0.name): \($0.note)" }.joined(separator: "; "))
+        }
+
+        // Time zone, newest days, teams.
+        let (zone, zoneNote) = timeZone(chosen.map { ($0.match, $0.files[0].header) }, samples: samples)
+        let timeZone = TimeZone(identifier: zone)!
+        for (index, input) in plannedInputs.enumerated() {
+            let (sample, match, _) = samples[input.kind]!
+            let keyTime = input.kind == .events ? "at" : "created_at"
+            guard let column = match.index(of: keyTime) else { continue }
+            let format = input.formats.first { $0.column == keyTime }.flatMap { TimeFormat($0.pattern) }
+            plannedInputs[index].newestDay = newestDay(Array(sample.values[column].keys), format: format, in: timeZone)
+        }
+        let newest = plannedInputs.compactMap(\.newestDay).max()
+        var teams = TeamSeeds()
+        for input in plannedInputs {
+            let (sample, match, header) = samples[input.kind]!
+            let nulls = Set((match.preset?.nullValues ?? []) + input.nullValues)
+            for (column, department, link) in teamColumns(input.kind) {
+                guard let index = match.index(of: column) else { continue }
+                let values = sample.values[index].keys.filter { !nulls.contains($0) }
+                teams.add(values, department: department, link: link)
+                if sample.overflowing.contains(index) {
+                    decisions.append("\(input.kind.rawValue) (\(input.files[0])): \(header[index]) holds more than \(ExportFile.maxDistinct) distinct values; seeds/teams.csv lists the first \(ExportFile.maxDistinct)")
+                }
+            }
+        }
+        for input in plannedInputs {
+            for lookup in input.lookups {
+                let header = opened.first { $0.file.name == lookup.file }!.file.header
+                for (column, department, link) in teamColumns(input.kind) {
+                    guard let take = lookup.takes.first(where: { $0.target == column }), let index = header.firstIndex(of: take.column),
+                        let sample = lookupSamples[lookup.file]
+                    else { continue }
+                    teams.add(Array(sample.values[index].keys), department: department, link: link)
+                }
+            }
+        }
+        if !teams.rows.isEmpty {
+            decisions.append(
+                "seeds/teams.csv: \(counted(teams.rows.count, "team")) made from the data's team, store and project values; their department is a guess (\(Set(teams.rows.map(\.department)).sorted().joined(separator: ", "))): set department, name and name_zh, merge stores into the teams that run them (seeds/stores.csv)")
+        } else {
+            decisions.append("seeds/teams.csv: no team values in the data; every record counts for team 'unassigned' until seeds/members.csv or a team column says otherwise")
+        }
+        decisions.insert("timezone \(zone): \(zoneNote) (# check)", at: 0)
+        if let newest {
+            decisions.append("the newest record is on \(newest): run with --as-of \(newest) for a report on these exports (without --as-of the report is for yesterday, and an input whose newest record is more than max_lag_days older warns that it is stale)")
+        }
+        return InitPlan(
+            pipelinePath: URL(fileURLWithPath: pipelinePath).standardizedFileURL.path,
+            seedsFolder: (pipelineFolder as NSString).appendingPathComponent("seeds"),
+            timezone: zone, timezoneNote: zoneNote, timezoneGuessed: true, inputs: plannedInputs, files: files,
+            teams: teams.rows, stores: teams.stores, warehouses: teams.warehouses, newestDay: newest, decisions: decisions)
+    }
+
+    // MARK: - Files and paths
+
+    /// `1 team`, `2 teams`.
+    static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    /// Every name the header detection should recognise: canonical columns, preset aliases, synonyms.
+    static let knownNames: Set<String> = {
+        var names = Set(InputKind.allCases.flatMap { CanonicalSchema.columns(of: $0) })
+        names.formUnion(PresetRegistry.all.flatMap { $0.headers.flatMap(\.aliases) })
+        names.formUnion(InputKind.allCases.flatMap { ColumnSynonyms.synonyms(of: $0).flatMap(\.names) })
+        return names
+    }()
+
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// `path` written relative to `folder` (both absolute).
+    static func relativePath(_ path: String, from folder: String) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let base = URL(fileURLWithPath: folder).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
+        let parts = Array(repeating: "..", count: base.count - common) + target[common...]
+        return parts.joined(separator: "/")
+    }
+
+    /// A path with the glob characters of its file names escaped (an input path with `*?[` is a glob).
+    static func escapedGlob(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            if "*?[\\".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    /// The `path:` of an input over `names` (files of one header), relative to the pipeline folder: the
+    /// file itself, or a glob (common prefix + `*` + common suffix) when it matches exactly these files
+    /// among the folder's entries; otherwise the first file alone. Returns the path and the names it reads.
+    static func globPath(_ names: [String], entries: [String], folder: String, pipelineFolder: String) -> (String, [String]) {
+        func relative(_ name: String) -> String {
+            relativePath((folder as NSString).appendingPathComponent(name), from: pipelineFolder)
+        }
+        guard names.count > 1 else { return (escapedGlob(relative(names[0])), names) }
+        let shortest = names.map(\.count).min()!
+        var prefix = names[0]
+        for name in names { prefix = String(prefix.commonPrefix(with: name)) }
+        var suffix = String(names[0].reversed())
+        for name in names { suffix = String(suffix.commonPrefix(with: String(name.reversed()))) }
+        suffix = String(suffix.reversed())
+        if prefix.count + suffix.count > shortest { suffix = String(suffix.dropFirst(prefix.count + suffix.count - shortest)) }
+        let pattern = escapedGlob(prefix) + "*" + escapedGlob(suffix)
+        let matched = entries.filter { fnmatch(pattern, $0, 0) == 0 }
+        guard Set(matched) == Set(names) else { return (escapedGlob(relative(names[0])), [names[0]]) }
+        let folderPart = escapedGlob(relative(names[0])).split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        return (folderPart.isEmpty ? pattern : folderPart.joined(separator: "/") + "/" + pattern, names)
+    }
+
+    /// Samples of several files of one header, added up.
+    static func merged(_ samples: [FileSample]) -> FileSample {
+        var result = samples[0]
+        for sample in samples.dropFirst() {
+            result.records += sample.records
+            result.malformed += sample.malformed
+            result.truncated = result.truncated || sample.truncated
+            result.overflowing.formUnion(sample.overflowing)
+            for column in result.values.indices {
+                result.values[column].merge(sample.values[column], uniquingKeysWith: +)
+                result.firstLines[column].merge(sample.firstLines[column]) { first, _ in first }
+                result.dates[column].merge(sample.dates[column])
+            }
+        }
+        return result
+    }
+
+    // MARK: - Kinds, lookups
+
+    /// How a header matched, for the file list and the pipeline's comments.
+    static func matchNote(_ match: HeaderMatch, header: [String]) -> String {
+        if let preset = match.preset {
+            let names = match.mapping.sorted { $0.key < $1.key }.map { header[$0.key] }
+            return "preset \(preset.name): \(match.mapping.count) of \(header.count) columns read (\(names.joined(separator: ", ")))"
+        }
+        return "no preset; \(match.mapping.count) of \(header.count) columns matched by name ("
+            + match.mapping.sorted { $0.key < $1.key }.map { header[$0.key] == $0.value ? $0.value : "\(header[$0.key]) → \($0.value)" }.joined(separator: ", ") + ")"
+    }
+
+    /// Why a file is not read, with the best column matches it has.
+    static func ignoredNote(_ file: ExportFile, _ matches: [HeaderMatch], inputs: [InputKind]) -> String {
+        guard let best = matches.first else {
+            let partial = InputKind.allCases.map { kind in (kind, ColumnSynonyms.mapping(of: file.header, kind: kind)) }
+                .max { $0.1.count < $1.1.count }
+            guard let (kind, mapping) = partial, !mapping.isEmpty else { return "no input kind matches its header (no column name teampulse knows)" }
+            return "no input kind matches its header: no \(kind.keyColumn); best matches for \(kind.rawValue): "
+                + mapping.sorted { $0.key < $1.key }.map { "\(file.header[$0.key]) → \($0.value)" }.joined(separator: ", ")
+        }
+        if !best.hasRequired {
+            let how = best.preset.map { "preset \($0.name)" } ?? "names"
+            return "\(best.kind.rawValue) by \(how), but it lacks \(best.missingRequired.joined(separator: ", "))"
+                + (best.preset?.supplyNote.map { ": \($0)" } ?? "")
+        }
+        return "\(best.kind.rawValue), but another \(best.kind.rawValue) export is the input"
+    }
+
+    /// The lookup file's column matched against an input's key: named like the input's key header, the
+    /// canonical key or one of its synonyms.
+    static func lookupKey(_ header: [String], keySource: String, kind: InputKind) -> Int? {
+        let wanted = [keySource, kind.keyColumn] + (ColumnSynonyms.synonyms(of: kind).first { $0.column == kind.keyColumn }?.names ?? [])
+        for name in wanted.map(ColumnSynonyms.normalized) {
+            if let index = header.firstIndex(where: { ColumnSynonyms.normalized($0) == name }) { return index }
+        }
+        return nil
+    }
+
+    /// The columns a lookup file gives an input: its headers that mean (by the file's own best match
+    /// for the input's kind, else by synonyms) a canonical column the input lacks and a lookup may take.
+    static func lookupTakes(
+        _ header: [String], key: Int, input: HeaderMatch, fileMatches: [HeaderMatch], alreadyTaken: Set<String>
+    ) -> [(target: String, column: Int, aggregate: LookupAggregate)] {
+        let kind = input.kind
+        let mapping = fileMatches.first { $0.kind == kind }?.mapping ?? ColumnSynonyms.mapping(of: header, kind: kind)
+        let inputHas = Set(input.mapping.values)
+        var takes: [(target: String, column: Int, aggregate: LookupAggregate)] = []
+        for (column, target) in mapping.sorted(by: { $0.key < $1.key }) where column != key {
+            guard CanonicalSchema.columns(of: kind).contains(target), !inputHas.contains(target), !alreadyTaken.contains(target),
+                case .success(let type) = LookupTargets.type(of: target, in: kind)
+            else { continue }
+            if target == "amount", case .orderLines(.sum) = input.preset?.rollUp ?? .none { continue }
+            takes.append((target, column, aggregate(for: target, type)))
+        }
+        return takes
+    }
+
+    /// The aggregate a taken column gets: amounts add up, deadlines and start times take the earliest,
+    /// end times the latest, anything else the first value.
+    static func aggregate(for target: String, _ type: LookupValueType) -> LookupAggregate {
+        switch type {
+        case .decimal: return .sum
+        case .deadline: return .min
+        case .event:
+            return ["shipped_at", "delivered_at", "resolved_at", "completed_at"].contains(target) ? .max : .min
+        default: return .first
+        }
+    }
+
+    // MARK: - Values
+
+    /// Header indices of the match's timestamp columns and preset fields.
+    static func timestampIndices(_ match: HeaderMatch) -> Set<Int> {
+        let canonical = CanonicalSchema.timestampColumns(of: match.kind)
+        let fields: Set<String> = [PresetField.updatedAt, .cancelledAt, .closedAt, .statusChangedAt].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+        return Set(match.mapping.filter { canonical.contains($0.value) || fields.contains($0.value) }.keys)
+    }
+
+    /// Null tokens that occur in the input's timestamp or amount columns.
+    static func foundNullTokens(_ sample: FileSample, _ match: HeaderMatch, timestamps: Set<Int>) -> [String] {
+        var columns = timestamps
+        if let amount = match.index(of: "amount") { columns.insert(amount) }
+        return nullTokens.filter { token in columns.contains { sample.values[$0][token] != nil } }
+    }
+
+    static func isAmbiguousDate(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { ValueParser.isAmbiguousDayMonth($0) }
+    }
+
+    enum AmountReading: Equatable {
+        /// Every value reads with a decimal point (the default).
+        case dot
+        /// Some need a decimal comma, and every value reads with one (`decimal: ","`).
+        case comma
+        /// These values read neither way.
+        case unreadable([String])
+    }
+
+    /// How a column's amounts read: with the default decimal point, only with a decimal comma, or not.
+    static func amountReading(_ values: [String]) -> AmountReading {
+        func reads(_ value: String, _ decimalComma: Bool) -> Bool {
+            var value = value
+            return value.withUTF8 { ValueParser.amount($0, decimalComma: decimalComma) } != nil
+        }
+        let dot = values.filter { !reads($0, false) }
+        if dot.isEmpty { return .dot }
+        return values.allSatisfy { reads($0, true) } ? .comma : .unreadable(dot)
+    }
+
+    /// The values of the input's enumerated columns that its vocabulary does not know, each with its
+    /// best guess (``ValueGuesses``).
+    static func unknownValues(_ sample: FileSample, _ match: HeaderMatch, kind: InputKind, nulls: Set<String>) -> [InitValueColumn] {
+        var spec = InputSpec(kind: kind, path: "")
+        spec.preset = match.preset?.name
+        let rules = ValueRules(spec: spec)
+        var result: [InitValueColumn] = []
+        for vocabulary in InitVocabulary.columns(of: kind) {
+            guard let index = match.index(of: vocabulary.column), !sample.overflowing.contains(index) else { continue }
+            let entries = sample.values[index].filter { !nulls.contains($0.key) && !vocabulary.knows($0.key, rules) }
+                .sorted { $0.key < $1.key }
+                .map { InitValue(source: $0.key, target: vocabulary.guess($0.key), records: $0.value) }
+            if !entries.isEmpty { result.append(InitValueColumn(column: vocabulary.column, vocabulary: vocabulary.values, entries: entries)) }
+        }
+        return result
+    }
+
+    /// The newest local day among timestamp values read with `format` (else the auto rule).
+    static func newestDay(_ values: [String], format: TimeFormat?, in zone: TimeZone) -> LocalDate? {
+        var converter = LocalTimeConverter(timeZone: zone)
+        var newest: Instant?
+        for value in values {
+            var value = value
+            let parsed = value.withUTF8 { bytes in
+                format.map { $0.parse(bytes, converter: &converter) } ?? ValueParser.timestamp(bytes, converter: &converter)
+            }
+            if let instant = parsed?.eventInstant, newest.map({ instant > $0 }) ?? true { newest = instant }
+        }
+        return newest.map { LocalDate(containing: $0, in: zone) }
+    }
+
+    // MARK: - Time zone
+
+    /// The pipeline's zone: Asia/Shanghai for a Chinese header (unless the data's times carry another
+    /// local offset); else the local UTC offset most of the data's timestamps carry (`Z` and +00:00 do
+    /// not count); else UTC. Always a guess for the user to check.
+    static func timeZone(_ inputs: [(HeaderMatch, [String])], samples: [InputKind: (sample: FileSample, match: HeaderMatch, header: [String])]) -> (String, String) {
+        var offsets: [Int: Int] = [:]
+        for (_, entry) in samples {
+            for index in timestampIndices(entry.match) {
+                for (value, count) in entry.sample.values[index] {
+                    if let offset = utcOffsetMinutes(value) { offsets[offset, default: 0] += count }
+                }
+            }
+        }
+        let chinese = inputs.contains { _, header in header.contains { $0.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } } }
+        // Times in UTC (`Z`, +00:00) say nothing about the shop's own zone: the other offsets decide.
+        let local = offsets.filter { $0.key != 0 }.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key
+        if chinese, local == nil || local == 8 * 60 {
+            return ("Asia/Shanghai", local == nil ? "a Chinese export without local UTC offsets" : "a Chinese export whose times carry +08:00")
+        }
+        if offsets[0] != nil, local == nil { return ("UTC", "the data's times are in UTC (Z, +00:00): name the zone the shop works in") }
+        if let offset = local {
+            let written = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
+            if offset % 60 == 0 {
+                // POSIX names count the other way: Etc/GMT+7 is UTC−07:00.
+                let zone = "Etc/GMT\(offset < 0 ? "+" : "-")\(abs(offset) / 60)"
+                return (zone, "the data's times carry \(written): a fixed offset; name the shop's zone (e.g. America/Los_Angeles) for daylight saving time")
+            }
+            if offset == 330 { return ("Asia/Kolkata", "the data's times carry +05:30") }
+            return ("UTC", "the data's times carry \(written), which no zone name is guessed for")
+        }
+        return ("UTC", "no time in the data carries a UTC offset: name the zone the shop works in")
+    }
+
+    /// The UTC offset at the end of a timestamp (`Z`, `±HH:MM`, `±HHMM`, `±HH`), in minutes.
+    static func utcOffsetMinutes(_ value: String) -> Int? {
+        let scalars = Array(value.unicodeScalars)
+        guard scalars.count > 10 else { return nil }
+        if scalars.last == "Z", scalars[scalars.count - 2].properties.numericType != nil { return 0 }
+        guard let sign = scalars.lastIndex(where: { $0 == "+" || $0 == "-" }), sign >= 10 else { return nil }
+        let digits = scalars[(sign + 1)...].filter { $0 != ":" }
+        guard [2, 4].contains(digits.count), digits.allSatisfy({ ("0"..."9").contains($0) }),
+            let number = Int(String(String.UnicodeScalarView(digits)))
+        else { return nil }
+        let minutes = digits.count == 2 ? number * 60 : number / 100 * 60 + number % 100
+        return scalars[sign] == "-" ? -minutes : minutes
+    }
+
+    // MARK: - Teams
+
+    /// The columns whose values name teams, per input kind: canonical column (or preset field), the
+    /// department its teams get, and the seed file that links the value to the team.
+    static func teamColumns(_ kind: InputKind) -> [(String, String, TeamSeeds.Link?)] {
+        switch kind {
+        case .orders: [("team", "operations", nil), ("store", "operations", .store), ("warehouse", "logistics", .warehouse)]
+        case .tickets: [("team", "customer_service", nil), ("escalated_to", "customer_service", nil)]
+        case .tasks: [("team", "tech", nil), (PresetField.project.rawValue, "tech", nil), ("requester_team", "operations", nil)]
+        case .events: [("team", "customer_service", nil)]
+        }
+    }
+}
+
+/// The `seeds/teams.csv` rows made from team values, and the store and warehouse links.
+struct TeamSeeds {
+    enum Link { case store, warehouse }
+
+    private(set) var rows: [InitTeam] = []
+    private(set) var stores: [InitSeedLink] = []
+    private(set) var warehouses: [InitSeedLink] = []
+    private var byValue: [String: String] = [:]
+    private var used: Set<String> = ["all", Directory.unassignedTeamID]
+
+    /// Adds a team per new value (sorted), named by it; a store or warehouse value is also linked to it.
+    mutating func add(_ values: [String], department: String, link: Link?) {
+        for value in values.sorted() where !value.trimmingCharacters(in: .whitespaces).isEmpty && value != Directory.unassignedTeamID {
+            let id: String
+            if let known = byValue[value] {
+                id = known
+            } else {
+                id = slug(value)
+                byValue[value] = id
+                let chinese = value.unicodeScalars.contains { (0x3000...0x9FFF).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) }
+                rows.append(InitTeam(id: id, name: chinese ? "" : value, nameZh: chinese ? value : "", department: department))
+            }
+            switch link {
+            case .store where !stores.contains { $0.value == value }: stores.append(InitSeedLink(value: value, team: id))
+            case .warehouse where !warehouses.contains { $0.value == value }: warehouses.append(InitSeedLink(value: value, team: id))
+            default: break
+            }
+        }
+    }
+
+    /// A new team id for a value: its ASCII letters and digits in lower case, runs of anything else as
+    /// one `-` (at most 40 characters); `team-N` when nothing is left; `-2`, `-3`… when taken.
+    private mutating func slug(_ value: String) -> String {
+        var text = ""
+        for scalar in value.lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                text.unicodeScalars.append(scalar)
+            } else if !text.isEmpty, !text.hasSuffix("-") {
+                text += "-"
+            }
+        }
+        while text.hasSuffix("-") { text.removeLast() }
+        text = String(text.prefix(40))
+        while text.hasSuffix("-") { text.removeLast() }
+        var id = text.isEmpty ? "team-1" : text
+        var number = 1
+        while used.contains(id) {
+            number += 1
+            id = text.isEmpty ? "team-\(number)" : "\(text)-\(number)"
+        }
+        used.insert(id)
+        return id
+    }
+}
