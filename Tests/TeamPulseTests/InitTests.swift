@@ -350,13 +350,14 @@ struct InitOutputTests {
 
     @Test("YAML scalars: plain when safe, quoted otherwise, every one reads back as written")
     func scalars() throws {
-        for text in ["order_status", "Custom field (Start date)", "订单编号", "a: b", "#x", " lead", "yes", "Null", "-", "[x]", "a\"b\\c", "Sales Channel"] {
+        for text in ["order_status", "Custom field (Start date)", "订单编号", "a: b", "#x", " lead", "yes", "Null", "-", "[x]", "a\"b\\c", "Sales Channel", "../exports/orders 2026.csv", "/data/x.csv", ".hidden"] {
             let line = "k: \(PipelineWriter.scalar(text))  # note"
             let value = try Yams.load(yaml: line) as? [String: Any]
             #expect(value?["k"] as? String == text, "\(line)")
         }
         #expect(PipelineWriter.scalar("order_status") == "order_status")
         #expect(PipelineWriter.scalar("yes") == "\"yes\"")
+        #expect(PipelineWriter.scalar("../exports/orders.csv") == "../exports/orders.csv")
     }
 
     @Test("the seeds load, and a second init refuses to replace any file (exit 2) and writes nothing")

@@ -120,11 +120,12 @@ public enum PipelineWriter {
     }
 
     /// A YAML scalar: plain when it is letters, digits and a few safe marks (`_ - . / ( )`, inner
-    /// spaces) and no word YAML gives a meaning (`null`, `yes`…), else double-quoted.
+    /// spaces; a path may start with `.` or `/`) and no word YAML gives a meaning (`null`, `yes`…), else
+    /// double-quoted.
     static func scalar(_ text: String) -> String {
         let safe = CharacterSet.letters.union(.decimalDigits).union(CharacterSet(charactersIn: "_-./() "))
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
-            CharacterSet.letters.union(.decimalDigits).union(CharacterSet(charactersIn: "_")).contains(first), last != " ",
+            CharacterSet.letters.union(.decimalDigits).union(CharacterSet(charactersIn: "_./")).contains(first), last != " ",
             !text.contains("  "), text.unicodeScalars.allSatisfy(safe.contains),
             !["null", "true", "false", "yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
         else { return quoted(text) }
