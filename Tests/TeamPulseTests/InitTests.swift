@@ -350,7 +350,7 @@ struct InitOutputTests {
 
     @Test("YAML scalars: plain when safe, quoted otherwise, every one reads back as written")
     func scalars() throws {
-        for text in ["order_status", "Custom field (Start date)", "订单编号", "a: b", "#x", " lead", "yes", "Null", "-", "[x]", "a\"b\\c", "Sales Channel", "../exports/orders 2026.csv", "/data/x.csv", ".hidden"] {
+        for text in ["order_status", "Custom field (Start date)", "订单编号", "a: b", "#x", " lead", "yes", "Null", "-", "[x]", "a\"b\\c", "Sales Channel", "../exports/orders 2026.csv", "/data/x.csv", ".hidden", "del\u{7F}x", "tab\tnew\nline"] {
             let line = "k: \(PipelineWriter.scalar(text))  # note"
             let value = try Yams.load(yaml: line) as? [String: Any]
             #expect(value?["k"] as? String == text, "\(line)")
