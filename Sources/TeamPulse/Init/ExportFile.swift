@@ -37,6 +37,8 @@ final class ExportFile {
         let names = header.uniqueNames
         let firstIndex = names.map { name in header.names.firstIndex(of: name)! }
         var sample = FileSample(columnCount: names.count)
+        let sampled = names.indices.map(columns.contains)
+        let unbounded = names.indices.map(complete.contains)
         let text = file.text
         var end = min(text.count, header.end + Self.maxSampleBytes)
         if end < text.count {
@@ -61,13 +63,10 @@ final class ExportFile {
                     let bytes = fields.bytes(index)
                     guard !bytes.isEmpty else { continue }
                     sample.dates[column].add(bytes, line: position.line)
-                    guard columns.contains(column) else { continue }
+                    guard sampled[column] else { continue }
                     let value = String(decoding: bytes, as: UTF8.self)
-                    if sample.values[column][value] != nil {
-                        sample.values[column][value]! += 1
-                    } else if complete.contains(column) || sample.values[column].count < Self.maxDistinct {
-                        sample.values[column][value] = 1
-                        sample.firstLines[column][value] = position.line
+                    if unbounded[column] || sample.values[column].count < Self.maxDistinct || sample.values[column][value] != nil {
+                        sample.values[column][value, default: 0] += 1
                     } else {
                         sample.overflowing.insert(column)
                     }
@@ -88,8 +87,6 @@ struct FileSample {
     var truncated = false
     /// Per column: distinct value → records (sampled columns only).
     var values: [[String: Int]]
-    /// Per column: distinct value → the line it first appears on.
-    var firstLines: [[String: Int]]
     /// Sampled columns with more distinct values than were kept.
     var overflowing: Set<Int> = []
     /// Per column: what its date-like values say about the order of day and month.
@@ -97,7 +94,6 @@ struct FileSample {
 
     init(columnCount: Int) {
         values = Array(repeating: [:], count: columnCount)
-        firstLines = Array(repeating: [:], count: columnCount)
         dates = Array(repeating: DateEvidence(), count: columnCount)
     }
 }

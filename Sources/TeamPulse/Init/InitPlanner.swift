@@ -370,7 +370,6 @@ public enum InitPlanner {
             result.overflowing.formUnion(sample.overflowing)
             for column in result.values.indices {
                 result.values[column].merge(sample.values[column], uniquingKeysWith: +)
-                result.firstLines[column].merge(sample.firstLines[column]) { first, _ in first }
                 result.dates[column].merge(sample.dates[column])
             }
         }
@@ -555,16 +554,15 @@ public enum InitPlanner {
 
     /// The UTC offset at the end of a timestamp (`Z`, `±HH:MM`, `±HHMM`, `±HH`), in minutes.
     static func utcOffsetMinutes(_ value: String) -> Int? {
-        let scalars = Array(value.unicodeScalars)
-        guard scalars.count > 10 else { return nil }
-        if scalars.last == "Z", scalars[scalars.count - 2].properties.numericType != nil { return 0 }
-        guard let sign = scalars.lastIndex(where: { $0 == "+" || $0 == "-" }), sign >= 10 else { return nil }
-        let digits = scalars[(sign + 1)...].filter { $0 != ":" }
-        guard [2, 4].contains(digits.count), digits.allSatisfy({ ("0"..."9").contains($0) }),
-            let number = Int(String(String.UnicodeScalarView(digits)))
-        else { return nil }
+        let bytes = Array(value.utf8.suffix(7))
+        guard value.utf8.count > 10, let last = bytes.last else { return nil }
+        if last == UInt8(ascii: "Z") { return bytes.count > 1 && ValueParser.isDigit(bytes[bytes.count - 2]) ? 0 : nil }
+        guard let sign = bytes.lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }) else { return nil }
+        let digits = bytes[(sign + 1)...].filter { $0 != UInt8(ascii: ":") }
+        guard [2, 4].contains(digits.count), digits.allSatisfy(ValueParser.isDigit) else { return nil }
+        let number = digits.reduce(0) { $0 * 10 + Int($1 - ValueParser.digit0) }
         let minutes = digits.count == 2 ? number * 60 : number / 100 * 60 + number % 100
-        return scalars[sign] == "-" ? -minutes : minutes
+        return bytes[sign] == UInt8(ascii: "-") ? -minutes : minutes
     }
 
     // MARK: - Teams
