@@ -14,6 +14,21 @@ public enum InitPlanner {
     /// declared in `null_values:` unless the preset does.
     static let nullTokens = ["?", "N/A", "n/a", "NA", "#N/A", "NULL", "null", "None", "nan", "NaN", "-"]
 
+    /// An input chosen for the pipeline: its kind, how its header matched, its files and `path:`.
+    struct ChosenInput {
+        var kind: InputKind
+        var match: HeaderMatch
+        var files: [ExportFile]
+        var path: String
+    }
+
+    /// A lookup file of an input: its key column and what it gives (header indices of the file).
+    struct LookupSource {
+        var file: ExportFile
+        var key: Int
+        var takes: [(target: String, column: Int, aggregate: LookupAggregate)]
+    }
+
     /// Plans the pipeline for the exports in `folder`, to be written at `pipelinePath` (seeds beside it).
     public static func plan(folder: String, pipelinePath: String) throws(TeamPulseError) -> InitPlan {
         let folderPath = URL(fileURLWithPath: folder).standardizedFileURL.path
@@ -31,21 +46,90 @@ public enum InitPlanner {
                 SourceLocation(path: displayPath(folderPath)),
                 "no export files in the folder (names ending \(extensions.joined(separator: ", ")))")
         }
-
         var files: [InitFile] = []
         var opened: [(file: ExportFile, matches: [HeaderMatch])] = []
         for name in names {
-            let path = (folderPath as NSString).appendingPathComponent(name)
             do {
-                let file = try ExportFile(path: path, known: knownNames)
+                let file = try ExportFile(path: (folderPath as NSString).appendingPathComponent(name), known: knownNames)
                 opened.append((file, HeaderClassifier.matches(file.header)))
             } catch {
                 files.append(InitFile(name: name, role: .ignored, note: "not read: \(error)"))
             }
         }
+        let chosen = chooseInputs(opened, entries: entries, folder: folderPath, pipelineFolder: pipelineFolder)
+        let (lookups, notes) = findLookups(opened, inputs: chosen)
+        files += notes
 
-        // Inputs: per kind, the files whose best match holds the required columns; files with the same
-        // preset and header form one input (a glob), the best-matching group wins the kind.
+        var decisions: [String] = []
+        var inputs: [InitInput] = []
+        var samples: [FileSample] = []
+        let hasEvents = chosen.contains { $0.kind == .events }
+        for input in chosen {
+            let matches = opened.first { $0.file === input.files[0] }!.matches
+            let (planned, sample, said) = planInput(input, alsoEvents: hasEvents ? nil : matches)
+            inputs.append(planned)
+            samples.append(sample)
+            decisions += said
+            for file in input.files {
+                files.append(InitFile(name: file.name, role: .input, note: "\(input.kind.rawValue), \(matchNote(input.match, header: file.header))"))
+            }
+        }
+        var lookupSamples: [String: FileSample] = [:]
+        for (index, input) in chosen.enumerated() {
+            for source in lookups[input.kind] ?? [] {
+                let path = escapedGlob(relativePath(source.file.path, from: pipelineFolder))
+                let (lookup, sample, said) = planLookup(source, of: input.kind, path: path)
+                inputs[index].lookups.append(lookup)
+                lookupSamples[source.file.name] = sample
+                decisions += said
+                files.append(
+                    InitFile(
+                        name: source.file.name, role: .lookup,
+                        note: "of \(input.kind.rawValue) by \(lookup.key): "
+                            + lookup.takes.map { "\($0.target) = \($0.aggregate) of \($0.column)" }.joined(separator: ", ")))
+            }
+        }
+        for (file, matches) in opened where !files.contains(where: { $0.name == file.name }) {
+            let kind = matches.first!.kind
+            files.append(
+                InitFile(
+                    name: file.name, role: .ignored,
+                    note: "another \(kind.rawValue) export than the one read (its header differs, or a glob would match other files): a pipeline reads one \(kind.rawValue) input"))
+        }
+        files.sort { $0.name < $1.name }
+        guard !inputs.isEmpty else {
+            throw .input(
+                SourceLocation(path: displayPath(folderPath)),
+                "no file in the folder can be an input: " + files.map { "\($0.name): \($0.note)" }.joined(separator: "; "))
+        }
+
+        let (zone, zoneNote) = timeZone(chosen, samples: samples)
+        for index in inputs.indices {
+            let keyTime = inputs[index].kind == .events ? "at" : "created_at"
+            guard let column = chosen[index].match.index(of: keyTime) else { continue }
+            let format = inputs[index].formats.first { $0.column == keyTime }.flatMap { TimeFormat($0.pattern) }
+            inputs[index].newestDay = newestDay(Array(samples[index].values[column].keys), format: format, in: TimeZone(identifier: zone)!)
+        }
+        let newest = inputs.compactMap(\.newestDay).max()
+        let (teams, teamNotes) = teamSeeds(chosen, inputs: inputs, samples: samples, lookups: lookups, lookupSamples: lookupSamples)
+        decisions.insert("timezone \(zone): \(zoneNote) (# check)", at: 0)
+        decisions += teamNotes
+        if let newest {
+            decisions.append("the newest record is on \(newest): run with --as-of \(newest) for a report on these exports (without --as-of the report is for yesterday, and an input whose newest record is more than max_lag_days older warns that it is stale)")
+        }
+        return InitPlan(
+            pipelinePath: URL(fileURLWithPath: pipelinePath).standardizedFileURL.path,
+            seedsFolder: (pipelineFolder as NSString).appendingPathComponent("seeds"),
+            timezone: zone, timezoneNote: zoneNote, timezoneGuessed: true, inputs: inputs, files: files,
+            teams: teams.rows, stores: teams.stores, warehouses: teams.warehouses, newestDay: newest, decisions: decisions)
+    }
+
+    /// The inputs: per kind, the files whose best match holds the required columns; files with the same
+    /// preset and header form one input (a glob), and of several such groups the one that maps the most
+    /// columns is read.
+    static func chooseInputs(
+        _ opened: [(file: ExportFile, matches: [HeaderMatch])], entries: [String], folder: String, pipelineFolder: String
+    ) -> [ChosenInput] {
         var groups: [InputKind: [(match: HeaderMatch, files: [ExportFile])]] = [:]
         for (file, matches) in opened {
             guard let best = matches.first, best.hasRequired else { continue }
@@ -57,247 +141,210 @@ public enum InitPlanner {
             }
             groups[best.kind] = kindGroups
         }
-        var chosen: [(kind: InputKind, match: HeaderMatch, files: [ExportFile], path: String)] = []
-        var inputFiles: Set<String> = []
-        for kind in InputKind.allCases {
-            guard let kindGroups = groups[kind] else { continue }
+        return InputKind.allCases.compactMap { kind in
+            guard let kindGroups = groups[kind] else { return nil }
             let best = kindGroups.enumerated().max { a, b in
                 (a.element.match.mapping.count, -a.offset) < (b.element.match.mapping.count, -b.offset)
             }!.element
-            let (path, read) = globPath(best.files.map(\.name), entries: entries, folder: folderPath, pipelineFolder: pipelineFolder)
-            let readFiles = best.files.filter { read.contains($0.name) }
-            chosen.append((kind, best.match, readFiles, path))
-            inputFiles.formUnion(readFiles.map(\.name))
+            let (path, read) = globPath(best.files.map(\.name), entries: entries, folder: folder, pipelineFolder: pipelineFolder)
+            return ChosenInput(kind: kind, match: best.match, files: best.files.filter { read.contains($0.name) }, path: path)
         }
+    }
 
-        // Lookups: a file that is not an input but has an input's key column gives the columns the
-        // input lacks.
-        var lookups: [InputKind: [(file: ExportFile, key: Int, takes: [(target: String, column: Int, aggregate: LookupAggregate)])]] = [:]
+    /// The lookup files: a file that is not an input but has an input's key column gives the columns the
+    /// input lacks. Returns them per input kind, and a note for each file that is neither.
+    static func findLookups(
+        _ opened: [(file: ExportFile, matches: [HeaderMatch])], inputs: [ChosenInput]
+    ) -> ([InputKind: [LookupSource]], [InitFile]) {
+        let inputFiles = Set(inputs.flatMap { $0.files.map(\.name) })
+        var lookups: [InputKind: [LookupSource]] = [:]
         var taken: [InputKind: Set<String>] = [:]
+        var notes: [InitFile] = []
         for (file, matches) in opened where !inputFiles.contains(file.name) {
-            var placed = false
-            for input in chosen {
-                guard let keySource = input.match.index(of: input.kind.keyColumn).map({ input.files[0].header[$0] }),
-                    let key = lookupKey(file.header, keySource: keySource, kind: input.kind)
-                else { continue }
-                let takes = lookupTakes(
-                    file.header, key: key, input: input.match, fileMatches: matches, alreadyTaken: taken[input.kind] ?? [])
-                guard !takes.isEmpty else {
-                    files.append(
-                        InitFile(
-                            name: file.name, role: .ignored,
-                            note: "shares \(file.header[key]) with \(input.kind.rawValue) but holds no column \(input.kind.rawValue) lacks"))
-                    placed = true
-                    break
+            let owner = inputs.lazy.compactMap { input -> (ChosenInput, Int)? in
+                guard let index = input.match.index(of: input.kind.keyColumn),
+                    let key = lookupKey(file.header, keySource: input.files[0].header[index], kind: input.kind)
+                else { return nil }
+                return (input, key)
+            }.first
+            guard let (input, key) = owner else {
+                // A file that could be an input is another export of an input's kind: noted with the inputs.
+                if matches.first?.hasRequired != true {
+                    notes.append(InitFile(name: file.name, role: .ignored, note: ignoredNote(file, matches)))
                 }
-                lookups[input.kind, default: []].append((file, key, takes))
-                taken[input.kind, default: []].formUnion(takes.map(\.target))
-                placed = true
-                break
+                continue
             }
-            guard !placed else { continue }
-            files.append(InitFile(name: file.name, role: .ignored, note: ignoredNote(file, matches, inputs: chosen.map(\.kind))))
-        }
-
-        // Sample the inputs and lookups, then decide formats, values, null tokens and teams.
-        var plannedInputs: [InitInput] = []
-        var samples: [InputKind: (sample: FileSample, match: HeaderMatch, header: [String])] = [:]
-        var decisions: [String] = []
-        for input in chosen {
-            let header = input.files[0].header
-            let mapped = Set(input.match.mapping.keys)
-            let timestamps = timestampIndices(input.match)
-            let sample = merged(input.files.map { $0.sample(columns: mapped, complete: timestamps) })
-            samples[input.kind] = (sample, input.match, header)
-            var planned = InitInput(
-                kind: input.kind, path: input.path, files: input.files.map(\.name), preset: input.match.preset?.name,
-                matchNote: matchNote(input.match, header: header), columns: [], unread: [], formats: [], decimalComma: false,
-                values: [], nullValues: [], lookups: [], newestDay: nil, records: sample.records, truncated: sample.truncated,
-                encoding: input.files[0].layout.encoding.rawValue,
-                delimiter: InputFormat.describe(input.files[0].layout.delimiter), alsoEventsPreset: nil)
-            if input.match.preset == nil {
-                planned.columns = input.match.mapping.sorted { $0.key < $1.key }
-                    .filter { header[$0.key] != $0.value }
-                    .map { InitColumn(source: header[$0.key], canonical: $0.value) }
-            }
-            planned.unread = header.indices.filter { input.match.mapping[$0] == nil && !header[$0].isEmpty }.map { header[$0] }
-            let presetNulls = input.match.preset?.nullValues ?? []
-            planned.nullValues = foundNullTokens(sample, input.match, timestamps: timestamps).filter { !presetNulls.contains($0) }
-            let nulls = Set(presetNulls + planned.nullValues)
-            let label = "\(input.kind.rawValue) (\(input.files[0].name))"
-            for index in timestamps.sorted() {
-                let column = input.match.mapping[index]!
-                let values = sample.values[index].keys.filter { !nulls.contains($0) }
-                let decision = DateOrderInference.decide(values: Array(values), column: index, evidence: sample.dates, names: header)
-                guard CanonicalSchema.timestampColumns(of: input.kind).contains(column) else {
-                    if case .pattern = decision {
-                        decisions.append("\(label): \(header[index]) (read as \(column) by the preset) holds dates like \(values.filter(isAmbiguousDate).min() ?? "") whose day and month order the auto rule cannot tell; formats: names canonical columns only, so such rows are rejected unless the file settles the order")
-                    }
-                    continue
-                }
-                switch decision {
-                case .none: break
-                case .pattern(let pattern, let note, let guessed):
-                    planned.formats.append(InitFormat(column: column, pattern: pattern, note: note, guessed: guessed))
-                    if guessed { decisions.append("\(label): formats \(column) \"\(pattern)\" is a guess: \(note)") }
-                case .unreadable(let count, let example, let note):
-                    decisions.append("\(label): \(header[index]) (\(column)): \(counted(count, "value")) not read as a timestamp, e.g. \(example): \(note); set formats: {\(column): …} or those records are rejected (CAST)")
-                }
-            }
-            if let index = input.match.index(of: "amount") {
-                switch amountReading(sample.values[index].keys.filter { !nulls.contains($0) }) {
-                case .dot: break
-                case .comma: planned.decimalComma = true
-                case .unreadable(let bad):
-                    decisions.append("\(label): \(header[index]) (amount): \(counted(bad.count, "value")) not read as an amount, e.g. \(bad.min()!): those records are rejected (CAST)")
-                }
-            }
-            planned.values = unknownValues(sample, input.match, kind: input.kind, nulls: nulls)
-            for column in planned.values {
-                for entry in column.entries where entry.target == nil {
-                    decisions.append("\(label): \(column.column) '\(entry.source)' (\(counted(entry.records, "record"))) has no guess: map it under values: \(column.column): to one of \(column.vocabulary.joined(separator: ", ")), or its records are rejected (UNKNOWN VALUE)")
-                }
-                let guessed = column.entries.filter { $0.target != nil }
-                if !guessed.isEmpty {
-                    decisions.append("\(label): \(column.column) values mapped by guess (# check): " + guessed.map { "\($0.source) → \($0.target!)" }.joined(separator: ", "))
-                }
-            }
-            for (index, column) in [(input.match.index(of: "status"), "status"), (input.match.index(of: "csat"), "csat")] where index != nil {
-                if sample.overflowing.contains(index!), InitVocabulary.column(column, of: input.kind) != nil {
-                    decisions.append("\(label): \(header[index!]) (\(column)) holds more than \(ExportFile.maxDistinct) distinct values: not a vocabulary init can map; check it with teampulse validate")
-                }
-            }
-            if !planned.nullValues.isEmpty {
-                decisions.append("\(label): null_values \(planned.nullValues.map { "'\($0)'" }.joined(separator: ", ")) found where a time or number belongs (# check)")
-            }
-            if sample.malformed > 0 {
-                decisions.append("\(label): \(counted(sample.malformed, "record")) with another number of fields than the header, or broken quoting: rejected by the run")
-            }
-            if input.kind == .tickets, groups[.events] == nil,
-                let events = opened.first(where: { $0.file.name == input.files[0].name })?.matches.first(where: { $0.kind == .events && $0.preset != nil && $0.hasRequired })
-            {
-                planned.alsoEventsPreset = events.preset!.name
-            }
-            plannedInputs.append(planned)
-        }
-        var lookupSamples: [String: FileSample] = [:]
-        for (inputIndex, input) in chosen.enumerated() {
-            for lookup in lookups[input.kind] ?? [] {
-                let columns = Set([lookup.key] + lookup.takes.map(\.column))
-                let stamps = Set(lookup.takes.filter { LookupTargets.isTimestamp($0.target, of: input.kind) }.map(\.column))
-                let sample = lookup.file.sample(columns: columns, complete: stamps.union([lookup.key]))
-                lookupSamples[lookup.file.name] = sample
-                var formats: [InitFormat] = []
-                let label = "lookup \(lookup.file.name)"
-                for take in lookup.takes where stamps.contains(take.column) {
-                    let name = lookup.file.header[take.column]
-                    switch DateOrderInference.decide(values: Array(sample.values[take.column].keys), column: take.column, evidence: sample.dates, names: lookup.file.header) {
-                    case .none: break
-                    case .pattern(let pattern, let note, let guessed):
-                        formats.append(InitFormat(column: name, pattern: pattern, note: note, guessed: guessed))
-                        if guessed { decisions.append("\(label): formats \(name) \"\(pattern)\" is a guess: \(note)") }
-                    case .unreadable(let count, let example, let note):
-                        decisions.append("\(label): \(name): \(counted(count, "value")) not read as a timestamp, e.g. \(example): \(note); set the lookup's formats: or those rows are rejected (CAST)")
-                    }
-                }
-                var decimalComma = false
-                if let amount = lookup.takes.first(where: { $0.target == "amount" }) {
-                    let name = lookup.file.header[amount.column]
-                    switch amountReading(Array(sample.values[amount.column].keys)) {
-                    case .dot: break
-                    case .comma: decimalComma = true
-                    case .unreadable(let bad):
-                        decisions.append("\(label): \(name) (amount): \(counted(bad.count, "value")) not read as an amount, e.g. \(bad.min()!): those rows are rejected (CAST)")
-                    }
-                }
-                let keys = sample.values[lookup.key]
-                let repeats = keys.values.contains { $0 > 1 }
-                let note = counted(sample.records, "row") + (sample.truncated ? "+" : "") + ", " + counted(keys.count, "key") + (sample.overflowing.contains(lookup.key) ? "+" : "")
-                    + (repeats ? " (several rows per \(lookup.file.header[lookup.key]))" : "")
-                let relative = escapedGlob(relativePath((folderPath as NSString).appendingPathComponent(lookup.file.name), from: pipelineFolder))
-                plannedInputs[inputIndex].lookups.append(
-                    InitLookup(
-                        path: relative, file: lookup.file.name, key: lookup.file.header[lookup.key],
-                        takes: lookup.takes.map { .init(target: $0.target, column: lookup.file.header[$0.column], aggregate: $0.aggregate.rawValue) },
-                        formats: formats, decimalComma: decimalComma, note: note))
-                files.append(
+            let takes = lookupTakes(file.header, key: key, input: input.match, fileMatches: matches, alreadyTaken: taken[input.kind] ?? [])
+            guard !takes.isEmpty else {
+                notes.append(
                     InitFile(
-                        name: lookup.file.name, role: .lookup,
-                        note: "of \(input.kind.rawValue) by \(lookup.file.header[lookup.key]): "
-                            + lookup.takes.map { "\($0.target) = \($0.aggregate.rawValue) of \(lookup.file.header[$0.column])" }.joined(separator: ", ")))
+                        name: file.name, role: .ignored,
+                        note: "shares \(file.header[key]) with \(input.kind.rawValue) but holds no column \(input.kind.rawValue) lacks"))
+                continue
             }
+            lookups[input.kind, default: []].append(LookupSource(file: file, key: key, takes: takes))
+            taken[input.kind, default: []].formUnion(takes.map(\.target))
         }
-        for input in chosen {
-            for file in input.files {
-                files.append(InitFile(name: file.name, role: .input, note: "\(input.kind.rawValue), \(matchNote(input.match, header: file.header))"))
-            }
-        }
-        let leftOut = opened.map(\.file.name).filter { name in !files.contains { $0.name == name } }
-        for name in leftOut {
-            let kind = opened.first { $0.file.name == name }!.matches.first!.kind
-            files.append(
-                InitFile(
-                    name: name, role: .ignored,
-                    note: "another \(kind.rawValue) export than the one read (its header differs, or a glob would match other files): a pipeline reads one \(kind.rawValue) input"))
-        }
-        files.sort { $0.name < $1.name }
-        if plannedInputs.isEmpty {
-            throw .input(
-                SourceLocation(path: displayPath(folderPath)),
-                "no file in the folder can be an input: "
-                    + files.map { "\($0.name): \($0.note)" }.joined(separator: "; "))
-        }
+        return (lookups, notes)
+    }
 
-        // Time zone, newest days, teams.
-        let (zone, zoneNote) = timeZone(chosen.map { ($0.match, $0.files[0].header) }, samples: samples)
-        let timeZone = TimeZone(identifier: zone)!
-        for (index, input) in plannedInputs.enumerated() {
-            let (sample, match, _) = samples[input.kind]!
-            let keyTime = input.kind == .events ? "at" : "created_at"
-            guard let column = match.index(of: keyTime) else { continue }
-            let format = input.formats.first { $0.column == keyTime }.flatMap { TimeFormat($0.pattern) }
-            plannedInputs[index].newestDay = newestDay(Array(sample.values[column].keys), format: format, in: timeZone)
+    /// One input as written: its sample, columns, formats, decimal mark, values, null tokens; what it
+    /// leaves to decide. `alsoEvents`: the file's matches, when the folder has no events input.
+    static func planInput(_ input: ChosenInput, alsoEvents matches: [HeaderMatch]?) -> (InitInput, FileSample, [String]) {
+        let header = input.files[0].header
+        let timestamps = timestampIndices(input.match)
+        let sample = merged(input.files.map { $0.sample(columns: Set(input.match.mapping.keys), complete: timestamps) })
+        var planned = InitInput(
+            kind: input.kind, path: input.path, files: input.files.map(\.name), preset: input.match.preset?.name,
+            matchNote: matchNote(input.match, header: header), columns: [], unread: [], formats: [], decimalComma: false,
+            values: [], nullValues: [], lookups: [], newestDay: nil, records: sample.records, truncated: sample.truncated,
+            encoding: input.files[0].layout.encoding.rawValue, delimiter: InputFormat.describe(input.files[0].layout.delimiter),
+            alsoEventsPreset: nil)
+        var decisions: [String] = []
+        let label = "\(input.kind.rawValue) (\(input.files[0].name))"
+        if input.match.preset == nil {
+            planned.columns = input.match.mapping.sorted { $0.key < $1.key }
+                .filter { header[$0.key] != $0.value }
+                .map { InitColumn(source: header[$0.key], canonical: $0.value) }
         }
-        let newest = plannedInputs.compactMap(\.newestDay).max()
+        planned.unread = header.indices.filter { input.match.mapping[$0] == nil && !header[$0].isEmpty }.map { header[$0] }
+        let presetNulls = input.match.preset?.nullValues ?? []
+        planned.nullValues = foundNullTokens(sample, input.match, timestamps: timestamps).filter { !presetNulls.contains($0) }
+        let nulls = Set(presetNulls + planned.nullValues)
+
+        let canonicalTimes = CanonicalSchema.timestampColumns(of: input.kind)
+        let (formats, formatNotes) = formatDecisions(
+            timestamps.sorted().filter { canonicalTimes.contains(input.match.mapping[$0]!) }.map { ($0, input.match.mapping[$0]!) },
+            sample: sample, header: header, nulls: nulls, label: label, rows: "records")
+        planned.formats = formats
+        decisions += formatNotes
+        for index in timestamps.sorted() where !canonicalTimes.contains(input.match.mapping[index]!) {
+            let values = sample.values[index].keys.filter { !nulls.contains($0) }
+            if let example = values.filter(isAmbiguousDate).min() {
+                decisions.append("\(label): \(header[index]) (read as \(input.match.mapping[index]!) by the preset) holds dates like \(example) whose day and month order the auto rule cannot tell; formats: names canonical columns only, so such rows are rejected unless the file settles the order")
+            }
+        }
+        if let index = input.match.index(of: "amount") {
+            let (comma, note) = amountDecision(sample.values[index].keys.filter { !nulls.contains($0) }, "\(label): \(header[index]) (amount)", rows: "records")
+            planned.decimalComma = comma
+            decisions += note.map { [$0] } ?? []
+        }
+        planned.values = unknownValues(sample, input.match, kind: input.kind, nulls: nulls)
+        for column in planned.values {
+            for entry in column.entries where entry.target == nil {
+                decisions.append("\(label): \(column.column) '\(entry.source)' (\(counted(entry.records, "record"))) has no guess: map it under values: \(column.column): to one of \(column.vocabulary.joined(separator: ", ")), or its records are rejected (UNKNOWN VALUE)")
+            }
+            let guessed = column.entries.filter { $0.target != nil }
+            if !guessed.isEmpty {
+                decisions.append("\(label): \(column.column) values mapped by guess (# check): " + guessed.map { "\($0.source) → \($0.target!)" }.joined(separator: ", "))
+            }
+        }
+        for vocabulary in InitVocabulary.columns(of: input.kind) {
+            if let index = input.match.index(of: vocabulary.column), sample.overflowing.contains(index) {
+                decisions.append("\(label): \(header[index]) (\(vocabulary.column)) holds more than \(ExportFile.maxDistinct) distinct values: not a vocabulary init can map; check it with teampulse validate")
+            }
+        }
+        if !planned.nullValues.isEmpty {
+            decisions.append("\(label): null_values \(planned.nullValues.map { "'\($0)'" }.joined(separator: ", ")) found where a time or number belongs (# check)")
+        }
+        if sample.malformed > 0 {
+            decisions.append("\(label): \(counted(sample.malformed, "record")) with another number of fields than the header, or broken quoting: rejected by the run")
+        }
+        if input.kind == .tickets, let events = matches?.first(where: { $0.kind == .events && $0.preset != nil && $0.hasRequired }) {
+            planned.alsoEventsPreset = events.preset!.name
+        }
+        return (planned, sample, decisions)
+    }
+
+    /// One lookup as written: key, takes with their aggregates, formats and decimal mark of the columns
+    /// it takes; what it leaves to decide.
+    static func planLookup(_ source: LookupSource, of kind: InputKind, path: String) -> (InitLookup, FileSample, [String]) {
+        let header = source.file.header
+        let stamps = source.takes.filter { LookupTargets.isTimestamp($0.target, of: kind) }.map(\.column)
+        let sample = source.file.sample(columns: Set([source.key] + source.takes.map(\.column)), complete: Set(stamps + [source.key]))
+        let label = "lookup \(source.file.name)"
+        let (formats, formatNotes) = formatDecisions(
+            stamps.map { ($0, header[$0]) }, sample: sample, header: header, nulls: [], label: label, rows: "rows")
+        var decisions = formatNotes
+        var decimalComma = false
+        if let amount = source.takes.first(where: { $0.target == "amount" }) {
+            let (comma, note) = amountDecision(Array(sample.values[amount.column].keys), "\(label): \(header[amount.column]) (amount)", rows: "rows")
+            decimalComma = comma
+            decisions += note.map { [$0] } ?? []
+        }
+        let keys = sample.values[source.key]
+        let note = counted(sample.records, "row") + (sample.truncated ? "+" : "") + ", " + counted(keys.count, "key")
+            + (sample.overflowing.contains(source.key) ? "+" : "")
+            + (keys.values.contains { $0 > 1 } ? " (several rows per \(header[source.key]))" : "")
+        let lookup = InitLookup(
+            path: path, file: source.file.name, key: header[source.key],
+            takes: source.takes.map { .init(target: $0.target, column: header[$0.column], aggregate: $0.aggregate.rawValue) },
+            formats: formats, decimalComma: decimalComma, note: note)
+        return (lookup, sample, decisions)
+    }
+
+    /// The `formats:` of timestamp columns (header index, the name `formats:` uses), and the decisions
+    /// they leave: guessed orders, values no pattern reads. `rows`: what the run would reject.
+    static func formatDecisions(
+        _ columns: [(index: Int, name: String)], sample: FileSample, header: [String], nulls: Set<String>, label: String, rows: String
+    ) -> ([InitFormat], [String]) {
+        var formats: [InitFormat] = []
+        var decisions: [String] = []
+        for (index, name) in columns {
+            let values = sample.values[index].keys.filter { !nulls.contains($0) }
+            switch DateOrderInference.decide(values: Array(values), column: index, evidence: sample.dates, names: header) {
+            case .none: break
+            case .pattern(let pattern, let note, let guessed):
+                formats.append(InitFormat(column: name, pattern: pattern, note: note, guessed: guessed))
+                if guessed { decisions.append("\(label): formats \(name) \"\(pattern)\" is a guess: \(note)") }
+            case .unreadable(let count, let example, let note):
+                let column = header[index] == name ? name : "\(header[index]) (\(name))"
+                decisions.append("\(label): \(column): \(counted(count, "value")) not read as a timestamp, e.g. \(example): \(note); set formats: {\(name): …} or those \(rows) are rejected (CAST)")
+            }
+        }
+        return (formats, decisions)
+    }
+
+    /// Whether amounts need `decimal: ","`, and the decision left when some read neither way.
+    static func amountDecision(_ values: [String], _ what: String, rows: String) -> (Bool, String?) {
+        switch amountReading(values) {
+        case .dot: return (false, nil)
+        case .comma: return (true, nil)
+        case .unreadable(let bad):
+            return (false, "\(what): \(counted(bad.count, "value")) not read as an amount, e.g. \(bad.min()!): those \(rows) are rejected (CAST)")
+        }
+    }
+
+    /// The team seeds from every team-bearing column of the inputs and their lookups, and what they leave
+    /// to decide.
+    static func teamSeeds(
+        _ chosen: [ChosenInput], inputs: [InitInput], samples: [FileSample], lookups: [InputKind: [LookupSource]],
+        lookupSamples: [String: FileSample]
+    ) -> (TeamSeeds, [String]) {
         var teams = TeamSeeds()
-        for input in plannedInputs {
-            let (sample, match, header) = samples[input.kind]!
-            let nulls = Set((match.preset?.nullValues ?? []) + input.nullValues)
+        var decisions: [String] = []
+        for (index, input) in chosen.enumerated() {
+            let nulls = Set((input.match.preset?.nullValues ?? []) + inputs[index].nullValues)
             for (column, department, link) in teamColumns(input.kind) {
-                guard let index = match.index(of: column) else { continue }
-                let values = sample.values[index].keys.filter { !nulls.contains($0) }
-                teams.add(values, department: department, link: link)
-                if sample.overflowing.contains(index) {
-                    decisions.append("\(input.kind.rawValue) (\(input.files[0])): \(header[index]) holds more than \(ExportFile.maxDistinct) distinct values; seeds/teams.csv lists the first \(ExportFile.maxDistinct)")
+                if let at = input.match.index(of: column) {
+                    teams.add(samples[index].values[at].keys.filter { !nulls.contains($0) }, department: department, link: link)
+                    if samples[index].overflowing.contains(at) {
+                        decisions.append("\(input.kind.rawValue) (\(input.files[0].name)): \(input.files[0].header[at]) holds more than \(ExportFile.maxDistinct) distinct values; seeds/teams.csv lists the first \(ExportFile.maxDistinct)")
+                    }
+                }
+                for source in lookups[input.kind] ?? [] {
+                    guard let take = source.takes.first(where: { $0.target == column }), let sample = lookupSamples[source.file.name] else { continue }
+                    teams.add(Array(sample.values[take.column].keys), department: department, link: link)
                 }
             }
         }
-        for input in plannedInputs {
-            for lookup in input.lookups {
-                let header = opened.first { $0.file.name == lookup.file }!.file.header
-                for (column, department, link) in teamColumns(input.kind) {
-                    guard let take = lookup.takes.first(where: { $0.target == column }), let index = header.firstIndex(of: take.column),
-                        let sample = lookupSamples[lookup.file]
-                    else { continue }
-                    teams.add(Array(sample.values[index].keys), department: department, link: link)
-                }
-            }
-        }
-        if !teams.rows.isEmpty {
-            decisions.append(
-                "seeds/teams.csv: \(counted(teams.rows.count, "team")) made from the data's team, store and project values; their department is a guess (\(Set(teams.rows.map(\.department)).sorted().joined(separator: ", "))): set department, name and name_zh, merge stores into the teams that run them (seeds/stores.csv)")
-        } else {
+        if teams.rows.isEmpty {
             decisions.append("seeds/teams.csv: no team values in the data; every record counts for team 'unassigned' until seeds/members.csv or a team column says otherwise")
+        } else {
+            let departments = Set(teams.rows.map(\.department)).sorted().joined(separator: ", ")
+            decisions.append("seeds/teams.csv: \(counted(teams.rows.count, "team")) made from the data's team, store and project values; their department is a guess (\(departments)): set department, name and name_zh, merge stores into the teams that run them (seeds/stores.csv)")
         }
-        decisions.insert("timezone \(zone): \(zoneNote) (# check)", at: 0)
-        if let newest {
-            decisions.append("the newest record is on \(newest): run with --as-of \(newest) for a report on these exports (without --as-of the report is for yesterday, and an input whose newest record is more than max_lag_days older warns that it is stale)")
-        }
-        return InitPlan(
-            pipelinePath: URL(fileURLWithPath: pipelinePath).standardizedFileURL.path,
-            seedsFolder: (pipelineFolder as NSString).appendingPathComponent("seeds"),
-            timezone: zone, timezoneNote: zoneNote, timezoneGuessed: true, inputs: plannedInputs, files: files,
-            teams: teams.rows, stores: teams.stores, warehouses: teams.warehouses, newestDay: newest, decisions: decisions)
+        return (teams, decisions)
     }
 
     // MARK: - Files and paths
@@ -389,7 +436,7 @@ public enum InitPlanner {
     }
 
     /// Why a file is not read, with the best column matches it has.
-    static func ignoredNote(_ file: ExportFile, _ matches: [HeaderMatch], inputs: [InputKind]) -> String {
+    static func ignoredNote(_ file: ExportFile, _ matches: [HeaderMatch]) -> String {
         guard let best = matches.first else {
             let partial = InputKind.allCases.map { kind in (kind, ColumnSynonyms.mapping(of: file.header, kind: kind)) }
                 .max { $0.1.count < $1.1.count }
@@ -523,16 +570,18 @@ public enum InitPlanner {
     /// The pipeline's zone: Asia/Shanghai for a Chinese header (unless the data's times carry another
     /// local offset); else the local UTC offset most of the data's timestamps carry (`Z` and +00:00 do
     /// not count); else UTC. Always a guess for the user to check.
-    static func timeZone(_ inputs: [(HeaderMatch, [String])], samples: [InputKind: (sample: FileSample, match: HeaderMatch, header: [String])]) -> (String, String) {
+    static func timeZone(_ inputs: [ChosenInput], samples: [FileSample]) -> (String, String) {
         var offsets: [Int: Int] = [:]
-        for (_, entry) in samples {
-            for index in timestampIndices(entry.match) {
-                for (value, count) in entry.sample.values[index] {
+        for (input, sample) in zip(inputs, samples) {
+            for index in timestampIndices(input.match) {
+                for (value, count) in sample.values[index] {
                     if let offset = utcOffsetMinutes(value) { offsets[offset, default: 0] += count }
                 }
             }
         }
-        let chinese = inputs.contains { _, header in header.contains { $0.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } } }
+        let chinese = inputs.contains { input in
+            input.files[0].header.contains { $0.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+        }
         // Times in UTC (`Z`, +00:00) say nothing about the shop's own zone: the other offsets decide.
         let local = offsets.filter { $0.key != 0 }.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key
         if chinese, local == nil || local == 8 * 60 {
