@@ -228,7 +228,15 @@ struct InitPlanTests {
         let crowded = exportFolder(["a-orders.csv": text, "b-orders.csv": text, "c-orders.csv": "ticket_id,created_at\n"])
         let planned = try plan(crowded)
         #expect(planned.inputs.first { $0.kind == .orders }?.path == "a-orders.csv")
-        #expect(planned.files.first { $0.name == "b-orders.csv" }?.role == .ignored)
+        #expect(planned.files.first { $0.name == "b-orders.csv" }?.note.hasPrefix("another orders export than the one read") == true)
+        // A gzip-compressed export beside a plain one of another header: the one mapping more columns is read.
+        let gzip = temporaryFolder()
+        for name in ["orders_dialect.csv.gz", "dialect_tab.tsv"] {
+            try FileManager.default.copyItem(atPath: fixture(name), toPath: gzip + "/" + name)
+        }
+        let compressed = try plan(gzip)
+        #expect(compressed.inputs.map(\.path) == ["orders_dialect.csv.gz"] && compressed.inputs[0].columns.isEmpty)
+        #expect(compressed.files.map(\.role) == [.ignored, .input])
     }
 
     @Test("teams: a team per distinct value; ids from ASCII letters and digits (never all or unassigned), Chinese names as name_zh")

@@ -176,6 +176,8 @@ public enum InitPlanner {
             }
             let takes = lookupTakes(file.header, key: key, input: input.match, fileMatches: matches, alreadyTaken: taken[input.kind] ?? [])
             guard !takes.isEmpty else {
+                // A file that could be an input is another export of an input's kind: noted with the inputs.
+                guard matches.first?.hasRequired != true else { continue }
                 notes.append(
                     InitFile(
                         name: file.name, role: .ignored,
