@@ -38,11 +38,12 @@ struct LookupEndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("records: 29 read, 28 accepted, 1 rejected"), "\(result.stdout)")
         let values = try Self.metrics(out)
+        // Values as metrics.csv writes them (amounts and durations with 2 places, ratios with 4).
         // Payments per order (hand-summed): 100.50 + 20.25; 89.90 (its R$12.50 row is rejected);
         // 10.00 + 15.00 + 5.33; 250.00. The seller of each order's first item gives the team.
         #expect(values["28d sellers-north gmv"] == "151.08")
-        #expect(values["28d sellers-south gmv"] == "89.9")
-        #expect(values["28d unassigned gmv"] == "250")
+        #expect(values["28d sellers-south gmv"] == "89.90")
+        #expect(values["28d unassigned gmv"] == "250.00")
         let total = ["sellers-north", "sellers-south", "unassigned"].compactMap { values["28d \($0) gmv"].flatMap { Decimal(string: $0) } }.reduce(0, +)
         #expect(total == Decimal(string: "490.98"), "GMV is the sum of the payments of paid orders")
         #expect(values["7d sellers-north gmv"] == "30.33")
@@ -51,16 +52,16 @@ struct LookupEndToEndTests {
         #expect(values["28d unassigned orders"] == "2")
         // ship_by = the earliest item limit: order 1 shipped 4 h after its earliest limit (10:30) → late;
         // order 3 before its earliest (07-01 20:10) → on time.
-        #expect(values["28d sellers-north shipped_within_sla_rate"] == "0.5")
-        #expect(values["28d sellers-south shipped_within_sla_rate"] == "1")
+        #expect(values["28d sellers-north shipped_within_sla_rate"] == "0.5000")
+        #expect(values["28d sellers-south shipped_within_sla_rate"] == "1.0000")
         // Paid 10:30 → shipped 14:30 next day (28 h); 20:10 → 11:10 (15 h): p50 21.5.
-        #expect(values["28d sellers-north ship_latency_p50_h"] == "21.5")
+        #expect(values["28d sellers-north ship_latency_p50_h"] == "21.50")
         // Tickets without a team take their order's: T1 (order 1) north, T5 (order 2) south; T2 keeps its
         // own north; T3's order has no team, T4 no order.
         #expect(values["28d sellers-north tickets_created"] == "2")
         #expect(values["28d sellers-south tickets_created"] == "1")
         #expect(values["28d unassigned tickets_created"] == "2")
-        #expect(values["28d sellers-south contact_rate_per_100_orders"] == "200")
+        #expect(values["28d sellers-south contact_rate_per_100_orders"] == "200.00")
 
         let rejects = try EndToEndTests.read(out.appendingPathComponent("rejects.csv"))
         #expect(rejects.contains(

@@ -492,7 +492,7 @@ struct RollupTests {
         #expect(targets.map(\.status) == [.met, .missed])
         #expect(targets.map(\.actual) == [6, 4])
         let tables = SummaryTables(asOf: LocalDate("2026-11-15")!, teams: teams, metrics: metrics, targets: targets, rejects: [])
-        let summary = tables.teamSummary()
+        let summary = tables.teamSummary().csv(precision: .full)
         #expect(Array(summary.rows.map { Array($0[1...5]) }.prefix(7)) == [
             ["1d", "all", "Company", "全公司", ""], ["7d", "all", "Company", "全公司", ""], ["28d", "all", "Company", "全公司", ""],
             ["1d", Self.departmentA, "Operations", "运营", "运营"], ["7d", Self.departmentA, "Operations", "运营", "运营"],
@@ -502,7 +502,7 @@ struct RollupTests {
         #expect(summary.rows[9][2...5] == ["a", "Alpha", "甲组", "运营"])
         let orders = summary.header.firstIndex(of: "orders")!
         #expect(summary.rows[1][orders] == "6")
-        let long = tables.metricsLong()
+        let long = tables.metricsLong().csv(precision: .full)
         #expect(long.rows.first?[2] == "all")
         #expect(long.rows.count == metrics.teams.count * MetricCatalog.all.count)
     }

@@ -43,6 +43,9 @@ public struct Inspection: Sendable, Equatable {
     public var columns: [ColumnMapping]
     /// Required canonical columns of `kind` missing from the header.
     public var missingRequired: [String]
+    /// With required columns missing: the encoding and delimiter the header was read with, and
+    /// advice when it looks misread (`nil` otherwise).
+    public var hint: String?
     /// Data records after the header, rejected ones excluded.
     public var recordCount: Int
     /// The first records (at most the limit), values aligned with `header`, with their lines.
@@ -62,8 +65,21 @@ public enum Inspector {
     /// Inspects the file at `path`; `limit` caps the records returned (all are counted).
     public static func inspect(
         path: String, kind forcedKind: InputKind? = nil, encoding: TextEncoding? = nil, preset: String? = nil,
-        limit: Int = 20, maxFieldBytes: Int = InputFormat.defaultMaxFieldBytes
+        limit: Int = 20, maxFieldBytes: Int = InputFormat.defaultMaxFieldBytes, quotes: QuoteMode = .lenient,
+        maxRecordLines: Int = InputFormat.defaultMaxRecordLines
     ) throws(TeamPulseError) -> Inspection {
+        try inspect(
+            path: path, kind: forcedKind, preset: preset, limit: limit,
+            format: InputFormat(encoding: encoding, maxFieldBytes: maxFieldBytes, quotes: quotes, maxRecordLines: maxRecordLines))
+    }
+
+    /// Inspects the file at `path` read with `format` (its `delimiter` and `skip_rows` are detected
+    /// unless set).
+    static func inspect(
+        path: String, kind forcedKind: InputKind?, preset: String?, limit: Int, format: InputFormat
+    ) throws(TeamPulseError) -> Inspection {
+        let encoding = format.encoding
+        let maxFieldBytes = format.maxFieldBytes
         // A preset gives the kind and maps the platform's header names.
         let presetDefinition = preset.flatMap { name in
             PresetRegistry.all.first { $0.name == name && (forcedKind == nil || $0.kind == forcedKind) }
@@ -84,7 +100,6 @@ public enum Inspector {
             forcedKind.map { Set(CanonicalSchema.columns(of: $0)) }
             ?? Set(InputKind.allCases.flatMap { CanonicalSchema.columns(of: $0) })
         let known = canonicalNames.union(presetDefinition?.headers.flatMap { $0.aliases } ?? [])
-        let format = InputFormat(encoding: encoding, maxFieldBytes: maxFieldBytes)
         let layout = try FileLayout.read(file, format: format, known: known, shownAs: shown)
         let header = layout.header
         let names = header.uniqueNames
@@ -126,7 +141,7 @@ public enum Inspector {
         }
         var storage: [UInt8] = []
         var bounds: [Int] = []
-        var tokenizer = LibCSVTokenizer(delimiter: layout.delimiter, quote: layout.quote, newline: layout.newline)
+        var tokenizer = layout.tokenizer(expectedFields: header.names.count)
         tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: text[header.end...]), firstLine: header.nextLine, firstOffset: header.end,
             onRecord: { fields, position, raw in
@@ -142,20 +157,16 @@ public enum Inspector {
                 records.append((position.line, values))
             },
             onFailure: { failure, position, raw in
-                switch failure {
-                case .badQuote(let column):
-                    reject(position, column, .badQuote, "quote character inside an unquoted field or after a closing quote", raw)
-                case .unterminatedQuote(let column):
-                    reject(position, column, .unterminatedQuote, "quoted field is not closed before the end of the file", raw)
-                }
+                let (reason, column, message) = failure.rejectReason
+                reject(position, column, reason, message, raw)
             })
 
         return Inspection(
             path: shown, encoding: layout.encoding.rawValue, encodingDetected: encoding == nil,
             delimiter: String(UnicodeScalar(layout.delimiter)), quote: String(UnicodeScalar(layout.quote)),
             lineEnding: lineEnding(text, newline: layout.newline), headerLine: header.line, header: names, kind: kind,
-            kindGuessed: forcedKind == nil, columns: columns, missingRequired: missing, recordCount: count,
-            records: records, rejects: rejects)
+            kindGuessed: forcedKind == nil, columns: columns, missingRequired: missing,
+            hint: missing.isEmpty ? nil : layout.misreadHint(text), recordCount: count, records: records, rejects: rejects)
     }
 
     /// `LF`, `CRLF`, `CR` (a file without line feeds) or `mixed`.
@@ -183,8 +194,8 @@ public enum Inspector {
 
 extension Inspection {
     /// The report as JSON: `encoding`, `delimiter`, `header`, `record_count`, `records` (objects of
-    /// header → exact value), `rejects`, then `quote`, `line_ending`, `header_line`, `kind`, `columns`
-    /// and `missing_required`.
+    /// header → exact value), `rejects`, then `quote`, `line_ending`, `header_line`, `kind`, `columns`,
+    /// `missing_required` and `hint` (or null).
     public func json() -> String {
         let string = quotedJSON
         func list(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
@@ -200,7 +211,7 @@ extension Inspection {
             + ",\"record_count\":\(recordCount),\"records\":\(list(recordsJSON)),\"rejects\":\(list(rejectsJSON))"
             + ",\"quote\":\(string(quote)),\"line_ending\":\(string(lineEnding)),\"header_line\":\(headerLine)"
             + ",\"kind\":\(kind.map { string($0.rawValue) } ?? "null"),\"columns\":\(list(columnsJSON))"
-            + ",\"missing_required\":\(list(missingRequired.map(string)))}"
+            + ",\"missing_required\":\(list(missingRequired.map(string))),\"hint\":\(hint.map(string) ?? "null")}"
     }
 
     /// The report for people: one fact per line, then the rejects and the first records.
@@ -227,6 +238,7 @@ extension Inspection {
         }
         if kind != nil {
             lines.append("missing required columns: \(missingRequired.isEmpty ? "none" : missingRequired.joined(separator: ", "))")
+            if let hint { lines.append("  \(hint)") }
         }
         lines.append("records:    \(recordCount) (after the header; \(rejects.count) more rejected)")
         for reject in rejects {

@@ -318,6 +318,7 @@ public struct FlowAnalytics: Sendable {
                 !hasCollaborationSignal || !subject.canBeSilo ? nil : isConnected ? 0 : (arrivals + departures > 0 ? 1 : nil)
             v[.duplicateTasks] = Double(subject.duplicates)
             v.removeUnavailable(present: presentInputs)
+            v.removeUndefined(members: subject.roster.count)
             metrics.teams[row].values = v
         }
 

@@ -619,6 +619,7 @@ public struct MetricsEngine: Sendable {
             }
             var v = Self.values(of: &tally, roster: roster, handoffs: handoff)
             v.removeUnavailable(present: presentInputs)
+            v.removeUndefined(members: roster.count)
             // The flow, people and duplicate-work metrics are filled in afterwards by `FlowAnalytics`.
             return TeamWindowMetrics(team: id, window: windows[w].spec, values: v)
         }
