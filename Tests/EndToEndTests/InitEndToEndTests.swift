@@ -90,12 +90,12 @@ struct InitEndToEndTests {
         let values = try LookupEndToEndTests.metrics(folder.deletingLastPathComponent().appendingPathComponent("day"))
         // Payments per order: o1 60.00 + 15.50, o3 33.33 (seller …001); o2 120.00 (…002); o5 200.00 + 0.99 (…003).
         #expect(values["28d 5e11e7a0000000000000000000000001 gmv"] == "108.83")
-        #expect(values["28d 5e11e7b0000000000000000000000002 gmv"] == "120")
+        #expect(values["28d 5e11e7b0000000000000000000000002 gmv"] == "120.00")
         #expect(values["28d 5e11e7c0000000000000000000000003 gmv"] == "200.99")
         #expect(values["28d unassigned orders"] == "1", "o4 has no items: no seller, no team")
         // ship_by = the earliest item limit: o1 shipped 08-02 10:00, 40 min after its earliest (09:20) → late;
         // o3 before its limit → on time.
-        #expect(values["28d 5e11e7a0000000000000000000000001 shipped_within_sla_rate"] == "0.5")
+        #expect(values["28d 5e11e7a0000000000000000000000001 shipped_within_sla_rate"] == "0.5000")
     }
 
     @Test("the lookups fixture's Olist set: init finds the lookups its hand-written pipeline has; its bad payment row fails the run (exit 3)")
