@@ -19,7 +19,7 @@ struct TeamPulseCommand: ParsableCommand {
             later); 130 / 143 interrupted by SIGINT / SIGTERM (the previous summaries stay).
             """,
         version: TeamPulseVersion.string,
-        subcommands: [Run.self, Validate.self, Generate.self, History.self, Inspect.self]
+        subcommands: [Init.self, Run.self, Validate.self, Generate.self, History.self, Inspect.self]
     )
 
     static func main() {
@@ -275,6 +275,31 @@ struct Generate: ParsableCommand {
             badRows: badRows)
         for path in try generator.write(to: out) { print(displayPath(path)) }
         if events { print(displayPath(try EventSampleGenerator(seed: seed).write(to: out))) }
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a first pipeline and seeds for a folder of exports, and say what is left to decide.",
+        discussion: """
+            Looks at the export files of FOLDER (.csv, .tsv, .txt, each optionally .gz): decides each one's \
+            input kind and preset from its header (or matches columns by name), finds lookup files, date \
+            formats, unknown status values and team names, and writes a commented pipeline (guesses marked \
+            # check) with a seeds/ folder beside it. Then run it: teampulse run FOLDER/teampulse.yml. \
+            Existing files are never replaced (exit 2). See docs/init.md.
+            """)
+
+    @Argument(help: "The folder holding the export files.")
+    var folder: String
+
+    @Option(help: "The pipeline file to write (default: FOLDER/teampulse.yml); seeds/ is written beside it.")
+    var out: String?
+
+    func run() throws {
+        let path = out ?? (folder as NSString).appendingPathComponent("teampulse.yml")
+        let plan = try InitPlanner.plan(folder: folder, pipelinePath: path)
+        try InitOutput.write(plan)
+        print(plan.summary(), terminator: "")
     }
 }
 

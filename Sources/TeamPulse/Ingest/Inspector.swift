@@ -197,21 +197,7 @@ extension Inspection {
     /// header → exact value), `rejects`, then `quote`, `line_ending`, `header_line`, `kind`, `columns`,
     /// `missing_required` and `hint` (or null).
     public func json() -> String {
-        func string(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
+        let string = quotedJSON
         func list(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
         let recordsJSON = records.map { record in
             "{" + zip(header, record.values).map { "\(string($0)):\(string($1))" }.joined(separator: ",") + "}"
@@ -268,4 +254,22 @@ extension Inspection {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+/// `text` as a JSON string literal (quotes, backslashes and control characters escaped, DEL and the C1
+/// controls too). It is also a YAML double-quoted scalar (`teampulse init` writes pipelines with it).
+func quotedJSON(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

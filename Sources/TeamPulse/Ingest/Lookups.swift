@@ -198,3 +198,13 @@ public struct LookupStats: Sendable, Codable, Equatable {
         case inputRowsWithoutMatch = "input_rows_without_match"
     }
 }
+
+extension LookupTargets {
+    /// Whether a lookup reads `column` of `kind` as a timestamp (its values may need `formats:`).
+    static func isTimestamp(_ column: String, of kind: InputKind) -> Bool {
+        switch type(of: column, in: kind) {
+        case .success(.event), .success(.deadline): true
+        default: false
+        }
+    }
+}

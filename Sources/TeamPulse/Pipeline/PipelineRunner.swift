@@ -8,7 +8,8 @@ public struct RunOptions: Sendable {
     /// The last day of a backfill (`--from asOf --to lastDay`): every day in between gets its outputs,
     /// from one read of the inputs. `nil` reports on `asOf` alone.
     public var lastDay: LocalDate?
-    /// Overrides `<output>/<as-of>` as the folder the summaries go to.
+    /// Overrides `<output>/<as-of>` as the folder the summaries go to (made absolute, from the working
+    /// directory: Foundation on Linux traps on a one-character relative path such as `--out o`).
     public var outputFolder: String?
     public var jobs: Int
     public var chunkBytes: Int
@@ -21,7 +22,7 @@ public struct RunOptions: Sendable {
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = 8 << 20, startedAt: Date) {
         self.asOf = asOf
         self.lastDay = lastDay
-        self.outputFolder = outputFolder
+        self.outputFolder = outputFolder.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.jobs = max(1, jobs)
         self.chunkBytes = chunkBytes
         self.startedAt = startedAt
