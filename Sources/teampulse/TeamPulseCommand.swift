@@ -169,10 +169,15 @@ struct Validate: ParsableCommand {
         let seeds = try runner.loadSeeds()
         print("pipeline \(displayPath(config.path)): ok (version \(config.version), windows \(config.windows.map(\.description).joined(separator: ", ")))")
         print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")
-        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.jobs, chunkBytes: 8 << 20)
+        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.jobs, chunkBytes: 8 << 20, countValues: true)
+        let counts = Dictionary(data.valueCounts, uniquingKeysWith: { first, _ in first })
         for (kind, stats) in data.stats {
             let rolledUp = stats.rowsRolledUp > 0 ? " (\(stats.rowsRolledUp) rolled up: \(stats.records) records)" : ""
             print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted\(rolledUp), \(stats.rowsRejected) rejected")
+            for count in counts[kind] ?? [] {
+                print("  \(count.heading)")
+                for line in count.lines(indent: "    ") { print(line) }
+            }
         }
         for reject in data.rejects.prefix(max(0, showRejects)) {
             let column = reject.column.map { ":\($0)" } ?? ""

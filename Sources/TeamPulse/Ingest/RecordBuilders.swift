@@ -21,14 +21,48 @@ public enum DurationCheck: String, Sendable, CaseIterable, Codable {
 /// Mutable per-worker state while building records.
 struct BuildState {
     var converter: LocalTimeConverter
-    /// The input's preset, `formats` and `decimal` settings.
+    /// The input's preset, `formats`, `decimal`, `values` and `null_values` settings.
     var rules = ValueRules()
     var negativeDurations: [Int] = Array(repeating: 0, count: DurationCheck.allCases.count)
+    /// Per timestamp column (``ValueColumns`` numbering): what its values showed about the order of
+    /// day and month, and the layouts read.
+    var dates: [DateColumnEvidence] = []
+    /// The file's decisions on the order of day and month (a second reading); `nil` while they are
+    /// not known yet and ambiguous values are read by ``DateColumnEvidence/guess``.
+    var decisions: [DateOrderDecision]?
+    /// The line of the record being built.
+    var line = 0
+
+    init(converter: LocalTimeConverter, rules: ValueRules = ValueRules(), columns: Int = 0) {
+        self.converter = converter
+        self.rules = rules
+        dates = Array(repeating: DateColumnEvidence(), count: columns)
+    }
 
     mutating func check(_ start: Instant?, _ end: Instant?, _ kind: DurationCheck) {
         if let start, let end, end < start {
             negativeDurations[DurationCheck.allCases.firstIndex(of: kind)!] += 1
         }
+    }
+
+    /// Reads a timestamp by the auto rule for column number `index`, noting what it showed; the
+    /// shape tells why a refused value was refused.
+    @inline(__always)
+    mutating func autoTime(_ bytes: UnsafeBufferPointer<UInt8>, index: Int) -> (ParsedTime?, TimeShape) {
+        var shape = TimeShape()
+        guard index < dates.count else {
+            return (ValueParser.timestamp(bytes, ambiguous: .refuse, converter: &converter, shape: &shape), shape)
+        }
+        let ambiguous = decisions?[index].reading ?? dates[index].guess
+        let parsed = ValueParser.timestamp(bytes, ambiguous: ambiguous, converter: &converter, shape: &shape)
+        dates[index].note(shape, line: line, parsed: parsed != nil, read: ambiguous)
+        return (parsed, shape)
+    }
+
+    /// Why an auto-rule value was refused.
+    func timeProblem(_ shape: TimeShape, index: Int, column: String) -> String {
+        if shape.order == .ambiguous, let decision = decisions?[index] { return decision.message(shape, column: column) }
+        return "not a timestamp"
     }
 }
 
@@ -40,35 +74,37 @@ struct MappedRow {
     let headers: [String]
     /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
     var presetSlots: [Int] = []
+    /// Null tokens and Excel guards of the input.
+    var reading = FieldReading()
 
-    /// The value of a preset field, `nil` when absent or empty.
+    /// The value of a preset field, `nil` when absent, empty or a null token.
     func value(_ field: PresetField) -> UnsafeBufferPointer<UInt8>? {
         guard !presetSlots.isEmpty else { return nil }
         let slot = presetSlots[field.index]
         guard slot >= 0 else { return nil }
-        let bytes = fields.bytes(slot)
-        return bytes.isEmpty ? nil : bytes
+        return reading.read(fields.bytes(slot), column: slots.count + field.index)
     }
 
     /// A preset field as a timestamp (the auto rule).
     func time(_ field: PresetField, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(field) else { return nil }
-        guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
+        let index = slots.count + field.index
+        let (parsed, shape) = state.autoTime(bytes, index: index)
+        guard let parsed else {
             let slot = presetSlots[field.index]
             throw FieldError(
                 column: slot + 1, reason: .cast,
-                message: "\(headers[slot]): not a timestamp '\(String(decoding: bytes, as: UTF8.self))'")
+                message: "\(headers[slot]): \(state.timeProblem(shape, index: index, column: field.rawValue)) '\(RecordKey.shown(bytes))'")
         }
         return parsed
     }
 
-    /// The value of a canonical column, `nil` when the column is absent or the value empty.
+    /// The value of a canonical column, `nil` when the column is absent or the value empty or a null token.
     @inline(__always)
     func value(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
         let slot = slots[column]
         guard slot >= 0 else { return nil }
-        let bytes = fields.bytes(slot)
-        return bytes.isEmpty ? nil : bytes
+        return reading.read(fields.bytes(slot), column: column)
     }
 
     func sourceColumn(_ column: Int) -> Int? {
@@ -81,10 +117,15 @@ struct MappedRow {
     }
 
     func failure(_ column: Int, _ name: String, _ reason: RejectReason, _ what: String) -> FieldError {
-        let value = value(column).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let value = value(column).map { RecordKey.shown($0) } ?? ""
         let message: String =
             switch reason {
-            case .missingValue: "\(describe(column, name)) is required but empty"
+            case .missingValue:
+                if slots[column] >= 0, !fields.bytes(slots[column]).isEmpty {
+                    "\(describe(column, name)) is required but has the null value '\(RecordKey.shown(fields.bytes(slots[column])))'"
+                } else {
+                    "\(describe(column, name)) is required but empty"
+                }
             default: "\(describe(column, name)): \(what) '\(value)'"
             }
         return FieldError(column: sourceColumn(column), reason: reason, message: message)
@@ -95,6 +136,24 @@ struct MappedRow {
             throw failure(column.rawValue, column.name, .missingValue, "")
         }
         return bytes
+    }
+
+    /// A key column's value as a key, `nil` when empty; an id that Excel turned into a number
+    /// (`1.03006E+13`, digits lost) is refused.
+    func key<C: CanonicalColumn>(_ column: C) throws(FieldError) -> RecordKey? {
+        guard let bytes = value(column.rawValue) else { return nil }
+        if ExcelGuard.isScientific(bytes) {
+            throw failure(
+                column.rawValue, column.name, .cast,
+                "an id that Excel turned into a rounded number (its digits are lost; export again without opening the file in Excel, or format the column as text)")
+        }
+        return RecordKey(bytes)
+    }
+
+    /// A required key column (`order_id`, `ticket_id`…) as a key.
+    func requiredKey<C: CanonicalColumn>(_ column: C) throws(FieldError) -> RecordKey {
+        guard let key = try key(column) else { throw failure(column.rawValue, column.name, .missingValue, "") }
+        return key
     }
 
     /// A required timestamp column as an event instant.
@@ -112,19 +171,15 @@ struct MappedRow {
 
     func time<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(column.rawValue) else { return nil }
-        let format = state.rules.format(column.rawValue)
-        let parsed =
-            if let format { format.parse(bytes, converter: &state.converter) } else {
-                ValueParser.timestamp(bytes, converter: &state.converter)
+        if let format = state.rules.format(column.rawValue) {
+            guard let parsed = format.parse(bytes, converter: &state.converter) else {
+                throw failure(column.rawValue, column.name, .cast, "does not match format \"\(format.pattern)\"")
             }
+            return parsed
+        }
+        let (parsed, shape) = state.autoTime(bytes, index: column.rawValue)
         guard let parsed else {
-            if let format { throw failure(column.rawValue, column.name, .cast, "does not match format \"\(format.pattern)\"") }
-            if ValueParser.isAmbiguousDayMonth(bytes) {
-                throw failure(
-                    column.rawValue, column.name, .cast,
-                    "day and month could be swapped (set formats: {\(column.name): \"%d/%m/%Y %H:%M\"} or \"%m/%d/%Y %H:%M\"):")
-            }
-            throw failure(column.rawValue, column.name, .cast, "not a timestamp")
+            throw failure(column.rawValue, column.name, .cast, state.timeProblem(shape, index: column.rawValue, column: column.name))
         }
         return parsed
     }
@@ -172,7 +227,7 @@ struct OrderBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
-        let id = RecordKey(try row.required(OrderColumn.orderID))
+        let id = try row.requiredKey(OrderColumn.orderID)
         // A line-item roll-up preset lets continuation rows leave created_at empty (settled on roll-up).
         let createdAt =
             state.rules.allowsContinuationRows && row.value(OrderColumn.createdAt.rawValue) == nil
@@ -183,17 +238,14 @@ struct OrderBuilder: RecordBuilder {
         let shipBy = try row.time(OrderColumn.shipBy, &state)?.exclusiveDeadline
         var status: OrderStatus?
         if let bytes = row.value(OrderColumn.status.rawValue) {
-            if let mapped = state.rules.orderStatuses.lookup(bytes) {
-                status = mapped
-            } else if let parsed = ValueParser.orderStatus(bytes) {
-                status = parsed
-            } else {
+            guard let code = state.rules.orderStatuses.lookup(bytes) else {
                 throw row.failure(
                     OrderColumn.status.rawValue, "status", .unknownValue,
-                    state.rules.orderStatuses.isEmpty
-                        ? "not one of created|paid|shipped|delivered|cancelled|refunded"
-                        : "not a status the preset knows (docs/presets.md) nor created|paid|shipped|delivered|cancelled|refunded")
+                    state.rules.hasValueTables
+                        ? "not a status of values: or the preset (docs/presets.md) nor created|paid|shipped|delivered|cancelled|refunded"
+                        : "not one of created|paid|shipped|delivered|cancelled|refunded")
             }
+            status = OrderStatus.allCases[code]
         }
         if try row.time(.cancelledAt, &state) != nil {
             status = .cancelled
@@ -212,8 +264,7 @@ struct OrderBuilder: RecordBuilder {
             guard let refund = ValueParser.amount(bytes, decimalComma: state.rules.decimalComma) else {
                 let slot = row.presetSlots[PresetField.refundAmount.index]
                 throw FieldError(
-                    column: slot + 1, reason: .cast,
-                    message: "\(row.headers[slot]): not a decimal number '\(String(decoding: bytes, as: UTF8.self))'")
+                    column: slot + 1, reason: .cast, message: "\(row.headers[slot]): not a decimal number '\(RecordKey.shown(bytes))'")
             }
             if let paid = amount { amount = paid - refund }
         }
@@ -284,7 +335,7 @@ struct TicketBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Ticket {
-        let id = RecordKey(try row.required(TicketColumn.ticketID))
+        let id = try row.requiredKey(TicketColumn.ticketID)
         let createdAt = try row.requiredTime(TicketColumn.createdAt, &state)
         var firstResponseAt = try row.time(TicketColumn.firstResponseAt, &state)?.eventInstant
         if firstResponseAt == nil, let minutes = row.value(.firstReplyMinutes) {
@@ -293,7 +344,7 @@ struct TicketBuilder: RecordBuilder {
                 let slot = row.presetSlots[PresetField.firstReplyMinutes.index]
                 throw FieldError(
                     column: slot + 1, reason: .cast,
-                    message: "\(row.headers[slot]): not a number of minutes '\(String(decoding: minutes, as: UTF8.self))'")
+                    message: "\(row.headers[slot]): not a number of minutes '\(RecordKey.shown(minutes))'")
             }
             firstResponseAt = createdAt + units * Millis.minute / ValueParser.amountScale
         }
@@ -301,8 +352,8 @@ struct TicketBuilder: RecordBuilder {
         let resolvedAt = try row.time(TicketColumn.resolvedAt, &state)?.eventInstant
         let reopens = try row.integer(TicketColumn.reopens, in: 0...1_000_000) ?? 0
         var csat: Int64?
-        if let bytes = row.value(TicketColumn.csat.rawValue), let mapped = state.rules.satisfaction.lookup(bytes) {
-            csat = mapped.map(Int64.init)
+        if let bytes = row.value(TicketColumn.csat.rawValue), let code = state.rules.satisfaction.lookup(bytes) {
+            csat = code < 5 ? Int64(code + 1) : nil  // the sixth value is "none": no rating
         } else {
             csat = try row.integer(TicketColumn.csat, in: 1...5)
         }
@@ -311,7 +362,7 @@ struct TicketBuilder: RecordBuilder {
         let team = row.team(TicketColumn.team.rawValue, in: directory, else: agent.flatMap { directory.team(ofMember: $0) })
         state.check(createdAt, firstResponseAt, .firstResponse)
         state.check(createdAt, resolvedAt, .resolution)
-        let orderID = row.value(TicketColumn.orderID.rawValue).map { RecordKey($0) }
+        let orderID = try row.key(TicketColumn.orderID)
         return Ticket(
             id: id, orderID: orderID, team: team, agent: agent, createdAt: createdAt,
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
@@ -339,7 +390,7 @@ struct TaskBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> WorkTask {
-        let id = RecordKey(try row.required(TaskColumn.taskID))
+        let id = try row.requiredKey(TaskColumn.taskID)
         let createdAt = try row.requiredTime(TaskColumn.createdAt, &state)
         let startedAt = try row.time(TaskColumn.startedAt, &state)?.eventInstant
         let dueExclusive = try row.time(TaskColumn.dueAt, &state)?.exclusiveDeadline
@@ -374,21 +425,23 @@ struct EventBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> ItemEvent {
-        let id = RecordKey(try row.required(EventColumn.itemID))
+        let id = try row.requiredKey(EventColumn.itemID)
         let at = try row.requiredTime(EventColumn.at, &state)
         var kind: ItemKind?
         if let bytes = row.value(EventColumn.itemKind.rawValue) {
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
-            guard let parsed = ItemKind(rawValue: text) else {
+            guard let code = state.rules.itemKinds.lookup(bytes) else {
                 throw row.failure(EventColumn.itemKind.rawValue, "item_kind", .unknownValue, "not one of ticket|task|order")
             }
-            kind = parsed
+            kind = Self.kinds[code]
         }
         let actor = row.value(EventColumn.actor.rawValue).map { directory.member(named: $0) }
         let team = row.value(EventColumn.team.rawValue).map { directory.team(named: $0) } ?? actor.flatMap { directory.team(ofMember: $0) }
         let resolves = row.value(EventColumn.activity.rawValue).map { EventActivity.isResolution(String(decoding: $0, as: UTF8.self)) } ?? false
         return ItemEvent(itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves, span: span)
     }
+
+    /// Item kinds in the order of the `item_kind` vocabulary (``EnumeratedColumn``).
+    static let kinds: [ItemKind] = EnumeratedColumn.column("item_kind", of: .events)!.values.map { ItemKind(rawValue: $0)! }
 
     static func key(of record: ItemEvent) -> RecordKey { record.itemID }
     static func span(of record: ItemEvent) -> RecordSpan { record.span }

@@ -80,6 +80,12 @@ public struct IngestedData: Sendable {
         }
     }
 
+    /// Distinct values of each input's enumerated columns (when the ingest counted them).
+    public var valueCounts: [(InputKind, [ValueCount])] {
+        [(InputKind.orders, orders?.valueCounts), (.tickets, tickets?.valueCounts), (.tasks, tasks?.valueCounts), (.events, events?.valueCounts)]
+            .compactMap { kind, counts in counts.flatMap { $0.isEmpty ? nil : (kind, $0) } }
+    }
+
     /// Counts per input name.
     public var stats: [(InputKind, InputStats)] {
         [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats), (.events, events?.stats)].compactMap { kind, stats in
@@ -125,8 +131,9 @@ public struct PipelineRunner: Sendable {
 
     /// Ingests every input of the pipeline: all chunks of all files (and their hashing) run as one set
     /// of concurrent tasks, so a small file never leaves a core idle while a large one is parsed.
-    public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
-        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
+    /// `countValues` counts the distinct values of the enumerated columns (``IngestedInput/valueCounts``).
+    public func ingest(directory: Directory, jobs: Int, chunkBytes: Int, countValues: Bool = false) throws(TeamPulseError) -> IngestedData {
+        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone, countValues: countValues)
         var stages: [IngestJob] = []
         for spec in config.inputs {
             switch spec.kind {
