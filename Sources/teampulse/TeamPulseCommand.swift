@@ -155,7 +155,7 @@ struct Run: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a pipeline, its seeds and inputs; report counts and rejects without writing summaries.")
+        abstract: "Check a pipeline, its seeds and inputs; report counts, each status column's values and rejects without writing summaries.")
 
     @OptionGroup var options: PipelineOptions
 
@@ -269,7 +269,9 @@ struct Inspect: ParsableCommand {
         discussion: """
             Reads the whole file. The mapping is shown for --kind, or for the input kind whose canonical \
             columns the header matches best. Values are shown exactly as parsed (no casts); rejects are the \
-            records the reader refuses (field count, field size, encoding, quoting).
+            records the reader refuses (field count, field size, encoding, quoting). Each enumerated column \
+            (order status; ticket status, channel, csat; event item_kind) lists its distinct values with their \
+            counts and what they map to, unknown ones first.
             """)
 
     @Argument(help: "The CSV file (optionally gzip-compressed).")

@@ -140,6 +140,22 @@ struct DateInferenceTests {
         #expect(input.stats.files.first?.dates["updated_at"]?.order == "day_first")
     }
 
+    @Test("a preset's timestamp field takes a formats: pattern; without the preset it is not a column")
+    func presetFieldFormat() throws {
+        let config = try PipelineConfig.parse(
+            "version: 1\ninputs:\n  tickets: {path: t.csv, preset: zendesk, formats: {updated_at: \"%m-%d-%Y %H:%M\"}}\n", path: "/tmp/p.yml")
+        var spec = try #require(config.input(.tickets))
+        spec.path = temporaryFile("Id,Created at,Updated at\n1,2023-04-08 20:52,01-05-2023 10:00\n2,2023-04-08 20:52,x\n")
+        let input = try InputReader(spec: spec, builder: TicketBuilder(directory: sampleDirectory()), options: IngestOptions(jobs: 1, timeZone: shanghai)).read()
+        // 5 January 2023 10:00 +08.
+        #expect(input.records.map(\.updatedAt) == [instant("2023-01-05T02:00:00Z")])
+        #expect(input.rejects.map(\.message) == [#"Updated at: does not match format "%m-%d-%Y %H:%M" 'x'"#])
+        #expect(input.stats.files.first?.dates["updated_at"] == DateReading(source: "formats", patterns: ["%m-%d-%Y %H:%M"]))
+        #expect(throws: TeamPulseError.self) {
+            try PipelineConfig.parse("version: 1\ninputs:\n  tickets: {path: t.csv, formats: {updated_at: \"%d\"}}\n", path: "/tmp/p.yml")
+        }
+    }
+
     @Test("layouts name themselves as formats: patterns that read them back")
     func patterns() throws {
         let cases: [(String, String)] = [

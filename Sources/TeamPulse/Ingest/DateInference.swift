@@ -120,11 +120,17 @@ struct DateColumnEvidence: Sendable, Equatable {
         }
     }
 
-    /// How ambiguous values are read while the file's decision is not known yet: as the values seen so
-    /// far in the chunk settle it, else day first. A chunk whose guess the file contradicts is read again.
+    /// How ambiguous values are read while the file's decision is not known yet: as the column's values
+    /// seen so far in the chunk settle it, else as another column's did (`hint`), else day first. A chunk
+    /// whose guess the file contradicts is read again, so a guess changes speed, never results.
     @inline(__always)
-    var guess: AmbiguousDates {
-        monthFirstLine != nil && dayFirstLine == nil ? .monthFirst : .dayFirst
+    func guess(hint: AmbiguousDates?) -> AmbiguousDates {
+        switch (dayFirstLine, monthFirstLine) {
+        case (.some, nil): .dayFirst
+        case (nil, .some): .monthFirst
+        case (nil, nil): hint ?? .dayFirst
+        case (.some, .some): .dayFirst
+        }
     }
 }
 

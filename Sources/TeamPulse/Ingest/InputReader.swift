@@ -555,7 +555,10 @@ struct InputReader<Builder: RecordBuilder> {
         var dates: [String: DateReading] = [:]
         for column in 0..<columns {
             let name = ValueColumns.name(column, spec.kind)
-            if column < prepared.slots.count, let pattern = spec.formats[name], prepared.slots[column] >= 0 {
+            let slot =
+                column < prepared.slots.count
+                ? prepared.slots[column] : (prepared.presetSlots.isEmpty ? -1 : prepared.presetSlots[column - prepared.slots.count])
+            if let pattern = spec.formats[name], slot >= 0 {
                 dates[name] = DateReading(format: pattern)
             } else if !evidence[column].shapes.isEmpty {
                 dates[name] = DateReading(evidence[column], read: read[column], decision: decisions[column])

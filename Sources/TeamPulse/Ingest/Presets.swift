@@ -367,7 +367,8 @@ struct ValueMap<Value: Sendable>: Sendable {
 /// What an input's `preset`, `formats`, `decimal`, `values` and `null_values` keys change in how
 /// fields become values; read-only per worker.
 struct ValueRules: Sendable {
-    /// A `formats:` pattern per canonical column index (nil: the auto rule).
+    /// A `formats:` pattern per canonical column and preset field (``ValueColumns`` numbering; nil:
+    /// the auto rule).
     var formats: [TimeFormat?] = []
     var decimalComma = false
     /// Source text → index of the canonical value (``EnumeratedColumn``), per enumerated column.
@@ -387,9 +388,8 @@ struct ValueRules: Sendable {
     init() {}
 
     init(spec: InputSpec) {
-        let canonical = CanonicalSchema.columns(of: spec.kind)
         if !spec.formats.isEmpty {
-            formats = canonical.map { column in spec.formats[column].flatMap { TimeFormat($0) } }
+            formats = (0..<ValueColumns.count(spec.kind)).map { spec.formats[ValueColumns.name($0, spec.kind)].flatMap { TimeFormat($0) } }
         }
         decimalComma = spec.decimalComma
         let vocabularies = Vocabularies(spec: spec)

@@ -32,6 +32,9 @@ struct BuildState {
     var decisions: [DateOrderDecision]?
     /// The line of the record being built.
     var line = 0
+    /// The order the first settling value of any column in this chunk showed (a better guess for the
+    /// other columns than day first: exports write all their dates alike).
+    var hint: AmbiguousDates?
 
     init(converter: LocalTimeConverter, rules: ValueRules = ValueRules(), columns: Int = 0) {
         self.converter = converter
@@ -53,9 +56,12 @@ struct BuildState {
         guard index < dates.count else {
             return (ValueParser.timestamp(bytes, ambiguous: .refuse, converter: &converter, shape: &shape), shape)
         }
-        let ambiguous = decisions?[index].reading ?? dates[index].guess
+        let ambiguous = decisions?[index].reading ?? dates[index].guess(hint: hint)
         let parsed = ValueParser.timestamp(bytes, ambiguous: ambiguous, converter: &converter, shape: &shape)
         dates[index].note(shape, line: line, parsed: parsed != nil, read: ambiguous)
+        if hint == nil, parsed != nil {
+            if shape.order == .dayFirst { hint = .dayFirst } else if shape.order == .monthFirst { hint = .monthFirst }
+        }
         return (parsed, shape)
     }
 
@@ -85,13 +91,21 @@ struct MappedRow {
         return reading.read(fields.bytes(slot), column: slots.count + field.index)
     }
 
-    /// A preset field as a timestamp (the auto rule).
+    /// A preset field as a timestamp (its `formats:` pattern, else the auto rule).
     func time(_ field: PresetField, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(field) else { return nil }
         let index = slots.count + field.index
+        let slot = presetSlots[field.index]
+        if let format = state.rules.format(index) {
+            guard let parsed = format.parse(bytes, converter: &state.converter) else {
+                throw FieldError(
+                    column: slot + 1, reason: .cast,
+                    message: "\(headers[slot]): does not match format \"\(format.pattern)\" '\(RecordKey.shown(bytes))'")
+            }
+            return parsed
+        }
         let (parsed, shape) = state.autoTime(bytes, index: index)
         guard let parsed else {
-            let slot = presetSlots[field.index]
             throw FieldError(
                 column: slot + 1, reason: .cast,
                 message: "\(headers[slot]): \(state.timeProblem(shape, index: index, column: field.rawValue)) '\(RecordKey.shown(bytes))'")

@@ -508,7 +508,11 @@ struct NodeReader {
             guard let mapping = node.mapping else {
                 throw .pipeline(location(node), "'formats' maps timestamp columns to patterns, e.g. {created_at: \"%d/%m/%Y %H:%M\"}")
             }
-            let timestampColumns = CanonicalSchema.timestampColumns(of: kind)
+            // A preset's own timestamp fields (`updated_at`, `cancelled_at`) take a pattern too.
+            let presetFields = [PresetField.updatedAt, .cancelledAt].map(\.rawValue).filter {
+                !(spec.presetDefinition?.aliases(of: $0).isEmpty ?? true)
+            }
+            let timestampColumns = CanonicalSchema.timestampColumns(of: kind) + presetFields
             for (key, value) in mapping {
                 let column = try string(key, "formats")
                 guard timestampColumns.contains(column) else {
