@@ -132,6 +132,21 @@ struct DateInferenceTests {
         #expect(references[2].rejects.count == 295)
     }
 
+    @Test("a broken quote (the file read again as one chunk) settles dates the same way")
+    func brokenQuote() throws {
+        let text = Self.dayFirstLog(rows: 200).replacingOccurrences(of: "\nT100,", with: "\nT100\"x,")
+        let swapped = text.replacingOccurrences(of: "29/2/2016", with: "2/29/2016").replacingOccurrences(of: "13/3/2016", with: "3/13/2016")
+        for variant in [text, swapped] {
+            let path = temporaryFile(variant)
+            let single = try tickets(path: path, jobs: 1, chunkBytes: 1 << 30)
+            let chunked = try tickets(path: path, jobs: 4, chunkBytes: 100)
+            #expect(single.rejects.map(\.reason) == [.badQuote])
+            #expect(chunked.records == single.records)
+            #expect(chunked.rejects == single.rejects)
+            #expect(chunked.stats == single.stats)
+        }
+    }
+
     @Test("a preset's own timestamp field decides too (Zendesk's Updated at)")
     func presetField() throws {
         let header = "Id,Created at,Updated at\n"

@@ -382,8 +382,9 @@ struct ValueRules: Sendable {
     /// Orders may leave `created_at` empty on continuation rows (a line-item roll-up preset).
     var allowsContinuationRows = false
     var shippedFromTimestamp = false
-    /// The input has a preset or `values:` entries (for the wording of unknown-value messages).
-    var hasValueTables = false
+    /// The input has a preset / `values:` entries (for the wording of unknown-value messages).
+    var hasPreset = false
+    var hasValues = false
 
     init() {}
 
@@ -398,7 +399,8 @@ struct ValueRules: Sendable {
         satisfaction = vocabularies.map("csat")
         itemKinds = vocabularies.map("item_kind")
         reading = FieldReading(nullTokens: spec.nullTokens, guarded: ValueColumns.guarded(spec.kind))
-        hasValueTables = spec.presetDefinition != nil || !spec.values.isEmpty
+        hasPreset = spec.presetDefinition != nil
+        hasValues = !spec.values.isEmpty
         if let preset = spec.presetDefinition {
             if case .orderLines = preset.rollUp { allowsContinuationRows = true }
             shippedFromTimestamp = preset.shippedFromTimestamp

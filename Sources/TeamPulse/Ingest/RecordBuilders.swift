@@ -253,11 +253,15 @@ struct OrderBuilder: RecordBuilder {
         var status: OrderStatus?
         if let bytes = row.value(OrderColumn.status.rawValue) {
             guard let code = state.rules.orderStatuses.lookup(bytes) else {
+                let known =
+                    switch (state.rules.hasPreset, state.rules.hasValues) {
+                    case (true, true): "not a status of values: or the preset (docs/presets.md) nor "
+                    case (true, false): "not a status the preset knows (docs/presets.md) nor "
+                    case (false, true): "not a status of values: nor "
+                    case (false, false): "not one of "
+                    }
                 throw row.failure(
-                    OrderColumn.status.rawValue, "status", .unknownValue,
-                    state.rules.hasValueTables
-                        ? "not a status of values: or the preset (docs/presets.md) nor created|paid|shipped|delivered|cancelled|refunded"
-                        : "not one of created|paid|shipped|delivered|cancelled|refunded")
+                    OrderColumn.status.rawValue, "status", .unknownValue, known + "created|paid|shipped|delivered|cancelled|refunded")
             }
             status = OrderStatus.allCases[code]
         }
