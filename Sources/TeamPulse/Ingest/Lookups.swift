@@ -46,6 +46,8 @@ public struct LookupSpec: Sendable, Equatable {
     public var formats: [String: String] = [:]
     /// Decimals of the lookup file use `,` as the decimal mark (`decimal: ","`).
     public var decimalComma = false
+    /// Texts read as "no value" in every column of the lookup file besides the empty string (`null_values:`).
+    public var nullValues: [String] = []
     /// Largest acceptable share of rejected rows of the lookup file (like an input's).
     public var maxRejectRate = InputSpec.defaultMaxRejectRate
 
@@ -65,13 +67,16 @@ public struct LookupSpec: Sendable, Equatable {
     }
 
     /// The spec the lookup file is read with: the owning input's kind (its rejects are that input's), the
-    /// lookup's own path and dialect, and its own columns instead of a canonical schema.
+    /// lookup's own path, dialect, formats, decimal mark and null tokens (none are the input's: the file
+    /// may come from elsewhere), and its own columns instead of a canonical schema.
     func readerSpec(of input: InputSpec) -> InputSpec {
         var spec = InputSpec(
             kind: input.kind, path: path, displayPath: displayPath, maxRejectRate: maxRejectRate, format: format)
         spec.formats = formats
         spec.decimalComma = decimalComma
+        spec.nullValues = nullValues
         spec.lookupColumns = fileColumns
+        spec.lookupGuarded = [key] + takes.filter { ValueColumns.guardedNames.contains($0.target) }.compactMap(\.column)
         return spec
     }
 }
