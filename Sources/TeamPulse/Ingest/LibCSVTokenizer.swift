@@ -197,7 +197,8 @@ final class FieldAssembler {
 /// position, to a consumer. All libcsv use of the project lives here.
 ///
 /// libcsv runs in strict mode (`CSV_STRICT | CSV_STRICT_FINI`): broken quoting is reported, never
-/// repaired. Blank lines are skipped (libcsv's default). Spaces and tabs around unquoted fields and
+/// repaired — except a spreadsheet formula guard, an unquoted field `="…"`: a record refused for a
+/// bad quote is parsed again with such fields quoted (``ExcelGuard/quotingFormulas(_:delimiter:)``). Blank lines are skipped (libcsv's default). Spaces and tabs around unquoted fields and
 /// around quotes are trimmed (libcsv's default); quoted fields keep their spaces.
 struct LibCSVTokenizer: ~Copyable {
     private let parser: UnsafeMutablePointer<csv_parser>
@@ -288,7 +289,18 @@ struct LibCSVTokenizer: ~Copyable {
                 recordStartIndex = lineStart
             }
             let length = lineEnd - lineStart
-            let consumed = csv_parse(parser, base + lineStart, length, fieldCallback, recordCallback, context)
+            var consumed = csv_parse(parser, base + lineStart, length, fieldCallback, recordCallback, context)
+            if consumed < length, quote == UInt8(ascii: "\""), !assembler.hasCompletedRecords,
+                let rewritten = ExcelGuard.quotingFormulas(
+                    UnsafeBufferPointer(rebasing: bytes[recordStartIndex..<lineEnd]), delimiter: delimiter)
+            {
+                // Unquoted `="…"` fields (spreadsheet guards): the record again from its start, with them quoted.
+                restart()
+                let parsed = rewritten.withUnsafeBufferPointer { text in
+                    csv_parse(parser, text.baseAddress, text.count, fieldCallback, recordCallback, context) == text.count
+                }
+                consumed = parsed ? length : 0
+            }
             if consumed < length {
                 // Strict-mode parse error: reject the record, resume at the next line.
                 let column = assembler.openFieldCount + 1

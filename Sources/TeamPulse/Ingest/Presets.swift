@@ -367,6 +367,25 @@ public enum PresetRegistry {
             satisfaction: [
                 ("Good", 5), ("Bad", 1), ("Offered", nil), ("Unoffered", nil), ("Not Offered", nil),
             ],
+            values: [
+                // New, Open, Pending, Solved, Closed are canonical words; On-hold a built-in spelling.
+                "status": [("Hold", "on_hold")],
+                // The `Via` of a ticket: the "ticket created by" names of Zendesk's via types.
+                "channel": [
+                    ("Mail", "email"), ("Web form", "web"), ("Web Widget", "web"), ("Feedback tab", "web"), ("Help Center", "web"),
+                    ("Web service", "api"), ("Web service (API)", "api"), ("Messaging", "chat"),
+                    ("Voicemail", "phone"), ("Phone call (inbound)", "phone"), ("Phone call (outbound)", "phone"),
+                    ("CTI voicemail", "phone"), ("CTI phone call (inbound)", "phone"), ("CTI phone call (outbound)", "phone"),
+                    ("Text", "phone"),
+                    ("Twitter", "social"), ("Twitter DM", "social"), ("Twitter direct message", "social"),
+                    ("Twitter public mention", "social"), ("Twitter favorite", "social"), ("Facebook", "social"),
+                    ("Facebook post", "social"), ("Facebook private message", "social"), ("Instagram Direct", "social"),
+                    ("WhatsApp", "social"), ("WeChat", "social"), ("LINE", "social"),
+                    ("Mobile SDK", "app"), ("Mobile", "app"), ("iPhone", "app"),
+                    ("Closed ticket", "other"), ("Ticket sharing", "other"), ("Merge", "other"), ("Batch", "other"),
+                    ("Get Satisfaction", "other"), ("Sample ticket", "other"), ("Recovered from suspended ticket", "other"),
+                ],
+            ],
             sources: [
                 "https://support.zendesk.com/hc/en-us/articles/4408886165402 (CSV export columns)",
                 "a real ticket export's preview in a published data dictionary, after a round trip through Excel",
@@ -387,6 +406,22 @@ public enum PresetRegistry {
                 (PresetField.updatedAt.rawValue, ["sys_updated_on", "sys_updated_at", "Updated"]),
                 (PresetField.updateCount.rawValue, ["sys_mod_count", "Updates"]),
                 (PresetField.closedAt.rawValue, ["closed_at", "Closed"]),
+            ],
+            values: [
+                // incident_state words (the UCI log; older releases' Awaiting … states) and the `state`
+                // choice values; waiting on the caller is `pending`, on a third party `on_hold`.
+                "status": [
+                    ("Active", "open"), ("In Progress", "open"), ("Work in Progress", "open"), ("Assigned", "open"),
+                    ("Awaiting User Info", "pending"), ("Awaiting Caller", "pending"), ("Awaiting Evidence", "pending"),
+                    ("Awaiting Problem", "on_hold"), ("Awaiting Vendor", "on_hold"), ("Awaiting Change", "on_hold"),
+                    ("Resolved", "solved"), ("Canceled", "closed"), ("Cancelled", "closed"),
+                    ("1", "new"), ("2", "open"), ("3", "on_hold"), ("6", "solved"), ("7", "closed"), ("8", "closed"),
+                ],
+                // contact_type.
+                "channel": [
+                    ("Self service", "web"), ("Self-service", "web"), ("IVR", "phone"), ("Virtual Agent", "chat"),
+                    ("Direct opsview", "other"), ("Monitoring", "other"), ("Event", "other"),
+                ],
             ],
             nullValues: ["?"], rollUp: .latestUpdate,
             sources: [
