@@ -69,7 +69,7 @@ struct Manifest {
                                     ] as [String: Any]
                                 },
                                 "formats": lookup.formats, "decimal": lookup.decimalComma ? "," : ".",
-                                "max_reject_rate": lookup.maxRejectRate,
+                                "null_values": lookup.readerSpec(of: spec).nullTokens, "max_reject_rate": lookup.maxRejectRate,
                                 "encoding": lookup.format.encoding?.rawValue ?? "auto",
                                 "delimiter": lookup.format.delimiter.map(InputFormat.describe) ?? "auto",
                                 "quote": InputFormat.describe(lookup.format.quote),
