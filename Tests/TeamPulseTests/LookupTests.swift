@@ -455,6 +455,31 @@ struct LookupConfigTests {
         }
     }
 
+    @Test("a required created_at may come from a lookup: the header may lack it; a record without it anywhere is MISSING VALUE")
+    func requiredFromLookup() throws {
+        let data = try read(
+            "inputs:\n  tickets:\n    path: t.csv\n    lookups: [{path: opened.csv, key: number, take: {created_at: opened}}]\n",
+            files: [
+                "t.csv": "ticket_id,team\nT1,cs\nT2,cs\nT3,cs\n",
+                "opened.csv": "number,opened\nT1,2026-11-10 10:00:00\nT3,\n",
+            ])
+        let tickets = data.tickets!
+        #expect(tickets.records.map(\.id) == ["T1"])
+        #expect(tickets.records[0].createdAt == instant("2026-11-10T10:00:00+08:00"))
+        #expect(tickets.rejects.map(\.line) == [3, 4])
+        #expect(tickets.rejects.map(\.reason) == [.missingValue, .missingValue])
+        #expect(tickets.rejects.allSatisfy { $0.column == nil })
+        #expect(tickets.rejects[0].message.hasPrefix("created_at is required but empty, and its lookup (first of 'opened' in "))
+        #expect(tickets.rejects[0].message.hasSuffix("opened.csv) has no value for it"))
+        // Without the lookup, the header must have it.
+        do {
+            _ = try read("inputs:\n  tickets: {path: t.csv}\n", files: ["t.csv": "ticket_id,team\nT1,cs\n"])
+            Issue.record("read without created_at")
+        } catch {
+            #expect(error.description.contains("missing required column 'created_at'"), "\(error)")
+        }
+    }
+
     @Test("the keys are read, paths resolved, defaults filled in; a bare column name means first")
     func reads() throws {
         let config = try PipelineConfig.parse("""
@@ -505,7 +530,6 @@ struct LookupConfigTests {
         ("take: {store: {column: v, aggregate: max}}", "", "'store' is text: its aggregate must be one of first"),
         ("take: {amount2: v}", "", "'amount2' is not a column of orders (one of: order_id, store"),
         ("take: {order_id: v}", "", "'order_id' cannot be taken from a lookup: it is the input's key"),
-        ("take: {created_at: v}", "", "'created_at' cannot be taken from a lookup: it is required in the input's own header"),
         ("take: {status: v}", "", "'status' cannot be taken from a lookup: its values are checked against the input's vocabulary"),
         ("take: {amount: {aggregate: sum}}", "", "the take of 'amount' needs 'column'"),
         ("take: {}", "", "'take' maps columns of orders to a lookup file column"),

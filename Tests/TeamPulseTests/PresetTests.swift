@@ -181,6 +181,65 @@ struct PresetTests {
         }
     }
 
+    /// The pipeline docs/presets.md gives for a 宝贝报表 beside its 订单报表 (paths filled in).
+    static func tmallPipeline(items: String, orders: String) -> String {
+        """
+        version: 1
+        timezone: Asia/Shanghai
+        inputs:
+          orders:
+            path: \(items)
+            preset: tmall-suborders
+            lookups:
+              - path: \(orders)
+                key: 订单编号
+                take:
+                  created_at: 订单创建时间
+                  paid_at: 订单付款时间
+                  amount: 买家实际支付金额
+
+        """
+    }
+
+    @Test("tmall-suborders with lookups: from its 订单报表 (both GBK): created_at, paid_at and the paid amount once per order")
+    func tmallWithLookup() throws {
+        let folder = temporaryFolder()
+        let pipeline = folder + "/tmall.yml"
+        try Data(Self.tmallPipeline(items: presetFixture("tmall_suborders.csv"), orders: presetFixture("taobao_orders.csv")).utf8)
+            .write(to: URL(fileURLWithPath: pipeline))
+        let data = try PipelineRunner.read(try PipelineConfig.load(path: pipeline), directory: sampleDirectory(), jobs: 2, chunkBytes: 120)
+        let input = try #require(data.orders)
+        #expect(input.rejects.isEmpty && input.lookupRejects.isEmpty)
+        let orders = input.records
+        #expect(orders.map(\.id) == ["3012345678901234571", "3012345678901234568", "3012345678901234569"])
+        // 买家实际支付金额 of each order, once: 120.00 (not 2 × 120.00 for its two lines), 59.00, 0.00.
+        #expect(orders.map(\.amount) == [units("120.00"), units("59.00"), units("0.00")])
+        // 交易成功 beats the refunded line's 交易关闭; 等待卖家发货 is paid; 交易关闭 unpaid is cancelled.
+        #expect(orders.map(\.status) == [.delivered, .paid, .cancelled])
+        #expect(orders.map(\.createdAt) == ["2026-11-13T02:00:00Z", "2026-11-14T13:05:00Z", "2026-11-12T00:00:00Z"].map(instant))
+        #expect(orders.map(\.paidAt) == [instant("2026-11-13T02:02:00Z"), instant("2026-11-14T13:06:10Z"), nil])
+        #expect(input.stats.rowsRolledUp == 1)
+        expectReconciled(input.stats)
+        let lookup = input.stats.lookups[0]
+        #expect(lookup.files[0].encoding == "gb18030")
+        // The 订单报表's 10 rows hold 9 orders; 6 of them have no line in this 宝贝报表.
+        #expect(lookup.rowsRead == 10 && lookup.keys == 9 && lookup.unmatchedKeys == 6 && lookup.inputRowsWithoutMatch == 0)
+
+        // A line whose order is not in the 订单报表 has no created_at at all: its order is rejected.
+        let items = try String(contentsOfFile: presetFixture("tmall_suborders.utf8.csv"), encoding: .utf8)
+            + "3012345678901239999,围巾,39.00,1,,,,,交易成功,SC-1\n"
+        let itemsPath = folder + "/items.csv"
+        try Data(items.utf8).write(to: URL(fileURLWithPath: itemsPath))
+        try Data(Self.tmallPipeline(items: itemsPath, orders: presetFixture("taobao_orders.utf8.csv")).utf8)
+            .write(to: URL(fileURLWithPath: pipeline))
+        let partial = try #require(try PipelineRunner.read(try PipelineConfig.load(path: pipeline), directory: sampleDirectory(), jobs: 1, chunkBytes: 8 << 20).orders)
+        #expect(partial.records.count == 3)
+        #expect(partial.rejects.map(\.reason) == [.missingValue])
+        #expect(partial.rejects.first?.line == 6)
+        #expect(partial.rejects.first?.message.contains("created_at is empty on every row of order_id '3012345678901239999'") == true)
+        #expect(partial.stats.lookups[0].inputRowsWithoutMatch == 1)
+    }
+
     @Test("tmall-suborders: beside its 订单报表 (order columns added by a lookup), lines roll up with the order's amount once")
     func tmallJoined() throws {
         // tmall_suborders_joined.csv: the legacy layout plus created_at, paid_at and amount as a lookup

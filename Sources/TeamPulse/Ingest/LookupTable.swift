@@ -410,6 +410,12 @@ struct LookupMatch {
         return tables.text(start, count, lookup: tables.provider(column)!.lookup)
     }
 
+    /// Whether a lookup gives column `column` a value for this record.
+    func has(_ column: Int) -> Bool {
+        if case .none = tables.value(column, entries) { return false }
+        return true
+    }
+
     /// A timestamp column's looked-up value.
     func time(_ column: Int) -> ParsedTime? {
         guard case .time(let time) = tables.value(column, entries) else { return nil }

@@ -170,26 +170,25 @@ struct MappedRow {
         return header == name ? name : "\(name) ('\(header)')"
     }
 
+    /// For a column a lookup takes: that the lookup had nothing either.
+    func lookupNote(_ column: Int) -> String {
+        guard let lookups, lookups.tables.provider(column) != nil else { return "" }
+        return ", and its lookup \(lookups.origin(column)) has no value for it"
+    }
+
     func failure(_ column: Int, _ name: String, _ reason: RejectReason, _ what: String) -> FieldError {
         let value = value(column).map { RecordKey.shown($0) } ?? ""
         let message: String =
             switch reason {
             case .missingValue:
                 if slots[column] >= 0, !fields.bytes(slots[column]).isEmpty {
-                    "\(describe(column, name)) is required but has the null value '\(RecordKey.shown(fields.bytes(slots[column])))'"
+                    "\(describe(column, name)) is required but has the null value '\(RecordKey.shown(fields.bytes(slots[column])))'\(lookupNote(column))"
                 } else {
-                    "\(describe(column, name)) is required but empty"
+                    "\(describe(column, name)) is required but empty\(lookupNote(column))"
                 }
             default: "\(describe(column, name)): \(what) '\(value)'"
             }
         return FieldError(column: sourceColumn(column), reason: reason, message: message)
-    }
-
-    func required<C: CanonicalColumn>(_ column: C) throws(FieldError) -> UnsafeBufferPointer<UInt8> {
-        guard let bytes = value(column.rawValue) else {
-            throw failure(column.rawValue, column.name, .missingValue, "")
-        }
-        return bytes
     }
 
     /// A key column's value as a key, `nil` when empty; an id that Excel turned into a number
@@ -216,10 +215,15 @@ struct MappedRow {
         return key
     }
 
-    /// A required timestamp column as an event instant.
+    /// A required timestamp column as an event instant (its own value, else its lookup's).
     func requiredTime<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> Instant {
-        _ = try required(column)
-        return try time(column, &state)!.eventInstant
+        guard let time = try time(column, &state) else { throw failure(column.rawValue, column.name, .missingValue, "") }
+        return time.eventInstant
+    }
+
+    /// Whether canonical column `column` has a value for this record: its own, or a lookup's.
+    func hasValue(_ column: Int) -> Bool {
+        value(column) != nil || lookups?.has(column) == true
     }
 
     /// The team a record belongs to: its own `team` value, else `fallback` (from a member, store or
@@ -312,7 +316,7 @@ struct OrderBuilder: RecordBuilder {
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
         let id = try row.requiredKey(OrderColumn.orderID)
         // A line-item roll-up preset lets continuation rows leave created_at empty (settled on roll-up).
-        let hasCreatedAt = !state.rules.allowsContinuationRows || row.value(OrderColumn.createdAt.rawValue) != nil
+        let hasCreatedAt = !state.rules.allowsContinuationRows || row.hasValue(OrderColumn.createdAt.rawValue)
         let createdAt = hasCreatedAt ? try row.requiredTime(OrderColumn.createdAt, &state) : Self.missingCreatedAt
         var paidAt = try row.time(OrderColumn.paidAt, &state)?.eventInstant
         let shippedAt = try row.time(OrderColumn.shippedAt, &state)?.eventInstant
