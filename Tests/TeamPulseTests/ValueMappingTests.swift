@@ -176,7 +176,7 @@ struct ValueMappingTests {
 
     @Test("a record's unquoted =\"…\" fields are quoted, the rest copied", arguments: [
         ("=\"1\",b", "\"=\"\"1\"\"\",b"), ("a, =\"1\" ,=\"\"\n", "a, \"=\"\"1\"\"\" ,\"=\"\"\"\"\"\n"),
-        ("\"=\"\"1\"\"\",b", nil), ("a=\"1\",b", nil), ("=\"1\"x,b", nil), ("\"q,=\"\"x\"\"\",=\"2\"", "\"q,=\"\"x\"\"\",\"=\"\"2\"\"\""),
+        ("\"=\"\"1\"\"\",b", nil), ("a=\"1\",b", nil), ("=\"1\"x,b", nil), ("=\"a,b\",c", nil), ("\"q,=\"\"x\"\"\",=\"2\"", "\"q,=\"\"x\"\"\",\"=\"\"2\"\"\""),
     ] as [(String, String?)])
     func quotingFormulas(text: String, expected: String?) {
         var record = text

@@ -87,8 +87,9 @@ enum ExcelGuard {
         return bytes
     }
 
-    /// A record's text with each unquoted `="…"` field — a spreadsheet formula guard, which strict CSV
-    /// refuses as a quote inside an unquoted field — written as the quoted field `"=""…"""`, which
+    /// A record's text with each unquoted `="…"` field (no quote, delimiter or line break inside) — a
+    /// spreadsheet formula guard, which strict CSV refuses as a quote inside an unquoted field — written
+    /// as the quoted field `"=""…"""`, which
     /// reads as the same text; `nil` when the record has no such field. `record` starts at a record's
     /// first byte; quoted fields (which may span lines) are copied as they are.
     static func quotingFormulas(_ record: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [UInt8]? {
@@ -120,7 +121,8 @@ enum ExcelGuard {
                     continue
                 }
                 if j + 1 < count, record[j] == equals, record[j + 1] == quote,
-                    let close = record[(j + 2)...].firstIndex(of: quote)
+                    let close = record[(j + 2)...].firstIndex(of: quote),
+                    !record[(j + 2)..<close].contains(where: { $0 == delimiter || $0 == lf || $0 == cr })
                 {
                     var after = close + 1
                     while after < count, record[after] == space || record[after] == tab { after += 1 }
