@@ -58,6 +58,7 @@ fuzz: deps
 clean:
 	rm -rf .build .build-fuzz out
 
-## Benchmark against DuckDB and the libcsv floor (see docs/performance.md).
+## Benchmark against DuckDB (full catalogue and reduced lower bound) and the libcsv floor, then a
+## scaling table at 1M/5M/20M orders (SCALE= skips it; see docs/performance.md).
 bench: deps
 	bench/run.sh

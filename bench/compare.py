@@ -4,7 +4,7 @@
     python bench/compare.py TEAMPULSE_METRICS_CSV DUCKDB_METRICS_CSV [--rel-tol 1e-9] [--abs-tol 1e-9] [--show 20]
 
 Both files have the columns as_of, window, team, metric, value, unit. Metrics that DuckDB does not compute
-at all are listed and left out. The rows must have the same set of (window, team, metric) keys (each key once); for every key both values are empty (null), or both are
+at all (no row in its file) are listed and left out. The rows must have the same set of (window, team, metric) keys (each key once); for every key both values are empty (null), or both are
 numbers that agree within the relative tolerance (or the absolute tolerance near zero); the units and
 as_of days must be equal too. Prints a summary and the first disagreements; exits 1 on any.
 """
@@ -17,15 +17,6 @@ import sys
 
 COLUMNS = ["as_of", "window", "team", "metric", "value", "unit"]
 
-# Metrics the DuckDB reference does not compute (business-time twins need the working calendars, the
-# hand-over metrics need an events input); their teampulse rows are left out of the comparison.
-HANDOVER_METRICS = {"handovers_in", "handovers_out", "ping_pong_rate", "first_assignment_resolution_rate"}
-
-
-def not_in_reference(metric):
-    return metric.endswith("_bh") or metric in HANDOVER_METRICS
-
-
 def load(path):
     rows = {}
     duplicates = []
@@ -36,8 +27,6 @@ def load(path):
             sys.exit(f"error: {path}: missing columns {', '.join(missing)}")
         for line, row in enumerate(reader, start=2):
             key = (row["window"], row["team"], row["metric"])
-            if not_in_reference(row["metric"]):
-                continue
             if key in rows:
                 duplicates.append((key, line))
             rows[key] = row
@@ -62,8 +51,8 @@ def main(argv=None):
 
     left, left_dups = load(args.teampulse)
     right, right_dups = load(args.duckdb)
-    # Metrics the DuckDB reference does not compute at all (issue 7's flow and people metrics) are not
-    # compared; they are listed so that nothing is skipped silently.
+    # Metrics the DuckDB reference does not compute at all are not compared; they are listed so that
+    # nothing is skipped silently.
     reference_metrics = {key[2] for key in right}
     not_compared = sorted({key[2] for key in left} - reference_metrics)
     left = {key: row for key, row in left.items() if key[2] in reference_metrics}

@@ -6,7 +6,7 @@
 #
 # Without REPORT_HTML it builds teampulse (debug), backfills the sample data 2026-11-01..2026-11-15
 # into a temporary output folder (so that the movers have a week of history) and renders the report
-# of 2026-11-15. Screenshots: OUT_DIR/report-desktop.png (1280 wide) and OUT_DIR/report-phone.png
+# of 2026-11-15. Screenshots: OUT_DIR/report-desktop.png (1366 wide) and OUT_DIR/report-phone.png
 # (390 wide), OUT_DIR defaulting to /tmp/teampulse-render. Installs Chromium with apt-get when missing
 # (Debian package `chromium`), and a CJK font (`fonts-wqy-microhei`) when none is installed.
 set -eu
@@ -42,9 +42,9 @@ fi
 
 # No network is needed: the page must render completely from the file alone.
 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-  --screenshot="$out/report-desktop.png" --window-size=1280,2400 "file://$report" 2>/dev/null
+  --screenshot="$out/report-desktop.png" --window-size=1366,2400 "file://$report" 2>/dev/null
 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-  --screenshot="$out/report-phone.png" --window-size=390,3200 "file://$report" 2>/dev/null
+  --screenshot="$out/report-phone.png" --window-size=390,4400 "file://$report" 2>/dev/null
 echo "rendered $report"
 echo "  $out/report-desktop.png"
 echo "  $out/report-phone.png"

@@ -13,20 +13,27 @@
 
     /// Reads the bytes as an orders file in every way the pipeline can and checks the invariants:
     /// nothing crashes; `rows_read = accepted + rejected`; the result does not depend on jobs or chunk
-    /// size; `inspect` counts the same records as the pipeline reads (before value casts).
+    /// size; `inspect`, read with the same settings, counts the same records and shows the same
+    /// rejects wherever the reading itself rejects (quoting, field count, field size).
     @_cdecl("LLVMFuzzerTestOneInput")
     public func fuzzIngest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-        // The size picks the forced encoding (or auto) and the chunk size, so that seed files are
-        // read as they are.
+        // The size picks the forced encoding (or auto), the chunk size and the dialect, so that seed
+        // files are read as they are.
         let encodings: [TextEncoding?] = [nil] + TextEncoding.allCases
         let encoding = encodings[size % encodings.count]
         let chunkBytes = 1 + size % 13
         let body = Data(bytes: data, count: size)
         guard FileManager.default.createFile(atPath: inputPath, contents: body) else { fatalError("cannot write \(inputPath)") }
-        // Now and then a single-quote dialect or a skipped first line.
+        // Now and then a single-quote dialect, a skipped first line, strict quotes, a low bound on the
+        // lines of a record, no binary check (so that bytes with NULs reach the tokenizer too).
         let quote = (size / 9) % 4 == 3 ? UInt8(ascii: "'") : UInt8(ascii: "\"")
         let skipRows: Int? = (size / 36) % 3 == 2 ? 1 : nil
-        let format = InputFormat(encoding: encoding, quote: quote, skipRows: skipRows, maxFieldBytes: 64)
+        let quotes: QuoteMode = (size / 5) % 2 == 0 ? .lenient : .strict
+        let maxRecordLines = [InputFormat.defaultMaxRecordLines, 1, 2, 3][(size / 7) % 4]
+        var format = InputFormat(
+            encoding: encoding, quote: quote, skipRows: skipRows, maxFieldBytes: 64, quotes: quotes,
+            maxRecordLines: maxRecordLines)
+        format.refusesBinary = (size / 11) % 2 == 0
         // Team indices follow the order in which workers meet new team names: compare team ids instead.
         func read(jobs: Int, chunkBytes: Int) -> Result<(IngestedInput<Order>, [String]), TeamPulseError> {
             let directory = Directory(teams: [], members: [], stores: [], warehouses: [])
@@ -48,15 +55,27 @@
         case (.success(let (a, aTeams)), .success(let (b, bTeams))):
             precondition(aTeams == bTeams, "teams depend on the chunking")
             precondition(a.stats.rowsRead == a.stats.rowsAccepted + a.stats.rowsRejected, "read != accepted + rejected")
+            precondition(a.stats.linesRejected <= a.stats.linesRead, "more lines rejected than read")
             precondition(a.records == b.records, "records depend on the chunking")
             precondition(a.rejects == b.rejects, "rejects depend on the chunking")
             precondition(a.stats == b.stats, "counts depend on the chunking")
+            if let inspection = try? Inspector.inspect(path: inputPath, kind: .orders, preset: nil, limit: 5, format: format) {
+                _ = inspection.json()
+                let reading: Set<String> = [
+                    RejectReason.badQuote, .unterminatedQuote, .tooManyLines, .missingColumns, .tooManyColumns, .fieldTooLarge,
+                ].reduce(into: []) { $0.insert($1.rawValue) }
+                let seen = inspection.rejects.filter { reading.contains($0.reason) }
+                    .map { "\($0.line) \($0.byteOffset) \($0.column ?? 0) \($0.reason) \($0.message) \($0.record)" }
+                let read = a.rejects.filter { reading.contains($0.reason.rawValue) }
+                    .map { "\($0.line) \($0.byteOffset) \($0.column ?? 0) \($0.reason.rawValue) \($0.message) \($0.record)" }
+                precondition(seen == read, "inspect shows other rejects than the reader")
+                precondition(inspection.recordCount + inspection.rejects.count == a.stats.rowsRead, "inspect counts other records")
+            }
         case (.failure(let a), .failure(let b)):
             precondition(a == b, "errors depend on the chunking")
         default:
             preconditionFailure("one chunking failed, the other did not")
         }
-        _ = try? Inspector.inspect(path: inputPath, encoding: encoding, limit: 5, maxFieldBytes: 64).json()
         return 0
     }
 

@@ -97,6 +97,7 @@ struct PipelineOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension QuoteMode: ExpressibleByArgument {}
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -308,6 +309,9 @@ struct Inspect: ParsableCommand {
     @Option(parsing: .unconditional, help: "How many records to show (0: none).")
     var limit: Int = 20
 
+    @Option(help: "A quote inside an unquoted field: lenient (data) or strict (the record is rejected), as an input's quotes: key.")
+    var quotes: QuoteMode = .lenient
+
     @Flag(help: "Print JSON: encoding, delimiter, header, record_count, records, rejects.")
     var json = false
 
@@ -322,7 +326,8 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let inspection = try Inspector.inspect(
             path: file, kind: kind.flatMap(InputKind.init(rawValue:)),
-            encoding: encoding.flatMap(TextEncoding.init(name:)), preset: preset, limit: limit)
+            encoding: encoding.flatMap(TextEncoding.init(name:)), preset: preset, limit: limit,
+            quotes: quotes)
         if json {
             print(inspection.json())
         } else {

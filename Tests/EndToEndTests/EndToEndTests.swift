@@ -14,7 +14,7 @@ struct EndToEndTests {
     /// The demo as-of day: `sample-data/` ends on it.
     static let asOf = "2026-11-15"
     static let summaryFiles = [
-        "team_summary.csv", "metrics.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
+        "team_summary.csv", "metrics.csv", "trends.csv", "collaboration.csv", "workload.csv", "targets.csv", "rejects.csv",
         "data_tests.csv", "handoffs.csv", "flow.csv", "cfd.csv", "forecast.csv", "key_person.csv", "member_wip.csv",
         "duplicates.csv",
     ]
@@ -131,6 +131,10 @@ struct EndToEndTests {
             let b = try Data(contentsOf: second.appendingPathComponent(file))
             #expect(a == b, "\(file)")
         }
+        // The company and department roll-ups are among the rows compared.
+        let summary = try Self.read(first.appendingPathComponent("team_summary.csv"))
+        #expect(summary.contains(",7d,all,Company,全公司,,"))
+        #expect(summary.contains(",28d,dept:customer_service,Customer service,客服,customer_service,"))
     }
 
     @Test("validate reports counts and rejects without writing summaries")
@@ -219,8 +223,11 @@ struct EndToEndTests {
         let out = Self.temporaryFolder()
         let result = try Self.run(["run", url.path, "--as-of", Self.asOf, "--out", out.path])
         #expect(result.status == 3)
-        // tasks: 2 of 302 rejected = 0.66 % > 0.5 %; tickets: 3 of 1003 = 0.30 % ≤ 1 %.
-        #expect(result.stderr.contains("tasks.csv: 0.66% of the tasks records rejected (2 of 302), above max_reject_rate 0.50%"), "\(result.stderr)")
+        // Rejected records weigh the lines they span, over the lines of all records read. tasks: 2 one-line
+        // records of 302 records on 311 lines = 0.64 % > 0.5 %; tickets: 3 of 1042 lines = 0.29 % ≤ 1 %.
+        #expect(result.stderr.contains(
+            "tasks.csv: 0.64% of the tasks input rejected (2 of 302 records, spanning 2 of 311 lines), above max_reject_rate 0.50%"),
+            "\(result.stderr)")
         #expect(!result.stderr.contains("tickets.csv:"))
         for file in Self.summaryFiles + ["manifest.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
@@ -365,8 +372,8 @@ struct EndToEndTests {
         for day in days.suffix(3) {
             let single = Self.temporaryFolder()
             try Self.run(["run", "pipelines/nightly.yml", "--as-of", day, "--out", single.path])
-            // A run with --out has no history: all but the trend columns of team_summary.csv agree.
-            for file in Self.summaryFiles where file != "team_summary.csv" {
+            // A run with --out has no history: all but trends.csv agree.
+            for file in Self.summaryFiles where file != "trends.csv" {
                 let a = try Data(contentsOf: output.appendingPathComponent("\(day)/\(file)"))
                 let b = try Data(contentsOf: single.appendingPathComponent(file))
                 #expect(a == b, "\(day)/\(file)")
@@ -376,34 +383,48 @@ struct EndToEndTests {
         #expect((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["as_of"] as? String == "2026-11-14")
 
         // Trends: the first day has no history before it; later days compare with the earlier days of
-        // the same backfill. Check ops-product's 7d orders against the days' own metrics.csv.
-        func cell(_ day: String, _ file: String, _ column: String, window: String = "7d", team: String = "ops-product") throws -> String {
+        // the same backfill. Check ops-product's 7d orders against the days' own team_summary.csv.
+        func rows(_ day: String, _ file: String) throws -> (header: [String], rows: [[String]]) {
             let lines = try Self.read(output.appendingPathComponent("\(day)/\(file)")).dropFirst().split(separator: "\n")
             let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            let row = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-                .first { $0[header.firstIndex(of: "window")!] == window && $0[header.firstIndex(of: "team")!] == team }!
-            return row[header.firstIndex(of: column)!]
+            return (header, lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })
         }
-        #expect(try cell("2026-11-07", "team_summary.csv", "orders_vs_prev_day") == "")
-        #expect(try cell("2026-11-07", "team_summary.csv", "orders_vs_prev_7d") == "")
-        #expect(try cell("2026-11-13", "team_summary.csv", "orders_vs_prev_7d") == "")
-        let orders = try days.map { try Int(cell($0, "team_summary.csv", "orders"))! }
-        #expect(try cell("2026-11-08", "team_summary.csv", "orders_vs_prev_day") == String(orders[1] - orders[0]))
-        #expect(try cell("2026-11-15", "team_summary.csv", "orders_vs_prev_day") == String(orders[8] - orders[7]))
-        #expect(try cell("2026-11-14", "team_summary.csv", "orders_vs_prev_7d") == String(orders[7] - orders[0]))
-        #expect(try cell("2026-11-15", "team_summary.csv", "orders_vs_prev_7d") == String(orders[8] - orders[1]))
-        #expect(try Self.read(output.appendingPathComponent("2026-11-15/report.md")).contains("% → "), "movers from the history")
+        func cell(_ day: String, _ file: String, _ column: String, window: String = "7d", team: String = "ops-product") throws -> String? {
+            let (header, rows) = try rows(day, file)
+            let metric = header.firstIndex(of: "metric")
+            let row = rows.first { row in
+                row[header.firstIndex(of: "window")!] == window && row[header.firstIndex(of: "team")!] == team
+                    && metric.map { row[$0] == "orders" } != false
+            }
+            return row.map { $0[header.firstIndex(of: column)!] }
+        }
+        #expect(try rows("2026-11-07", "trends.csv").rows.isEmpty, "no history before the first day")
+        #expect(try cell("2026-11-13", "trends.csv", "change_vs_prev_7d") == "")
+        let orders = try days.map { try Int(cell($0, "team_summary.csv", "orders")!)! }
+        #expect(try cell("2026-11-08", "trends.csv", "prev_day") == String(orders[0]))
+        #expect(try cell("2026-11-08", "trends.csv", "change_vs_prev_day") == String(orders[1] - orders[0]))
+        #expect(try cell("2026-11-15", "trends.csv", "change_vs_prev_day") == String(orders[8] - orders[7]))
+        #expect(try cell("2026-11-14", "trends.csv", "prev_7d") == String(orders[0]))
+        #expect(try cell("2026-11-14", "trends.csv", "change_vs_prev_7d") == String(orders[7] - orders[0]))
+        #expect(try cell("2026-11-15", "trends.csv", "change_vs_prev_7d") == String(orders[8] - orders[1]))
+        #expect(try cell("2026-11-15", "trends.csv", "value") == String(orders[8]))
+        // A mover line, `- team · metric: before → now (change, relative %)`, from the history.
+        let markdown = try Self.read(output.appendingPathComponent("2026-11-15/report.md"))
+        #expect(markdown.firstMatch(of: /\n- [^\n]+: [^\n]+ → [^\n]+ \([+−][^\n]+%\)\n/) != nil, "movers from the history")
 
-        // The history holds each day's metrics.csv rows once, days in order; a rerun replaces its day.
+        // The history holds the first six columns of each day's metrics.csv rows once, days in order; a
+        // rerun replaces its day.
         let historyURL = output.appendingPathComponent("history/metrics_history.csv")
         let history = try Data(contentsOf: historyURL)
         var expected = "\u{FEFF}as_of,window,team,metric,value,unit\n"
         for day in days {
-            expected += try Self.read(output.appendingPathComponent("\(day)/metrics.csv")).split(separator: "\n", maxSplits: 1)[1]
+            for line in try Self.read(output.appendingPathComponent("\(day)/metrics.csv")).split(separator: "\n").dropFirst() {
+                expected += line.split(separator: ",", omittingEmptySubsequences: false).prefix(6).joined(separator: ",") + "\n"
+            }
         }
         #expect(String(decoding: history, as: UTF8.self) == expected)
         // Day-by-day runs over that history write what the backfill wrote, trends and reports included.
-        let trendFiles = ["team_summary.csv", "report.html", "report.md"]
+        let trendFiles = ["trends.csv", "team_summary.csv", "report.html", "report.md"]
         var before: [String: Data] = [:]
         for day in ["2026-11-14", "2026-11-15"] {
             for file in trendFiles { before["\(day)/\(file)"] = try Data(contentsOf: output.appendingPathComponent("\(day)/\(file)")) }
@@ -441,7 +462,32 @@ struct EndToEndTests {
         // The data-quality box agrees with the manifest.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         let orders = (manifest["inputs"] as! [String: [String: Any]])["orders"]!
-        #expect(markdown.contains("| 订单 | \(orders["rows_read"] as! Int) | \(orders["rows_accepted"] as! Int) | \(orders["rows_rejected"] as! Int) ("))
+        // Counts are grouped by thousands: 5005 → 5,005.
+        func grouped(_ number: Int) -> String {
+            let digits = String(number)
+            return digits.enumerated().map { index, digit in
+                index > 0 && (digits.count - index) % 3 == 0 ? ",\(digit)" : "\(digit)"
+            }.joined()
+        }
+        #expect(markdown.contains(
+            "| 订单 | \(grouped(orders["rows_read"] as! Int)) | \(grouped(orders["rows_accepted"] as! Int)) | \(grouped(orders["rows_rejected"] as! Int)) ("))
+        #expect(grouped(5005) == "5,005" && grouped(300) == "300" && grouped(1_234_567) == "1,234,567")
+        // Every word of the Chinese report is Chinese, but code, names from the seeds, the pipeline's name,
+        // percentile names (P90), the program's name and "CSV".
+        let latinWord = try NSRegularExpression(pattern: "[A-Za-z][A-Za-z0-9]*")
+        func latin(_ text: String) -> Set<String> {
+            Set(latinWord.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range, in: text)!]) })
+        }
+        let allowed = latin(try Self.read(Self.packageRoot.appendingPathComponent("seeds/teams.csv")))
+            .union(["nightly", "teampulse", "CSV"])
+        var visible = html
+        for pattern in ["(?s)<style>.*?</style>", "(?s)<code>.*?</code>", "<[^>]*>", "&[a-z]+;|&#[0-9]+;"] {
+            visible = visible.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+        }
+        for text in [visible, markdown.replacingOccurrences(of: "`[^`\n]*`", with: " ", options: .regularExpression)] {
+            let foreign = latin(text).subtracting(allowed).filter { $0.range(of: "^P[0-9]+$", options: .regularExpression) == nil }
+            #expect(foreign.isEmpty, "English in the Chinese report: \(foreign.sorted())")
+        }
         let outputs = (manifest["outputs"] as! [[String: Any]]).map { $0["file"] as! String }
         #expect(outputs.suffix(3) == ["report.html", "report.md", "manifest.json"])
 
@@ -579,12 +625,12 @@ struct EndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         // A1 and A2: tokens {修复, checkout, api} both, created 2 days apart, different teams.
         let duplicates = try Self.read(out.appendingPathComponent("duplicates.csv"))
-        #expect(duplicates == "as_of,task_a,team_a,task_b,team_b,created_gap_d,similarity\n2026-11-15,A1,ops-product,A2,tech-platform,2,1\n")
+        #expect(duplicates == "as_of,task_a,team_a,task_b,team_b,created_gap_d,similarity\n2026-11-15,A1,ops-product,A2,tech-platform,2.00,1.0000\n")
         let keyPeople = try Self.read(out.appendingPathComponent("key_person.csv"))
         #expect(keyPeople.contains("\n2026-11-15,28d,cs-presales,single_member_category,退款,张敏,1\n"), "\(keyPeople)")
         let metrics = try Self.read(out.appendingPathComponent("metrics.csv"))
-        #expect(metrics.contains("\n2026-11-15,7d,ops-product,duplicate_tasks,1,count\n"))
-        #expect(metrics.contains("\n2026-11-15,7d,cs-presales,single_member_categories,1,count\n"))
+        #expect(metrics.contains("\n2026-11-15,7d,ops-product,duplicate_tasks,1,count,"))
+        #expect(metrics.contains("\n2026-11-15,7d,cs-presales,single_member_categories,1,count,"))
     }
 
     @Test("hostile names from the input are written so that spreadsheets show them as text")

@@ -38,11 +38,12 @@ struct LookupEndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("records: 44 read, 43 accepted, 1 rejected"), "\(result.stdout)")
         let values = try Self.metrics(out)
+        // Values as metrics.csv writes them (amounts and durations with 2 places, ratios with 4).
         // Payments per order (hand-summed): 100.50 + 20.25; 89.90 (its R$12.50 row is rejected);
         // 10.00 + 15.00 + 5.33; 250.00. The seller of each order's first item gives the team.
         #expect(values["28d sellers-north gmv"] == "151.08")
-        #expect(values["28d sellers-south gmv"] == "89.9")
-        #expect(values["28d unassigned gmv"] == "250")
+        #expect(values["28d sellers-south gmv"] == "89.90")
+        #expect(values["28d unassigned gmv"] == "250.00")
         let total = ["sellers-north", "sellers-south", "sellers-west", "unassigned"].compactMap { values["28d \($0) gmv"].flatMap { Decimal(string: $0) } }.reduce(0, +)
         #expect(total == Decimal(string: "562.98"), "GMV is the sum of the payments of paid orders that are not void")
         // Sellers West: one order per Olist status word of values: (canceled, unavailable, invoiced,
@@ -50,26 +51,26 @@ struct LookupEndToEndTests {
         // is 35.00 + (20.00 + 5.00) + 12.00 and the unavailable order's 60.00 does not count.
         #expect(values["28d sellers-west orders"] == "5")
         #expect(values["28d sellers-west paid_orders"] == "4")
-        #expect(values["28d sellers-west gmv"] == "72")
-        #expect(values["28d sellers-west cancel_rate"] == "0.4")
-        #expect(values["28d sellers-west refund_rate"] == "0")
-        #expect(values["1d sellers-west orders"] == "1" && values["1d sellers-west gmv"] == "12")
+        #expect(values["28d sellers-west gmv"] == "72.00")
+        #expect(values["28d sellers-west cancel_rate"] == "0.4000")
+        #expect(values["28d sellers-west refund_rate"] == "0.0000")
+        #expect(values["1d sellers-west orders"] == "1" && values["1d sellers-west gmv"] == "12.00")
         #expect(values["7d sellers-north gmv"] == "30.33")
         #expect(values["28d sellers-north orders"] == "3")
         #expect(values["28d sellers-north paid_orders"] == "2")
         #expect(values["28d unassigned orders"] == "2")
         // ship_by = the earliest item limit: order 1 shipped 4 h after its earliest limit (10:30) → late;
         // order 3 before its earliest (07-01 20:10) → on time.
-        #expect(values["28d sellers-north shipped_within_sla_rate"] == "0.5")
-        #expect(values["28d sellers-south shipped_within_sla_rate"] == "1")
+        #expect(values["28d sellers-north shipped_within_sla_rate"] == "0.5000")
+        #expect(values["28d sellers-south shipped_within_sla_rate"] == "1.0000")
         // Paid 10:30 → shipped 14:30 next day (28 h); 20:10 → 11:10 (15 h): p50 21.5.
-        #expect(values["28d sellers-north ship_latency_p50_h"] == "21.5")
+        #expect(values["28d sellers-north ship_latency_p50_h"] == "21.50")
         // Tickets without a team take their order's: T1 (order 1) north, T5 (order 2) south; T2 keeps its
         // own north; T3's order has no team, T4 no order.
         #expect(values["28d sellers-north tickets_created"] == "2")
         #expect(values["28d sellers-south tickets_created"] == "1")
         #expect(values["28d unassigned tickets_created"] == "2")
-        #expect(values["28d sellers-south contact_rate_per_100_orders"] == "200")
+        #expect(values["28d sellers-south contact_rate_per_100_orders"] == "200.00")
 
         let rejects = try EndToEndTests.read(out.appendingPathComponent("rejects.csv"))
         #expect(rejects.contains(
@@ -146,7 +147,7 @@ struct LookupEndToEndTests {
         for word in ["unavailable", "invoiced", "processing", "approved"] {
             #expect(rejects.contains { $0.contains("status ('order_status'): not one of created|paid|shipped|delivered|cancelled|refunded '\(word)'") }, "\(word)")
         }
-        #expect(try Self.metrics(out)["28d sellers-west cancel_rate"] == "1")  // only canceled is left of the five
+        #expect(try Self.metrics(out)["28d sellers-west cancel_rate"] == "1.0000")  // only canceled is left of the five
     }
 
     @Test("a lookup file above its max_reject_rate exits 3 naming it, after writing everything")

@@ -52,8 +52,8 @@ struct SignalEndToEndTests {
             .replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\n").map(String.init)
         #expect(duplicates == [
             "as_of,task_a,team_a,task_b,team_b,created_gap_d,similarity",
-            "2026-11-15,T1,ops-product,T2,ops-campaign,1,1",
-            "2026-11-15,T2,ops-campaign,T3,marketing,1,1",
+            "2026-11-15,T1,ops-product,T2,ops-campaign,1.00,1.0000",
+            "2026-11-15,T2,ops-campaign,T3,marketing,1.00,1.0000",
         ])
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         #expect(manifest["duplicate_pairs"] as? [String: Int] == ["found": 3, "written": 2])

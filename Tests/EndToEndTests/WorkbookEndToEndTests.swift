@@ -57,7 +57,9 @@ struct XLSXEntries {
 }
 
 extension EndToEndTests {
-    static let sheetNames = ["Summary", "Metrics", "Collaboration", "Workload", "Targets", "Rejects", "DataTests", "Run", "Charts"]
+    static let sheetNames = [
+        "Charts", "Summary", "Metrics", "Trends", "Collaboration", "Workload", "Targets", "Rejects", "DataTests", "Run", "ChartData",
+    ]
 
     /// The nightly pipeline over sample-data with its output (and history) in a temporary folder.
     func samplePipeline(output: URL) throws -> URL {
@@ -69,7 +71,7 @@ extension EndToEndTests {
         return pipeline(yaml)
     }
 
-    @Test("summary.xlsx over sample-data, read back by unzipping: sheets, typed cells, formats, filters, highlights, charts")
+    @Test("summary.xlsx over sample-data, read back by unzipping: sheets, typed cells, formats, filters, print setup, highlights, charts")
     func workbookOverSampleData() throws {
         let output = Self.temporaryFolder()
         let url = try samplePipeline(output: output)
@@ -78,15 +80,27 @@ extension EndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         let book = try XLSXEntries(output.appendingPathComponent("\(Self.asOf)/summary.xlsx"))
 
-        let names = book["xl/workbook.xml"].matches(of: /<sheet name="([^"]+)"/).map { String($0.1) }
+        let workbook = book["xl/workbook.xml"]
+        let names = workbook.matches(of: /<sheet name="([^"]+)"/).map { String($0.1) }
         #expect(names == Self.sheetNames)
-        for name in Self.sheetNames.dropLast() {
+        #expect(workbook.contains("<sheet name=\"ChartData\" sheetId=\"11\" state=\"hidden\""), "the charts' data is hidden")
+        #expect(!workbook.contains("<sheet name=\"Charts\" sheetId=\"1\" state="), "the Charts sheet shows, first")
+        for name in Self.sheetNames where name != "Charts" && name != "ChartData" {
             let sheet = book.sheet(name)
             #expect(sheet.contains("state=\"frozen\"/>"), "\(name): header frozen")
             #expect(sheet.contains("<autoFilter ref=\"A1:"), "\(name): autofilter")
             #expect(sheet.contains("<cols><col "), "\(name): column widths")
             #expect(!sheet.contains("<f>"), "\(name): no formulas")
+            // Print setup: landscape A4, one page wide, as many tall as needed, the header row on every page.
+            #expect(sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"), "\(name): fit to page")
+            let setup = name == "Summary" ? "fitToWidth=\"4\" fitToHeight=\"0\"" : "fitToHeight=\"0\""
+            #expect(sheet.contains("<pageSetup paperSize=\"9\" \(setup) orientation=\"landscape\"/>"), "\(name)")
+            #expect(sheet.contains("<oddHeader>&amp;L&amp;A&amp;Rteampulse nightly 2026-11-15</oddHeader>"), "\(name): page header")
         }
+        let sheetIndex = { (name: String) in names.firstIndex(of: name)! }
+        // The header row on every printed page; the Summary also repeats window … team_name_zh (B:E).
+        #expect(workbook.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\(sheetIndex("Summary"))\">Summary!$B:$E,Summary!$1:$1</definedName>"))
+        #expect(workbook.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\(sheetIndex("Metrics"))\">Metrics!$1:$1</definedName>"))
 
         // Summary: A2 is the as-of day as an Excel date (serial 46341 = 2026-11-15, see WorkbookTests).
         let summary = book.sheet("Summary")
@@ -96,12 +110,21 @@ extension EndToEndTests {
         // G2 is `orders` of the first team (1d): a number, not a string.
         let orders = try #require(XLSXEntries.cell("G2", in: summary))
         #expect(orders.contains("<v>") && !orders.contains("t=\"s\""), "\(orders)")
-        #expect(book.sharedStrings.contains("resolution_p50_h (h)"))
-        #expect(book.sharedStrings.contains("first_response_p50_min (min)"))
-        #expect(book.sharedStrings.contains("on_time_rate (%)"))
+        // Frozen at G, the first metric column: as_of … department stay in view.
+        #expect(summary.contains("<pane xSplit=\"6\" ySplit=\"1\" topLeftCell=\"G2\" activePane=\"bottomRight\" state=\"frozen\"/>"))
+        // Headers are the catalogue's labels in report.lang (zh) with units; English and the id in a note.
+        #expect(book.sharedStrings.contains("解决时长 P50 (小时)"))
+        #expect(book.sharedStrings.contains("首次响应 P50 (分钟)"))
+        #expect(book.sharedStrings.contains("按期完成率 (%)"))
+        #expect(!book.sharedStrings.contains("resolution_p50_h (h)"))
+        let comments = book.entries.filter { $0.key.hasPrefix("xl/comments") }.map(\.value).joined()
+        #expect(comments.contains("Resolution p50 (h)") && comments.contains("resolution_p50_h"), "notes on the Summary's headers")
         #expect(book.sharedStrings.contains("商品运营组"), "team names in Chinese")
         #expect(book.sharedStrings.contains("Product Operations"), "and in English")
         #expect(summary.contains("<conditionalFormatting"), "missed targets highlighted on the Summary")
+        // The CSV beside it is rounded: no value with more than 4 places.
+        let summaryCSV = try Self.read(output.appendingPathComponent("\(Self.asOf)/team_summary.csv"))
+        #expect(!summaryCSV.contains("9.733333333333333") && summaryCSV.firstMatch(of: /\.\d{5,}/) == nil, "rounded CSV")
 
         // Targets: the first target of seeds/targets.csv is ops-product shipped_within_sla_rate >= 0.95 (7d):
         // target in H2 as a percentage, status in J2; the status column has the conditional format.
@@ -116,22 +139,35 @@ extension EndToEndTests {
         #expect(book.sharedStrings.contains("input: orders"))
         #expect(book.sheet("Run").contains("<v>5005</v>"), "orders read")
 
-        // Charts: a bar chart of rates per team, then line charts over the three days.
+        // Charts: on the first sheet, a bar chart of rates per team, then line charts over the three days,
+        // their data on the hidden sheet; titles in words, dates on the category axis, at most 8 series.
         let charts = book.entries.keys.filter { $0.hasPrefix("xl/charts/chart") }.sorted()
         #expect(charts.count >= 2)
         #expect(book["xl/charts/chart1.xml"].contains("<c:barChart>"))
-        #expect(book["xl/charts/chart1.xml"].contains("<c:f>Charts!$A$2:$A$"))
+        #expect(book["xl/charts/chart1.xml"].contains("<c:f>ChartData!$A$3:$A$"))
+        #expect(book["xl/charts/chart1.xml"].contains("<a:t>各团队按时率（7d 窗口）</a:t>"))
         let line = book["xl/charts/chart2.xml"]
         #expect(line.contains("<c:lineChart>"))
-        let days = try #require(line.firstMatch(of: /<c:f>Charts!\$A\$(\d+):\$A\$(\d+)<\/c:f>/))
+        #expect(line.contains("<a:t>按时发货率 (%)，7d 窗口，按日</a:t>"), "title in words")
+        #expect(line.contains("<c:catAx>") && line.contains("<c:numFmt formatCode=\"yyyy-mm-dd\" sourceLinked=\"0\"/>"), "dates")
+        let days = try #require(line.firstMatch(of: /<c:f>ChartData!\$A\$(\d+):\$A\$(\d+)<\/c:f>/))
         #expect(Int(days.2)! - Int(days.1)! == 2, "three days of history: 2026-11-13…15")
-        #expect(book["xl/worksheets/_rels/sheet9.xml.rels"].contains("drawing"))
+        for chart in charts {
+            let series = book[chart].matches(of: /<c:ser>/).count
+            #expect((1...8).contains(series), "\(chart): \(series) series")
+            #expect(!book[chart].contains("<c:v>unassigned</c:v>"))
+        }
+        #expect(book["xl/worksheets/_rels/sheet1.xml.rels"].contains("drawing"), "the charts are on the first sheet")
+        #expect(book.sheet("Charts").contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\"/>"))
 
         let manifest = try JSONSerialization.jsonObject(
             with: Data(contentsOf: output.appendingPathComponent("\(Self.asOf)/manifest.json"))) as! [String: Any]
         let files = (manifest["outputs"] as! [[String: Any]]).compactMap { $0["file"] as? String }
         #expect(files.contains("summary.xlsx"))
+        #expect(files.contains("trends.csv"))
         #expect((manifest["pipeline"] as? [String: Any])?["xlsx"] as? Bool == true)
+        let csv = (manifest["pipeline"] as? [String: Any])?["csv"] as? [String: Any]
+        #expect(csv?["precision"] as? String == "rounded" && csv?["bom"] as? Bool == true)
     }
 
     @Test("reruns give the same workbook, save the run start on the Run sheet")
@@ -145,7 +181,7 @@ extension EndToEndTests {
         let a = try XLSXEntries(first.appendingPathComponent("summary.xlsx"))
         let b = try XLSXEntries(second.appendingPathComponent("summary.xlsx"))
         #expect(Set(a.entries.keys) == Set(b.entries.keys))
-        for name in a.entries.keys.sorted() where name != "xl/worksheets/sheet8.xml" {
+        for name in a.entries.keys.sorted() where name != "xl/worksheets/sheet10.xml" {
             #expect(a[name] == b[name], "\(name)")
         }
         #expect(a["docProps/core.xml"].contains("2026-11-15T00:00:00Z"), "creation time from the as-of day")

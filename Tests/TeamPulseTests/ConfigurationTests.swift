@@ -112,7 +112,8 @@ struct ConfigurationTests {
     func repositorySeeds() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../seeds").standardizedFileURL.path
         let seeds = try Seeds.load(from: folder, windows: PipelineConfig.defaultWindows)
-        #expect(Set(seeds.teams.map(\.department)) == Set(Seeds.departments))
+        // The demo seeds write the usual departments by their codes.
+        #expect(Set(seeds.teams.map(\.department)) == Set(Departments.usual.map(\.code)))
         #expect(!seeds.targets.isEmpty)
         #expect(seeds.shipSLAHours["ops-campaign"] == 48)
     }
@@ -134,7 +135,11 @@ struct ConfigurationTests {
     @Test("bad seeds name file, line and column", arguments: [
         (["members.csv": "member,team,role\n王芳,cs,agent\n李娜,servce,agent\n"], "members.csv:3:2: invalid seed: unknown team 'servce'"),
         (["members.csv": "member,team,role\n王芳,cs,agent\n王芳,ops,agent\n"], "members.csv:3:1: invalid seed: duplicate member '王芳'"),
-        (["teams.csv": "team,name,name_zh,department\nops,Ops,运营,sales\n"], "teams.csv:2:4: invalid seed: unknown department 'sales'"),
+        (["teams.csv": "team,name,name_zh,department\nall,All,全部,运营\n"], "teams.csv:2:1: invalid seed: team id 'all' is reserved"),
+        (["teams.csv": "team,name,name_zh,department\ndept:x,X,X,运营\n"], "teams.csv:2:1: invalid seed: team id 'dept:x' is reserved"),
+        (["teams.csv": "team,name,name_zh,department\nops,Ops,运营,\n"], "teams.csv:2:4: invalid seed: 'department' is empty"),
+        (["targets.csv": "team,metric,op,target\ndept:sales,orders,>=,1\n"], "targets.csv:2:1: invalid seed: unknown department 'sales'"),
+        (["targets.csv": "team,metric,op,target\nall,ship_sla_h,<=,24\n"], "targets.csv:2:1: invalid seed: ship_sla_h is set per team, not for 'all'"),
         (["teams.csv": "team,name,name_zh,department\nops,Ops,运营,operations\nops,Ops2,运营2,operations\n"], "teams.csv:3:1: invalid seed: duplicate team 'ops'"),
         (["targets.csv": "team,metric,op,target\ncs,first_reply,<=,30\n"], "targets.csv:2:2: invalid seed: unknown metric 'first_reply'"),
         (["targets.csv": "team,metric,op,target\ncs,csat_mean,=>,4\n"], "targets.csv:2:3: invalid seed: unknown op '=>'"),
@@ -152,6 +157,22 @@ struct ConfigurationTests {
             #expect(error.description.contains(suffix), "\(error)")
             #expect(error.exitCode == 2)
         }
+    }
+
+    @Test("departments are free text; targets may name the company or a department")
+    func freeTextDepartments() throws {
+        let folder = seedFolder([
+            "teams.csv": "team,name,name_zh,department\nbuy,Buying,采购组,商品部\ncare,Care,客服组, customer service \nops,Ops,运营组,运营\nnew,New,新组,商品部\n",
+            "targets.csv": "team,metric,op,target,window\nall,orders,>=,100,\ndept:商品部,on_time_rate,>=,0.8,28d\ndept:customer service,first_response_p90_min,<=,30,\n",
+        ])
+        let seeds = try Seeds.load(from: folder, windows: PipelineConfig.defaultWindows)
+        // Kept as written (surrounding spaces trimmed), Chinese and English, spaces inside included.
+        #expect(seeds.teams.map(\.department) == ["商品部", "customer service", "运营", "商品部"])
+        #expect(seeds.targets.map(\.team) == ["all", "dept:商品部", "dept:customer service"])
+        let units = Rollups(teams: seeds.teams).units
+        #expect(units.map(\.team.id) == ["all", "dept:商品部", "dept:customer service", "dept:运营"])
+        #expect(units.map(\.members) == [[0, 1, 2, 3], [0, 3], [1], [2]])
+        #expect(units.map(\.team.name) == ["Company", "商品部", "Customer service", "Operations"])
     }
 
     @Test("teams.csv is required")

@@ -4,15 +4,6 @@ import Testing
 @testable import TeamPulse
 
 /// Reads one orders file with an encoding and dialect.
-private func readOrders(
-    _ path: String, format: InputFormat, columns: [String: String] = [:], jobs: Int = 1, chunkBytes: Int = 8 << 20
-) throws(TeamPulseError) -> IngestedInput<Order> {
-    try InputReader(
-        spec: InputSpec(kind: .orders, path: path, columns: columns, format: format),
-        builder: OrderBuilder(directory: sampleDirectory()),
-        options: IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: shanghai)
-    ).read()
-}
 
 /// `rows_read = rows_accepted + rows_rejected`, and the rejects match the count.
 private func reconciles<R>(_ input: IngestedInput<R>) -> Bool {
@@ -308,10 +299,19 @@ struct RFC4180Tests {
         #expect(inspection.records.map(\.values) == [["A", "x", "2026-11-15"]])
     }
 
-    @Test("a quote inside an unquoted field is rejected (strict mode), the next record is read")
-    func strayQuote() throws {
+    @Test("a quote inside an unquoted field is data under quotes: lenient (the default)")
+    func strayQuoteLenient() throws {
         let inspection = try values("A,x\"y,2026-11-15\r\nB,z,2026-11-15\r\n")
-        #expect(inspection.rejects.map(\.reason) == ["BAD QUOTE"])
+        #expect(inspection.rejects.isEmpty)
+        #expect(inspection.records.map { $0.values[1] } == ["x\"y", "z"])
+    }
+
+    @Test("a quote inside an unquoted field is rejected under quotes: strict, the next record is read")
+    func strayQuoteStrict() throws {
+        let path = write(Array("order_id,store,created_at\r\nA,x\"y,2026-11-15\r\nB,z,2026-11-15\r\n".utf8))
+        let inspection = try Inspector.inspect(path: path, kind: .orders, quotes: .strict)
+        #expect(inspection.rejects.map { "\($0.line):\($0.column ?? 0) \($0.reason)" } == ["2:2 BAD QUOTE"])
+        #expect(inspection.rejects[0].message == "quote character inside an unquoted field (quotes: strict)")
         #expect(inspection.records.map { $0.values[0] } == ["B"])
     }
 }
@@ -357,15 +357,19 @@ struct FormatConfigurationTests {
         try PipelineConfig.parse("version: 1\ninputs:\n  orders: {path: o.csv\(keys)}\n", path: "/p/x.yml").inputs[0].format
     }
 
-    @Test("defaults: auto encoding and delimiter, double quote, header detection, 1 MiB fields")
+    @Test("defaults: auto encoding and delimiter, double quote, header detection, 1 MiB fields, lenient quotes, 1000 lines")
     func defaults() throws {
-        #expect(try format("") == InputFormat(encoding: nil, delimiter: nil, quote: UInt8(ascii: "\""), skipRows: nil, maxFieldBytes: 1_048_576))
+        #expect(try format("") == InputFormat(
+            encoding: nil, delimiter: nil, quote: UInt8(ascii: "\""), skipRows: nil, maxFieldBytes: 1_048_576, quotes: .lenient,
+            maxRecordLines: 1000))
     }
 
     @Test("every key is read")
     func keys() throws {
-        let read = try format(", encoding: cp936, delimiter: tab, quote: \"'\", skip_rows: 2, max_field_bytes: 4096")
-        #expect(read == InputFormat(encoding: .gbk, delimiter: 9, quote: 39, skipRows: 2, maxFieldBytes: 4096))
+        let read = try format(
+            ", encoding: cp936, delimiter: tab, quote: \"'\", skip_rows: 2, max_field_bytes: 4096, quotes: strict, max_record_lines: 40")
+        #expect(read == InputFormat(
+            encoding: .gbk, delimiter: 9, quote: 39, skipRows: 2, maxFieldBytes: 4096, quotes: .strict, maxRecordLines: 40))
         #expect(try format(", delimiter: \"|\", encoding: auto").delimiter == UInt8(ascii: "|"))
         #expect(try format(", delimiter: ;").delimiter == UInt8(ascii: ";"))
     }
@@ -374,6 +378,8 @@ struct FormatConfigurationTests {
         ("encoding: ebcdic", "'encoding' must be auto or one of"), ("delimiter: ab", "'delimiter' must be"),
         ("quote: ab", "'quote' must be"), ("skip_rows: -1", "'skip_rows' must be"),
         ("max_field_bytes: 0", "'max_field_bytes' must be"), ("delimiter: \"'\", quote: \"'\"", "must differ"),
+        ("quotes: relaxed", "'quotes' must be lenient or strict"), ("max_record_lines: 0", "'max_record_lines' must be a positive"),
+        ("max_record_lines: many", "'max_record_lines' must be a positive"), ("max_lines: 5", "unknown key 'max_lines'"),
     ])
     func errors(keys: String, message: String) {
         #expect {

@@ -96,7 +96,7 @@ import Testing
         let tables = FlowTables(
             asOf: LocalDate("2026-11-15")!, report: report,
             privacy: PrivacyRules(minGroupSize: 1, groupSizes: report.groupSizes), settings: AnalyticsSettings())
-        let cfd = tables.cfd()
+        let cfd = tables.cfd().csv(precision: .full)
         #expect(cfd.header == ["as_of", "team", "day", "todo", "in_progress", "done"])
         #expect(cfd.rows.count == 2 * 28)  // two teams × 28 days
         // 10-19 end: only T4 exists (created 10-01, done 10-20) → todo 1.
@@ -106,7 +106,7 @@ import Testing
         // 11-15 end: todo T3, T6; in progress T2, K2; done T1, T4, K1.
         #expect(cfd.rows[27] == ["2026-11-15", "a", "2026-11-15", "2", "2", "3"])
         #expect(cfd.rows[28] == ["2026-11-15", "b", "2026-10-19", "0", "0", "0"])
-        let flow = tables.flow()
+        let flow = tables.flow().csv(precision: .full)
         #expect(flow.header == ["as_of", "team", "day", "arrivals", "departures", "net_flow", "wip"])
         // 10-20: T6 arrives, T4 departs; open at the end: T6 → wip 1.
         #expect(flow.rows[1] == ["2026-11-15", "a", "2026-10-20", "1", "1", "0", "1"])
@@ -122,6 +122,7 @@ import Testing
             "open_items": 0, "wip_age_p50_d": nil, "wip_age_p85_d": nil, "sle_d": nil, "wip_over_sle": nil,
             "net_flow": 0, "throughput_per_day": 0, "throughput_trend": 0,
             "forecast_days_p50": 0, "forecast_days_p85": 0, "forecast_days_p95": 0,  // nothing open: done today
+            // Fewer than 2 members: key_person_count is empty (minimumMembers) — and b has no load.
             "key_person_count": nil, "single_member_categories": 0, "member_wip_p50": nil, "member_wip_max": nil,
             "after_hours_share": nil, "is_silo": nil, "duplicate_tasks": 0,
         ]
@@ -339,31 +340,34 @@ import Testing
     // MARK: - Privacy
 
     @Test func workloadAggregatedBelowMinGroupSize() {
-        let header = [
-            "as_of", "window", "team", "member", "members", "tasks_completed", "tickets_resolved", "load", "load_share",
-            "load_gini", "busiest_member_share",
+        let w7 = WindowSpec(days: 7)
+        func load(_ team: String, _ member: String, _ tasks: Int, _ tickets: Int) -> MemberLoad {
+            MemberLoad(window: w7, team: team, member: member, tasksCompleted: tasks, ticketsResolved: tickets)
+        }
+        let loads = [
+            load("big", "A", 1, 0), load("big", "B", 4, 1), load("small", "Ann", 3, 0), load("small", "Bo", 1, 2),
+            load("small", "Cy", 0, 0), load("idle", "Dee", 0, 0),
         ]
-        var table = CSVTable(header: header)
-        table.rows = [
-            ["d", "7d", "big", "", "5", "5", "1", "6", "1", "0.1", "0.3"],
-            ["d", "7d", "big", "A", "", "1", "0", "1", "0.16", "", ""],
-            ["d", "7d", "small", "", "3", "4", "2", "6", "1", "0.2", "0.5"],
-            ["d", "7d", "small", "Ann", "", "3", "0", "3", "0.5", "", ""],
-            ["d", "7d", "small", "Bo", "", "1", "2", "3", "0.5", "", ""],
-            ["d", "7d", "small", "Cy", "", "0", "0", "0", "0", "", ""],
-            ["d", "7d", "idle", "", "2", "0", "0", "0", "", "", ""],
-            ["d", "7d", "idle", "Dee", "", "0", "0", "0", "", "", ""],
-        ]
-        let rules = PrivacyRules(minGroupSize: 5, groupSizes: ["big": 5, "small": 3, "idle": 2])
-        let result = rules.apply(workload: table)
-        #expect(result.rows == [
-            ["d", "7d", "big", "", "5", "5", "1", "6", "1", "0.1", "0.3"],
-            ["d", "7d", "big", "A", "", "1", "0", "1", "0.16", "", ""],
-            ["d", "7d", "small", "", "3", "4", "2", "6", "1", "0.2", "0.5"],
-            // Ann 3+0, Bo 1+2, Cy 0 → tasks 4, tickets 2, load 6, share 1.
-            ["d", "7d", "small", "*", "", "4", "2", "6", "1", "", ""],
-            ["d", "7d", "idle", "", "2", "0", "0", "0", "", "", ""],
-            ["d", "7d", "idle", "*", "", "0", "0", "0", "", "", ""],  // zero load → empty share
+        let rules = PrivacyRules(minGroupSize: 2, groupSizes: ["big": 2, "small": 1, "idle": 1])
+        #expect(rules.memberRows(Array(loads[0...1])) == Array(loads[0...1]), "big team: every member as they are")
+        // Ann 3+0, Bo 1+2, Cy 0 → one `*` member with tasks 4, tickets 2.
+        #expect(rules.memberRows(Array(loads[2...4])) == [load("small", "*", 4, 2)])
+        #expect(rules.memberRows([loads[5]]) == [load("idle", "*", 0, 0)])
+        #expect(rules.memberRows([]).isEmpty)
+
+        // workload.csv under the rules: team rows unchanged, the `*` row after its team row.
+        let metrics = MetricsResult(teams: [], collaboration: [], workload: loads, unresolvedOrderLinks: 0)
+        let table = SummaryTables(
+            asOf: LocalDate("2026-11-15")!, teams: [], metrics: metrics, targets: [], rejects: [], privacy: rules
+        ).workload().csv(precision: .rounded)
+        #expect(table.rows.map { Array($0[2...8]) } == [
+            ["big", "", "2", "5", "1", "6", "1.0000"],
+            ["big", "A", "", "1", "0", "1", "0.1667"],  // 1 / 6
+            ["big", "B", "", "4", "1", "5", "0.8333"],  // 5 / 6
+            ["small", "", "3", "4", "2", "6", "1.0000"],
+            ["small", "*", "", "4", "2", "6", "1.0000"],
+            ["idle", "", "1", "0", "0", "0", ""],
+            ["idle", "*", "", "0", "0", "0", ""],  // zero load → empty share
         ])
     }
 
@@ -385,15 +389,15 @@ import Testing
         #expect(report.groupSizes["a"] == 3)
         let asOf = LocalDate("2026-11-15")!
         let hidden = FlowTables(asOf: asOf, report: report, privacy: PrivacyRules(minGroupSize: 5, groupSizes: report.groupSizes), settings: AnalyticsSettings())
-        #expect(hidden.memberWIP().rows == [["2026-11-15", "a", "*", "2", "1", "3"]])
+        #expect(hidden.memberWIP().csv(precision: .full).rows == [["2026-11-15", "a", "*", "2", "1", "3"]])
         // 28d key members: two of Ann, Bo, Cy with 1 each → one `*` row with 2 items.
-        #expect(hidden.keyPerson().rows.filter { $0[1] == "28d" } == [["2026-11-15", "28d", "a", "key_member", "", "*", "2"]])
+        #expect(hidden.keyPerson().csv(precision: .full).rows.filter { $0[1] == "28d" } == [["2026-11-15", "28d", "a", "key_member", "", "*", "2"]])
         let shown = FlowTables(
             asOf: asOf, report: report,
             privacy: PrivacyRules(minGroupSize: 3, groupSizes: report.groupSizes, anonymizeSalt: "teampulse"), settings: AnalyticsSettings())
-        #expect(shown.memberWIP().rows.first == ["2026-11-15", "a", "member-777c9f69", "2", "0", "2"])
+        #expect(shown.memberWIP().csv(precision: .full).rows.first == ["2026-11-15", "a", "member-777c9f69", "2", "0", "2"])
         // Ties by name: Ann, Bo (1 each of 3).
-        #expect(shown.keyPerson().rows.filter { $0[1] == "28d" }.map { $0[5] } == [
+        #expect(shown.keyPerson().csv(precision: .full).rows.filter { $0[1] == "28d" }.map { $0[5] } == [
             PrivacyRules.pseudonym("Ann", salt: "teampulse"), PrivacyRules.pseudonym("Bo", salt: "teampulse"),
         ])
     }
@@ -529,7 +533,7 @@ import Testing
         let table = FlowTables(
             asOf: LocalDate("2026-11-15")!, report: report, privacy: PrivacyRules(minGroupSize: 1, groupSizes: [:]),
             settings: settings
-        ).duplicates()
+        ).duplicates().csv(precision: .full)
         #expect(table.rows.map { $0[1] + "–" + $0[3] } == ["X2–X3", "X1–X2"])
         // The metric counts every pair found, not only those written: Y1 is a duplicate of a.
         #expect(metrics.value("duplicate_tasks", team: "a", window: h.w28) == 2)

@@ -8,26 +8,31 @@ struct IngestTests {
     @Test("quoted commas, quoted line breaks, CRLF, blank lines and no final newline are read exactly")
     func dialectFixture() throws {
         let input = try readOrders(fixture("orders_dialect.csv"))
-        #expect(input.records.map(\.id) == ["A1", "A2", "A3", "A9", "A10"])
+        // A4's `bad"quote` is data (quotes: lenient).
+        #expect(input.records.map(\.id) == ["A1", "A2", "A3", "A4", "A9", "A10"])
         // A2's quoted field spans lines 3–4; A3 ends with CRLF; line 6 is blank.
-        #expect(input.records.map(\.span.line) == [2, 3, 5, 12, 13])
+        #expect(input.records.map(\.span.line) == [2, 3, 5, 7, 12, 13])
         #expect(input.records[2].createdAt == instant("2026-11-15T04:00:00Z"))
-        #expect(input.records[4].amount == 72_500)
+        #expect(input.records[5].amount == 72_500)
         #expect(input.records[0].status == .paid)
         #expect(input.stats.rowsRead == 10)
-        #expect(input.stats.rowsAccepted == 5)
-        #expect(input.stats.rowsRejected == 5)
+        #expect(input.stats.rowsAccepted == 6)
+        #expect(input.stats.rowsRejected == 4)
         #expect(input.stats.rowsRead == input.stats.rowsAccepted + input.stats.rowsRejected)
+        // A2 spans two lines: 11 lines of records, 4 of them rejected.
+        #expect(input.stats.linesRead == 11)
+        #expect(input.stats.linesRejected == 4)
     }
 
     @Test("every malformed record is rejected with line, column, reason and its raw text")
     func rejectsCarryPositions() throws {
-        let input = try readOrders(fixture("orders_dialect.csv"))
+        let input = try readOrders(fixture("orders_dialect.csv"), format: InputFormat(quotes: .strict))
         let summary = input.rejects.map { "\($0.line):\($0.column.map(String.init) ?? "-") \($0.reason.rawValue)" }
         #expect(summary == [
             "7:2 BAD QUOTE", "8:4 MISSING COLUMNS", "9:8 UNKNOWN VALUE", "10:4 CAST", "11:14 TOO MANY COLUMNS",
         ])
         #expect(input.rejects[0].record == #"A4,bad"quote,ops,2026-11-15 13:00:00,,,,created,1,CNY,,,"#)
+        #expect(input.rejects[0].message == "quote character inside an unquoted field (quotes: strict)")
         #expect(input.rejects[3].message == "created_at: not a timestamp 'not a date'")
         // The byte offset points at the record's first byte in the file.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture("orders_dialect.csv")))
@@ -50,6 +55,32 @@ struct IngestTests {
         #expect(reference.records.count + reference.rejects.count == 400)
     }
 
+    @Test("broken quotes at the start, in the middle, at the end and across chunk boundaries change nothing about chunking",
+          arguments: [(2, 8 << 20), (4, 64), (3, 1), (7, 200), (3, 1500)], QuoteMode.allCases)
+    func chunkingIsInvisibleWithBrokenQuotes(chunking: (jobs: Int, chunkBytes: Int), quotes: QuoteMode) throws {
+        let (jobs, chunkBytes) = chunking
+        // Stray opening quotes in the first, the 200th and the last row, an inch mark in every 50th;
+        // a low max_record_lines makes the swallowed lines end inside the file.
+        var lines = Self.messyOrders(rows: 400).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let rows = lines.indices.filter { $0 > 0 && lines[$0].hasPrefix("O") }
+        for row in [rows[0], rows[199], rows[rows.count - 1]] { lines[row] = lines[row].replacingOccurrences(of: ",ops,", with: ",\"ops,") }
+        for row in rows where row % 50 == 0 { lines[row] = lines[row].replacingOccurrences(of: ",ops,", with: ",o\"ps,") }
+        let path = temporaryFile(lines.joined(separator: "\n"))
+        let format = InputFormat(quotes: quotes, maxRecordLines: 30)
+        let reference = try readOrders(path, format: format, jobs: 1, chunkBytes: 1 << 30)
+        let chunked = try readOrders(path, format: format, jobs: jobs, chunkBytes: chunkBytes)
+        #expect(chunked.records == reference.records)
+        #expect(chunked.rejects == reference.rejects)
+        #expect(chunked.stats == reference.stats)
+        #expect(reference.stats.rowsRead == reference.stats.rowsAccepted + reference.stats.rowsRejected)
+        // Each stray quote costs its own record on its own line, with the column of the team field;
+        // under strict each inch mark does too, under lenient it is data.
+        let strays = [rows[0], rows[199], rows[rows.count - 1]]
+        let inchMarks = quotes == .strict ? rows.filter { $0 % 50 == 0 && !strays.contains($0) } : []
+        let quoteRejects = reference.rejects.filter { $0.column == 3 && [.tooManyLines, .unterminatedQuote, .badQuote].contains($0.reason) }
+        #expect(quoteRejects.map(\.line) == (strays + inchMarks).sorted().map { $0 + 1 })
+    }
+
     @Test("chunks split only after a line end outside quotes")
     func splitPoints() {
         var text = Array(Self.messyOrders(rows: 300).utf8)
@@ -68,18 +99,22 @@ struct IngestTests {
         }
     }
 
-    @Test("a broken quote makes chunked reading fall back to one pass with the same result")
-    func brokenQuoteFallsBack() throws {
+    @Test("a quote never closed near the end costs its record only, whole or chunked")
+    func brokenQuoteNearTheEnd() throws {
         var text = Self.messyOrders(rows: 200)
-        text += "Z1,\"never closed,ops,2026-11-15 10:00:00,,,,created,1,CNY,,,\nZ2,x,ops,2026-11-15 10:00:00,,,,created,1,CNY,,,\n"
+        text += "Z1,\"never closed,ops,2026-11-15 10:00:00,,paid,1\nZ2,x,ops,2026-11-15 10:00:00,,paid,2\n"
         let path = temporaryFile(text)
         let reference = try readOrders(path, jobs: 1, chunkBytes: 1 << 30)
         let chunked = try readOrders(path, jobs: 4, chunkBytes: 100)
         #expect(chunked.records == reference.records)
         #expect(chunked.rejects == reference.rejects)
+        #expect(chunked.stats == reference.stats)
+        // Z1's quote runs to the end of the file: Z1 alone is rejected, Z2 is read again and kept.
         let last = try #require(reference.rejects.last)
         #expect(last.reason == .unterminatedQuote)
-        #expect(last.record.hasPrefix("Z1,\"never closed"))
+        #expect(last.column == 2)
+        #expect(last.record == "Z1,\"never closed,ops,2026-11-15 10:00:00,,paid,1")
+        #expect(reference.records.last?.id == "Z2")
         #expect(reference.stats.rowsRead == reference.stats.rowsAccepted + reference.stats.rowsRejected)
     }
 

@@ -101,9 +101,9 @@ struct MetricCatalogTests {
         var written: Set<String> = []
         var seen: Set<String> = []
         for line in lines {
-            // as_of, window, team, metric, value, unit — team ids hold no comma.
+            // as_of, window, team, metric, value, unit, then the names — team ids hold no comma.
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count == 6 else { continue }
+            guard cells.count >= 6 else { continue }
             seen.insert(cells[3])
             if !cells[4].isEmpty { written.insert(cells[3]) }
         }
@@ -149,26 +149,29 @@ struct MetricCatalogTests {
         #expect(ReportLabels(language: .en).metric("not_a_metric") == "not_a_metric")
     }
 
-    @Test("display formats follow the unit, with the Gini coefficient shown as a number")
+    @Test("display formats follow the unit, with the Gini coefficient shown as a number and the median of counts with decimals")
     func formats() {
-        for definition in MetricCatalog.all where definition.metric != .loadGini {
+        for definition in MetricCatalog.all where ![.loadGini, .memberWipP50].contains(definition.metric) {
             #expect(definition.format == definition.unit.defaultFormat, "\(definition.id)")
         }
         #expect(MetricID.loadGini.definition.format == .coefficient)
+        // A median of whole counts may be 4.5: rounded to a whole number, the CSVs would say 5.
+        #expect(MetricID.memberWipP50.definition.format == .decimal)
+        #expect(MetricID.memberWipP50.definition.unit == .count)
         #expect(MetricID.onTimeRate.definition.format == .percent)
         // The workbook and the report read the format, not the id.
         #expect(SummaryWorkbook.format(MetricID.loadGini.definition) == .coefficient)
         #expect(SummaryWorkbook.format(MetricID.busiestMemberShare.definition) == .percent)
-        #expect(SummaryWorkbook.unitLabel(MetricID.loadGini.definition) == nil)
-        #expect(SummaryWorkbook.unitLabel(MetricID.throughputPerDay.definition) == "per day")
-        #expect(SummaryWorkbook.unitLabel(MetricID.leadTimeP50DBH.definition) == "d")
+        #expect(SummaryWorkbook.unitLabel(MetricID.loadGini.definition.quantity, .en) == nil)
+        #expect(SummaryWorkbook.unitLabel(MetricID.throughputPerDay.definition.quantity, .en) == "per day")
+        #expect(SummaryWorkbook.unitLabel(MetricID.leadTimeP50DBH.definition.quantity, .en) == "d")
         let report = Report(pipeline: "p", asOf: LocalDate("2026-11-15")!, language: .zh, windows: [], teams: [], metrics: MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0), targets: [])
-        #expect(report.format(0.3889, MetricID.loadGini.definition) == "0.39")
-        #expect(report.format(0.3889, MetricID.busiestMemberShare.definition) == "38.9%")
-        #expect(report.format(12.26, MetricID.resolutionP50H.definition) == "12.3 小时")
-        #expect(report.format(5005, MetricID.orders.definition) == "5,005")
-        #expect(report.formatChange(0.025, MetricID.onTimeRate.definition) == "+2.5 pp")
-        #expect(report.formatChange(-0.05, MetricID.loadGini.definition) == "−0.05")
+        #expect(report.numbers.value(0.3889, MetricID.loadGini.definition) == "0.39")
+        #expect(report.numbers.value(0.3889, MetricID.busiestMemberShare.definition) == "38.9%")
+        #expect(report.numbers.value(12.26, MetricID.resolutionP50H.definition) == "12.3 小时")
+        #expect(report.numbers.value(5005, MetricID.orders.definition) == "5,005")
+        #expect(report.numbers.change(0.025, MetricID.onTimeRate.definition) == "+2.5 个百分点")
+        #expect(report.numbers.change(-0.05, MetricID.loadGini.definition) == "−0.05")
     }
 
     @Test("a metric is empty without its inputs")

@@ -716,7 +716,7 @@ import Testing
         #expect(r.value("tickets_created", team: "alpha", window: w1) == 1)
         #expect(r.value("tasks_created", team: "alpha", window: w1) == 0)  // tasks input present, no rows → 0
         #expect(r.value("wip", team: "alpha", window: w1) == 0)
-        #expect(r.value("busiest_member_share", team: "alpha", window: w1) == 1)  // ann 1 of 1
+        #expect(r.value("busiest_member_share", team: "alpha", window: w1) == nil)  // ann 1 of 1, but one member: empty
     }
 
     @Test func workloadNeedsOnlyOneOfTasksOrTickets() {

@@ -46,11 +46,11 @@ func sampleDirectory() -> Directory {
 
 /// Reads one orders file with the given options.
 func readOrders(
-    _ path: String, columns: [String: String] = [:], duplicates: DuplicatePolicy = .last, jobs: Int = 1,
-    chunkBytes: Int = 8 << 20, timeZone: TimeZone = shanghai, directory: Directory = sampleDirectory()
+    _ path: String, format: InputFormat = InputFormat(), columns: [String: String] = [:], duplicates: DuplicatePolicy = .last,
+    jobs: Int = 1, chunkBytes: Int = 8 << 20, timeZone: TimeZone = shanghai, directory: Directory = sampleDirectory()
 ) throws(TeamPulseError) -> IngestedInput<Order> {
     try InputReader(
-        spec: InputSpec(kind: .orders, path: path, columns: columns, duplicates: duplicates),
+        spec: InputSpec(kind: .orders, path: path, columns: columns, duplicates: duplicates, format: format),
         builder: OrderBuilder(directory: directory),
         options: IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: timeZone)
     ).read()

@@ -123,6 +123,6 @@ struct SpreadsheetSafetyTests {
             asOf: LocalDate("2026-11-15")!, teams: [],
             metrics: MetricsResult(teams: [], collaboration: [], workload: [], unresolvedOrderLinks: 0), targets: [],
             rejects: [])
-        for (name, table) in tables.all() { #expect(!table.header[0].hasPrefix("ID"), "\(name)") }
+        for table in tables.all() { #expect(!table.header[0].hasPrefix("ID"), "\(table.name)") }
     }
 }

@@ -75,14 +75,29 @@ struct WorkbookTests {
         table.highlights = [
             Highlight(range: CellRange(firstRow: 1, firstColumn: 2, lastRow: 2, lastColumn: 2), rule: .lessThan(0.9), style: .bad)
         ]
+        table.frozenColumns = 1
+        table.headerNotes = [nil, "Orders\norders"]
+        var print = PrintSetup(header: "&L&A", footer: "&C&P / &N")
+        print.pagesWide = 2
+        print.repeatedColumns = 0...0
+        table.print = print
         var charts = WorkbookSheet(name: "Charts", header: ["team", "rate"], rows: [[.text("ops"), .number(0.5, .percent)]])
         charts.isTable = false
         let range = { (column: Int) in CellRange(firstRow: 1, firstColumn: column, lastRow: 1, lastColumn: column) }
+        var trend = WorkbookChart(
+            kind: .line, title: "trend", row: 20, column: 3, series: [.init(name: "day", categories: range(0), values: range(1))],
+            dataSheet: "Hidden", valueAxisFormat: "0%", categoryAxisFormat: "yyyy-mm-dd")
+        trend.valueAxisMinimum = 0
+        trend.valueAxisMaximum = 1
         charts.charts = [
             WorkbookChart(kind: .bar, title: "rate", row: 0, column: 3, series: [.init(name: "rate", categories: range(0), values: range(1))]),
-            WorkbookChart(kind: .line, title: "trend", row: 20, column: 3, series: [.init(name: "rate", categories: range(0), values: range(1))]),
+            trend,
         ]
-        return WorkbookDocument(sheets: [table, charts], title: "test", created: Date(timeIntervalSince1970: Double(asOf.dayNumber) * 86_400))
+        var hidden = WorkbookSheet(name: "Hidden", header: ["day", "rate"], rows: [[.date(asOf), .number(0.5, .percent)]])
+        hidden.isTable = false
+        hidden.isHidden = true
+        return WorkbookDocument(
+            sheets: [table, charts, hidden], title: "test", created: Date(timeIntervalSince1970: Double(asOf.dayNumber) * 86_400))
     }
 
     @Test("the written file has typed cells, frozen header, filter, conditional format and charts, read back from its XML")
@@ -124,7 +139,24 @@ struct WorkbookTests {
         #expect(parts.sharedStrings.contains("a_x0001_b"))
         #expect(parts.sharedStrings.contains("商品运营组"))
 
-        #expect(sheet.contains("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"))
+        // Frozen below the header and right of the first column.
+        #expect(sheet.contains("<pane xSplit=\"1\" ySplit=\"1\" topLeftCell=\"B2\" activePane=\"bottomRight\" state=\"frozen\"/>"))
+        // Print setup: landscape A4, 2 pages wide and as many tall as needed, row 1 and column A on every
+        // page, sheet name and page numbers.
+        #expect(sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"))
+        #expect(sheet.contains("<pageSetup paperSize=\"9\" fitToWidth=\"2\" fitToHeight=\"0\" orientation=\"landscape\"/>"), "\(sheet.suffix(500))")
+        #expect(sheet.contains("<oddHeader>&amp;L&amp;A</oddHeader><oddFooter>&amp;C&amp;P / &amp;N</oddFooter>"))
+        #expect(parts["xl/workbook.xml"].contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Data!$A:$A,Data!$1:$1</definedName>"))
+        // The header note, as a cell comment on B1.
+        #expect(parts.entries.keys.contains { $0.hasPrefix("xl/comments") })
+        #expect(parts.entries.filter { $0.key.hasPrefix("xl/comments") }.values.joined().contains("orders"))
+        #expect(parts.entries.filter { $0.key.hasPrefix("xl/comments") }.values.joined().contains("<comment ref=\"B1\""))
+        // The hidden data sheet and the chart that reads it, with a date axis and a 0–100 % value axis.
+        #expect(parts["xl/workbook.xml"].contains("<sheet name=\"Hidden\" sheetId=\"3\" state=\"hidden\""))
+        let line = parts["xl/charts/chart2.xml"]
+        #expect(line.contains("<c:f>Hidden!$A$2</c:f>") && line.contains("<c:f>Hidden!$B$2</c:f>"))
+        #expect(line.contains("<c:numFmt formatCode=\"yyyy-mm-dd\" sourceLinked=\"0\"/>"))
+        #expect(line.contains("<c:max val=\"1\"/>") && line.contains("<c:min val=\"0\"/>"))
         #expect(sheet.contains("<autoFilter ref=\"A1:E3\"/>"))
         #expect(sheet.contains("<conditionalFormatting sqref=\"C2:C3\">"))
         #expect(sheet.contains("operator=\"lessThan\""))
@@ -187,91 +219,155 @@ struct WorkbookTests {
         Team(id: "ops", name: "Operations", nameZh: "运营组", department: "operations"),
         Team(id: "cs", name: "Service", nameZh: "客服组", department: "customer_service"),
     ]
+    static let w1 = WindowSpec(days: 1)
+    static let w7 = WindowSpec(days: 7)
 
-    static func summaryWorkbook(history: [MetricsHistoryRow] = []) -> SummaryWorkbook {
-        let summary = CSVTable(
-            header: ["as_of", "window", "team", "team_name", "team_name_zh", "department", "orders", "on_time_rate",
-                     "resolution_p50_h", "load_gini", "on_time_rate_vs_prev_day", "orders_vs_prev_7d", "resolution_p50_h_vs_prev_day"],
-            rows: [
-                ["2026-11-15", "7d", "ops", "Operations", "运营组", "operations", "12", "0.8", "5.5", "0.25", "-0.025", "-3", "1.5"],
-                ["2026-11-15", "7d", "cs", "Service", "客服组", "customer_service", "0", "", "2", "", "", "", ""],
-            ])
-        let metrics = CSVTable(
-            header: ["as_of", "window", "team", "metric", "value", "unit"],
-            rows: [
-                ["2026-11-15", "7d", "ops", "on_time_rate", "0.8", "ratio"],
-                ["2026-11-15", "7d", "ops", "gmv", "1000.5", "currency"],
-                ["2026-11-15", "7d", "=evil", "on_time_rate", "0.5", "ratio"],
-            ])
-        let targets = CSVTable(
-            header: ["as_of", "team", "metric", "window", "op", "target", "actual", "status"],
-            rows: [
-                ["2026-11-15", "ops", "on_time_rate", "7d", ">=", "0.9", "0.8", "missed"],
-                ["2026-11-15", "cs", "resolution_p50_h", "7d", "<=", "4", "2", "met"],
-            ])
-        let collaboration = CSVTable(
-            header: ["as_of", "window", "from_team", "to_team", "kind", "count", "completed", "median_lead_time_h", "on_time_rate"],
-            rows: [["2026-11-15", "7d", "ops", "cs", "task_request", "3", "2", "10.5", "0.5"]])
-        let results = [
-            TargetResult(spec: TargetSpec(team: "ops", metric: "on_time_rate", comparison: .greaterOrEqual, target: 0.9, window: WindowSpec(days: 7)), actual: 0.8, status: .missed),
-            TargetResult(spec: TargetSpec(team: "cs", metric: "resolution_p50_h", comparison: .lessOrEqual, target: 4, window: WindowSpec(days: 7)), actual: 2, status: .met),
-            TargetResult(spec: TargetSpec(team: "cs", metric: "on_time_rate", comparison: .greaterOrEqual, target: 0.9, window: WindowSpec(days: 7)), actual: nil, status: .noData),
-        ]
+    static func row(_ team: String, _ window: WindowSpec, _ values: [MetricID: Double]) -> TeamWindowMetrics {
+        TeamWindowMetrics(team: team, window: window, values: MetricValues(values))
+    }
+
+    static var metrics: MetricsResult {
+        MetricsResult(
+            teams: [
+                row("ops", w1, [.orders: 2]),
+                row("ops", w7, [.orders: 12, .onTimeRate: 0.8, .resolutionP50H: 5.5, .loadGini: 0.25, .gmv: 1000.5, .tasksCreated: 3]),
+                row("cs", w7, [.orders: 0, .resolutionP50H: 2, .ticketsCreated: 20, .gmv: 0]),
+                row("=evil", w7, [.onTimeRate: 0.5, .tasksCreated: 1]),
+                row("all", w7, [.orders: 12, .onTimeRate: 0.575000000000001, .gmv: 1000.5]),
+            ],
+            collaboration: [
+                CollaborationEdge(
+                    window: w7, fromTeam: "ops", toTeam: "cs", kind: .taskRequest, count: 3, completed: 2, medianLeadTimeHours: 10.5,
+                    onTimeRate: 0.5)
+            ], workload: [], unresolvedOrderLinks: 0)
+    }
+
+    static let results = [
+        TargetResult(spec: TargetSpec(team: "ops", metric: "on_time_rate", comparison: .greaterOrEqual, target: 0.9, window: w7), actual: 0.8, status: .missed),
+        TargetResult(spec: TargetSpec(team: "cs", metric: "resolution_p50_h", comparison: .lessOrEqual, target: 4, window: w7), actual: 2, status: .met),
+        TargetResult(spec: TargetSpec(team: "cs", metric: "on_time_rate", comparison: .greaterOrEqual, target: 0.9, window: w7), actual: nil, status: .noData),
+    ]
+
+    static func summaryWorkbook(history: [MetricsHistoryRow] = [], language: ReportLanguage = .zh) -> SummaryWorkbook {
+        let trends = Trends(asOf: asOf, metrics: metrics, history: history, precision: .rounded)
+        let tables = SummaryTables(asOf: asOf, teams: teams, metrics: metrics, targets: results, rejects: [], trends: trends).all()
         let stats = InputStats(
             path: "data/tasks.csv", bytes: 10, sha256: "", rowsRead: 5, rowsAccepted: 4, rowsRejected: 1, rejectsByReason: [:],
             duplicateKeys: 0, negativeDurations: [:], files: [])
         return SummaryWorkbook(
-            asOf: asOf, teams: teams,
-            tables: [("team_summary.csv", summary), ("metrics.csv", metrics), ("targets.csv", targets), ("collaboration.csv", collaboration)],
-            targets: results, history: history,
+            asOf: asOf, teams: teams, tables: tables, targets: results, metrics: metrics, history: history,
             run: WorkbookRunFacts(
                 pipeline: "nightly", pipelinePath: "pipelines/nightly.yml", timeZone: shanghai,
                 startedAt: Date(timeIntervalSince1970: Double(instant("2026-11-15T18:00:00Z")) / 1000),
-                windows: [WindowSpec(days: 1), WindowSpec(days: 7)], inputs: [(.tasks, stats)]))
+                windows: [w1, w7], inputs: [(.tasks, stats)]),
+            language: language, precision: .rounded)
     }
 
-    @Test("the Summary sheet types every column of team_summary by its metric, change columns included")
+    @Test("sheets: Charts first, the tables, Run, and the charts' data last and hidden; every table prints landscape, one page wide")
+    func sheetOrder() throws {
+        let sheets = Self.summaryWorkbook().document().sheets
+        #expect(sheets.map(\.name) == [
+            "Charts", "Summary", "Metrics", "Trends", "Collaboration", "Workload", "Targets", "Rejects", "DataTests", "Run", "ChartData",
+        ])
+        #expect(sheets.map(\.name) == SummaryWorkbook.sheetNames)
+        #expect(sheets.map(\.isHidden) == Array(repeating: false, count: 10) + [true])
+        #expect(!sheets[0].isTable && sheets[0].rows.isEmpty, "the Charts sheet holds charts only")
+        let print = PrintSetup(header: "&L&A&Rteampulse nightly 2026-11-15", footer: "&C&P / &N")
+        #expect(sheets[0].print == print, "the charts print the same way")
+        for sheet in sheets[2...9] {
+            #expect(sheet.print == print, "\(sheet.name)")
+            #expect(sheet.isTable, "\(sheet.name)")
+        }
+        // The Summary's 72 metric columns print 18 a page: 4 pages wide, window … team_name_zh (B:E) on each.
+        var summary = print
+        summary.pagesWide = (MetricCatalog.all.count + 17) / 18
+        summary.repeatedColumns = 1...4
+        #expect(sheets[1].print == summary)
+        #expect(summary.pagesWide == 4)
+        #expect(PrintSetup().landscape && PrintSetup().pagesWide == 1 && PrintSetup().repeatsHeader)
+    }
+
+    @Test("the Summary: labels with units in the report's language, the other language and the id in a note, frozen at the first metric")
     func summarySheet() throws {
-        let document = Self.summaryWorkbook().document()
-        #expect(document.sheets.map(\.name) == SummaryWorkbook.sheetNames)
-        let summary = document.sheets[0]
-        #expect(summary.header == [
-            "as_of", "window", "team", "team_name", "team_name_zh", "department", "orders", "on_time_rate (%)",
-            "resolution_p50_h (h)", "load_gini", "on_time_rate_vs_prev_day (pp)", "orders_vs_prev_7d", "resolution_p50_h_vs_prev_day (h)",
+        let summary = try #require(Self.summaryWorkbook().document().sheets.first { $0.name == "Summary" })
+        #expect(Array(summary.header.prefix(12)) == [
+            "日期", "窗口", "团队", "团队英文名", "团队名称", "部门", "订单数", "已付款订单", "成交额", "客单价", "取消率 (%)", "退款率 (%)",
         ])
-        #expect(summary.rows[0] == [
-            .date(Self.asOf), .text("7d"), .text("ops"), .text("Operations"), .text("运营组"), .text("operations"),
-            .number(12, .integer), .number(0.8, .percent), .number(5.5, .decimal), .number(0.25, .coefficient),
-            .number(-2.5, .percentPoints),  // -0.025 as a share = -2.5 percentage points
-            .number(-3, .signedInteger), .number(1.5, .signedDecimal),
+        let column = { (id: String) in 6 + MetricCatalog.ids.firstIndex(of: id)! }
+        #expect(summary.header[column("resolution_p50_h")] == "解决时长 P50 (小时)")
+        #expect(summary.header[column("load_gini")] == "工作量基尼系数")
+        #expect(summary.headerNotes[column("resolution_p50_h")] == "Resolution p50 (h)\nresolution_p50_h")
+        #expect(summary.headerNotes[0] == "As of\nas_of")
+        #expect(summary.header.count == 6 + MetricCatalog.ids.count, "no change columns")
+        #expect(summary.frozenColumns == 6, "as_of … department stay in view")
+        #expect(summary.wrapsHeader)
+        // Company row first; numbers as the CSVs write them (0.575000000000001 → 0.575).
+        #expect(Array(summary.rows[0][0...6]) == [
+            .date(Self.asOf), .text("7d"), .text("all"), .text("Company"), .text("全公司"), .empty, .number(12, .integer),
         ])
-        #expect(summary.rows[1][7] == .empty)
-        // ops misses on_time_rate >= 0.9 (7d): its cell H2 turns red below 0.9; cs's resolution <= 4 → red above 4 (I3);
-        // cs's on_time_rate target has no data (blank H3): no highlight.
+        #expect(summary.rows[0][column("on_time_rate")] == .number(0.575, .percent))
+        let ops7 = summary.rows[2]
+        #expect(ops7[2] == .text("ops") && ops7[1] == .text("7d"))
+        #expect(ops7[column("on_time_rate")] == .number(0.8, .percent))
+        #expect(ops7[column("resolution_p50_h")] == .number(5.5, .decimal))
+        #expect(ops7[column("load_gini")] == .number(0.25, .coefficient))
+        #expect(summary.rows[3][column("on_time_rate")] == .empty)
+        // ops misses on_time_rate >= 0.9 (7d, sheet row 3): red below 0.9; cs's resolution <= 4 (row 4) red above 4;
+        // cs's on_time_rate target has no data: no highlight.
         #expect(summary.highlights == [
-            Highlight(range: CellRange(row: 1, column: 7), rule: .lessThan(0.9), style: .bad),
-            Highlight(range: CellRange(row: 2, column: 8), rule: .greaterThan(4), style: .bad),
+            Highlight(range: CellRange(row: 3, column: column("on_time_rate")), rule: .lessThan(0.9), style: .bad),
+            Highlight(range: CellRange(row: 4, column: column("resolution_p50_h")), rule: .greaterThan(4), style: .bad),
         ])
+        let english = try #require(Self.summaryWorkbook(language: .en).document().sheets.first { $0.name == "Summary" })
+        #expect(english.header[column("resolution_p50_h")] == "Resolution p50 (h)")
+        #expect(english.headerNotes[column("resolution_p50_h")] == "解决时长 P50 (小时)\nresolution_p50_h")
     }
 
-    @Test("team ids are followed by their English and Chinese names; per-row values take their metric's unit")
+    @Test("team ids are followed by their names; metrics.csv's own name columns are not repeated; values take their metric's format")
     func teamNamesAndRowUnits() throws {
         let sheets = Self.summaryWorkbook().document().sheets
         let metrics = try #require(sheets.first { $0.name == "Metrics" })
-        #expect(metrics.header == ["as_of", "window", "team", "team_name", "team_name_zh", "metric", "value", "unit"])
-        #expect(metrics.rows[0][2...6] == [.text("ops"), .text("Operations"), .text("运营组"), .text("on_time_rate"), .number(0.8, .percent)])
-        #expect(metrics.rows[1][6] == .number(1000.5, .decimal))
-        #expect(metrics.rows[2][2...4] == [.text("=evil"), .empty, .empty], "an unknown team keeps its id as text, no names")
+        #expect(metrics.header == [
+            "as_of", "window", "team", "metric", "value", "unit", "team_name", "team_name_zh", "department", "metric_name", "metric_name_zh",
+        ])
+        let row = try #require(metrics.rows.first { $0[1] == .text("7d") && $0[2] == .text("ops") && $0[3] == .text("on_time_rate") })
+        #expect(row[4] == .number(0.8, .percent))
+        #expect(metrics.rows.first { $0[1] == .text("7d") && $0[2] == .text("ops") && $0[3] == .text("gmv") }?[4] == .number(1000.5, .decimal))
         let collaboration = try #require(sheets.first { $0.name == "Collaboration" })
         #expect(collaboration.header == [
             "as_of", "window", "from_team", "from_team_name", "from_team_name_zh", "to_team", "to_team_name", "to_team_name_zh",
             "kind", "count", "completed", "median_lead_time_h (h)", "on_time_rate (%)",
         ])
         #expect(collaboration.rows[0][6...7] == [.text("Service"), .text("客服组")])
+        #expect(collaboration.rows[0][11...12] == [.number(10.5, .decimal), .number(0.5, .percent)])
         let targets = try #require(sheets.first { $0.name == "Targets" })
+        #expect(targets.header == ["as_of", "team", "team_name", "team_name_zh", "metric", "window", "op", "target", "actual", "status"])
         #expect(targets.rows[1][7...8] == [.number(4, .decimal), .number(2, .decimal)])
         #expect(targets.highlights.map(\.rule) == [.textEquals("missed"), .textEquals("met")])
-        #expect(targets.highlights[0].range == CellRange(firstRow: 1, firstColumn: 9, lastRow: 2, lastColumn: 9))
+        #expect(targets.highlights[0].range == CellRange(firstRow: 1, firstColumn: 9, lastRow: 3, lastColumn: 9))
+    }
+
+    @Test("the Trends sheet: changes signed, of percentages in percentage points")
+    func trendsSheet() throws {
+        let history = [
+            MetricsHistoryRow(asOf: LocalDate("2026-11-14")!, window: Self.w7, team: "ops", metric: "on_time_rate", value: 0.775),
+            MetricsHistoryRow(asOf: LocalDate("2026-11-08")!, window: Self.w7, team: "ops", metric: "orders", value: 15),
+        ]
+        let trends = try #require(Self.summaryWorkbook(history: history).document().sheets.first { $0.name == "Trends" })
+        #expect(trends.header == [
+            "as_of", "window", "team", "team_name", "team_name_zh", "metric", "value", "prev_day", "prev_7d", "change_vs_prev_day",
+            "change_vs_prev_7d",
+        ])
+        #expect(trends.rows == [
+            [
+                .date(Self.asOf), .text("7d"), .text("ops"), .text("Operations"), .text("运营组"), .text("orders"), .number(12, .integer),
+                .empty, .number(15, .integer), .empty, .number(-3, .signedInteger),
+            ],
+            [
+                .date(Self.asOf), .text("7d"), .text("ops"), .text("Operations"), .text("运营组"), .text("on_time_rate"),
+                .number(0.8, .percent), .number(0.775, .percent), .empty, .number(2.5, .percentPoints), .empty,
+            ],
+        ])
     }
 
     @Test("the Run sheet holds the manifest's facts")
@@ -290,50 +386,89 @@ struct WorkbookTests {
         #expect(facts["input: tasks"] == [.text("data/tasks.csv"), .number(5, .integer), .number(4, .integer), .number(1, .integer)])
     }
 
-    @Test("the Charts sheet: rates per team (bar) and history plus today per team (line), 7d window")
+    @Test("the charts: titles in words, data on the hidden sheet, history plus today by date, main window")
     func chartsSheet() throws {
-        // Earlier days from the history (as MetricsHistory reads it, the CSV writer's ' before "=evil"
-        // already undone); days after the as-of day and the as-of day itself (today's metrics.csv wins)
-        // are left out.
+        // Earlier days from the history (as MetricsHistory reads it); the as-of day itself (today's
+        // metrics win), days after it and other windows are left out.
         let history = [
             ("2026-11-13", "7d", "ops", 0.7), ("2026-11-14", "7d", "ops", 0.75), ("2026-11-14", "7d", "=evil", 0.4),
             ("2026-11-14", "1d", "ops", 0.1), ("2026-11-15", "7d", "ops", 0.1), ("2026-11-16", "7d", "ops", 0.1),
         ].map { day, window, team, value in
             MetricsHistoryRow(asOf: LocalDate(day)!, window: WindowSpec(window)!, team: team, metric: "on_time_rate", value: value)
         }
-        let charts = try #require(Self.summaryWorkbook(history: history).document().sheets.last)
-        #expect(charts.name == "Charts")
-        #expect(!charts.isTable)
-        #expect(charts.header == ["team (7d)", "on_time_rate"])
-        #expect(charts.rows[0] == [.text("运营组"), .number(0.8, .percent)])  // cs has no on-time rate: no bar
-        #expect(charts.rows[1] == [])
-        #expect(charts.rows[2] == [.text("as_of"), .text("运营组"), .text("=evil")])
-        #expect(charts.rows[3] == [.date(LocalDate("2026-11-13")!), .number(0.7, .percent), .empty])
-        #expect(charts.rows[4] == [.date(LocalDate("2026-11-14")!), .number(0.75, .percent), .number(0.4, .percent)])
-        #expect(charts.rows[5] == [.date(Self.asOf), .number(0.8, .percent), .number(0.5, .percent)])
-        // gmv: today only.
-        #expect(charts.rows[7] == [.text("as_of"), .text("运营组")])
-        #expect(charts.rows[8] == [.date(Self.asOf), .number(1000.5, .decimal)])
+        let sheets = Self.summaryWorkbook(history: history).document().sheets
+        let charts = sheets[0], data = try #require(sheets.last)
+        #expect(data.name == "ChartData" && data.isHidden && !data.isTable)
+        // The bar block: company first, then by volume (cs 20 tickets, ops 12 orders + 3 tasks, =evil 1 task);
+        // requests_sent_on_time_rate and shipped_within_sla_rate have no value: no series; cs has no
+        // on-time rate: no bar.
+        #expect(data.rows[0] == [.text("团队（7d 窗口）"), .text("按期完成率")])
+        #expect(data.rows[1] == [.text("全公司"), .number(0.575, .percent)])
+        #expect(data.rows[2] == [.text("运营组"), .number(0.8, .percent)])
+        #expect(data.rows[3] == [.text("=evil"), .number(0.5, .percent)])
+        // on_time_rate by day: cs has none (no line); the company, ops and =evil do.
+        #expect(data.rows[4] == [])
+        #expect(data.rows[5] == [.text("日期"), .text("全公司"), .text("运营组"), .text("=evil")])
+        #expect(data.rows[6] == [.date(LocalDate("2026-11-13")!), .empty, .number(0.7, .percent), .empty])
+        #expect(data.rows[7] == [.date(LocalDate("2026-11-14")!), .empty, .number(0.75, .percent), .number(0.4, .percent)])
+        #expect(data.rows[8] == [.date(Self.asOf), .number(0.575, .percent), .number(0.8, .percent), .number(0.5, .percent)])
+        // first_response_p50_min: no values, no chart. gmv today: cs's 0 is no line.
+        #expect(data.rows[10] == [.text("日期"), .text("全公司"), .text("运营组")])
+        #expect(data.rows[11] == [.date(Self.asOf), .number(1000.5, .decimal), .number(1000.5, .decimal)])
+        #expect(data.rows.count == 12)
         #expect(charts.charts.map(\.kind) == [.bar, .line, .line])
+        #expect(charts.charts.map(\.title) == ["各团队按时率（7d 窗口）", "按期完成率 (%)，7d 窗口，按日", "成交额，7d 窗口，按日"])
+        #expect(charts.charts.allSatisfy { $0.dataSheet == "ChartData" })
         let bar = charts.charts[0]
+        // Data rows go to sheet row + 1: the bar block's categories are sheet rows 2…4.
         #expect(bar.series == [.init(
-            name: "on_time_rate", categories: CellRange(firstRow: 1, firstColumn: 0, lastRow: 1, lastColumn: 0),
-            values: CellRange(firstRow: 1, firstColumn: 1, lastRow: 1, lastColumn: 1))])
+            name: "按期完成率", categories: CellRange(firstRow: 2, firstColumn: 0, lastRow: 4, lastColumn: 0),
+            values: CellRange(firstRow: 2, firstColumn: 1, lastRow: 4, lastColumn: 1))])
+        #expect(bar.categoryAxisFormat == nil)
         let trend = charts.charts[1]
-        // Sheet rows: 0 header, 1 bar data, 2 blank, 3 block header, 4…6 the three days.
-        #expect(trend.series.map(\.name) == ["运营组", "=evil"])
-        #expect(trend.series[1].categories == CellRange(firstRow: 4, firstColumn: 0, lastRow: 6, lastColumn: 0))
-        #expect(trend.series[1].values == CellRange(firstRow: 4, firstColumn: 2, lastRow: 6, lastColumn: 2))
-        #expect(charts.charts.map(\.column) == [4, 4, 4], "charts right of the 3 data columns, one column apart")
-        #expect(charts.charts.map(\.row) == [0, 23, 46])
+        #expect(trend.series.map(\.name) == ["全公司", "运营组", "=evil"])
+        #expect(trend.series[2].categories == CellRange(firstRow: 7, firstColumn: 0, lastRow: 9, lastColumn: 0))
+        #expect(trend.series[2].values == CellRange(firstRow: 7, firstColumn: 3, lastRow: 9, lastColumn: 3))
+        #expect(trend.categoryAxisFormat == "yyyy-mm-dd", "a date axis, not serial numbers")
+        #expect(trend.valueAxisFormat == "0%")
+        // Two charts per row from A1.
+        #expect(charts.charts.map(\.row) == [0, 0, 19])
+        #expect(charts.charts.map(\.column) == [0, 10, 0])
+    }
+
+    @Test("a chart shows at most 8 rows: the company and the largest teams by volume, none that is zero throughout")
+    func chartSeriesLimit() throws {
+        // Twelve teams; team tN has N orders over the 7d window (the longest) and a GMV of N, except t3 and
+        // t11, whose GMV is 0; a department row is never drawn.
+        var rows = (1...12).map { n in
+            Self.row("t\(n)", Self.w7, [.orders: Double(n), .gmv: [3, 11].contains(n) ? 0 : Double(n), .onTimeRate: 0.5])
+        }
+        rows.append(Self.row("dept:operations", Self.w7, [.orders: 78, .gmv: 64, .onTimeRate: 0.5]))
+        rows.append(Self.row("unassigned", Self.w7, [.orders: 99, .gmv: 99]))
+        rows.append(Self.row("all", Self.w7, [.orders: 177, .gmv: 163, .onTimeRate: 0.5]))
+        var workbook = Self.summaryWorkbook()
+        workbook.metrics = MetricsResult(teams: rows, collaboration: [], workload: [], unresolvedOrderLinks: 0)
+        workbook.teams = []
+        let charts = workbook.document().sheets[0].charts
+        let gmv = try #require(charts.first { $0.title.hasPrefix("成交额") })
+        // The company, then t12, t10, t9, t8, t7, t6, t5 (t11 and t3 have GMV 0 throughout).
+        #expect(gmv.series.map(\.name) == ["全公司", "t12", "t10", "t9", "t8", "t7", "t6", "t5"])
+        let onTime = try #require(charts.first { $0.title.hasPrefix("按期完成率") })
+        #expect(onTime.series.map(\.name) == ["全公司", "t12", "t11", "t10", "t9", "t8", "t7", "t6"])
+        for chart in charts { #expect(chart.series.count <= 8, "\(chart.title)") }
+        #expect(charts[0].series.count == 1)
+        #expect(charts[0].series[0].categories.lastRow - charts[0].series[0].categories.firstRow + 1 == 8, "8 bars per metric")
     }
 
     @Test("the Rejects sheet stops at its row limit and says how many more rejects.csv has")
     func rejectLimit() throws {
         var workbook = Self.summaryWorkbook()
-        let header = ["input", "file", "line", "byte_offset", "column", "reason", "message", "record"]
-        let rows = (1...5).map { ["tasks", "t.csv", "\($0 + 1)", "\($0 * 10)", "", "CAST", "bad", "=x"] }
-        workbook.tables.append(("rejects.csv", CSVTable(header: header, rows: rows)))
+        let rejects = (1...5).map {
+            Reject(input: .tasks, file: "t.csv", line: $0 + 1, byteOffset: $0 * 10, column: nil, reason: .cast, message: "bad", record: "=x")
+        }
+        workbook.tables.removeAll { $0.name == "rejects.csv" }
+        workbook.tables.append(
+            SummaryTables(asOf: Self.asOf, teams: [], metrics: Self.metrics, targets: [], rejects: rejects).rejectsTable())
         workbook.rejectRowLimit = 3
         let sheet = try #require(workbook.document().sheets.first { $0.name == "Rejects" })
         #expect(sheet.rows.count == 4)

@@ -23,6 +23,17 @@ public struct DataTestSpec: Sendable, Equatable {
             case .relationships: "relationships"
             }
         }
+
+        /// The test in words, for the report (`data_tests.csv` writes ``name``).
+        public var label: MetricLabel {
+            switch self {
+            case .unique: MetricLabel(en: "Unique", zh: "唯一")
+            case .notNull: MetricLabel(en: "Not empty", zh: "非空")
+            case .acceptedValues: MetricLabel(en: "Accepted values", zh: "允许值")
+            case .range: MetricLabel(en: "Range", zh: "数值范围")
+            case .relationships: MetricLabel(en: "Relationship", zh: "关联存在")
+            }
+        }
     }
 
     /// When failing rows make the test fail: more than `count` rows, or more than `rate` of the rows.
@@ -97,7 +108,18 @@ struct DataTestTally: Sendable {
 
 /// The outcome of one data test (a row of `data_tests.csv`).
 public struct DataTestResult: Sendable, Equatable {
-    public enum Status: String, Sendable { case pass, warn, error }
+    public enum Status: String, Sendable {
+        case pass, warn, error
+
+        /// The status in words, for the report.
+        public var label: MetricLabel {
+            switch self {
+            case .pass: MetricLabel(en: "Pass", zh: "通过")
+            case .warn: MetricLabel(en: "Warning", zh: "警告")
+            case .error: MetricLabel(en: "Error", zh: "错误")
+            }
+        }
+    }
     public var input: InputKind
     public var spec: DataTestSpec
     /// Non-empty values tested (all records for `not_null`).

@@ -87,64 +87,6 @@ enum ExcelGuard {
         return bytes
     }
 
-    /// A record's text with each unquoted `="…"` field (no quote, delimiter or line break inside) — a
-    /// spreadsheet formula guard, which strict CSV refuses as a quote inside an unquoted field — written
-    /// as the quoted field `"=""…"""`, which
-    /// reads as the same text; `nil` when the record has no such field. `record` starts at a record's
-    /// first byte; quoted fields (which may span lines) are copied as they are.
-    static func quotingFormulas(_ record: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [UInt8]? {
-        let quote = UInt8(ascii: "\""), equals = UInt8(ascii: "="), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
-        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        let count = record.count
-        var out: [UInt8] = []
-        var changed = false
-        var i = 0
-        var fieldStart = true
-        while i < count {
-            if fieldStart {
-                fieldStart = false
-                var j = i
-                while j < count, record[j] == space || record[j] == tab { j += 1 }
-                if j < count, record[j] == quote {
-                    // A quoted field: up to its closing quote (a doubled quote is one quote).
-                    var k = j + 1
-                    while k < count {
-                        if record[k] == quote {
-                            if k + 1 < count, record[k + 1] == quote { k += 2; continue }
-                            k += 1
-                            break
-                        }
-                        k += 1
-                    }
-                    out.append(contentsOf: record[i..<k])
-                    i = k
-                    continue
-                }
-                if j + 1 < count, record[j] == equals, record[j + 1] == quote,
-                    let close = record[(j + 2)...].firstIndex(of: quote),
-                    !record[(j + 2)..<close].contains(where: { $0 == delimiter || $0 == lf || $0 == cr })
-                {
-                    var after = close + 1
-                    while after < count, record[after] == space || record[after] == tab { after += 1 }
-                    if after == count || record[after] == delimiter || record[after] == lf || record[after] == cr {
-                        out.append(contentsOf: record[i..<j])
-                        out.append(contentsOf: [quote, equals, quote, quote])
-                        out.append(contentsOf: record[(j + 2)..<close])
-                        out.append(contentsOf: [quote, quote, quote])
-                        i = close + 1
-                        changed = true
-                        continue
-                    }
-                }
-            }
-            let byte = record[i]
-            if byte == delimiter || byte == lf || byte == cr { fieldStart = true }
-            out.append(byte)
-            i += 1
-        }
-        return changed ? out : nil
-    }
-
     /// Whether a guard would be undone on the value.
     @inline(__always)
     static func isGuarded(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

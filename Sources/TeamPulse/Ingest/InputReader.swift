@@ -152,6 +152,14 @@ public struct InputStats: Sendable, Codable, Equatable {
     public var unresolvedLinks: [String: Int] = [:]
     /// The input's lookup files (`lookups:`), in pipeline order; their rows are not counted above.
     public var lookups: [LookupStats] = []
+    /// Physical lines of the records read: each record counts every line it spans (1 for a one-line
+    /// record). The denominator of `max_reject_rate`.
+    public var linesRead = 0
+    /// Physical lines of the rejected records, counted the same way. The numerator of `max_reject_rate`.
+    public var linesRejected = 0
+
+    /// The share of the input `max_reject_rate` is compared with: rejected lines / lines read.
+    public var rejectedShare: Double { linesRead > 0 ? Double(linesRejected) / Double(linesRead) : 0 }
 
     enum CodingKeys: String, CodingKey {
         case path, bytes, sha256
@@ -166,6 +174,8 @@ public struct InputStats: Sendable, Codable, Equatable {
         case records
         case unresolvedLinks = "unresolved_links"
         case lookups
+        case linesRead = "lines_read"
+        case linesRejected = "lines_rejected"
     }
 }
 
@@ -230,9 +240,13 @@ final class MappedFile: @unchecked Sendable {
     var isTranscoded: Bool { transcoded != nil }
     private var transcoded: UnsafeMutableBufferPointer<UInt8>?
 
+    /// Maps the regular file at `path` (symbolic links followed); anything else — a FIFO, socket,
+    /// device or directory, a dangling link — is refused before it is opened, so nothing blocks.
     init(path: String, shownAs shown: String? = nil) throws(TeamPulseError) {
         let shown = shown ?? path
-        let descriptor = open(path, O_RDONLY)
+        try RegularFile.check(path, shownAs: shown)
+        // Non-blocking: should the path turn into a FIFO after the check, open(2) returns at once.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .input(SourceLocation(path: shown), String(cString: strerror(errno)))
         }
@@ -242,13 +256,13 @@ final class MappedFile: @unchecked Sendable {
             throw .input(SourceLocation(path: shown), String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw .input(SourceLocation(path: shown), "not a regular file")
+            throw .input(SourceLocation(path: shown), RegularFile.refusal(info.st_mode))
         }
         let size = Int(info.st_size)
         var magic: (UInt8, UInt8) = (0, 0)
         if size >= 2, pread(descriptor, &magic, 2, 0) == 2, magic == (0x1F, 0x8B) {
             mapping = nil
-            decompressed = try Self.gunzip(path, shownAs: shown)
+            decompressed = try Self.gunzip(descriptor, shownAs: shown)
             bytes = UnsafeBufferPointer(decompressed!.bindMemory(to: UInt8.self))
             text = bytes
             return
@@ -278,8 +292,14 @@ final class MappedFile: @unchecked Sendable {
 
     /// Decides the encoding (`forced`, or detected: see `Transcoder.detect`) and, unless it is UTF-8,
     /// converts the file once into a UTF-8 copy that `text` then shows.
-    func decode(_ forced: TextEncoding?, shownAs shown: String) throws(TeamPulseError) {
+    ///
+    /// A file in a one-byte-unit encoding (every one but UTF-16) whose first block looks binary is
+    /// refused (see `BinaryContent`), unless `checkBinary` is false.
+    func decode(_ forced: TextEncoding?, shownAs shown: String, checkBinary: Bool = true) throws(TeamPulseError) {
         let (encoding, bom) = Transcoder.detect(bytes, forced: forced)
+        if checkBinary, encoding.unitBytes == 1, let offset = BinaryContent.firstBinaryByte(bytes, from: bom) {
+            throw .input(SourceLocation(path: shown), "not a text file: binary bytes at offset \(offset)")
+        }
         self.encoding = encoding
         guard encoding != .utf8 else {
             textStart = bom
@@ -297,8 +317,11 @@ final class MappedFile: @unchecked Sendable {
     }
 
     /// Decompresses a whole gzip file (all members) with zlib into one buffer of exactly its size.
-    private static func gunzip(_ path: String, shownAs shown: String) throws(TeamPulseError) -> UnsafeMutableRawBufferPointer {
-        guard let file = gzopen(path, "rb") else {
+    private static func gunzip(_ descriptor: Int32, shownAs shown: String) throws(TeamPulseError) -> UnsafeMutableRawBufferPointer {
+        // zlib reads (and closes) its own descriptor of the same open file, from the start.
+        let own = dup(descriptor)
+        guard own >= 0, lseek(own, 0, SEEK_SET) == 0, let file = gzdopen(own, "rb") else {
+            if own >= 0 { close(own) }
             throw .input(SourceLocation(path: shown), "cannot open gzip file: \(String(cString: strerror(errno)))")
         }
         defer { gzclose(file) }
@@ -405,6 +428,8 @@ struct InputReader<Builder: RecordBuilder> {
         let chunks: [Range<Int>]
         /// Physical line on which each chunk starts.
         let chunkLines: [Int]
+        /// Byte offset at which each chunk starts (where the reader of an earlier chunk may stop).
+        let chunkStarts: [Int]
 
         var header: Header { layout.header }
     }
@@ -445,11 +470,11 @@ struct InputReader<Builder: RecordBuilder> {
         let layout = try FileLayout.read(file, format: spec.format, known: knownHeaderNames, shownAs: shown)
         let header = layout.header
         let bytes = file.text
-        let slots = try mapHeader(header.names, line: header.line, path: shown)
+        let slots = try mapHeader(header.names, line: header.line, path: shown, misread: { layout.misreadHint(bytes) })
         let presetSlots = mapPresetFields(header.names)
         let chunks = Self.planChunks(
             bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes, quote: layout.quote,
-            newline: layout.newline)
+            delimiter: layout.delimiter, newline: layout.newline, maxRecordLines: layout.maxRecordLines)
         // Line ends per chunk (counted concurrently) give each chunk its first line number.
         let lineFeeds = concurrentMap(chunks.count, width: options.jobs) {
             Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]]), newline: layout.newline)
@@ -462,7 +487,7 @@ struct InputReader<Builder: RecordBuilder> {
         }
         return Prepared(
             file: file, fileIndex: index, displayPath: shown, layout: layout, slots: slots,
-            presetSlots: presetSlots, chunks: chunks, chunkLines: chunkLines)
+            presetSlots: presetSlots, chunks: chunks, chunkLines: chunkLines, chunkStarts: chunks.map(\.lowerBound))
     }
 
     static func countLineFeeds(_ bytes: UnsafeBufferPointer<UInt8>, newline: UInt8 = UInt8(ascii: "\n")) -> Int {
@@ -476,11 +501,14 @@ struct InputReader<Builder: RecordBuilder> {
         return count
     }
 
-    /// Parses chunk `index` of a prepared file.
+    /// Parses chunk `index` of a prepared file: from its start to the next chunk's start, or further
+    /// while a record is open there (see `parse(_:from:firstLine:stops:reserve:)`).
     func parse(_ prepared: Prepared, chunk index: Int) -> ChunkOutput {
         // Records never outnumber the chunk's lines: reserving them avoids regrowing large arrays.
         let lines = index + 1 < prepared.chunkLines.count ? prepared.chunkLines[index + 1] - prepared.chunkLines[index] : 0
-        let output = parse(prepared, range: prepared.chunks[index], firstLine: prepared.chunkLines[index], reserve: lines)
+        let starts = prepared.chunkStarts
+        let output = parse(
+            prepared, from: starts[index], firstLine: prepared.chunkLines[index], stops: starts[(index + 1)...], reserve: lines)
         prepared.file.release(prepared.chunks[index])
         return output
     }
@@ -501,19 +529,18 @@ struct InputReader<Builder: RecordBuilder> {
         var partials: [LookupAggregates] = []
         var hits = lookups?.emptyHits()
         var distinct: [DistinctValues] = []
+        var linesRead = 0
+        var linesRejected = 0
         for (prepared, allOutputs) in zip(files, fileOutputs) {
             var outputs = allOutputs
             let digest = outputs.removeLast().sha256
-            var ranges = Array(zip(prepared.chunks, prepared.chunkLines))
-            if outputs.count > 1, outputs.contains(where: \.hadQuoteFailure) {
-                // Broken quoting can mislead the split points: parse the file as one chunk instead.
-                ranges = [(prepared.header.end..<prepared.file.text.count, prepared.header.nextLine)]
-                outputs = [parse(prepared, range: ranges[0].0, firstLine: ranges[0].1)]
-            }
-            let dates = settleDates(prepared, &outputs, ranges: ranges)
+            // The chunks that make up the file, then their dates settled (some chunks read again).
+            let chain = Self.sequence(outputs, starts: prepared.chunkStarts)
+            var used = chain.map { outputs[$0] }
+            let dates = settleDates(prepared, &used, chunks: chain)
             var rowsRead = 0
             var guards = Array(repeating: 0, count: ValueColumns.count(spec))
-            for output in outputs {
+            for output in used {
                 if !output.records.isEmpty { segments.append(output.records) }
                 rejects.append(contentsOf: output.rejects)
                 for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
@@ -526,6 +553,8 @@ struct InputReader<Builder: RecordBuilder> {
                 rowsRead += output.rowsRead
                 if let partial = output.lookupPartial { partials.append(partial) }
                 if let chunkHits = output.lookupHits { hits!.merge(chunkHits) }
+                linesRead += output.linesRead
+                linesRejected += output.linesRejected
             }
             var stats = FileStats(
                 path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead,
@@ -537,10 +566,22 @@ struct InputReader<Builder: RecordBuilder> {
 
         var rolledUp = 0
         let duplicateRejects = spec.resolvesDuplicateKeys ? removeDuplicates(&segments, files: files, rolledUp: &rolledUp) : []
+        let incompleteRejects = rejectIncomplete(&segments, files: files)
+        // Accepted rows rejected afterwards weigh the lines they span, like the others.
+        let newlines = Dictionary(files.map { ($0.displayPath, $0.layout.newline) }, uniquingKeysWith: { first, _ in first })
+        for reject in duplicateRejects + incompleteRejects {
+            let newline = newlines[reject.file] ?? UInt8(ascii: "\n")
+            linesRejected += 1 + reject.record.utf8.reduce(0) { $0 + ($1 == newline ? 1 : 0) }
+        }
         rejects.append(contentsOf: duplicateRejects)
-        rejects.append(contentsOf: rejectIncomplete(&segments, files: files))
+        rejects.append(contentsOf: incompleteRejects)
+        // In file order; rejects at one position (records that lone CRs end inside one line) keep the
+        // order in which they were found, so that the result never depends on the chunking.
         let order = Dictionary(uniqueKeysWithValues: files.map { ($0.displayPath, $0.fileIndex) })
-        rejects.sort { (order[$0.file] ?? 0, $0.line, $0.byteOffset) < (order[$1.file] ?? 0, $1.line, $1.byteOffset) }
+        rejects = rejects.enumerated().sorted {
+            (order[$0.element.file] ?? 0, $0.element.line, $0.element.byteOffset, $0.offset)
+                < (order[$1.element.file] ?? 0, $1.element.line, $1.element.byteOffset, $1.offset)
+        }.map(\.element)
         var byReason: [String: Int] = [:]
         for reject in rejects { byReason[reject.reason.rawValue, default: 0] += 1 }
         var negativeByName: [String: Int] = [:]
@@ -557,7 +598,7 @@ struct InputReader<Builder: RecordBuilder> {
             rowsAccepted: segments.reduce(0) { $0 + $1.count } + rolledUp,
             rowsRejected: rejects.count, rejectsByReason: byReason, duplicateKeys: duplicateRejects.count,
             negativeDurations: negativeByName, files: fileStats, rowsRolledUp: rolledUp,
-            records: segments.reduce(0) { $0 + $1.count })
+            records: segments.reduce(0) { $0 + $1.count }, linesRead: linesRead, linesRejected: linesRejected)
         if let lookups, let hits { stats.lookups = lookups.stats(hits) }
         var input = IngestedInput(
             dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats,
@@ -591,7 +632,8 @@ struct InputReader<Builder: RecordBuilder> {
     /// Settles the order of day and month per timestamp column of one file from what all its chunks
     /// saw, reads again (concurrently) the chunks whose guess for ambiguous values the file
     /// contradicts, and says how each column was read.
-    func settleDates(_ prepared: Prepared, _ outputs: inout [ChunkOutput], ranges: [(Range<Int>, Int)]) -> [String: DateReading] {
+    /// `outputs` are those of the file's chunks numbered `chunks` (``sequence(_:starts:)``).
+    func settleDates(_ prepared: Prepared, _ outputs: inout [ChunkOutput], chunks: [Int]) -> [String: DateReading] {
         let columns = ValueColumns.count(spec)
         var evidence = Array(repeating: DateColumnEvidence(), count: columns)
         for output in outputs { for (column, seen) in output.dates.enumerated() { evidence[column].merge(seen) } }
@@ -600,9 +642,12 @@ struct InputReader<Builder: RecordBuilder> {
             outputs[index].dates.indices.contains { decisions[$0].contradicts(outputs[index].dates[$0]) }
         }
         if !stale.isEmpty {
+            let starts = prepared.chunkStarts
             let again = concurrentMap(stale.count, width: options.jobs) { position in
-                let (range, line) = ranges[stale[position]]
-                return parse(prepared, range: range, firstLine: line, decisions: decisions)
+                let chunk = chunks[stale[position]]
+                return parse(
+                    prepared, from: starts[chunk], firstLine: prepared.chunkLines[chunk], stops: starts[(chunk + 1)...],
+                    decisions: decisions)
             }
             for (position, index) in stale.enumerated() { outputs[index] = again[position] }
         }
@@ -623,10 +668,26 @@ struct InputReader<Builder: RecordBuilder> {
         return dates
     }
 
+    /// The chunks whose outputs make up the file, in order: the first, then each time the chunk at
+    /// which the previous reader stopped. A reader that met an open record at its chunk's end read on
+    /// to a later chunk start; the chunks it covered are dropped (their readers started inside a record).
+    static func sequence(_ outputs: [ChunkOutput], starts: [Int]) -> [Int] {
+        var used: [Int] = []
+        var index = 0
+        while index < outputs.count {
+            used.append(index)
+            guard let next = starts[(index + 1)...].firstIndex(of: outputs[index].end) else { break }
+            index = next
+        }
+        return used
+    }
+
     // MARK: Header
 
     /// Source field index per canonical column (-1 when absent); fails on missing required columns.
-    func mapHeader(_ names: [String], line: Int, path: String) throws(TeamPulseError) -> [Int] {
+    ///
+    /// `misread` says how the header was read (and what may be wrong) for the missing-column error.
+    func mapHeader(_ names: [String], line: Int, path: String, misread: () -> String = { "" }) throws(TeamPulseError) -> [Int] {
         let canonical = spec.columnNames
         var slots = Array(repeating: -1, count: canonical.count)
         // A preset maps the platform's headers (first alias present wins; a repeated header keeps its
@@ -671,10 +732,11 @@ struct InputReader<Builder: RecordBuilder> {
                     "\(column): " + preset.aliases(of: column).map { "'\($0)'" }.joined(separator: " or ")
                 }.joined(separator: "; ") + ")" + (preset.supplyNote.map { "; \($0)" } ?? "")
             } ?? ""
+            let how = misread()
             throw .input(
                 SourceLocation(path: path, line: line),
                 spec.lookupColumns == nil
-                    ? "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema, a data test or a lookup's 'on')\(hint)"
+                    ? "missing required column \(mapped.joined(separator: ", ")) in the header of the \(spec.kind.rawValue) input (required by the schema, a data test or a lookup's 'on')\(hint)" + (how.isEmpty ? "" : "; \(how)")
                     : "missing column \(mapped.joined(separator: ", ")) in the header of a lookup file of the \(spec.kind.rawValue) input (its 'key' or a column it takes)"
             )
         }
@@ -699,48 +761,91 @@ struct InputReader<Builder: RecordBuilder> {
 
     // MARK: Chunks
 
-    /// Splits `[start, count)` into row-aligned ranges: each split follows a line end (`newline`)
-    /// outside quotes (even number of quote characters since `start`).
+    /// Splits `[start, count)` into ranges that each start after a line end (`newline`) which, as far
+    /// as a quick scan of the quote characters can tell, lies outside quoted fields: a quote opens a
+    /// field only at a field's start (after a delimiter, a line end or spaces), so that a quote inside
+    /// an unquoted field does not throw the scan off; a quoted field that would run over more than
+    /// `maxRecordLines` lines is taken for a stray quote, as the reader takes it. The scan is a guess:
+    /// a chunk reader that finds a record open at its chunk's end reads on (see `parse`).
     static func planChunks(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, jobs: Int, chunkBytes: Int,
-        quote quoteByte: UInt8 = UInt8(ascii: "\""), newline: UInt8 = UInt8(ascii: "\n")
+        quote: UInt8 = UInt8(ascii: "\""), delimiter: UInt8 = UInt8(ascii: ","), newline: UInt8 = UInt8(ascii: "\n"),
+        maxRecordLines: Int = InputFormat.defaultMaxRecordLines
     ) -> [Range<Int>] {
         let length = bytes.count - start
         guard jobs > 1 || chunkBytes < length, length > 0 else { return [start..<bytes.count] }
         let wanted = max(jobs, (length + chunkBytes - 1) / chunkBytes)
         let step = max(1, length / wanted)
         guard wanted > 1, let base = bytes.baseAddress else { return [start..<bytes.count] }
-        let quote = Int32(quoteByte)
-        let lineFeed = Int32(newline)
-        func find(_ byte: Int32, _ from: Int, _ to: Int) -> Int? {
-            guard from < to, let hit = memchr(base + from, byte, to - from) else { return nil }
+        func find(_ byte: UInt8, _ from: Int, _ to: Int) -> Int? {
+            guard from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        // Whether the quote at `index` starts a field: only spaces or tabs since a delimiter, a line end
+        // or the scan's start.
+        func opensField(_ index: Int) -> Bool {
+            var before = index - 1
+            while before >= start, bytes[before] == UInt8(ascii: " ") || bytes[before] == UInt8(ascii: "\t") { before -= 1 }
+            guard before >= start else { return true }
+            let byte = bytes[before]
+            return byte == delimiter || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
         }
         var ranges: [Range<Int>] = []
         var chunkStart = start
         var position = start
         var insideQuotes = false
+        // For a quoted field: the end of the line it opened on, and the line ends it has crossed.
+        var openLineEnd = start
+        var linesInside = 0
+        func lineEnd(after index: Int) -> Int { find(newline, index, bytes.count).map { $0 + 1 } ?? bytes.count }
         while true {
             let target = chunkStart + step
             guard target < bytes.count else { break }
-            // Track quote parity up to the target.
-            while let hit = find(quote, position, target) {
-                insideQuotes.toggle()
-                position = hit + 1
-            }
-            position = max(position, target)
-            // The first line feed after the target that lies outside quotes.
             var split: Int?
-            while split == nil, let lf = find(lineFeed, position, bytes.count) {
-                if let hit = find(quote, position, lf) {
-                    insideQuotes.toggle()
-                    position = hit + 1
-                } else if insideQuotes {
-                    position = lf + 1
-                } else {
-                    split = lf + 1
-                    position = lf + 1
+            while split == nil {
+                if insideQuotes {
+                    // The closing quote, unless the field crosses too many line ends first.
+                    let close = find(quote, position, bytes.count) ?? bytes.count
+                    var cursor = position
+                    while linesInside < maxRecordLines, let end = find(newline, cursor, close) {
+                        linesInside += 1
+                        cursor = end + 1
+                    }
+                    if linesInside >= maxRecordLines {
+                        // A stray quote: reading resumes on the line after the one it opened on.
+                        insideQuotes = false
+                        position = openLineEnd
+                        continue
+                    }
+                    guard close < bytes.count else { break }
+                    position = close + 1
+                    if position < bytes.count, bytes[position] == quote {
+                        position += 1  // a doubled quote: still inside
+                    } else {
+                        insideQuotes = false
+                    }
+                    continue
                 }
+                // Outside quotes: the next quote before the target, else before the first line end
+                // after it, else that line end is the split.
+                let lf = position < target ? nil : find(newline, position, bytes.count)
+                let limit = position < target ? target : lf ?? bytes.count
+                if let hit = find(quote, position, limit) {
+                    position = hit + 1
+                    if opensField(hit) {
+                        insideQuotes = true
+                        openLineEnd = lineEnd(after: hit)
+                        linesInside = 0
+                    }
+                    continue
+                }
+                if position < target {
+                    position = target
+                    continue
+                }
+                guard let lf else { break }
+                position = lf + 1
+                split = lf + 1
             }
             guard let split, split < bytes.count else { break }
             ranges.append(chunkStart..<split)
@@ -756,8 +861,12 @@ struct InputReader<Builder: RecordBuilder> {
         var records: [Builder.Record] = []
         var rejects: [Reject] = []
         var rowsRead = 0
+        /// Physical lines of the records read / rejected (a record counts every line it spans).
+        var linesRead = 0
+        var linesRejected = 0
         var negativeDurations: [Int] = []
-        var hadQuoteFailure = false
+        /// Byte offset at which reading stopped: a later chunk's start, or the end of the file.
+        var end = 0
         var sha256 = ""
         var dataTests: [DataTestTally] = []
         /// A lookup file's chunk: its rows' aggregates per key.
@@ -772,11 +881,14 @@ struct InputReader<Builder: RecordBuilder> {
         var values: [DistinctValues] = []
     }
 
-    /// Parses one chunk that starts on physical line `firstLine`. Without `decisions`, ambiguous
-    /// day/month values are read by the chunk's guess (``DateColumnEvidence/guess``); with them, as
-    /// the file settled.
+    /// Parses from byte `start` (a record boundary on physical line `firstLine`) up to the first of
+    /// `stops` (later chunk starts) that a line ends on with no record open, or to the end of the file.
+    /// Read from a true record boundary, the result is exactly that of reading the whole file. Without
+    /// `decisions`, ambiguous day/month values are read by the chunk's guess
+    /// (``DateColumnEvidence/guess``); with them, as the file settled.
     func parse(
-        _ prepared: Prepared, range: Range<Int>, firstLine: Int, reserve: Int = 0, decisions: [DateOrderDecision]? = nil
+        _ prepared: Prepared, from start: Int, firstLine: Int, stops: ArraySlice<Int> = [], reserve: Int = 0,
+        decisions: [DateOrderDecision]? = nil
     ) -> ChunkOutput {
         let bytes = prepared.file.text
         let slots = prepared.slots
@@ -798,6 +910,7 @@ struct InputReader<Builder: RecordBuilder> {
             maxFieldBytes: spec.format.maxFieldBytes)
         func reject(_ position: RecordPosition, _ column: Int?, _ reason: RejectReason, _ message: String,
                     _ raw: UnsafeBufferPointer<UInt8>) {
+            output.linesRejected += position.lines
             output.rejects.append(
                 Reject(
                     input: input, file: file, line: position.line, byteOffset: position.byteOffset, column: column,
@@ -870,12 +983,12 @@ struct InputReader<Builder: RecordBuilder> {
         }
         var listStorage: [UInt8] = []
         var listBounds: [Int] = []
-        var tokenizer = LibCSVTokenizer(
-            delimiter: layout.delimiter, quote: layout.quote, newline: layout.newline, wantedColumns: wanted)
-        tokenizer.tokenize(
-            UnsafeBufferPointer(rebasing: bytes[range]), firstLine: firstLine, firstOffset: range.lowerBound,
+        var tokenizer = layout.tokenizer(expectedFields: headers.count, wantedColumns: wanted)
+        let end = tokenizer.tokenize(
+            UnsafeBufferPointer(rebasing: bytes[start...]), firstLine: firstLine, firstOffset: start, stops: stops,
             onRecord: { fields, position, raw in
                 output.rowsRead += 1
+                output.linesRead += position.lines
                 if let (reason, column, message) = check.problem(fields, raw: raw) {
                     reject(position, column, reason, message, raw)
                     return
@@ -890,14 +1003,11 @@ struct InputReader<Builder: RecordBuilder> {
             },
             onFailure: { failure, position, raw in
                 output.rowsRead += 1
-                output.hadQuoteFailure = true
-                switch failure {
-                case .badQuote(let column):
-                    reject(position, column, .badQuote, "quote character inside an unquoted field or after a closing quote", raw)
-                case .unterminatedQuote(let column):
-                    reject(position, column, .unterminatedQuote, "quoted field is not closed before the end of the file", raw)
-                }
+                output.linesRead += position.lines
+                let (reason, column, message) = failure.rejectReason
+                reject(position, column, reason, message, raw)
             })
+        output.end = start + end.end
         output.negativeDurations = state.negativeDurations
         output.lookupPartial = state.lookupPartial
         output.dates = state.dates
@@ -1043,7 +1153,8 @@ struct InputReader<Builder: RecordBuilder> {
         func place(_ span: RecordSpan) -> String {
             files.count == 1 ? "line \(span.line)" : "\(files[span.fileIndex].displayPath) line \(span.line)"
         }
-        for (insertion, loser) in losers {
+        // In file order: rejects that share a position keep it (a dictionary's order is not stable).
+        for (insertion, loser) in losers.sorted(by: { $0.key < $1.key }) {
             let span = Builder.span(of: record(insertion))
             let key = keyText(loser.key, span: span, files: files)
             let message: String =

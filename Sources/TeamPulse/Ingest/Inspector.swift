@@ -43,6 +43,9 @@ public struct Inspection: Sendable, Equatable {
     public var columns: [ColumnMapping]
     /// Required canonical columns of `kind` missing from the header.
     public var missingRequired: [String]
+    /// With required columns missing: the encoding and delimiter the header was read with, and
+    /// advice when it looks misread (`nil` otherwise).
+    public var hint: String?
     /// Data records after the header, rejected ones excluded.
     public var recordCount: Int
     /// The first records (at most the limit), values aligned with `header`, with their lines.
@@ -65,8 +68,21 @@ public enum Inspector {
     /// Inspects the file at `path`; `limit` caps the records returned (all are counted).
     public static func inspect(
         path: String, kind forcedKind: InputKind? = nil, encoding: TextEncoding? = nil, preset: String? = nil,
-        limit: Int = 20, maxFieldBytes: Int = InputFormat.defaultMaxFieldBytes
+        limit: Int = 20, maxFieldBytes: Int = InputFormat.defaultMaxFieldBytes, quotes: QuoteMode = .lenient,
+        maxRecordLines: Int = InputFormat.defaultMaxRecordLines
     ) throws(TeamPulseError) -> Inspection {
+        try inspect(
+            path: path, kind: forcedKind, preset: preset, limit: limit,
+            format: InputFormat(encoding: encoding, maxFieldBytes: maxFieldBytes, quotes: quotes, maxRecordLines: maxRecordLines))
+    }
+
+    /// Inspects the file at `path` read with `format` (its `delimiter` and `skip_rows` are detected
+    /// unless set).
+    static func inspect(
+        path: String, kind forcedKind: InputKind?, preset: String?, limit: Int, format: InputFormat
+    ) throws(TeamPulseError) -> Inspection {
+        let encoding = format.encoding
+        let maxFieldBytes = format.maxFieldBytes
         // A preset gives the kind and maps the platform's header names.
         let presetDefinition = preset.flatMap { name in
             PresetRegistry.all.first { $0.name == name && (forcedKind == nil || $0.kind == forcedKind) }
@@ -87,7 +103,6 @@ public enum Inspector {
             forcedKind.map { Set(CanonicalSchema.columns(of: $0)) }
             ?? Set(InputKind.allCases.flatMap { CanonicalSchema.columns(of: $0) })
         let known = canonicalNames.union(presetDefinition?.headers.flatMap { $0.aliases } ?? [])
-        let format = InputFormat(encoding: encoding, maxFieldBytes: maxFieldBytes)
         let layout = try FileLayout.read(file, format: format, known: known, shownAs: shown)
         let header = layout.header
         let names = header.uniqueNames
@@ -147,7 +162,7 @@ public enum Inspector {
         }
         var storage: [UInt8] = []
         var bounds: [Int] = []
-        var tokenizer = LibCSVTokenizer(delimiter: layout.delimiter, quote: layout.quote, newline: layout.newline)
+        var tokenizer = layout.tokenizer(expectedFields: header.names.count)
         tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: text[header.end...]), firstLine: header.nextLine, firstOffset: header.end,
             onRecord: { fields, position, raw in
@@ -166,20 +181,16 @@ public enum Inspector {
                 records.append((position.line, values))
             },
             onFailure: { failure, position, raw in
-                switch failure {
-                case .badQuote(let column):
-                    reject(position, column, .badQuote, "quote character inside an unquoted field or after a closing quote", raw)
-                case .unterminatedQuote(let column):
-                    reject(position, column, .unterminatedQuote, "quoted field is not closed before the end of the file", raw)
-                }
+                let (reason, column, message) = failure.rejectReason
+                reject(position, column, reason, message, raw)
             })
 
         var inspection = Inspection(
             path: shown, encoding: layout.encoding.rawValue, encodingDetected: encoding == nil,
             delimiter: String(UnicodeScalar(layout.delimiter)), quote: String(UnicodeScalar(layout.quote)),
             lineEnding: lineEnding(text, newline: layout.newline), headerLine: header.line, header: names, kind: kind,
-            kindGuessed: forcedKind == nil, columns: columns, missingRequired: missing, recordCount: count,
-            records: records, rejects: rejects)
+            kindGuessed: forcedKind == nil, columns: columns, missingRequired: missing,
+            hint: missing.isEmpty ? nil : layout.misreadHint(text), recordCount: count, records: records, rejects: rejects)
         if let vocabularies {
             inspection.valueCounts = countSlots.indices.map { ValueCount(distinct[$0], vocabularies: vocabularies, index: countSlots[$0].index) }
         }
@@ -212,8 +223,8 @@ public enum Inspector {
 extension Inspection {
     /// The report as JSON: `encoding`, `delimiter`, `header`, `record_count`, `records` (objects of
     /// header → exact value), `rejects`, then `quote`, `line_ending`, `header_line`, `kind`, `columns`,
-    /// `missing_required` and `values` (per enumerated column, `[{value, count, maps_to}]`, unknown
-    /// values first with `maps_to` null).
+    /// `missing_required`, `hint` (or null) and `values` (per enumerated column, `[{value, count,
+    /// maps_to}]`, unknown values first with `maps_to` null).
     public func json() -> String {
         func string(_ text: String) -> String {
             var out = "\""
@@ -248,7 +259,7 @@ extension Inspection {
             + ",\"record_count\":\(recordCount),\"records\":\(list(recordsJSON)),\"rejects\":\(list(rejectsJSON))"
             + ",\"quote\":\(string(quote)),\"line_ending\":\(string(lineEnding)),\"header_line\":\(headerLine)"
             + ",\"kind\":\(kind.map { string($0.rawValue) } ?? "null"),\"columns\":\(list(columnsJSON))"
-            + ",\"missing_required\":\(list(missingRequired.map(string)))"
+            + ",\"missing_required\":\(list(missingRequired.map(string))),\"hint\":\(hint.map(string) ?? "null")"
             + ",\"values\":{\(valuesJSON.joined(separator: ","))}}"
     }
 
@@ -276,6 +287,7 @@ extension Inspection {
         }
         if kind != nil {
             lines.append("missing required columns: \(missingRequired.isEmpty ? "none" : missingRequired.joined(separator: ", "))")
+            if let hint { lines.append("  \(hint)") }
         }
         if !valueCounts.isEmpty {
             lines.append("values:")

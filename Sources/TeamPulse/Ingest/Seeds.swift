@@ -42,10 +42,6 @@ public struct TargetSpec: Sendable, Equatable {
 public struct Seeds: Sendable {
     /// The metric id in `targets.csv` that sets a team's ship SLA instead of naming a goal.
     public static let shipSLAMetric = "ship_sla_h"
-    /// Departments a team may belong to (`teams.csv`, column `department`).
-    public static let departments = [
-        "operations", "marketing", "customer_service", "tech", "logistics", "design", "management",
-    ]
 
     public var teams: [Team]
     public var members: [(name: String, team: String, role: String)]
@@ -88,11 +84,12 @@ public struct Seeds: Sendable {
         var aliases: [String: String] = [:]
         for row in teamsTable.rows {
             let id = row["team"]
-            try teamsTable.unique(id, in: &teamIDs, row: row, column: "team")
-            let department = row["department"]
-            guard departments.contains(department) else {
-                throw teamsTable.error(row, column: "department", "unknown department '\(department)' (one of: \(departments.joined(separator: ", ")))")
+            guard !Rollups.isReserved(id) else {
+                throw teamsTable.error(row, column: "team", "team id '\(id)' is reserved for the company and department roll-ups ('\(Rollups.companyID)', '\(Rollups.departmentPrefix)…')")
             }
+            try teamsTable.unique(id, in: &teamIDs, row: row, column: "team")
+            // Free text: any non-empty name (Departments.usual lists the usual ones).
+            let department = row["department"]
             for column in ["name", "name_zh"] where !row[column].isEmpty {
                 if let other = aliases[row[column]], other != id {
                     throw teamsTable.error(row, column: column, "name '\(row[column])' is also used by team '\(other)'")
@@ -107,6 +104,16 @@ public struct Seeds: Sendable {
                 throw table.error(row, column: column, "unknown team '\(team)' (not in teams.csv)")
             }
             return team
+        }
+        let departmentIDs = Set(teams.map { Rollups.departmentID($0.department) })
+        /// A target's team: a team of teams.csv, the company (`all`) or one of its departments (`dept:<department>`).
+        func knownTarget(_ table: SeedTable, _ row: SeedRow) throws(TeamPulseError) -> String {
+            let team = row["team"]
+            if team == Rollups.companyID || departmentIDs.contains(team) { return team }
+            if team.hasPrefix(Rollups.departmentPrefix) {
+                throw table.error(row, column: "team", "unknown department '\(team.dropFirst(Rollups.departmentPrefix.count))' (no team of teams.csv has it)")
+            }
+            return try knownTeam(table, row, "team")
         }
 
         var members: [(name: String, team: String, role: String)] = []
@@ -136,10 +143,13 @@ public struct Seeds: Sendable {
         if let table = try SeedTable.read(path: path("targets.csv"), required: false, columns: ["team", "metric", "op", "target", "window", "basis"], mandatory: ["team", "metric", "op", "target"]) {
             var seen: Set<String> = []
             for row in table.rows {
-                let team = try knownTeam(table, row, "team")
+                let team = try knownTarget(table, row)
                 var metric = row["metric"]
                 guard metric == shipSLAMetric || MetricCatalog.ids.contains(metric) else {
                     throw table.error(row, column: "metric", "unknown metric '\(metric)' (see docs/metrics.md)")
+                }
+                if metric == shipSLAMetric, Rollups.isReserved(team) {
+                    throw table.error(row, column: "team", "ship_sla_h is set per team, not for '\(team)'")
                 }
                 let basis = row["basis"].isEmpty ? "calendar" : row["basis"]
                 guard basis == "calendar" || basis == "business" else {

@@ -128,6 +128,12 @@ public struct FlowAnalytics: Sendable {
             }
         }
         let series = accumulator.finished()
+        // Roll-ups (docs/metrics.md#roll-ups): their teams' series, rosters and tallies merged.
+        let units = metrics.rollups.units
+        let unitsOfTeam = metrics.rollups.unitsOfTeams(teams.count)
+        let unitSeries = units.map { unit in
+            TeamFlowSeries.merged(unit.members.lazy.filter { Int($0) < series.count }.map { series[Int($0)] }, days: grid.count)
+        }
 
         // Forecasts: one independent random stream per team, so the result does not depend on scheduling.
         let settings = self.settings
@@ -139,10 +145,17 @@ public struct FlowAnalytics: Sendable {
                 wip: openItems, dailyThroughput: samples, trials: settings.forecastTrials, generator: &generator)
             return TeamForecast(team: teams[index].id, openItems: openItems, samples: samples, days: days)
         }
+        let unitForecasts = concurrentMap(units.count, width: width) { index -> [Double?] in
+            var generator = SplitMix64(seed: MonteCarloForecast.streamSeed(settings.forecastSeed, team: units[index].team.id))
+            return MonteCarloForecast.daysToFinish(
+                wip: unitSeries[index].openAges.count, dailyThroughput: Array(unitSeries[index].departures.suffix(sampleDays)),
+                trials: settings.forecastTrials, generator: &generator)
+        }
 
         // Members: seeded members of the team, plus anyone with open items on its records.
         var memberWIP: [MemberWIP] = []
         var wipByTeam: [Int: [Int]] = [:]
+        var unitMemberWIP = Array(repeating: [String: Int](), count: units.count)  // unit → member → open items
         for team in teams.indices {
             var roster = open[team] ?? [:]
             for (index, member) in members.enumerated() where member.team == TeamIndex(team) && roster[MemberIndex(index)] == nil {
@@ -152,11 +165,20 @@ public struct FlowAnalytics: Sendable {
                 .sorted { $0.member < $1.member }
             memberWIP += rows
             wipByTeam[team] = rows.map(\.wip).sorted()
+            for unit in unitsOfTeam[team] {
+                for row in rows { unitMemberWIP[unit][row.member, default: 0] += row.wip }
+            }
         }
 
         // Key people per window, from the workload rosters.
         var loads: [String: [(member: String, load: Int)]] = [:]  // "w|team" → loads
         for load in metrics.workload { loads["\(load.window)|\(load.team)", default: []].append((load.member, load.load)) }
+        let teamIndex = Dictionary(teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var unitLoads: [String: [String: Int]] = [:]  // "w|unit" → member → load over the unit's teams
+        for load in metrics.workload {
+            guard let team = teamIndex[load.team] else { continue }
+            for unit in unitsOfTeam[team] { unitLoads["\(load.window)|\(units[unit].team.id)", default: [:]][load.member, default: 0] += load.load }
+        }
         var keyPeople: [KeyPersonEntry] = []
         for window in windows {
             for team in teams {
@@ -167,6 +189,14 @@ public struct FlowAnalytics: Sendable {
             }
         }
         var singleCategories: [Int: Int] = [:]
+        var unitHandled = Array(repeating: [String: [String: Int]](), count: units.count)
+        for (team, categories) in handled {
+            for unit in unitsOfTeam[team] {
+                for (category, members) in categories {
+                    for (member, items) in members { unitHandled[unit][category, default: [:]][member, default: 0] += items }
+                }
+            }
+        }
         for team in teams.indices {
             let singles = PeopleMetrics.singleMemberCategories(handled[team] ?? [:])
             singleCategories[team] = singles.count
@@ -177,9 +207,12 @@ public struct FlowAnalytics: Sendable {
                         category: single.category, member: single.member, items: single.items))
             }
         }
-        let groupSizes = Dictionary(
+        var groupSizes = Dictionary(
             grouping: metrics.workload.filter { $0.window.days == longest }, by: \.team
         ).mapValues(\.count)
+        if let longestWindow = windows.first(where: { $0.spec.days == longest })?.spec {
+            for unit in units { groupSizes[unit.team.id] = unitLoads["\(longestWindow)|\(unit.team.id)"]?.count ?? 0 }
+        }
 
         // Duplicate work: tasks created in the longest window (and the gap before it).
         let longestStart = windows.first { $0.spec.days == longest }?.start ?? grid.bounds[grid.count - longest]
@@ -200,11 +233,16 @@ public struct FlowAnalytics: Sendable {
         }
 
         let edges = Silos.edges(metrics.collaboration) + extraEdges
+        // A department is connected by its edges with teams outside it; the company has no outside.
+        let departments = units.filter { $0.team.scope == .department }.map { unit in
+            (id: unit.team.id, teams: Set(unit.members.map { teams[Int($0)].id }))
+        }
         var connected: [WindowSpec: Set<String>] = [:]
         for window in windows {
             connected[window.spec] = Silos.connectedTeams(edges, window: window.spec, minWeight: settings.siloMinEdgeCount)
+                .union(Silos.connectedUnits(edges, window: window.spec, minWeight: settings.siloMinEdgeCount, units: departments))
         }
-        let teamIndex = Dictionary(teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let unitIndex = Dictionary(units.enumerated().map { ($1.team.id, $0) }, uniquingKeysWith: { first, _ in first })
 
         // The collaboration signal: without any value in these columns (and no event log) a team without
         // a connected pair is not known to be a silo (docs/metrics.md#silos).
@@ -216,11 +254,37 @@ public struct FlowAnalytics: Sendable {
         let tasksTimed = accumulator.taskEventsHaveTimeOfDay
         let ticketsTimed = accumulator.ticketEventsHaveTimeOfDay
 
+        /// What a row's values are computed from: a team's, or a roll-up's merged over its teams.
+        struct Subject {
+            var series: TeamFlowSeries
+            var forecast: [Double?]
+            var roster: [Int]
+            var singleCategories: Int
+            var wips: [Int]
+            var duplicates: Int
+            var canBeSilo: Bool
+        }
         for row in metrics.teams.indices {
             let id = metrics.teams[row].team
             let window = metrics.teams[row].window
-            guard let team = teamIndex[id] else { continue }
-            let s = series[team]
+            let subject: Subject
+            if let team = teamIndex[id] {
+                subject = Subject(
+                    series: series[team], forecast: forecasts[team].days, roster: (loads["\(window)|\(id)"] ?? []).map(\.load),
+                    singleCategories: singleCategories[team] ?? 0, wips: wipByTeam[team] ?? [],
+                    duplicates: duplicateTasks[id]?.count ?? 0, canBeSilo: true)
+            } else if let unit = unitIndex[id] {
+                subject = Subject(
+                    series: unitSeries[unit], forecast: unitForecasts[unit],
+                    roster: Array((unitLoads["\(window)|\(id)"] ?? [:]).values),
+                    singleCategories: PeopleMetrics.singleMemberCategories(unitHandled[unit]).count,
+                    wips: unitMemberWIP[unit].values.sorted(),
+                    duplicates: units[unit].members.reduce(0) { $0 + (duplicateTasks[teams[Int($1)].id]?.count ?? 0) },
+                    canBeSilo: units[unit].team.scope == .department)
+            } else {
+                continue
+            }
+            let s = subject.series
             let days = window.days
             var v = metrics.teams[row].values
             v[.openItems] = Double(s.openAges.count)
@@ -235,13 +299,12 @@ public struct FlowAnalytics: Sendable {
             v[.throughputPerDay] = Double(departures) / Double(days)
             v[.throughputTrend] = FlowMetrics.throughputTrend(s.departures)
             // `days` follows MonteCarloForecast.levels: 50, 85, 95 %.
-            for (metric, value) in zip([MetricID.forecastDaysP50, .forecastDaysP85, .forecastDaysP95], forecasts[team].days) {
+            for (metric, value) in zip([MetricID.forecastDaysP50, .forecastDaysP85, .forecastDaysP95], subject.forecast) {
                 v[metric] = value
             }
-            let roster = loads["\(window)|\(id)"] ?? []
-            v[.keyPersonCount] = PeopleMetrics.keyPersonCount(roster.map(\.load)).map(Double.init)
-            v[.singleMemberCategories] = Double(singleCategories[team] ?? 0)
-            let wips = wipByTeam[team] ?? []
+            v[.keyPersonCount] = PeopleMetrics.keyPersonCount(subject.roster).map(Double.init)
+            v[.singleMemberCategories] = Double(subject.singleCategories)
+            let wips = subject.wips
             v[.memberWipP50] = percentile(sorted: wips.map(Double.init), 0.5)
             v[.memberWipMax] = wips.last.map(Double.init)
             var events = 0, afterHours = 0
@@ -251,9 +314,11 @@ public struct FlowAnalytics: Sendable {
             }
             v[.afterHoursShare] = ratio(afterHours, events)
             let isConnected = connected[window]?.contains(id) ?? false
-            v[.isSilo] = !hasCollaborationSignal ? nil : isConnected ? 0 : (arrivals + departures > 0 ? 1 : nil)
-            v[.duplicateTasks] = Double(duplicateTasks[id]?.count ?? 0)
+            v[.isSilo] =
+                !hasCollaborationSignal || !subject.canBeSilo ? nil : isConnected ? 0 : (arrivals + departures > 0 ? 1 : nil)
+            v[.duplicateTasks] = Double(subject.duplicates)
             v.removeUnavailable(present: presentInputs)
+            v.removeUndefined(members: subject.roster.count)
             metrics.teams[row].values = v
         }
 

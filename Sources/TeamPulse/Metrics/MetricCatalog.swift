@@ -111,6 +111,9 @@ public enum MetricCatalog {
     /// All metric ids, in output order.
     public static let ids: [String] = all.map(\.id)
 
+    /// The metrics that need more than one member (``MetricDefinition/minimumMembers``).
+    static let needingMembers: [MetricDefinition] = all.filter { $0.minimumMembers > 1 }
+
     /// The suffix of the id of a business-time twin.
     public static let businessSuffix = "_bh"
 
@@ -133,48 +136,48 @@ extension MetricID {
     fileprivate func makeDefinition() -> MetricDefinition {
         switch self {
         // Orders
-        case .orders: metric("orders", .count, .orders, .higherIsBetter, .orders, "Orders", "订单数")
+        case .orders: metric("orders", .count, .orders, .higherIsBetter, .orders, "Orders", "订单数", headline: true)
         case .paidOrders: metric("paid_orders", .count, .orders, .higherIsBetter, .orders, "Paid orders", "已付款订单")
-        case .gmv: metric("gmv", .currency, .orders, .higherIsBetter, .orders, "GMV", "成交额")
-        case .aov: metric("aov", .currency, .orders, .higherIsBetter, .orders, "Average order value", "客单价")
-        case .cancelRate: metric("cancel_rate", .ratio, .orders, .lowerIsBetter, .orders, "Cancel rate", "取消率")
-        case .refundRate: metric("refund_rate", .ratio, .orders, .lowerIsBetter, .orders, "Refund rate", "退款率")
-        case .shipLatencyP50H: metric("ship_latency_p50_h", .hours, .orders, .lowerIsBetter, .orders, "Ship latency p50", "发货时长 P50")
-        case .shipLatencyP90H: metric("ship_latency_p90_h", .hours, .orders, .lowerIsBetter, .orders, "Ship latency p90", "发货时长 P90")
-        case .shippedWithinSlaRate: metric("shipped_within_sla_rate", .ratio, .orders, .higherIsBetter, .orders, "Shipped within SLA", "按时发货率")
-        case .deliveryTimeP50H: metric("delivery_time_p50_h", .hours, .orders, .lowerIsBetter, .orders, "Delivery time p50", "配送时长 P50")
-        case .deliveryTimeP90H: metric("delivery_time_p90_h", .hours, .orders, .lowerIsBetter, .orders, "Delivery time p90", "配送时长 P90")
+        case .gmv: metric("gmv", .currency, .orders, .higherIsBetter, .orders, "GMV", "成交额", headline: true)
+        case .aov: metric("aov", .currency, .orders, .higherIsBetter, .orders, "Average order value", "客单价", base: .volume([.paidOrders]))
+        case .cancelRate: metric("cancel_rate", .ratio, .orders, .lowerIsBetter, .orders, "Cancel rate", "取消率", base: .volume([.orders]))
+        case .refundRate: metric("refund_rate", .ratio, .orders, .lowerIsBetter, .orders, "Refund rate", "退款率", base: .volume([.paidOrders]))
+        case .shipLatencyP50H: metric("ship_latency_p50_h", .hours, .orders, .lowerIsBetter, .orders, "Ship latency p50", "发货时长 P50", base: .volume([.paidOrders]))
+        case .shipLatencyP90H: metric("ship_latency_p90_h", .hours, .orders, .lowerIsBetter, .orders, "Ship latency p90", "发货时长 P90", base: .volume([.paidOrders]))
+        case .shippedWithinSlaRate: metric("shipped_within_sla_rate", .ratio, .orders, .higherIsBetter, .orders, "Shipped within SLA", "按时发货率", base: .volume([.paidOrders]), headline: true)
+        case .deliveryTimeP50H: metric("delivery_time_p50_h", .hours, .orders, .lowerIsBetter, .orders, "Delivery time p50", "配送时长 P50", base: .volume([.paidOrders]))
+        case .deliveryTimeP90H: metric("delivery_time_p90_h", .hours, .orders, .lowerIsBetter, .orders, "Delivery time p90", "配送时长 P90", base: .volume([.paidOrders]))
         case .unshippedPastSla: metric("unshipped_past_sla", .count, .orders, .lowerIsBetter, .orders, "Unshipped past SLA", "超时未发货")
         // Tickets
         case .ticketsCreated: metric("tickets_created", .count, .tickets, .neutral, .tickets, "Tickets created", "新建工单")
-        case .ticketsResolved: metric("tickets_resolved", .count, .tickets, .higherIsBetter, .tickets, "Tickets resolved", "解决工单")
+        case .ticketsResolved: metric("tickets_resolved", .count, .tickets, .higherIsBetter, .tickets, "Tickets resolved", "解决工单", headline: true)
         case .ticketBacklog: metric("ticket_backlog", .count, .tickets, .lowerIsBetter, .tickets, "Ticket backlog", "工单积压")
-        case .firstResponseP50Min: metric("first_response_p50_min", .minutes, .tickets, .lowerIsBetter, .tickets, "First response p50", "首次响应 P50")
-        case .firstResponseP90Min: metric("first_response_p90_min", .minutes, .tickets, .lowerIsBetter, .tickets, "First response p90", "首次响应 P90")
-        case .resolutionP50H: metric("resolution_p50_h", .hours, .tickets, .lowerIsBetter, .tickets, "Resolution p50", "解决时长 P50")
-        case .resolutionP90H: metric("resolution_p90_h", .hours, .tickets, .lowerIsBetter, .tickets, "Resolution p90", "解决时长 P90")
-        case .reopenRate: metric("reopen_rate", .ratio, .tickets, .lowerIsBetter, .tickets, "Reopen rate", "重开率")
-        case .escalationRate: metric("escalation_rate", .ratio, .tickets, .lowerIsBetter, .tickets, "Escalation rate", "升级率")
-        case .csatMean: metric("csat_mean", .score, .tickets, .higherIsBetter, .tickets, "CSAT mean", "满意度均分")
-        case .csatSatisfiedRate: metric("csat_satisfied_rate", .ratio, .tickets, .higherIsBetter, .tickets, "CSAT satisfied rate", "满意率")
-        case .contactRatePer100Orders: metric("contact_rate_per_100_orders", .per100Orders, .tickets, .lowerIsBetter, .ordersAndTickets, "Contacts per 100 orders", "每百单咨询数")
+        case .firstResponseP50Min: metric("first_response_p50_min", .minutes, .tickets, .lowerIsBetter, .tickets, "First response p50", "首次响应 P50", base: .volume([.ticketsCreated]))
+        case .firstResponseP90Min: metric("first_response_p90_min", .minutes, .tickets, .lowerIsBetter, .tickets, "First response p90", "首次响应 P90", base: .volume([.ticketsCreated]), headline: true)
+        case .resolutionP50H: metric("resolution_p50_h", .hours, .tickets, .lowerIsBetter, .tickets, "Resolution p50", "解决时长 P50", base: .volume([.ticketsResolved]))
+        case .resolutionP90H: metric("resolution_p90_h", .hours, .tickets, .lowerIsBetter, .tickets, "Resolution p90", "解决时长 P90", base: .volume([.ticketsResolved]))
+        case .reopenRate: metric("reopen_rate", .ratio, .tickets, .lowerIsBetter, .tickets, "Reopen rate", "重开率", base: .volume([.ticketsResolved]))
+        case .escalationRate: metric("escalation_rate", .ratio, .tickets, .lowerIsBetter, .tickets, "Escalation rate", "升级率", base: .volume([.ticketsCreated]))
+        case .csatMean: metric("csat_mean", .score, .tickets, .higherIsBetter, .tickets, "CSAT mean", "满意度均分", base: .volume([.ticketsResolved]))
+        case .csatSatisfiedRate: metric("csat_satisfied_rate", .ratio, .tickets, .higherIsBetter, .tickets, "CSAT satisfied rate", "满意率", base: .volume([.ticketsResolved]), headline: true)
+        case .contactRatePer100Orders: metric("contact_rate_per_100_orders", .per100Orders, .tickets, .lowerIsBetter, .ordersAndTickets, "Contacts per 100 orders", "每百单咨询数", base: .volume([.orders]))
         // Tasks
         case .tasksCreated: metric("tasks_created", .count, .tasks, .neutral, .tasks, "Tasks created", "新建任务")
-        case .tasksCompleted: metric("tasks_completed", .count, .tasks, .higherIsBetter, .tasks, "Tasks completed", "完成任务")
+        case .tasksCompleted: metric("tasks_completed", .count, .tasks, .higherIsBetter, .tasks, "Tasks completed", "完成任务", headline: true)
         case .wip: metric("wip", .count, .tasks, .neutral, .tasks, "Work in progress", "进行中任务")
         case .overdueOpen: metric("overdue_open", .count, .tasks, .lowerIsBetter, .tasks, "Overdue open", "逾期未完成")
         case .unassignedOpen: metric("unassigned_open", .count, .tasks, .lowerIsBetter, .tasks, "Unassigned open", "未分配任务")
-        case .leadTimeP50D: metric("lead_time_p50_d", .days, .tasks, .lowerIsBetter, .tasks, "Lead time p50", "交付周期 P50")
-        case .leadTimeP85D: metric("lead_time_p85_d", .days, .tasks, .lowerIsBetter, .tasks, "Lead time p85", "交付周期 P85")
-        case .cycleTimeP50D: metric("cycle_time_p50_d", .days, .tasks, .lowerIsBetter, .tasks, "Cycle time p50", "处理周期 P50")
-        case .cycleTimeP85D: metric("cycle_time_p85_d", .days, .tasks, .lowerIsBetter, .tasks, "Cycle time p85", "处理周期 P85")
-        case .onTimeRate: metric("on_time_rate", .ratio, .tasks, .higherIsBetter, .tasks, "On-time rate", "按期完成率")
+        case .leadTimeP50D: metric("lead_time_p50_d", .days, .tasks, .lowerIsBetter, .tasks, "Lead time p50", "交付周期 P50", base: .volume([.tasksCompleted]))
+        case .leadTimeP85D: metric("lead_time_p85_d", .days, .tasks, .lowerIsBetter, .tasks, "Lead time p85", "交付周期 P85", base: .volume([.tasksCompleted]))
+        case .cycleTimeP50D: metric("cycle_time_p50_d", .days, .tasks, .lowerIsBetter, .tasks, "Cycle time p50", "处理周期 P50", base: .volume([.tasksCompleted]))
+        case .cycleTimeP85D: metric("cycle_time_p85_d", .days, .tasks, .lowerIsBetter, .tasks, "Cycle time p85", "处理周期 P85", base: .volume([.tasksCompleted]))
+        case .onTimeRate: metric("on_time_rate", .ratio, .tasks, .higherIsBetter, .tasks, "On-time rate", "按期完成率", base: .volume([.tasksCompleted]), headline: true)
         // Collaboration
-        case .crossTeamWorkShare: metric("cross_team_work_share", .ratio, .collaboration, .neutral, .tasks, "Cross-team work share", "跨团队工作占比")
+        case .crossTeamWorkShare: metric("cross_team_work_share", .ratio, .collaboration, .neutral, .tasks, "Cross-team work share", "跨团队工作占比", base: .volume([.tasksCompleted]))
         case .requestsSentOnTimeRate: metric("requests_sent_on_time_rate", .ratio, .collaboration, .higherIsBetter, .tasks, "Requests sent on time", "外部请求按期率")
         // Workload (tasks completed + tickets resolved)
-        case .loadGini: metric("load_gini", .ratio, .workload, .lowerIsBetter, .tasksOrTickets, "Load Gini", "工作量基尼系数", format: .coefficient)
-        case .busiestMemberShare: metric("busiest_member_share", .ratio, .workload, .lowerIsBetter, .tasksOrTickets, "Busiest member share", "最忙成员占比")
+        case .loadGini: metric("load_gini", .ratio, .workload, .lowerIsBetter, .tasksOrTickets, "Load Gini", "工作量基尼系数", format: .coefficient, base: .volume([.tasksCompleted, .ticketsResolved]), minimumMembers: 2)
+        case .busiestMemberShare: metric("busiest_member_share", .ratio, .workload, .lowerIsBetter, .tasksOrTickets, "Busiest member share", "最忙成员占比", base: .volume([.tasksCompleted, .ticketsResolved]), minimumMembers: 2)
         // Business time: the twins of the duration metrics
         case .shipLatencyP50HBH: twin(of: .shipLatencyP50H)
         case .shipLatencyP90HBH: twin(of: .shipLatencyP90H)
@@ -191,27 +194,28 @@ extension MetricID {
         // Hand-overs (events input)
         case .handoversIn: metric("handovers_in", .count, .handoffs, .neutral, .events, "Hand-overs in", "转入交接")
         case .handoversOut: metric("handovers_out", .count, .handoffs, .neutral, .events, "Hand-overs out", "转出交接")
-        case .pingPongRate: metric("ping_pong_rate", .ratio, .handoffs, .lowerIsBetter, .events, "Ping-pong rate", "来回踢皮球率")
+        case .pingPongRate: metric("ping_pong_rate", .ratio, .handoffs, .lowerIsBetter, .events, "Ping-pong rate", "来回踢皮球率", base: .volume([.handoversOut]))
         case .firstAssignmentResolutionRate: metric("first_assignment_resolution_rate", .ratio, .handoffs, .higherIsBetter, .events, "First-assignment resolution", "首派解决率")
         // Flow (tasks and tickets)
         case .openItems: metric("open_items", .count, .flow, .lowerIsBetter, .tasksOrTickets, "Open items", "未完成事项")
-        case .wipAgeP50D: metric("wip_age_p50_d", .days, .flow, .lowerIsBetter, .tasksOrTickets, "WIP age p50", "在制龄 P50")
-        case .wipAgeP85D: metric("wip_age_p85_d", .days, .flow, .lowerIsBetter, .tasksOrTickets, "WIP age p85", "在制龄 P85")
-        case .sleD: metric("sle_d", .days, .flow, .lowerIsBetter, .tasksOrTickets, "Service level expectation", "服务水平预期")
+        case .wipAgeP50D: metric("wip_age_p50_d", .days, .flow, .lowerIsBetter, .tasksOrTickets, "WIP age p50", "在制龄 P50", base: .volume([.openItems]))
+        case .wipAgeP85D: metric("wip_age_p85_d", .days, .flow, .lowerIsBetter, .tasksOrTickets, "WIP age p85", "在制龄 P85", base: .volume([.openItems]))
+        case .sleD: metric("sle_d", .days, .flow, .lowerIsBetter, .tasksOrTickets, "Service level expectation", "服务水平预期", base: .volume([.tasksCompleted, .ticketsResolved]))
         case .wipOverSle: metric("wip_over_sle", .count, .flow, .lowerIsBetter, .tasksOrTickets, "WIP over SLE", "超出预期的在制")
-        case .netFlow: metric("net_flow", .count, .flow, .neutral, .tasksOrTickets, "Net flow", "净流入", isDifference: true)
-        case .throughputPerDay: metric("throughput_per_day", .perDay, .flow, .higherIsBetter, .tasksOrTickets, "Throughput per day", "日吞吐量")
-        case .throughputTrend: metric("throughput_trend", .perDay, .flow, .higherIsBetter, .tasksOrTickets, "Throughput trend", "吞吐量趋势", isDifference: true)
+        case .netFlow: metric("net_flow", .count, .flow, .neutral, .tasksOrTickets, "Net flow", "净流入", isDifference: true, base: .noVolume)
+        case .throughputPerDay: metric("throughput_per_day", .perDay, .flow, .higherIsBetter, .tasksOrTickets, "Throughput per day", "日吞吐量", base: .volume([.tasksCompleted, .ticketsResolved]))
+        case .throughputTrend: metric("throughput_trend", .perDay, .flow, .higherIsBetter, .tasksOrTickets, "Throughput trend", "吞吐量趋势", isDifference: true, base: .noVolume)
         // Forecast
-        case .forecastDaysP50: metric("forecast_days_p50", .days, .forecast, .lowerIsBetter, .tasksOrTickets, "Forecast days p50", "预计完成天数 P50")
-        case .forecastDaysP85: metric("forecast_days_p85", .days, .forecast, .lowerIsBetter, .tasksOrTickets, "Forecast days p85", "预计完成天数 P85")
-        case .forecastDaysP95: metric("forecast_days_p95", .days, .forecast, .lowerIsBetter, .tasksOrTickets, "Forecast days p95", "预计完成天数 P95")
+        case .forecastDaysP50: metric("forecast_days_p50", .days, .forecast, .lowerIsBetter, .tasksOrTickets, "Forecast days p50", "预计完成天数 P50", base: .volume([.openItems]))
+        case .forecastDaysP85: metric("forecast_days_p85", .days, .forecast, .lowerIsBetter, .tasksOrTickets, "Forecast days p85", "预计完成天数 P85", base: .volume([.openItems]))
+        case .forecastDaysP95: metric("forecast_days_p95", .days, .forecast, .lowerIsBetter, .tasksOrTickets, "Forecast days p95", "预计完成天数 P95", base: .volume([.openItems]))
         // People and roles
-        case .keyPersonCount: metric("key_person_count", .count, .people, .higherIsBetter, .tasksOrTickets, "Key-person count", "关键人数")
+        case .keyPersonCount: metric("key_person_count", .count, .people, .higherIsBetter, .tasksOrTickets, "Key-person count", "关键人数", minimumMembers: 2)
         case .singleMemberCategories: metric("single_member_categories", .count, .people, .lowerIsBetter, .tickets, "Single-member categories", "单人负责类目")
-        case .memberWipP50: metric("member_wip_p50", .count, .people, .lowerIsBetter, .tasksOrTickets, "Member WIP p50", "人均在制 P50")
+        // A median of whole counts: it may end in .5, so it is shown with decimals.
+        case .memberWipP50: metric("member_wip_p50", .count, .people, .lowerIsBetter, .tasksOrTickets, "Member WIP p50", "人均在制 P50", format: .decimal)
         case .memberWipMax: metric("member_wip_max", .count, .people, .lowerIsBetter, .tasksOrTickets, "Member WIP max", "人均在制最大")
-        case .afterHoursShare: metric("after_hours_share", .ratio, .people, .lowerIsBetter, .tasksOrTickets, "After-hours share", "非工作时间占比")
+        case .afterHoursShare: metric("after_hours_share", .ratio, .people, .lowerIsBetter, .tasksOrTickets, "After-hours share", "非工作时间占比", base: .volume([.tasksCompleted, .ticketsResolved]))
         // Silos
         case .isSilo: metric("is_silo", .flag, .silos, .lowerIsBetter, .tasksOrTickets, "Silo", "孤岛团队")
         // Duplicate work
@@ -221,10 +225,12 @@ extension MetricID {
 
     private func metric(
         _ id: String, _ unit: MetricUnit, _ family: MetricFamily, _ polarity: MetricPolarity, _ inputs: MetricInputs,
-        _ en: String, _ zh: String, format: MetricFormat? = nil, isDifference: Bool = false
+        _ en: String, _ zh: String, format: MetricFormat? = nil, isDifference: Bool = false, base: MetricBase? = nil,
+        minimumMembers: Int = 1, headline: Bool = false
     ) -> MetricDefinition {
         MetricDefinition(
-            self, id, unit, family, polarity, needs: inputs, en: en, zh: zh, format: format, isDifference: isDifference)
+            self, id, unit, family, polarity, needs: inputs, en: en, zh: zh, format: format, isDifference: isDifference,
+            base: base, minimumMembers: minimumMembers, isHeadline: headline)
     }
 
     private func twin(of calendar: MetricID) -> MetricDefinition {

@@ -32,17 +32,6 @@ public enum MetricUnit: String, Sendable, CaseIterable {
     }
 }
 
-/// A text in English and Chinese (`report: {lang: en|zh}` picks one).
-public struct MetricLabel: Sendable, Equatable {
-    public var en: String
-    public var zh: String
-
-    public init(en: String, zh: String) {
-        self.en = en
-        self.zh = zh
-    }
-}
-
 /// Whether a higher value of a metric is better, worse, or neither (movers are coloured by it).
 public enum MetricPolarity: String, Sendable {
     case higherIsBetter = "higher_is_better"
@@ -66,6 +55,17 @@ public enum MetricFormat: String, Sendable {
     case decimal
     /// 0 or 1.
     case flag
+
+    /// Decimal places the CSVs keep of a value in this format (`csv: {precision: rounded}`, the default):
+    /// whole numbers for counts and flags, 2 for amounts, durations and other decimals, 4 for fractions
+    /// (percentages and coefficients). See docs/metrics.md, Number format.
+    public var decimals: Int {
+        switch self {
+        case .count, .flag: 0
+        case .currency, .duration, .decimal: 2
+        case .percent, .coefficient: 4
+        }
+    }
 }
 
 /// The stage that computes a family's metrics.
@@ -133,6 +133,19 @@ public struct MetricInputs: Sendable, Equatable {
     }
 }
 
+/// What a change of a metric stands on: the report lists a change as a mover only when its base is at
+/// least a minimum in both periods (``Report/moverMinimumCount``, ``Report/moverMinimumAmount``), so
+/// that 3 → 15 orders is not news.
+public enum MetricBase: Sendable, Equatable {
+    /// The metric's own value: counts and amounts of money.
+    case itself
+    /// The sum of these count metrics: the denominator of a ratio or an average, the samples of a
+    /// duration or percentile (or the family's volume metric where they are not a metric of their own).
+    case volume([MetricID])
+    /// No volume stands behind the metric (or a change of it means nothing): never a mover.
+    case noVolume
+}
+
 /// One metric of the catalogue: everything every stage and output needs to know about it.
 public struct MetricDefinition: Sendable, Equatable {
     /// The typed key values are stored and read under.
@@ -149,11 +162,18 @@ public struct MetricDefinition: Sendable, Equatable {
     public let isDifference: Bool
     /// For a business-time twin, the calendar metric it twins (`nil` for every other metric).
     public let calendarMetric: MetricID?
+    /// The volume a change of the metric stands on (movers of the report).
+    public let base: MetricBase
+    /// The fewest members a team needs for the metric to mean something (a Gini coefficient or a
+    /// key-person count of one member is trivial): with fewer its value is empty. 1 for most metrics.
+    public let minimumMembers: Int
+    /// Shown in the report's company headline and department table.
+    public let isHeadline: Bool
 
     init(
         _ metric: MetricID, _ id: String, _ unit: MetricUnit, _ family: MetricFamily, _ polarity: MetricPolarity,
         needs inputs: MetricInputs, en: String, zh: String, format: MetricFormat? = nil, isDifference: Bool = false,
-        calendarMetric: MetricID? = nil
+        calendarMetric: MetricID? = nil, base: MetricBase? = nil, minimumMembers: Int = 1, isHeadline: Bool = false
     ) {
         self.metric = metric
         self.id = id
@@ -165,15 +185,20 @@ public struct MetricDefinition: Sendable, Equatable {
         self.family = family
         self.isDifference = isDifference
         self.calendarMetric = calendarMetric
+        // Counts and amounts stand on themselves; any other metric names its volume or is never a mover.
+        self.base = base ?? (unit == .count || unit == .currency ? .itself : .noVolume)
+        self.minimumMembers = minimumMembers
+        self.isHeadline = isHeadline
     }
 
     /// The business-time twin of `calendar`: its id with ``MetricCatalog/businessSuffix``, the same unit,
-    /// family, polarity, format and inputs, and its labels marked as working time.
+    /// family, polarity, format, inputs, base and minimum of members, and its labels marked as working time.
     static func businessTwin(_ metric: MetricID, of calendar: MetricDefinition) -> MetricDefinition {
         MetricDefinition(
             metric, calendar.id + MetricCatalog.businessSuffix, calendar.unit, calendar.family, calendar.polarity,
             needs: calendar.inputs, en: calendar.label.en + " (business hours)", zh: calendar.label.zh + "（工作时间）",
-            format: calendar.format, isDifference: calendar.isDifference, calendarMetric: calendar.metric)
+            format: calendar.format, isDifference: calendar.isDifference, calendarMetric: calendar.metric,
+            base: calendar.base, minimumMembers: calendar.minimumMembers)
     }
 
     /// Whether this is the business-time twin of a duration metric.

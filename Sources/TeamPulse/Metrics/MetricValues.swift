@@ -28,6 +28,14 @@ public struct MetricValues: Sendable, Equatable {
             storage[definition.metric.rawValue] = nil
         }
     }
+
+    /// Empties the metrics that need more members than the team has (``MetricDefinition/minimumMembers``):
+    /// the load Gini of one member is 0 and its busiest member does everything, which says nothing.
+    public mutating func removeUndefined(members: Int) {
+        for definition in MetricCatalog.needingMembers where members < definition.minimumMembers {
+            storage[definition.metric.rawValue] = nil
+        }
+    }
 }
 
 /// Metric values of one team over one window.

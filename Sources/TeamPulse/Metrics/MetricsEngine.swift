@@ -212,6 +212,8 @@ public struct MetricsResult: Sendable, Equatable {
     public var unresolvedOrderLinks: Int
     /// Team-to-team hand-overs of the events input (`handoffs.csv`); empty without events.
     public var handoffs: [HandoffEdge] = []
+    /// The company and department roll-ups whose rows lead `teams`.
+    public var rollups = Rollups(teams: [])
 
     /// The value of `metric` for `team` over `window`.
     public func value(_ metric: MetricID, team: String, window: WindowSpec) -> Double? {
@@ -589,76 +591,40 @@ public struct MetricsEngine: Sendable {
         }
 
         let presentInputs = self.presentInputs
+        // Roll-ups merge the partials of their teams (docs/metrics.md#roll-ups): slots after the teams'.
+        let rollups = Rollups(teams: teams)
+        let unitRosters = Self.rollupRosters(loads, rollups: rollups, teamCount: teamCount, windows: windows.count)
+        let teamSlots = teamCount * windows.count
         // Slots are finished concurrently: sorting the samples for exact percentiles is the costly part.
         let tallies = total.tallies
         total.tallies = []
-        var results = concurrentMap(teamCount * windows.count, width: width) { slot -> TeamWindowMetrics in
-            let (team, w) = slot.quotientAndRemainder(dividingBy: windows.count)
-            let roster = rosterLoads[slot] ?? []
-            let rosterTotal = roster.reduce(0, +)
-            let h = handoffs.teams[slot]
-            var t = tallies[slot]
-            var v = MetricValues()
-            let amount = { (units: Int64) in Double(units) / Double(ValueParser.amountScale) }
-            v[.orders] = Double(t.orders)
-            v[.paidOrders] = Double(t.paidOrders)
-            v[.gmv] = amount(t.gmvUnits)
-            v[.aov] = t.gmvOrders > 0 ? amount(t.gmvUnits) / Double(t.gmvOrders) : nil
-            v[.cancelRate] = ratio(t.cancelled, t.orders)
-            v[.refundRate] = ratio(t.refunded, t.paidOrders)
-            v[.shipLatencyP50H] = percentile(&t.shipLatencies, 0.5, unit: Millis.hour)
-            v[.shipLatencyP90H] = percentile(&t.shipLatencies, 0.9, unit: Millis.hour)
-            v[.shippedWithinSlaRate] = ratio(t.slaMet, t.slaEligible)
-            v[.deliveryTimeP50H] = percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)
-            v[.deliveryTimeP90H] = percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)
-            v[.unshippedPastSla] = Double(t.unshippedPastSLA)
-            v[.ticketsCreated] = Double(t.ticketsCreated)
-            v[.ticketsResolved] = Double(t.ticketsResolved)
-            v[.ticketBacklog] = Double(t.backlog)
-            v[.firstResponseP50Min] = percentile(&t.firstResponses, 0.5, unit: Millis.minute)
-            v[.firstResponseP90Min] = percentile(&t.firstResponses, 0.9, unit: Millis.minute)
-            v[.resolutionP50H] = percentile(&t.resolutions, 0.5, unit: Millis.hour)
-            v[.resolutionP90H] = percentile(&t.resolutions, 0.9, unit: Millis.hour)
-            v[.reopenRate] = ratio(t.reopened, t.ticketsResolved)
-            v[.escalationRate] = ratio(t.escalated, t.ticketsCreated)
-            v[.csatMean] = t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil
-            v[.csatSatisfiedRate] = ratio(t.csatSatisfied, t.csatCount)
-            v[.contactRatePer100Orders] = t.orders > 0 ? 100 * Double(t.contactTickets) / Double(t.orders) : nil
-            v[.tasksCreated] = Double(t.tasksCreated)
-            v[.tasksCompleted] = Double(t.tasksCompleted)
-            v[.wip] = Double(t.wip)
-            v[.overdueOpen] = Double(t.overdueOpen)
-            v[.unassignedOpen] = Double(t.unassignedOpen)
-            v[.leadTimeP50D] = percentile(&t.leadTimes, 0.5, unit: Millis.day)
-            v[.leadTimeP85D] = percentile(&t.leadTimes, 0.85, unit: Millis.day)
-            v[.cycleTimeP50D] = percentile(&t.cycleTimes, 0.5, unit: Millis.day)
-            v[.cycleTimeP85D] = percentile(&t.cycleTimes, 0.85, unit: Millis.day)
-            v[.onTimeRate] = ratio(t.completedOnTime, t.completedWithDue)
-            v[.crossTeamWorkShare] = ratio(t.crossTeamCompleted, t.tasksCompleted)
-            v[.requestsSentOnTimeRate] = ratio(t.requestsOnTime, t.requestsWithDue)
-            v[.loadGini] = gini(roster)
-            v[.busiestMemberShare] = rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil
-            v[.shipLatencyP50HBH] = percentile(&t.shipLatenciesBH, 0.5, unit: Millis.hour)
-            v[.shipLatencyP90HBH] = percentile(&t.shipLatenciesBH, 0.9, unit: Millis.hour)
-            v[.deliveryTimeP50HBH] = percentile(&t.deliveryTimesBH, 0.5, unit: Millis.hour)
-            v[.deliveryTimeP90HBH] = percentile(&t.deliveryTimesBH, 0.9, unit: Millis.hour)
-            v[.firstResponseP50MinBH] = percentile(&t.firstResponsesBH, 0.5, unit: Millis.minute)
-            v[.firstResponseP90MinBH] = percentile(&t.firstResponsesBH, 0.9, unit: Millis.minute)
-            v[.resolutionP50HBH] = percentile(&t.resolutionsBH, 0.5, unit: Millis.hour)
-            v[.resolutionP90HBH] = percentile(&t.resolutionsBH, 0.9, unit: Millis.hour)
-            v[.leadTimeP50DBH] = percentile(&t.leadTimesBH, 0.5, unit: Millis.day)
-            v[.leadTimeP85DBH] = percentile(&t.leadTimesBH, 0.85, unit: Millis.day)
-            v[.cycleTimeP50DBH] = percentile(&t.cycleTimesBH, 0.5, unit: Millis.day)
-            v[.cycleTimeP85DBH] = percentile(&t.cycleTimesBH, 0.85, unit: Millis.day)
-            v[.handoversIn] = Double(h.handoversIn)
-            v[.handoversOut] = Double(h.handoversOut)
-            v[.pingPongRate] = ratio(h.pingPongs, h.handoversOut)
-            v[.firstAssignmentResolutionRate] = ratio(h.firstTeamResolved, h.resolved)
+        let results = concurrentMap(teamSlots + rollups.units.count * windows.count, width: width) { slot -> TeamWindowMetrics in
+            let (row, w) = slot.quotientAndRemainder(dividingBy: windows.count)
+            var tally: TeamWindowTally
+            var handoff: HandoffTeamTally
+            let roster: [Int]
+            let id: String
+            if slot < teamSlots {
+                (tally, handoff, roster, id) = (tallies[slot], handoffs.teams[slot], rosterLoads[slot] ?? [], teams[row].id)
+            } else {
+                let unit = rollups.units[row - teamCount]
+                tally = TeamWindowTally()
+                handoff = HandoffTeamTally()
+                for team in unit.members {
+                    tally.merge(tallies[Int(team) * windows.count + w])
+                    handoff.merge(handoffs.teams[Int(team) * windows.count + w])
+                }
+                roster = unitRosters[slot - teamSlots]
+                id = unit.team.id
+            }
+            var v = Self.values(of: &tally, roster: roster, handoffs: handoff)
             v.removeUnavailable(present: presentInputs)
+            v.removeUndefined(members: roster.count)
             // The flow, people and duplicate-work metrics are filled in afterwards by `FlowAnalytics`.
-            return TeamWindowMetrics(team: teams[team].id, window: windows[w].spec, values: v)
+            return TeamWindowMetrics(team: id, window: windows[w].spec, values: v)
         }
-        results.sort { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
+        // Roll-ups first (company, then departments), then the teams by id; windows in pipeline order.
+        let teamRows = results[..<teamSlots].sorted { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
 
         var edges: [CollaborationEdge] = total.edges.map { key, tally in
             var samples = tally.leadTimes
@@ -672,8 +638,72 @@ public struct MetricsEngine: Sendable {
             (windowOrder[$0.window]!, $0.fromTeam, $0.toTeam, $0.kind) < (windowOrder[$1.window]!, $1.fromTeam, $1.toTeam, $1.kind)
         }
         return MetricsResult(
-            teams: results, collaboration: edges, workload: workload, unresolvedOrderLinks: unresolvedLinks,
-            handoffs: handoffs.edges(windows: windows, teams: teams))
+            teams: Array(results[teamSlots...]) + teamRows, collaboration: edges, workload: workload,
+            unresolvedOrderLinks: unresolvedLinks, handoffs: handoffs.edges(windows: windows, teams: teams),
+            rollups: rollups)
+    }
+
+    /// The engine-stage values of one team or roll-up over one window, from its tallies (samples are
+    /// reordered by the percentile selection), its members' loads and its hand-over tallies.
+    static func values(of t: inout TeamWindowTally, roster: [Int], handoffs h: HandoffTeamTally) -> MetricValues {
+        let rosterTotal = roster.reduce(0, +)
+        var v = MetricValues()
+        let amount = { (units: Int64) in Double(units) / Double(ValueParser.amountScale) }
+        v[.orders] = Double(t.orders)
+        v[.paidOrders] = Double(t.paidOrders)
+        v[.gmv] = amount(t.gmvUnits)
+        v[.aov] = t.gmvOrders > 0 ? amount(t.gmvUnits) / Double(t.gmvOrders) : nil
+        v[.cancelRate] = ratio(t.cancelled, t.orders)
+        v[.refundRate] = ratio(t.refunded, t.paidOrders)
+        v[.shipLatencyP50H] = percentile(&t.shipLatencies, 0.5, unit: Millis.hour)
+        v[.shipLatencyP90H] = percentile(&t.shipLatencies, 0.9, unit: Millis.hour)
+        v[.shippedWithinSlaRate] = ratio(t.slaMet, t.slaEligible)
+        v[.deliveryTimeP50H] = percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)
+        v[.deliveryTimeP90H] = percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)
+        v[.unshippedPastSla] = Double(t.unshippedPastSLA)
+        v[.ticketsCreated] = Double(t.ticketsCreated)
+        v[.ticketsResolved] = Double(t.ticketsResolved)
+        v[.ticketBacklog] = Double(t.backlog)
+        v[.firstResponseP50Min] = percentile(&t.firstResponses, 0.5, unit: Millis.minute)
+        v[.firstResponseP90Min] = percentile(&t.firstResponses, 0.9, unit: Millis.minute)
+        v[.resolutionP50H] = percentile(&t.resolutions, 0.5, unit: Millis.hour)
+        v[.resolutionP90H] = percentile(&t.resolutions, 0.9, unit: Millis.hour)
+        v[.reopenRate] = ratio(t.reopened, t.ticketsResolved)
+        v[.escalationRate] = ratio(t.escalated, t.ticketsCreated)
+        v[.csatMean] = t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil
+        v[.csatSatisfiedRate] = ratio(t.csatSatisfied, t.csatCount)
+        v[.contactRatePer100Orders] = t.orders > 0 ? 100 * Double(t.contactTickets) / Double(t.orders) : nil
+        v[.tasksCreated] = Double(t.tasksCreated)
+        v[.tasksCompleted] = Double(t.tasksCompleted)
+        v[.wip] = Double(t.wip)
+        v[.overdueOpen] = Double(t.overdueOpen)
+        v[.unassignedOpen] = Double(t.unassignedOpen)
+        v[.leadTimeP50D] = percentile(&t.leadTimes, 0.5, unit: Millis.day)
+        v[.leadTimeP85D] = percentile(&t.leadTimes, 0.85, unit: Millis.day)
+        v[.cycleTimeP50D] = percentile(&t.cycleTimes, 0.5, unit: Millis.day)
+        v[.cycleTimeP85D] = percentile(&t.cycleTimes, 0.85, unit: Millis.day)
+        v[.onTimeRate] = ratio(t.completedOnTime, t.completedWithDue)
+        v[.crossTeamWorkShare] = ratio(t.crossTeamCompleted, t.tasksCompleted)
+        v[.requestsSentOnTimeRate] = ratio(t.requestsOnTime, t.requestsWithDue)
+        v[.loadGini] = gini(roster)
+        v[.busiestMemberShare] = rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil
+        v[.shipLatencyP50HBH] = percentile(&t.shipLatenciesBH, 0.5, unit: Millis.hour)
+        v[.shipLatencyP90HBH] = percentile(&t.shipLatenciesBH, 0.9, unit: Millis.hour)
+        v[.deliveryTimeP50HBH] = percentile(&t.deliveryTimesBH, 0.5, unit: Millis.hour)
+        v[.deliveryTimeP90HBH] = percentile(&t.deliveryTimesBH, 0.9, unit: Millis.hour)
+        v[.firstResponseP50MinBH] = percentile(&t.firstResponsesBH, 0.5, unit: Millis.minute)
+        v[.firstResponseP90MinBH] = percentile(&t.firstResponsesBH, 0.9, unit: Millis.minute)
+        v[.resolutionP50HBH] = percentile(&t.resolutionsBH, 0.5, unit: Millis.hour)
+        v[.resolutionP90HBH] = percentile(&t.resolutionsBH, 0.9, unit: Millis.hour)
+        v[.leadTimeP50DBH] = percentile(&t.leadTimesBH, 0.5, unit: Millis.day)
+        v[.leadTimeP85DBH] = percentile(&t.leadTimesBH, 0.85, unit: Millis.day)
+        v[.cycleTimeP50DBH] = percentile(&t.cycleTimesBH, 0.5, unit: Millis.day)
+        v[.cycleTimeP85DBH] = percentile(&t.cycleTimesBH, 0.85, unit: Millis.day)
+        v[.handoversIn] = Double(h.handoversIn)
+        v[.handoversOut] = Double(h.handoversOut)
+        v[.pingPongRate] = ratio(h.pingPongs, h.handoversOut)
+        v[.firstAssignmentResolutionRate] = ratio(h.firstTeamResolved, h.resolved)
+        return v
     }
 }
 

@@ -66,46 +66,23 @@ public struct PrivacyRules: Sendable {
         return "member-" + code.prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// `workload.csv` under the rules: for a team below the group size, its member rows of each window
-    /// become one row with member `*` and the sums of `tasks_completed`, `tickets_resolved` and `load`
-    /// (`load_share` 1, or empty for zero load); the team rows stay; names are pseudonymised when asked.
-    public func apply(workload table: CSVTable) -> CSVTable {
-        guard let member = table.header.firstIndex(of: "member"), let team = table.header.firstIndex(of: "team"),
-            let tasks = table.header.firstIndex(of: "tasks_completed"),
-            let tickets = table.header.firstIndex(of: "tickets_resolved"), let load = table.header.firstIndex(of: "load"),
-            let share = table.header.firstIndex(of: "load_share")
-        else { return table }
-        var result = CSVTable(header: table.header)
-        var pending: [String]?
-        func flush() {
-            if let row = pending { result.rows.append(row) }
-            pending = nil
+    /// The member rows of one team and window of `workload.csv` under the rules: each member under the
+    /// name ``display(_:)`` gives, or — for a team below the group size — one member `*` with the sums of
+    /// the members' tasks completed and tickets resolved.
+    public func memberRows(_ members: [MemberLoad]) -> [MemberLoad] {
+        guard let first = members.first else { return [] }
+        guard showsMembers(of: first.team) else {
+            return [
+                MemberLoad(
+                    window: first.window, team: first.team, member: Self.aggregated,
+                    tasksCompleted: members.reduce(0) { $0 + $1.tasksCompleted },
+                    ticketsResolved: members.reduce(0) { $0 + $1.ticketsResolved })
+            ]
         }
-        for row in table.rows {
-            if row[member].isEmpty {
-                flush()
-                result.rows.append(row)
-                continue
-            }
-            if showsMembers(of: row[team]) {
-                var named = row
-                named[member] = display(row[member])
-                result.rows.append(named)
-                continue
-            }
-            if var aggregate = pending {
-                for column in [tasks, tickets, load] {
-                    aggregate[column] = String((Int(aggregate[column]) ?? 0) + (Int(row[column]) ?? 0))
-                }
-                pending = aggregate
-            } else {
-                var aggregate = row
-                aggregate[member] = Self.aggregated
-                pending = aggregate
-            }
-            pending![share] = (Int(pending![load]) ?? 0) > 0 ? "1" : ""
+        return members.map { load in
+            var named = load
+            named.member = display(load.member)
+            return named
         }
-        flush()
-        return result
     }
 }

@@ -8,13 +8,19 @@ public struct Team: Sendable, Equatable {
     public var department: String
     /// False for teams that appear in the data but not in `seeds/teams.csv`.
     public var isSeeded: Bool
+    /// `.team` for a team; `.company` or `.department` for a roll-up row (``Rollups``).
+    public var scope: TeamScope
 
-    public init(id: String, name: String = "", nameZh: String = "", department: String = "", isSeeded: Bool = true) {
+    public init(
+        id: String, name: String = "", nameZh: String = "", department: String = "", isSeeded: Bool = true,
+        scope: TeamScope = .team
+    ) {
         self.id = id
         self.name = name
         self.nameZh = nameZh
         self.department = department
         self.isSeeded = isSeeded
+        self.scope = scope
     }
 }
 
@@ -100,13 +106,19 @@ public final class Directory: @unchecked Sendable {
         return addTeam(Self.unassignedTeamID, isSeeded: false)
     }
 
-    private func addTeam(_ id: String, isSeeded: Bool) -> TeamIndex {
+    /// The prefix of the id of a team found in the data under a roll-up id (`all`, `dept:…`).
+    public static let reservedTeamPrefix = "team:"
+
+    /// Adds the team a data value names; a value that is a roll-up id becomes `team:<value>`, so its row
+    /// never mixes with the company's or a department's.
+    private func addTeam(_ value: String, isSeeded: Bool) -> TeamIndex {
         lock.lock()
         defer { lock.unlock() }
-        if let index = extraTeams[id] { return index }
+        if let index = extraTeams[value] { return index }
         let index = TeamIndex(teams.count)
+        let id = Rollups.isReserved(value) ? Self.reservedTeamPrefix + value : value
         teams.append(Team(id: id, isSeeded: isSeeded))
-        extraTeams[id] = index
+        extraTeams[value] = index
         return index
     }
 

@@ -4,6 +4,16 @@ public enum InputKind: String, Sendable, CaseIterable, Codable {
     /// The optional event log (one row per status or assignment change of a ticket, task or order).
     case events
 
+    /// The input in words, for the report.
+    public var label: MetricLabel {
+        switch self {
+        case .orders: MetricLabel(en: "Orders", zh: "订单")
+        case .tickets: MetricLabel(en: "Tickets", zh: "工单")
+        case .tasks: MetricLabel(en: "Tasks", zh: "任务")
+        case .events: MetricLabel(en: "Events", zh: "事件")
+        }
+    }
+
     /// The canonical key column of the input (for `events`, the item the event is about: not unique).
     public var keyColumn: String {
         switch self {
@@ -34,12 +44,31 @@ public enum RejectReason: String, Sendable, Codable {
     case badQuote = "BAD QUOTE"
     /// The file ends inside a quoted field.
     case unterminatedQuote = "UNTERMINATED QUOTE"
+    /// A quoted field is still open after the input's `max_record_lines` lines.
+    case tooManyLines = "TOO MANY LINES"
     /// The record's bytes are not valid in the file's encoding (a damaged file, or a wrong `encoding:`).
     case invalidEncoding = "INVALID ENCODING"
     /// Another record has the same key and wins under the input's duplicate policy.
     case duplicateKey = "DUPLICATE KEY"
     /// A field is longer than the input's `max_field_bytes`.
     case fieldTooLarge = "FIELD TOO LARGE"
+
+    /// The reason in words, for the report (`rejects.csv` writes the code).
+    public var label: MetricLabel {
+        switch self {
+        case .cast: MetricLabel(en: "Unreadable value", zh: "值无法识别")
+        case .missingValue: MetricLabel(en: "Required value missing", zh: "缺少必填值")
+        case .unknownValue: MetricLabel(en: "Value not allowed", zh: "取值不在允许范围内")
+        case .missingColumns: MetricLabel(en: "Too few fields", zh: "字段数不足")
+        case .tooManyColumns: MetricLabel(en: "Too many fields", zh: "字段数过多")
+        case .badQuote: MetricLabel(en: "Misplaced quote", zh: "引号错误")
+        case .unterminatedQuote: MetricLabel(en: "Unclosed quote", zh: "引号未闭合")
+        case .tooManyLines: MetricLabel(en: "Record spans too many lines", zh: "记录跨行过多")
+        case .invalidEncoding: MetricLabel(en: "Invalid encoding", zh: "编码无效")
+        case .duplicateKey: MetricLabel(en: "Duplicate key", zh: "主键重复")
+        case .fieldTooLarge: MetricLabel(en: "Field too long", zh: "字段过长")
+        }
+    }
 }
 
 /// One record that was read but not used, with where it stands and why.

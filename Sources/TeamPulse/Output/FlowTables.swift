@@ -13,30 +13,28 @@ public struct FlowTables: Sendable {
         self.settings = settings
     }
 
-    /// File name → table, in the order they are written.
-    public func all() -> [(name: String, table: CSVTable)] {
-        [
-            ("flow.csv", flow()),
-            ("cfd.csv", cfd()),
-            ("forecast.csv", forecast()),
-            ("key_person.csv", keyPerson()),
-            ("member_wip.csv", memberWIP()),
-            ("duplicates.csv", duplicates()),
-        ]
+    /// The tables, in the order they are written.
+    public func all() -> [OutputTable] {
+        [flow(), cfd(), forecast(), keyPerson(), memberWIP(), duplicates()]
     }
+
+    private static let team = OutputColumn("team", role: .team)
 
     private var dayRange: Range<Int> { (report.grid.count - report.reportDays)..<report.grid.count }
 
     /// Per team and day of the longest window: arrivals, departures, net flow and WIP at the day's end.
-    public func flow() -> CSVTable {
-        var table = CSVTable(header: ["as_of", "team", "day", "arrivals", "departures", "net_flow", "wip"])
+    public func flow() -> OutputTable {
+        var table = OutputTable("flow.csv", columns: [
+            .asOf, Self.team, OutputColumn("day"), OutputColumn("arrivals"), OutputColumn("departures"), OutputColumn("net_flow"),
+            OutputColumn("wip"),
+        ])
         guard report.hasFlowInputs else { return table }
         for (team, series) in zip(report.teams, report.series) {
             let wip = series.wip
             for day in dayRange {
                 table.rows.append([
-                    asOf.description, team, report.grid.day(day).description, String(series.arrivals[day]),
-                    String(series.departures[day]), String(series.arrivals[day] - series.departures[day]), String(wip[day]),
+                    .date(asOf), .text(team), .date(report.grid.day(day)), .integer(series.arrivals[day]),
+                    .integer(series.departures[day]), .integer(series.arrivals[day] - series.departures[day]), .integer(wip[day]),
                 ])
             }
         }
@@ -44,14 +42,16 @@ public struct FlowTables: Sendable {
     }
 
     /// Cumulative-flow data: per team and day, the items in each status at the day's end.
-    public func cfd() -> CSVTable {
-        var table = CSVTable(header: ["as_of", "team", "day", "todo", "in_progress", "done"])
+    public func cfd() -> OutputTable {
+        var table = OutputTable("cfd.csv", columns: [
+            .asOf, Self.team, OutputColumn("day"), OutputColumn("todo"), OutputColumn("in_progress"), OutputColumn("done"),
+        ])
         guard report.hasFlowInputs else { return table }
         for (team, series) in zip(report.teams, report.series) {
             for day in dayRange {
                 table.rows.append([
-                    asOf.description, team, report.grid.day(day).description, String(series.todo[day]),
-                    String(series.inProgress[day]), String(series.done[day]),
+                    .date(asOf), .text(team), .date(report.grid.day(day)), .integer(series.todo[day]),
+                    .integer(series.inProgress[day]), .integer(series.done[day]),
                 ])
             }
         }
@@ -59,56 +59,63 @@ public struct FlowTables: Sendable {
     }
 
     /// One row per team: the Monte Carlo inputs and the days to finish today's open items.
-    public func forecast() -> CSVTable {
-        var table = CSVTable(header: [
-            "as_of", "team", "open_items", "sample_days", "sample_throughput_mean", "trials", "seed", "days_p50",
-            "days_p85", "days_p95",
+    public func forecast() -> OutputTable {
+        var table = OutputTable("forecast.csv", columns: [
+            .asOf, Self.team, OutputColumn("open_items"), OutputColumn("sample_days"),
+            OutputColumn("sample_throughput_mean", quantity: .perDay), OutputColumn("trials"), OutputColumn("seed"),
+            OutputColumn("days_p50", quantity: .days), OutputColumn("days_p85", quantity: .days),
+            OutputColumn("days_p95", quantity: .days),
         ])
         guard report.hasFlowInputs else { return table }
         for forecast in report.forecasts {
             let mean = forecast.samples.isEmpty ? nil : Double(forecast.samples.reduce(0, +)) / Double(forecast.samples.count)
+            // The seed may exceed Int.max (0 – 2⁶⁴−1): written as its digits.
             table.rows.append(
                 [
-                    asOf.description, forecast.team, String(forecast.openItems), String(forecast.samples.count),
-                    formatNumber(mean), String(settings.forecastTrials), String(settings.forecastSeed),
-                ] + forecast.days.map(formatNumber))
+                    .date(asOf), .text(forecast.team), .integer(forecast.openItems), .integer(forecast.samples.count),
+                    .value(mean, .perDay), .integer(settings.forecastTrials), .text(String(settings.forecastSeed)),
+                ] + forecast.days.map { .value($0, .days) })
         }
         return table
     }
 
     /// Key members (per window) and single-member categories (last 28 days), under the privacy rules: a
     /// team below `min_group_size` gets one `*` row per window and kind with the summed items.
-    public func keyPerson() -> CSVTable {
-        var table = CSVTable(header: ["as_of", "window", "team", "kind", "category", "member", "items"])
+    public func keyPerson() -> OutputTable {
+        var table = OutputTable("key_person.csv", columns: [
+            .asOf, .window, Self.team, OutputColumn("kind"), OutputColumn("category"), OutputColumn("member"), OutputColumn("items"),
+        ])
         var aggregated: [String: Int] = [:]
-        var order: [(key: String, row: [String])] = []
+        var order: [(key: String, row: [OutputCell])] = []
         for entry in report.keyPeople {
             if privacy.showsMembers(of: entry.team) {
                 order.append(("", [
-                    asOf.description, entry.window.description, entry.team, entry.kind.rawValue, entry.category,
-                    privacy.display(entry.member), String(entry.items),
+                    .date(asOf), .text(entry.window.description), .text(entry.team), .text(entry.kind.rawValue), .text(entry.category),
+                    .text(privacy.display(entry.member)), .integer(entry.items),
                 ]))
             } else {
                 let key = "\(entry.window)|\(entry.team)|\(entry.kind.rawValue)"
                 if aggregated[key] == nil {
                     order.append((key, [
-                        asOf.description, entry.window.description, entry.team, entry.kind.rawValue, "",
-                        PrivacyRules.aggregated, "",
+                        .date(asOf), .text(entry.window.description), .text(entry.team), .text(entry.kind.rawValue), .empty,
+                        .text(PrivacyRules.aggregated), .empty,
                     ]))
                 }
                 aggregated[key, default: 0] += entry.items
             }
         }
         for (key, var row) in order {
-            if !key.isEmpty { row[6] = String(aggregated[key]!) }
+            if !key.isEmpty { row[6] = .integer(aggregated[key]!) }
             table.rows.append(row)
         }
         return table
     }
 
     /// Open tasks and tickets per member at the end of the as-of day, under the privacy rules.
-    public func memberWIP() -> CSVTable {
-        var table = CSVTable(header: ["as_of", "team", "member", "open_tasks", "open_tickets", "wip"])
+    public func memberWIP() -> OutputTable {
+        var table = OutputTable("member_wip.csv", columns: [
+            .asOf, Self.team, OutputColumn("member"), OutputColumn("open_tasks"), OutputColumn("open_tickets"), OutputColumn("wip"),
+        ])
         guard report.hasFlowInputs else { return table }
         var index = 0
         let rows = report.memberWIP
@@ -120,14 +127,17 @@ public struct FlowTables: Sendable {
             if privacy.showsMembers(of: team) {
                 for row in group {
                     table.rows.append([
-                        asOf.description, team, privacy.display(row.member), String(row.openTasks), String(row.openTickets),
-                        String(row.wip),
+                        .date(asOf), .text(team), .text(privacy.display(row.member)), .integer(row.openTasks),
+                        .integer(row.openTickets), .integer(row.wip),
                     ])
                 }
             } else {
                 let tasks = group.reduce(0) { $0 + $1.openTasks }
                 let tickets = group.reduce(0) { $0 + $1.openTickets }
-                table.rows.append([asOf.description, team, PrivacyRules.aggregated, String(tasks), String(tickets), String(tasks + tickets)])
+                table.rows.append([
+                    .date(asOf), .text(team), .text(PrivacyRules.aggregated), .integer(tasks), .integer(tickets),
+                    .integer(tasks + tickets),
+                ])
             }
             index = end
         }
@@ -136,12 +146,16 @@ public struct FlowTables: Sendable {
 
     /// Pairs of near-identical tasks in different teams: the `duplicate_work.max_pairs` most similar
     /// (``FlowReport/duplicates`` is ordered most similar first; the manifest counts them all).
-    public func duplicates() -> CSVTable {
-        var table = CSVTable(header: ["as_of", "task_a", "team_a", "task_b", "team_b", "created_gap_d", "similarity"])
+    public func duplicates() -> OutputTable {
+        var table = OutputTable("duplicates.csv", columns: [
+            .asOf, OutputColumn("task_a"), OutputColumn("team_a", role: .team), OutputColumn("task_b"),
+            OutputColumn("team_b", role: .team), OutputColumn("created_gap_d", quantity: .days),
+            OutputColumn("similarity", quantity: .ratio),
+        ])
         for pair in report.duplicates.prefix(settings.duplicateMaxPairs) {
             table.rows.append([
-                asOf.description, pair.taskA, pair.teamA, pair.taskB, pair.teamB, formatNumber(pair.createdGapDays),
-                formatNumber(pair.similarity),
+                .date(asOf), .text(pair.taskA), .text(pair.teamA), .text(pair.taskB), .text(pair.teamB),
+                .decimal(pair.createdGapDays, .days), .decimal(pair.similarity, .ratio),
             ])
         }
         return table

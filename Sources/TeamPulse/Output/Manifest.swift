@@ -34,8 +34,8 @@ struct Manifest {
                 "path": displayPath(config.path), "version": config.version, "name": config.name,
                 "timezone": config.timeZoneIdentifier, "seeds": displayPath(config.seedsDirectory),
                 "output": displayPath(config.outputDirectory), "history": displayPath(config.historyPath), "windows": config.windows.map(\.description),
-                "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM],
-                "report": ["lang": config.reportLanguage.rawValue], "xlsx": config.xlsx,
+                "ship_sla_h": config.shipSLAHours, "csv": ["bom": config.csvBOM, "precision": config.csvPrecision.rawValue] as [String: Any],
+                "report": ["lang": config.reportLanguage.rawValue, "currency": config.reportCurrency], "xlsx": config.xlsx,
                 // The analytics settings; the anonymize_salt is a secret and is never written.
                 "forecast": [
                     "weeks": config.analytics.forecastWeeks, "trials": config.analytics.forecastTrials,
@@ -58,8 +58,10 @@ struct Manifest {
                         "encoding": spec.format.encoding?.rawValue ?? "auto",
                         "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
                         "quote": InputFormat.describe(spec.format.quote),
+                        "quotes": spec.format.quotes.rawValue,
                         "skip_rows": spec.format.skipRows.map { $0 as Any } ?? "auto",
                         "max_field_bytes": spec.format.maxFieldBytes,
+                        "max_record_lines": spec.format.maxRecordLines,
                         "lookups": spec.lookups.map { lookup in
                             [
                                 "path": lookup.displayPath, "key": lookup.key, "on": lookup.on,
@@ -73,6 +75,8 @@ struct Manifest {
                                 "encoding": lookup.format.encoding?.rawValue ?? "auto",
                                 "delimiter": lookup.format.delimiter.map(InputFormat.describe) ?? "auto",
                                 "quote": InputFormat.describe(lookup.format.quote),
+                                "quotes": lookup.format.quotes.rawValue,
+                                "max_record_lines": lookup.format.maxRecordLines,
                                 "skip_rows": lookup.format.skipRows.map { $0 as Any } ?? "auto",
                                 "max_field_bytes": lookup.format.maxFieldBytes,
                             ] as [String: Any]

@@ -1,9 +1,12 @@
 import Foundation
 
-/// `metrics_history.csv`: the long metrics of every as-of day run so far (the rows of each day's
-/// `metrics.csv`), for trends. Running a day again replaces that day's rows, so reruns and backfills
-/// never duplicate anything; the file is rewritten atomically.
+/// `metrics_history.csv`: the long metrics of every as-of day run so far (the first six columns of each
+/// day's `metrics.csv`, values as written there), for trends. Running a day again replaces that day's
+/// rows, so reruns and backfills never duplicate anything; the file is rewritten atomically.
 public struct MetricsHistory: Sendable {
+    /// The history's columns: the first six of `metrics.csv`.
+    public static let header = ["as_of", "window", "team", "metric", "value", "unit"]
+
     public var path: String
     public var bom = false
 
@@ -12,9 +15,19 @@ public struct MetricsHistory: Sendable {
         self.bom = bom
     }
 
-    /// Replaces the rows of `day` with those of `metrics` (a `metrics.csv` table), days in order.
+    /// The first six columns of a `metrics.csv` table (older day folders have only these).
+    static func historyColumns(_ table: CSVTable) -> CSVTable? {
+        guard table.header.starts(with: header) else { return nil }
+        return CSVTable(header: header, rows: table.rows.map { Array($0.prefix(header.count)) })
+    }
+
+    /// Replaces the rows of `day` with those of `metrics` (a `metrics.csv` table: its first six columns),
+    /// days in order.
     public func replace(day: LocalDate, with metrics: CSVTable) throws(TeamPulseError) {
         let shown = displayPath(path)
+        guard let metrics = Self.historyColumns(metrics) else {
+            throw .output(SourceLocation(path: shown), "history: the metrics table does not start with \(Self.header.joined(separator: ","))")
+        }
         var rows: [[String]] = []
         if let existing = try SmallCSV.read(path: path, failure: { TeamPulseError.output($0, "history: \($1)") }) {
             guard existing.header == metrics.header else {
@@ -33,9 +46,9 @@ public struct MetricsHistory: Sendable {
 }
 
 extension MetricsHistory {
-    /// Rebuilds the history from the day folders (`YYYY-MM-DD/metrics.csv`) under `folder`, days in
-    /// order; returns the days found. Folders that are not days, and days without `metrics.csv`, are
-    /// skipped.
+    /// Rebuilds the history from the day folders (`YYYY-MM-DD/metrics.csv`, its first six columns) under
+    /// `folder`, days in order; returns the days found. Folders that are not days, and days without
+    /// `metrics.csv`, are skipped. The values are those of the day folders, so at their `csv.precision`.
     public func rebuild(from folder: String) throws(TeamPulseError) -> [LocalDate] {
         let entries = try FileSystem.contents(of: folder, "cannot read the day folders")
         let days = entries.compactMap { LocalDate($0) }.sorted()
@@ -44,12 +57,17 @@ extension MetricsHistory {
         var found: [LocalDate] = []
         for day in days {
             let path = (folder as NSString).appendingPathComponent("\(day)/metrics.csv")
-            guard let table = try SmallCSV.read(path: path, failure: { TeamPulseError.input($0, $1) }) else { continue }
+            guard let read = try SmallCSV.read(path: path, failure: { TeamPulseError.input($0, $1) }) else { continue }
+            guard let table = Self.historyColumns(CSVTable(header: read.header, rows: read.rows.map(\.values))) else {
+                throw .input(
+                    SourceLocation(path: displayPath(path), line: 1),
+                    "the header does not start with \(Self.header.joined(separator: ","))")
+            }
             if let header, header != table.header {
                 throw .input(SourceLocation(path: displayPath(path), line: 1), "the header differs from the other days' metrics.csv")
             }
             header = table.header
-            rows += table.rows.map(\.values)
+            rows += table.rows
             found.append(day)
         }
         guard let header else {

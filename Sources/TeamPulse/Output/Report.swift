@@ -7,13 +7,17 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
 
 /// Records read, accepted and rejected of one input, for the report's data-quality box.
 public struct ReportInput: Sendable, Equatable {
+    /// The input's kind (`orders` …), or another name.
     public var name: String
+    /// For the line of a lookup file of the input: the file's name (`payments.csv`).
+    public var lookupFile: String?
     public var read: Int
     public var accepted: Int
     public var rejected: Int
 
-    public init(name: String, read: Int, accepted: Int, rejected: Int) {
+    public init(name: String, lookupFile: String? = nil, read: Int, accepted: Int, rejected: Int) {
         self.name = name
+        self.lookupFile = lookupFile
         self.read = read
         self.accepted = accepted
         self.rejected = rejected
@@ -29,7 +33,7 @@ public struct ReportInput: Sendable, Equatable {
         stats.flatMap { kind, stats in
             [ReportInput(name: kind.rawValue, stats: stats)] + stats.lookups.map { lookup in
                 ReportInput(
-                    name: "\(kind.rawValue) ← \((lookup.path as NSString).lastPathComponent)", read: lookup.rowsRead,
+                    name: kind.rawValue, lookupFile: (lookup.path as NSString).lastPathComponent, read: lookup.rowsRead,
                     accepted: lookup.rowsAccepted, rejected: lookup.rowsRejected)
             }
         }
@@ -55,21 +59,31 @@ public enum RAGStatus: String, Sendable, Comparable {
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.severity < rhs.severity }
 }
 
-/// The one-page report of an as-of day (`report.html`, `report.md`): scorecard against targets, top
-/// movers, collaboration heat map, workload distribution and data quality.
+/// The one-page report of an as-of day (`report.html`, `report.md`): the company and its departments
+/// (when the results hold their roll-up rows), scorecard against targets, top movers, collaboration
+/// heat map, workload distribution and data quality.
 public struct Report: Sendable {
     /// A missed target is amber when |actual − target| ≤ 5 % of |target|, red beyond.
     public static let amberTolerance = 0.05
     /// How many movers the report lists.
     public static let moverCount = 10
-    /// A count metric is a mover only when it is at least this large 7 days before or now.
-    public static let moverMinimumCount = 10.0
+    /// A change is a mover only when its base (``MetricDefinition/base``) is at least this many items
+    /// in both periods…
+    public static let moverMinimumCount = 20.0
+    /// … or, for a base that is an amount of money, at least this much of the currency in both periods.
+    public static let moverMinimumAmount = 1000.0
     /// How many reject reasons the data-quality box lists.
     public static let rejectReasonCount = 5
+    /// How many team pairs `report.md` lists from the heat map.
+    public static let collaborationPairCount = 10
+    /// The symbol written before amounts unless the pipeline says otherwise (`report: {currency: …}`).
+    public static let defaultCurrency = "¥"
 
     public var pipeline: String
     public var asOf: LocalDate
     public var language: ReportLanguage
+    /// Written before amounts of money (`report: {currency: …}`).
+    public var currency: String
     public var windows: [WindowSpec]
     public var teams: [Team]
     public var metrics: MetricsResult
@@ -83,13 +97,14 @@ public struct Report: Sendable {
     public var privacy: PrivacyRules?
 
     public init(
-        pipeline: String, asOf: LocalDate, language: ReportLanguage = .zh, windows: [WindowSpec], teams: [Team],
-        metrics: MetricsResult, targets: [TargetResult], trends: Trends? = nil, inputs: [ReportInput] = [],
-        rejects: [Reject] = [], dataTests: [DataTestResult] = []
+        pipeline: String, asOf: LocalDate, language: ReportLanguage = .zh, currency: String = Report.defaultCurrency,
+        windows: [WindowSpec], teams: [Team], metrics: MetricsResult, targets: [TargetResult], trends: Trends? = nil,
+        inputs: [ReportInput] = [], rejects: [Reject] = [], dataTests: [DataTestResult] = []
     ) {
         self.pipeline = pipeline
         self.asOf = asOf
         self.language = language
+        self.currency = currency
         self.windows = windows
         self.teams = teams
         self.metrics = metrics
@@ -117,14 +132,25 @@ public struct Report: Sendable {
         var status: RAGStatus
     }
 
-    /// Teams with targets (in the order of `teams`, then teams only the targets name), each with its
-    /// target lines and its overall status (the worst line).
+    /// The order of the report's rows: the company, the departments, the teams of `teams`, then
+    /// anything else in the order it is first named.
+    func order(_ ids: [String]) -> [String] {
+        var known = departments.map(Rollups.departmentID)
+        known.insert(Rollups.companyID, at: 0)
+        known += teams.map(\.id)
+        let rank = Dictionary(known.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        return unique.enumerated().sorted { a, b in
+            (rank[a.element] ?? known.count + a.offset) < (rank[b.element] ?? known.count + b.offset)
+        }.map(\.element)
+    }
+
+    /// Teams (and roll-ups) with targets, each with its target lines and its overall status (the worst
+    /// line), in ``order(_:)``.
     func scorecard() -> [(team: String, overall: RAGStatus, lines: [ScoreLine])] {
-        var order = teams.map(\.id)
-        for result in targets where !order.contains(result.spec.team) { order.append(result.spec.team) }
-        return order.compactMap { team in
+        order(targets.map(\.spec.team)).map { team in
             let lines = targets.filter { $0.spec.team == team }.map { ScoreLine(result: $0, status: Self.rag($0)) }
-            guard !lines.isEmpty else { return nil }
             return (team, lines.map(\.status).max() ?? .noData, lines)
         }
     }
@@ -134,11 +160,75 @@ public struct Report: Sendable {
         Dictionary(grouping: targets.map(Self.rag), by: { $0 }).mapValues(\.count)
     }
 
-    /// The window the movers compare: `7d` when the pipeline has it, else its first window.
-    var moverWindow: WindowSpec? { windows.contains(WindowSpec(days: 7)) ? WindowSpec(days: 7) : windows.first }
+    /// The window the movers compare and the company headline shows: the main window (`7d` when the
+    /// pipeline has it, else its longest).
+    var moverWindow: WindowSpec? { WindowSpec.main(of: windows) }
 
     /// The window of the heat map and the workload section: the pipeline's longest.
     var wideWindow: WindowSpec? { windows.max { $0.days < $1.days } }
+
+    // MARK: Company and departments
+
+    /// The departments with roll-up rows (`dept:<department>`), in the order of `teams`' departments,
+    /// then by name.
+    var departments: [String] {
+        var names = Set<String>()
+        for row in metrics.teams where row.team.hasPrefix(Rollups.departmentPrefix) {
+            names.insert(String(row.team.dropFirst(Rollups.departmentPrefix.count)))
+        }
+        var ordered: [String] = []
+        for team in teams where names.contains(team.department) && !ordered.contains(team.department) {
+            ordered.append(team.department)
+        }
+        return ordered + names.subtracting(ordered).sorted()
+    }
+
+    /// The company's row of the mover window (`team` = `all`), when the results hold one.
+    var companyRow: TeamWindowMetrics? {
+        guard let window = moverWindow else { return nil }
+        return metrics.teams.first { $0.team == Rollups.companyID && $0.window == window }
+    }
+
+    /// The departments' rows of the mover window, in ``departments`` order.
+    var departmentRows: [TeamWindowMetrics] {
+        guard let window = moverWindow else { return [] }
+        return departments.compactMap { name in
+            metrics.teams.first { $0.team == Rollups.departmentID(name) && $0.window == window }
+        }
+    }
+
+    /// The catalogue's headline metrics (``MetricDefinition/isHeadline``) that have a value in the
+    /// company's or a department's row.
+    var headlineMetrics: [MetricDefinition] {
+        let rows = (companyRow.map { [$0] } ?? []) + departmentRows
+        return MetricCatalog.all.filter { definition in
+            definition.isHeadline && rows.contains { $0[definition.metric] != nil }
+        }
+    }
+
+    /// A headline figure of the company: its value now and its change against 7 days before.
+    struct Headline {
+        var metric: MetricDefinition
+        var value: Double
+        var change: Double?
+        /// change / |value 7 days before|, when that is not 0.
+        var relative: Double?
+    }
+
+    /// The company's headline figures over the mover window.
+    func companyHeadline() -> [Headline] {
+        guard let row = companyRow else { return [] }
+        return headlineMetrics.compactMap { definition in
+            guard let value = row[definition.metric] else { return nil }
+            let trend = trends?.change(definition.id, team: row.team, window: row.window) ?? MetricTrend()
+            let relative = trend.vsPrevious7Days.flatMap { change in
+                trend.previous7Days.flatMap { $0 != 0 ? change / abs($0) : nil }
+            }
+            return Headline(metric: definition, value: value, change: trend.vsPrevious7Days, relative: relative)
+        }
+    }
+
+    // MARK: Movers
 
     /// A metric's change over the mover window against 7 days before.
     struct Mover {
@@ -151,22 +241,47 @@ public struct Report: Sendable {
         var relative: Double
     }
 
-    /// The largest relative changes of the mover window against 7 days before: metrics of the teams
-    /// (not `unassigned`) whose value 7 days before is known and non-zero and that changed — counts only
-    /// when at least `moverMinimumCount` on one side — by |change| / |previous| descending (ties by team,
+    /// The least base of `unit` a mover needs in both periods: an amount for money, a count otherwise.
+    static func moverMinimum(_ unit: MetricUnit) -> Double {
+        unit == .currency ? moverMinimumAmount : moverMinimumCount
+    }
+
+    /// Whether the change of `metric` in `row` stands on a base large enough in both periods: the value
+    /// itself (counts, amounts) or the sum of its volume metrics, now and 7 days before, each at least
+    /// ``moverMinimum(_:)``. A metric without a base is never a mover.
+    func hasMoverBase(_ metric: MetricDefinition, row: TeamWindowMetrics, current: Double, previous: Double) -> Bool {
+        switch metric.base {
+        case .noVolume:
+            return false
+        case .itself:
+            let minimum = Self.moverMinimum(metric.unit)
+            return abs(current) >= minimum && abs(previous) >= minimum
+        case .volume(let volumes):
+            var now = 0.0, before = 0.0
+            for volume in volumes {
+                now += row[volume] ?? 0
+                before += trends?.change(volume.id, team: row.team, window: row.window).previous7Days ?? 0
+            }
+            return now >= Self.moverMinimumCount && before >= Self.moverMinimumCount
+        }
+    }
+
+    /// The largest relative changes of the mover window against 7 days before: metrics of the teams and
+    /// departments (not `unassigned`, not the company, whose changes the headline shows) whose value 7
+    /// days before is known and non-zero, that changed and whose base is large enough in both periods
+    /// (``hasMoverBase(_:row:current:previous:)``), by |change| / |previous| descending (ties by team,
     /// then catalogue order), at most `moverCount`.
     func movers() -> [Mover] {
         guard let trends, let window = moverWindow else { return [] }
         var movers: [(Mover, Int)] = []
-        for row in metrics.teams where row.window == window && row.team != Directory.unassignedTeamID {
+        for row in metrics.teams
+        where row.window == window && row.team != Directory.unassignedTeamID && row.team != Rollups.companyID {
             for (definition, value) in row.values.entries {
                 guard Self.isMoverCandidate(definition) else { continue }
                 let trend = trends.change(definition.id, team: row.team, window: window)
                 guard let value, let change = trend.vsPrevious7Days, let previous = trend.previous7Days, previous != 0,
-                    change != 0
+                    change != 0, hasMoverBase(definition, row: row, current: value, previous: previous)
                 else { continue }
-                // Counts on a tiny base (3 → 6 orders) swing wildly: they need 10 on one side.
-                if definition.unit == .count, max(abs(previous), abs(value)) < Self.moverMinimumCount { continue }
                 movers.append((
                     Mover(
                         team: row.team, metric: definition, previous: previous, current: value, change: change,
@@ -181,21 +296,39 @@ public struct Report: Sendable {
         return movers.prefix(Self.moverCount).map(\.0)
     }
 
+    /// Metrics left out of the movers: business-time twins repeat their calendar metric, and signed
+    /// differences (net flow, throughput trend) and 0/1 flags have no meaningful relative change.
+    static func isMoverCandidate(_ definition: MetricDefinition) -> Bool {
+        !definition.isBusinessTime && definition.format != .flag && !definition.isDifference
+    }
+
+    // MARK: Collaboration, workload, data quality
+
     /// The collaboration counts of the wide window summed over the kinds, as a matrix over the teams that
-    /// appear in an edge (in the order of `teams`): `cells[from][to]`.
+    /// appear in an edge (in the order of `teams`; roll-ups left out): `cells[from][to]`.
     func heatMap() -> (teams: [String], cells: [[Int]]) {
         guard let window = wideWindow else { return ([], []) }
-        let edges = metrics.collaboration.filter { $0.window == window && $0.count > 0 }
-        var order = teams.map(\.id).filter { id in edges.contains { $0.fromTeam == id || $0.toTeam == id } }
-        for edge in edges {
-            for id in [edge.fromTeam, edge.toTeam] where !order.contains(id) { order.append(id) }
+        let edges = metrics.collaboration.filter {
+            $0.window == window && $0.count > 0 && !Rollups.isReserved($0.fromTeam) && !Rollups.isReserved($0.toTeam)
         }
-        let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        var cells = Array(repeating: Array(repeating: 0, count: order.count), count: order.count)
+        let ids = order(edges.flatMap { [$0.fromTeam, $0.toTeam] })
+        let position = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var cells = Array(repeating: Array(repeating: 0, count: ids.count), count: ids.count)
         for edge in edges {
             cells[position[edge.fromTeam]!][position[edge.toTeam]!] += edge.count
         }
-        return (order, cells)
+        return (ids, cells)
+    }
+
+    /// The heat map's non-zero cells, largest first (ties by row, then column).
+    func collaborationPairs() -> [(from: String, to: String, count: Int)] {
+        let (ids, cells) = heatMap()
+        var pairs: [(from: Int, to: Int, count: Int)] = []
+        for (row, values) in cells.enumerated() {
+            for (column, value) in values.enumerated() where value > 0 { pairs.append((row, column, value)) }
+        }
+        pairs.sort { $0.count != $1.count ? $0.count > $1.count : ($0.from, $0.to) < ($1.from, $1.to) }
+        return pairs.map { (ids[$0.from], ids[$0.to], $0.count) }
     }
 
     /// The members' loads of one team over the wide window.
@@ -209,40 +342,33 @@ public struct Report: Sendable {
         func quantile(_ p: Double) -> Double? { percentile(sorted: loads.sorted().map(Double.init), p) }
     }
 
-    /// Per team with members in the wide window (in the order of `teams`, then the others): the
-    /// members' loads (sorted ascending), Gini and the busiest member's share.
+    /// Per team with members in the wide window (in ``order(_:)``; roll-ups left out): the members'
+    /// loads (sorted ascending), Gini and the busiest member's share.
     func workloadLines() -> [WorkloadLine] {
         guard let window = wideWindow else { return [] }
-        var lines: [WorkloadLine] = []
-        for load in metrics.workload where load.window == window && privacy?.showsMembers(of: load.team) != false {
-            if lines.last?.team == load.team {
-                lines[lines.count - 1].loads.append(load.load)
-            } else {
-                lines.append(WorkloadLine(team: load.team, loads: [load.load]))
-            }
+        var loads: [String: [Int]] = [:]
+        var named: [String] = []
+        for load in metrics.workload
+        where load.window == window && !Rollups.isReserved(load.team) && privacy?.showsMembers(of: load.team) != false {
+            if loads[load.team] == nil { named.append(load.team) }
+            loads[load.team, default: []].append(load.load)
         }
-        let order = Dictionary(teams.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        lines = lines.enumerated().sorted { a, b in
-            (order[a.element.team] ?? teams.count + a.offset, a.offset) < (order[b.element.team] ?? teams.count + b.offset, b.offset)
-        }.map(\.element)
-        for index in lines.indices {
-            lines[index].loads.sort()
-            let row = metrics.teams.first { $0.team == lines[index].team && $0.window == window }
-            lines[index].gini = row?[.loadGini]
-            lines[index].busiestShare = row?[.busiestMemberShare]
+        return order(named).map { team in
+            let row = metrics.teams.first { $0.team == team && $0.window == window }
+            return WorkloadLine(
+                team: team, loads: loads[team, default: []].sorted(), gini: row?[.loadGini], busiestShare: row?[.busiestMemberShare])
         }
-        return lines
     }
 
     /// The most frequent reject reasons per input, by count descending (ties by input, then reason).
-    func topRejectReasons() -> [(input: String, reason: String, count: Int)] {
-        var counts: [String: (String, String, Int)] = [:]
+    func topRejectReasons() -> [(input: InputKind, reason: RejectReason, count: Int)] {
+        var counts: [String: (InputKind, RejectReason, Int)] = [:]
         for reject in rejects {
             let key = reject.input.rawValue + "\u{0}" + reject.reason.rawValue
-            counts[key, default: (reject.input.rawValue, reject.reason.rawValue, 0)].2 += 1
+            counts[key, default: (reject.input, reject.reason, 0)].2 += 1
         }
         return counts.values.sorted { a, b in
-            a.2 != b.2 ? a.2 > b.2 : (a.0, a.1) < (b.0, b.1)
+            a.2 != b.2 ? a.2 > b.2 : (a.0.rawValue, a.1.rawValue) < (b.0.rawValue, b.1.rawValue)
         }.prefix(Self.rejectReasonCount).map { ($0.0, $0.1, $0.2) }
     }
 
@@ -251,57 +377,30 @@ public struct Report: Sendable {
 
     // MARK: Labels and numbers
 
-    /// A team's name in the report's language (the other language, then the id, when it is missing).
+    /// The name of a row's team in the report's language: the name in `teams` (the other language, then
+    /// the id, when it is missing) — of a seeded team or a roll-up row —, else the company's, a
+    /// department's (``Departments/names(of:)``) or the unassigned team's.
     func teamName(_ id: String) -> String {
-        guard let team = teams.first(where: { $0.id == id }) else { return id }
-        let names = language == .zh ? [team.nameZh, team.name] : [team.name, team.nameZh]
-        return names.first { !$0.isEmpty } ?? id
+        if let team = teams.first(where: { $0.id == id }) {
+            let names = language == .zh ? [team.nameZh, team.name] : [team.name, team.nameZh]
+            if let name = names.first(where: { !$0.isEmpty }) { return name }
+        }
+        if id == Rollups.companyID { return labels.company }
+        if id.hasPrefix(Rollups.departmentPrefix) {
+            let names = Departments.names(of: String(id.dropFirst(Rollups.departmentPrefix.count)))
+            return language == .zh ? names.zh : names.en
+        }
+        return id == Directory.unassignedTeamID ? labels.unassigned : id
     }
 
-    var labels: ReportLabels { ReportLabels(language: language) }
+    var labels: ReportLabels { ReportLabels(language: language, currency: currency) }
 
-    /// Metrics left out of the movers: business-time twins repeat their calendar metric, and signed
-    /// differences (net flow, throughput trend) and 0/1 flags have no meaningful relative change.
-    static func isMoverCandidate(_ definition: MetricDefinition) -> Bool {
-        !definition.isBusinessTime && definition.format != .flag && !definition.isDifference
-    }
+    /// The one number format of the report (``ReportNumbers``).
+    var numbers: ReportNumbers { ReportNumbers(language: language, currency: currency) }
 
     /// A value of the metric with id `id` (a target's metric) in its display format.
     func format(_ value: Double?, metric id: String) -> String {
-        MetricCatalog.definition(id).map { format(value, $0) } ?? format(value, .decimal)
-    }
-
-    /// A value of `metric` in its display format.
-    func format(_ value: Double?, _ metric: MetricDefinition) -> String {
-        format(value, metric.format, unit: metric.unit)
-    }
-
-    /// A value in `format`: percentages with one decimal, durations followed by the label of `unit`.
-    func format(_ value: Double?, _ format: MetricFormat, unit: MetricUnit? = nil) -> String {
-        guard let value, value.isFinite else { return "—" }
-        switch format {
-        case .percent: return String(format: "%.1f%%", value * 100)
-        case .count: return grouped(value, decimals: 0)
-        case .currency: return grouped(value, decimals: 2)
-        case .duration: return String(format: "%.1f", value) + (unit?.label.map { " " + labels.pick($0) } ?? "")
-        case .coefficient, .decimal: return String(format: "%.2f", value)
-        case .flag: return value == 0 ? "0" : "1"
-        }
-    }
-
-    /// A change of `metric` in its display format with its sign: percentages in percentage points.
-    func formatChange(_ value: Double, _ metric: MetricDefinition) -> String {
-        let sign = value > 0 ? "+" : value < 0 ? "−" : "±"
-        let magnitude = abs(value)
-        switch metric.format {
-        case .percent: return sign + String(format: "%.1f", magnitude * 100) + " pp"
-        default: return sign + format(magnitude, metric)
-        }
-    }
-
-    /// A relative change as a signed percentage.
-    func formatRelative(_ value: Double) -> String {
-        (value > 0 ? "+" : value < 0 ? "−" : "±") + String(format: "%.0f%%", abs(value) * 100)
+        MetricCatalog.definition(id).map { numbers.value(value, $0) } ?? numbers.value(value, .decimal)
     }
 
     /// The comparison and target of a target line, e.g. `≥ 95.0%`.
@@ -315,118 +414,5 @@ public struct Report: Sendable {
             case .equal: "="
             }
         return op + " " + format(spec.target, metric: spec.metric)
-    }
-
-    private func grouped(_ value: Double, decimals: Int) -> String {
-        let text = String(format: "%.\(decimals)f", abs(value))
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        var integer = String(parts[0])
-        var groups: [String] = []
-        while integer.count > 3 {
-            groups.insert(String(integer.suffix(3)), at: 0)
-            integer.removeLast(3)
-        }
-        groups.insert(integer, at: 0)
-        let fraction = parts.count > 1 ? "." + parts[1] : ""
-        return (value < 0 && text.contains(where: { $0 != "0" && $0 != "." }) ? "-" : "") + groups.joined(separator: ",") + fraction
-    }
-}
-
-/// The fixed labels of the report in its language.
-struct ReportLabels: Sendable {
-    var language: ReportLanguage
-
-    private func pick(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
-
-    /// A catalogue label in the report's language.
-    func pick(_ label: MetricLabel) -> String { pick(label.zh, label.en) }
-
-    var htmlLang: String { pick("zh-CN", "en") }
-    var title: String { pick("团队效能日报", "Team performance report") }
-    var asOf: String { pick("数据日期", "As of") }
-    var pipeline: String { pick("流水线", "Pipeline") }
-    var scorecard: String { pick("各团队目标达成", "Scorecard against targets") }
-    var scorecardNote: String {
-        pick(
-            "绿：达标；黄：未达标但与目标相差不超过目标值的 5%；红：相差更多；灰：无数据。",
-            "Green: met; amber: missed by at most 5% of the target; red: missed by more; grey: no data.")
-    }
-    var noTargets: String { pick("seeds/targets.csv 中没有目标。", "No targets in seeds/targets.csv.") }
-    var team: String { pick("团队", "Team") }
-    var metric: String { pick("指标", "Metric") }
-    var window: String { pick("窗口", "Window") }
-    var actual: String { pick("实际", "Actual") }
-    var target: String { pick("目标", "Target") }
-    var status: String { pick("状态", "Status") }
-    var movers: String { pick("变化最大的指标", "Top movers") }
-    func moversNote(_ window: String) -> String {
-        pick(
-            "\(window) 窗口与 7 天前的同一窗口相比，按相对变化排序。",
-            "The \(window) window against the same window 7 days before, by relative change.")
-    }
-    var noMovers: String {
-        pick("历史中没有 7 天前的数据，暂无变化可比。", "The history has no day 7 days before: no changes to show yet.")
-    }
-    var previous: String { pick("7 天前", "7 days before") }
-    var current: String { pick("当前", "Now") }
-    var change: String { pick("变化", "Change") }
-    var collaboration: String { pick("团队协作热力图", "Team-to-team collaboration") }
-    func collaborationNote(_ window: String) -> String {
-        pick(
-            "\(window) 窗口内的协作次数（任务请求 + 工单升级 + 任务协作者），行：发起团队，列：接收团队。",
-            "Collaborations in the \(window) window (task requests + ticket escalations + task collaborators); rows: from team, columns: to team.")
-    }
-    var noCollaboration: String { pick("该窗口内没有跨团队协作。", "No cross-team collaboration in this window.") }
-    var workload: String { pick("工作量分布", "Workload distribution") }
-    func workloadNote(_ window: String) -> String {
-        pick(
-            "\(window) 窗口内每位成员的工作量（完成任务 + 解决工单）：箱线为四分位，竖线为中位数，圆点为成员。",
-            "Each member's load in the \(window) window (tasks completed + tickets resolved): box = quartiles, bar = median, dots = members.")
-    }
-    var noWorkload: String { pick("该窗口内没有工作量数据。", "No workload in this window.") }
-    func workloadPrivacyNote(_ minimum: Int) -> String {
-        pick(
-            "成员少于 \(minimum) 人的团队不逐人显示（min_group_size，隐私）。",
-            "Teams with fewer than \(minimum) members are not shown member by member (min_group_size, privacy).")
-    }
-    var members: String { pick("成员", "Members") }
-    var load: String { pick("工作量", "Load") }
-    var median: String { pick("中位数", "Median") }
-    var max: String { pick("最大", "Max") }
-    var quality: String { pick("数据质量", "Data quality") }
-    var input: String { pick("输入", "Input") }
-    var read: String { pick("读取", "Read") }
-    var accepted: String { pick("采用", "Accepted") }
-    var rejected: String { pick("拒绝", "Rejected") }
-    var topReasons: String { pick("主要拒绝原因", "Top reject reasons") }
-    var reason: String { pick("原因", "Reason") }
-    var count: String { pick("条数", "Count") }
-    var noRejects: String { pick("没有被拒绝的记录。", "No rejected records.") }
-    var dataTests: String { pick("未通过的数据测试", "Data tests not passing") }
-    var footer: String {
-        pick("由 teampulse 生成；明细见同一文件夹中的 CSV 文件。", "Generated by teampulse; details in the CSV files of the same folder.")
-    }
-
-    func status(_ status: RAGStatus) -> String {
-        switch status {
-        case .green: pick("达标", "met")
-        case .amber: pick("接近", "near")
-        case .red: pick("未达标", "missed")
-        case .noData: pick("无数据", "no data")
-        }
-    }
-
-    func input(_ name: String) -> String {
-        switch name {
-        case "orders": pick("订单", "orders")
-        case "tickets": pick("工单", "tickets")
-        case "tasks": pick("任务", "tasks")
-        default: name
-        }
-    }
-
-    /// The catalogue label of a metric id (the id itself when the catalogue does not have it).
-    func metric(_ id: String) -> String {
-        MetricCatalog.definition(id).map { pick($0.label) } ?? id
     }
 }

@@ -25,8 +25,10 @@ extension Report {
         var text = "# \(l.title) · \(asOf)\n\n"
         text += "\(l.pipeline): \(e(pipeline))\n\n"
         let counts = ragCounts()
-        text += [RAGStatus.green, .amber, .red, .noData].map { "\(Self.emoji($0)) \(l.status($0)) \(counts[$0] ?? 0)" }
+        text += [RAGStatus.green, .amber, .red, .noData].map { "\(Self.emoji($0)) \(l.status($0)) \(numbers.count(counts[$0] ?? 0))" }
             .joined(separator: " · ") + "\n\n"
+
+        text += companyMarkdown()
 
         text += "## \(l.scorecard)\n\n\(l.scorecardNote)\n\n"
         let cards = scorecard()
@@ -36,7 +38,7 @@ extension Report {
             text += "| \(l.team) | \(l.metric) | \(l.window) | \(l.actual) | \(l.target) | \(l.status) |\n|---|---|---|---:|---:|---|\n"
             for card in cards {
                 for line in card.lines {
-                        text += "| \(e(teamName(card.team))) | \(e(l.metric(line.result.spec.metric))) | \(line.result.spec.window) | "
+                    text += "| \(e(teamName(card.team))) | \(e(l.metric(line.result.spec.metric))) | \(l.window(line.result.spec.window)) | "
                         + "\(e(format(line.result.actual, metric: line.result.spec.metric))) | \(e(formatTarget(line.result.spec))) | "
                         + "\(Self.emoji(line.status)) \(l.status(line.status)) |\n"
                 }
@@ -46,50 +48,51 @@ extension Report {
 
         text += "## \(l.movers)\n\n"
         let movers = movers()
-        if let window = moverWindow, !movers.isEmpty {
-            text += "\(l.moversNote(window.description))\n\n"
+        if let window = moverWindow {
+            text += "\(e(l.moversNote(window)))\n\n"
+        }
+        if movers.isEmpty {
+            text += "\(l.noMovers)\n\n"
+        } else {
             for mover in movers {
                 text += "- \(e(teamName(mover.team))) · \(e(l.pick(mover.metric.label))): "
-                    + "\(e(format(mover.previous, mover.metric))) → \(e(format(mover.current, mover.metric))) "
-                    + "(\(e(formatChange(mover.change, mover.metric))), \(e(formatRelative(mover.relative))))\n"
+                    + "\(e(numbers.value(mover.previous, mover.metric))) → \(e(numbers.value(mover.current, mover.metric))) "
+                    + "(\(e(numbers.change(mover.change, mover.metric))), \(e(numbers.relative(mover.relative))))\n"
             }
             text += "\n"
-        } else {
-            text += "\(l.noMovers)\n\n"
         }
 
         text += "## \(l.collaboration)\n\n"
         if let window = wideWindow {
-            text += "\(l.collaborationNote(window.description))\n\n"
-            let (ids, cells) = heatMap()
-            var pairs: [(from: Int, to: Int, count: Int)] = []
-            for (row, values) in cells.enumerated() {
-                for (column, value) in values.enumerated() where value > 0 { pairs.append((row, column, value)) }
-            }
-            pairs.sort { $0.count != $1.count ? $0.count > $1.count : ($0.from, $0.to) < ($1.from, $1.to) }
+            text += "\(l.collaborationNote(window))\n\n"
+            let pairs = collaborationPairs()
             if pairs.isEmpty {
                 text += "\(l.noCollaboration)\n\n"
             } else {
-                for pair in pairs.prefix(10) {
-                    text += "- \(e(teamName(ids[pair.from]))) → \(e(teamName(ids[pair.to]))): \(pair.count)\n"
+                for pair in pairs.prefix(Self.collaborationPairCount) {
+                    text += "- \(e(teamName(pair.from))) → \(e(teamName(pair.to))): \(numbers.count(pair.count))\n"
                 }
-                if pairs.count > 10 { text += "- … (\(pairs.count - 10))\n" }
+                if pairs.count > Self.collaborationPairCount {
+                    text += "\n\(l.morePairs(pairs.count - Self.collaborationPairCount))\n"
+                }
                 text += "\n"
             }
         }
 
         text += "## \(l.workload)\n\n"
         if let window = wideWindow {
-            text += "\(l.workloadNote(window.description))\n\n"
+            text += "\(l.workloadNote(window))\n\n"
             if let privacy, privacy.minGroupSize > 1 { text += "\(l.workloadPrivacyNote(privacy.minGroupSize))\n\n" }
             let lines = workloadLines().filter { $0.total > 0 }
             if lines.isEmpty {
                 text += "\(l.noWorkload)\n\n"
             } else {
-                text += "| \(l.team) | \(l.members) | \(l.load) | \(l.median) | \(l.max) | \(l.pick(MetricID.loadGini.definition.label)) | \(l.pick(MetricID.busiestMemberShare.definition.label)) |\n|---|---:|---:|---:|---:|---:|---:|\n"
+                let gini = MetricID.loadGini.definition, busiest = MetricID.busiestMemberShare.definition
+                text += "| \(l.team) | \(l.members) | \(l.load) | \(l.median) | \(l.max) | \(l.pick(gini.label)) | \(l.pick(busiest.label)) |\n|---|---:|---:|---:|---:|---:|---:|\n"
                 for line in lines {
-                    text += "| \(e(teamName(line.team))) | \(line.loads.count) | \(line.total) | \(format(line.quantile(0.5), .decimal)) | "
-                        + "\(line.loads.last ?? 0) | \(format(line.gini, MetricID.loadGini.definition)) | \(format(line.busiestShare, MetricID.busiestMemberShare.definition)) |\n"
+                    text += "| \(e(teamName(line.team))) | \(numbers.count(line.loads.count)) | \(numbers.count(line.total)) | "
+                        + "\(numbers.value(line.quantile(0.5), .count)) | \(numbers.count(line.loads.last ?? 0)) | "
+                        + "\(numbers.value(line.gini, gini)) | \(numbers.value(line.busiestShare, busiest)) |\n"
                 }
                 text += "\n"
             }
@@ -97,8 +100,8 @@ extension Report {
 
         text += "## \(l.quality)\n\n| \(l.input) | \(l.read) | \(l.accepted) | \(l.rejected) |\n|---|---:|---:|---:|\n"
         for input in inputs {
-            let rate = input.read > 0 ? String(format: " (%.2f%%)", Double(input.rejected) / Double(input.read) * 100) : ""
-            text += "| \(e(l.input(input.name))) | \(input.read) | \(input.accepted) | \(input.rejected)\(rate) |\n"
+            let rate = input.read > 0 ? " (\(numbers.percent(Double(input.rejected) / Double(input.read))))" : ""
+            text += "| \(e(l.input(input)))\(input.lookupFile.map { " ← `\($0.replacingOccurrences(of: "`", with: "'"))`" } ?? "") | \(numbers.count(input.read)) | \(numbers.count(input.accepted)) | \(numbers.count(input.rejected))\(rate) |\n"
         }
         text += "\n**\(l.topReasons)**\n\n"
         let reasons = topRejectReasons()
@@ -106,15 +109,46 @@ extension Report {
             text += "\(l.noRejects)\n"
         } else {
             for reason in reasons {
-                text += "- \(e(l.input(reason.input))) · `\(reason.reason)`: \(reason.count)\n"
+                text += "- \(l.pick(reason.input.label)) · \(l.reason(reason.reason)) `\(reason.reason.rawValue)`: \(numbers.count(reason.count))\n"
             }
         }
         let failing = failingDataTests
         if !failing.isEmpty {
             text += "\n**\(l.dataTests)**\n\n"
             for test in failing {
-                text += "- \(test.status.rawValue): \(e(test.input.rawValue)).\(e(test.spec.column)) \(e(test.spec.kind.name)): \(test.failing) / \(test.total)\n"
+                text += "- \(Self.emoji(test.status == .error ? .red : .amber)) \(l.dataTest(test))\n"
             }
+        }
+        return text
+    }
+
+    /// The company's headline and the departments' table, when the results hold roll-up rows.
+    private func companyMarkdown() -> String {
+        let l = labels
+        let e = markdownEscape
+        let headline = companyHeadline()
+        let rows = departmentRows
+        guard let window = moverWindow, !headline.isEmpty || !rows.isEmpty else { return "" }
+        var text = "## \(l.company)\n\n\(l.companyNote(window))\n\n"
+        for figure in headline {
+            text += "- \(e(l.pick(figure.metric.label))): \(e(numbers.value(figure.value, figure.metric)))"
+            if let change = figure.change {
+                let arrow = change > 0 ? "▲" : change < 0 ? "▼" : "="
+                let relative = figure.metric.format == .percent ? "" : figure.relative.map { ", \(numbers.relative($0))" } ?? ""
+                text += " (\(arrow) \(e(numbers.change(change, figure.metric) + relative)))"
+            }
+            text += "\n"
+        }
+        if !headline.isEmpty { text += "\n" }
+        if !rows.isEmpty {
+            let columns = headlineMetrics
+            text += "**\(l.departments)**\n\n| \(l.department) | " + columns.map { e(l.pick($0.label)) }.joined(separator: " | ") + " |\n"
+            text += "|---|" + String(repeating: "---:|", count: columns.count) + "\n"
+            for row in rows {
+                text += "| \(e(teamName(row.team))) | "
+                    + columns.map { e(numbers.value(row[$0.metric], $0)) }.joined(separator: " | ") + " |\n"
+            }
+            text += "\n"
         }
         return text
     }

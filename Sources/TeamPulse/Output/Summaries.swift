@@ -13,17 +13,22 @@ public struct TargetResult: Sendable, Equatable {
     public var status: TargetStatus
 }
 
-/// Evaluates every target against the computed metrics: `no_data` when the actual value is empty.
-public func evaluateTargets(_ targets: [TargetSpec], metrics: MetricsResult) -> [TargetResult] {
+/// Evaluates every target against the computed metrics: `no_data` when the actual value is empty. The
+/// actual value is taken as the CSVs write it at `precision`, so that `targets.csv` never shows an
+/// actual of `0.9500` that misses a target of `>= 0.9500`.
+public func evaluateTargets(_ targets: [TargetSpec], metrics: MetricsResult, precision: CSVPrecision = .full) -> [TargetResult] {
     targets.map { target in
-        let actual = metrics.value(target.metric, team: target.team, window: target.window)
+        let quantity = MetricCatalog.definition(target.metric)?.quantity
+        let value = metrics.value(target.metric, team: target.team, window: target.window)
+        let actual = quantity.map { precision.written(value, $0) } ?? value
         let status: TargetStatus =
             if let actual { target.comparison.holds(actual, target.target) ? .met : .missed } else { .noData }
         return TargetResult(spec: target, actual: actual, status: status)
     }
 }
 
-/// Builds the summary tables written under `out/<as-of>/`.
+/// Builds the summary tables written under `out/<as-of>/`, once, as typed tables: the CSVs and the
+/// workbook render them.
 public struct SummaryTables: Sendable {
     public var asOf: LocalDate
     public var teams: [Team]
@@ -31,13 +36,14 @@ public struct SummaryTables: Sendable {
     public var targets: [TargetResult]
     public var rejects: [Reject]
     public var dataTests: [DataTestResult]
-    /// Changes against the history (`<metric>_vs_prev_day`, `<metric>_vs_prev_7d` columns of
-    /// `team_summary.csv`); `nil` leaves those columns empty.
+    /// Changes against the history (`trends.csv`); `nil` leaves it without rows.
     public var trends: Trends?
+    /// Who may be named in `workload.csv`; `nil` names every member as they are.
+    public var privacy: PrivacyRules?
 
     public init(
         asOf: LocalDate, teams: [Team], metrics: MetricsResult, targets: [TargetResult], rejects: [Reject],
-        dataTests: [DataTestResult] = [], trends: Trends? = nil
+        dataTests: [DataTestResult] = [], trends: Trends? = nil, privacy: PrivacyRules? = nil
     ) {
         self.trends = trends
         self.asOf = asOf
@@ -46,92 +52,122 @@ public struct SummaryTables: Sendable {
         self.targets = targets
         self.rejects = rejects
         self.dataTests = dataTests
+        self.privacy = privacy
     }
 
-    /// File name → table, in the order they are written.
-    public func all() -> [(name: String, table: CSVTable)] {
+    /// The tables, in the order they are written.
+    public func all() -> [OutputTable] {
         [
-            ("team_summary.csv", teamSummary()),
-            ("metrics.csv", metricsLong()),
-            ("collaboration.csv", collaboration()),
-            ("workload.csv", workload()),
-            ("targets.csv", targetsTable()),
-            ("rejects.csv", rejectsTable()),
-            ("data_tests.csv", dataTestsTable()),
-            ("handoffs.csv", handoffs()),
+            teamSummary(), metricsLong(), trendsTable(), collaboration(), workload(), targetsTable(), rejectsTable(),
+            dataTestsTable(), handoffs(),
         ]
     }
 
+    private var names: TeamRows { TeamRows(teams: teams) }
+
+    /// The team-window rows of the results: the company row, the department rows, then the teams.
+    private var teamRows: [TeamWindowMetrics] { TeamRows.ordered(metrics.teams, team: \.team) }
+
     /// One row per window and ordered team pair with a hand-over in the window (events input; only the
     /// header without one).
-    public func handoffs() -> CSVTable {
-        var table = CSVTable(header: [
-            "as_of", "window", "from_team", "to_team", "handovers", "handover_share", "ping_pongs", "waits", "wait_p50_h",
-            "wait_p90_h",
+    public func handoffs() -> OutputTable {
+        var table = OutputTable("handoffs.csv", columns: [
+            .asOf, .window, OutputColumn("from_team", role: .team), OutputColumn("to_team", role: .team),
+            OutputColumn("handovers"), OutputColumn("handover_share", quantity: .ratio), OutputColumn("ping_pongs"),
+            OutputColumn("waits"), OutputColumn("wait_p50_h", quantity: .hours), OutputColumn("wait_p90_h", quantity: .hours),
         ])
         for edge in metrics.handoffs {
             table.rows.append([
-                asOf.description, edge.window.description, edge.fromTeam, edge.toTeam, String(edge.handovers),
-                formatNumber(edge.handoverShare), String(edge.pingPongs), String(edge.waits), formatNumber(edge.waitP50Hours),
-                formatNumber(edge.waitP90Hours),
+                .date(asOf), .text(edge.window.description), .text(edge.fromTeam), .text(edge.toTeam), .integer(edge.handovers),
+                .value(edge.handoverShare, .ratio), .integer(edge.pingPongs), .integer(edge.waits),
+                .value(edge.waitP50Hours, .hours), .value(edge.waitP90Hours, .hours),
             ])
         }
         return table
     }
 
-    /// One row per team and window; per metric id a column with its value, then
-    /// `<metric>_vs_prev_day` and `<metric>_vs_prev_7d` with its change against the history.
-    public func teamSummary() -> CSVTable {
-        let byID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var table = CSVTable(
-            header: ["as_of", "window", "team", "team_name", "team_name_zh", "department"]
-                + MetricCatalog.all.flatMap { [$0.id, $0.id + "_vs_prev_day", $0.id + "_vs_prev_7d"] })
-        for row in metrics.teams {
-            let team = byID[row.team]
-            var cells = [
-                asOf.description, row.window.description, row.team, team?.name ?? "", team?.nameZh ?? "", team?.department ?? "",
-            ]
-            for (definition, value) in row.values.entries {
-                let trend = trends?.change(definition.id, team: row.team, window: row.window) ?? MetricTrend()
-                cells += [formatNumber(value), formatNumber(trend.vsPreviousDay), formatNumber(trend.vsPrevious7Days)]
-            }
-            table.rows.append(cells)
+    /// One row per team and window (company and departments first), one column per metric id.
+    public func teamSummary() -> OutputTable {
+        var table = OutputTable(
+            "team_summary.csv",
+            columns: [.asOf, .window, .team, .teamName, .teamNameZh, .department] + MetricCatalog.all.map(OutputColumn.metric))
+        let names = names
+        for row in teamRows {
+            let team = names.names(row.team)
+            table.rows.append(
+                [.date(asOf), .text(row.window.description), .text(row.team), .text(team.name), .text(team.nameZh), .text(team.department)]
+                    + row.values.entries.map { definition, value in .value(value, definition.quantity) })
         }
         return table
     }
 
-    /// Long format: one row per team, window and metric id.
-    public func metricsLong() -> CSVTable {
-        var table = CSVTable(header: ["as_of", "window", "team", "metric", "value", "unit"])
-        for row in metrics.teams {
+    /// Long format: one row per team, window and metric id, with the team's and the metric's names.
+    public func metricsLong() -> OutputTable {
+        var table = OutputTable("metrics.csv", columns: [
+            .asOf, .window, .team, OutputColumn("metric"), OutputColumn("value"), OutputColumn("unit"), .teamName, .teamNameZh,
+            .department, OutputColumn("metric_name", label: MetricLabel(en: "Metric", zh: "指标英文名")),
+            OutputColumn("metric_name_zh", label: MetricLabel(en: "Metric (Chinese)", zh: "指标")),
+        ])
+        let names = names
+        for row in teamRows {
+            let team = names.names(row.team)
             for (definition, value) in row.values.entries {
                 table.rows.append([
-                    asOf.description, row.window.description, row.team, definition.id, formatNumber(value),
-                    definition.unit.rawValue,
+                    .date(asOf), .text(row.window.description), .text(row.team), .text(definition.id),
+                    .value(value, definition.quantity), .text(definition.unit.rawValue), .text(team.name), .text(team.nameZh),
+                    .text(team.department), .text(definition.label.en), .text(definition.label.zh),
                 ])
             }
         }
         return table
     }
 
-    public func collaboration() -> CSVTable {
-        var table = CSVTable(header: [
-            "as_of", "window", "from_team", "to_team", "kind", "count", "completed", "median_lead_time_h", "on_time_rate",
+    /// Long format of the changes against the history: one row per team, window and metric that has a
+    /// value today and one on the day before or 7 days before (docs/metrics.md, Trends).
+    public func trendsTable() -> OutputTable {
+        var table = OutputTable("trends.csv", columns: [
+            .asOf, .window, .team, OutputColumn("metric"), OutputColumn("value"), OutputColumn("prev_day"),
+            OutputColumn("prev_7d"), OutputColumn("change_vs_prev_day"), OutputColumn("change_vs_prev_7d"),
+        ])
+        guard let trends else { return table }
+        for row in teamRows {
+            for (definition, value) in row.values.entries {
+                let trend = trends.change(definition.id, team: row.team, window: row.window)
+                guard trend.previousDay != nil || trend.previous7Days != nil else { continue }
+                let quantity = definition.quantity
+                table.rows.append([
+                    .date(asOf), .text(row.window.description), .text(row.team), .text(definition.id), .value(value, quantity),
+                    .value(trend.previousDay, quantity), .value(trend.previous7Days, quantity),
+                    .value(trend.vsPreviousDay, quantity.change), .value(trend.vsPrevious7Days, quantity.change),
+                ])
+            }
+        }
+        return table
+    }
+
+    public func collaboration() -> OutputTable {
+        var table = OutputTable("collaboration.csv", columns: [
+            .asOf, .window, OutputColumn("from_team", role: .team), OutputColumn("to_team", role: .team), OutputColumn("kind"),
+            OutputColumn("count"), OutputColumn("completed"), OutputColumn("median_lead_time_h", quantity: .hours),
+            OutputColumn("on_time_rate", quantity: .ratio),
         ])
         for edge in metrics.collaboration {
             table.rows.append([
-                asOf.description, edge.window.description, edge.fromTeam, edge.toTeam, edge.kind.rawValue, String(edge.count),
-                String(edge.completed), formatNumber(edge.medianLeadTimeHours), formatNumber(edge.onTimeRate),
+                .date(asOf), .text(edge.window.description), .text(edge.fromTeam), .text(edge.toTeam), .text(edge.kind.rawValue),
+                .integer(edge.count), .integer(edge.completed), .value(edge.medianLeadTimeHours, .hours),
+                .value(edge.onTimeRate, .ratio),
             ])
         }
         return table
     }
 
-    /// Per team and window a team row (empty `member`) followed by one row per member.
-    public func workload() -> CSVTable {
-        var table = CSVTable(header: [
-            "as_of", "window", "team", "member", "members", "tasks_completed", "tickets_resolved", "load", "load_share",
-            MetricID.loadGini.id, MetricID.busiestMemberShare.id,
+    /// Per team and window a team row (empty `member`) followed by the member rows the privacy rules
+    /// allow (docs/metrics.md, Privacy).
+    public func workload() -> OutputTable {
+        var table = OutputTable("workload.csv", columns: [
+            .asOf, .window, .team, OutputColumn("member"), OutputColumn("members"), OutputColumn("tasks_completed"),
+            OutputColumn("tickets_resolved"), OutputColumn("load"), OutputColumn("load_share", quantity: .ratio),
+            .metric(MetricID.loadGini.definition), .metric(MetricID.busiestMemberShare.definition),
         ])
         var groups: [[MemberLoad]] = []
         for load in metrics.workload {
@@ -141,62 +177,73 @@ public struct SummaryTables: Sendable {
                 groups.append([load])
             }
         }
-        for group in groups {
+        let gini = MetricID.loadGini.definition.quantity
+        let busiest = MetricID.busiestMemberShare.definition.quantity
+        for group in TeamRows.ordered(groups, team: { $0[0].team }) {
             let first = group[0]
             let total = group.reduce(0) { $0 + $1.load }
             let teamMetrics = metrics.teams.first { $0.team == first.team && $0.window == first.window }
             table.rows.append([
-                asOf.description, first.window.description, first.team, "", String(group.count),
-                String(group.reduce(0) { $0 + $1.tasksCompleted }), String(group.reduce(0) { $0 + $1.ticketsResolved }),
-                String(total), total > 0 ? "1" : "", formatNumber(teamMetrics?[.loadGini]),
-                formatNumber(teamMetrics?[.busiestMemberShare]),
+                .date(asOf), .text(first.window.description), .text(first.team), .empty, .integer(group.count),
+                .integer(group.reduce(0) { $0 + $1.tasksCompleted }), .integer(group.reduce(0) { $0 + $1.ticketsResolved }),
+                .integer(total), total > 0 ? .decimal(1, .ratio) : .empty, .value(teamMetrics?[.loadGini], gini),
+                .value(teamMetrics?[.busiestMemberShare], busiest),
             ])
-            for load in group {
+            for load in privacy?.memberRows(group) ?? group {
                 table.rows.append([
-                    asOf.description, load.window.description, load.team, load.member, "", String(load.tasksCompleted),
-                    String(load.ticketsResolved), String(load.load),
-                    total > 0 ? formatNumber(Double(load.load) / Double(total)) : "", "", "",
+                    .date(asOf), .text(load.window.description), .text(load.team), .text(load.member), .empty,
+                    .integer(load.tasksCompleted), .integer(load.ticketsResolved), .integer(load.load),
+                    total > 0 ? .decimal(Double(load.load) / Double(total), .ratio) : .empty, .empty, .empty,
                 ])
             }
         }
         return table
     }
 
-    public func targetsTable() -> CSVTable {
-        var table = CSVTable(header: ["as_of", "team", "metric", "window", "op", "target", "actual", "status"])
+    public func targetsTable() -> OutputTable {
+        var table = OutputTable("targets.csv", columns: [
+            .asOf, OutputColumn("team", role: .team), OutputColumn("metric"), .window, OutputColumn("op"), OutputColumn("target"),
+            OutputColumn("actual"), OutputColumn("status", role: .targetStatus),
+        ])
         for result in targets {
+            let quantity = MetricCatalog.definition(result.spec.metric)?.quantity ?? Quantity(unit: .score)
             table.rows.append([
-                asOf.description, result.spec.team, result.spec.metric, result.spec.window.description,
-                result.spec.comparison.rawValue, formatNumber(result.spec.target), formatNumber(result.actual),
-                result.status.rawValue,
+                .date(asOf), .text(result.spec.team), .text(result.spec.metric), .text(result.spec.window.description),
+                .text(result.spec.comparison.rawValue), .value(result.spec.target, quantity), .value(result.actual, quantity),
+                .text(result.status.rawValue),
             ])
         }
         return table
     }
 
     /// One row per data test of the pipeline.
-    public func dataTestsTable() -> CSVTable {
-        var table = CSVTable(header: [
-            "as_of", "input", "column", "test", "severity", "error_if", "total", "failing", "failing_rate", "status",
-            "first_failure",
+    public func dataTestsTable() -> OutputTable {
+        var table = OutputTable("data_tests.csv", columns: [
+            .asOf, OutputColumn("input"), OutputColumn("column"), OutputColumn("test"), OutputColumn("severity"),
+            OutputColumn("error_if"), OutputColumn("total"), OutputColumn("failing"), OutputColumn("failing_rate", quantity: .ratio),
+            OutputColumn("status"), OutputColumn("first_failure"),
         ])
         for result in dataTests {
             table.rows.append([
-                asOf.description, result.input.rawValue, result.spec.column, result.spec.kind.name,
-                result.spec.isError ? "error" : "warn", result.spec.threshold.description, String(result.total),
-                String(result.failing), formatNumber(result.total > 0 ? Double(result.failing) / Double(result.total) : nil),
-                result.status.rawValue, result.example,
+                .date(asOf), .text(result.input.rawValue), .text(result.spec.column), .text(result.spec.kind.name),
+                .text(result.spec.isError ? "error" : "warn"), .text(result.spec.threshold.description), .integer(result.total),
+                .integer(result.failing), .value(result.total > 0 ? Double(result.failing) / Double(result.total) : nil, .ratio),
+                .text(result.status.rawValue), .text(result.example),
             ])
         }
         return table
     }
 
-    public func rejectsTable() -> CSVTable {
-        var table = CSVTable(header: ["input", "file", "line", "byte_offset", "column", "reason", "message", "record"])
+    public func rejectsTable() -> OutputTable {
+        var table = OutputTable("rejects.csv", columns: [
+            OutputColumn("input"), OutputColumn("file"), OutputColumn("line"), OutputColumn("byte_offset"), OutputColumn("column"),
+            OutputColumn("reason"), OutputColumn("message"), OutputColumn("record"),
+        ])
         for reject in rejects {
             table.rows.append([
-                reject.input.rawValue, reject.file, String(reject.line), String(reject.byteOffset),
-                reject.column.map(String.init) ?? "", reject.reason.rawValue, reject.message, reject.record,
+                .text(reject.input.rawValue), .text(reject.file), .integer(reject.line), .integer(reject.byteOffset),
+                reject.column.map(OutputCell.integer) ?? .empty, .text(reject.reason.rawValue), .text(reject.message),
+                .text(reject.record),
             ])
         }
         return table

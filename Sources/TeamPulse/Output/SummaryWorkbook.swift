@@ -24,49 +24,58 @@ public struct WorkbookRunFacts: Sendable {
     }
 }
 
-/// `summary.xlsx`: the day's summary tables as typed, filterable sheets, with targets highlighted and
-/// a Charts sheet (see README and docs/schema.md).
+/// `summary.xlsx`: the day's output tables rendered as typed, filterable, printable sheets, with targets
+/// highlighted and a Charts sheet first (see README and docs/schema.md).
 ///
-/// Sheets: Summary (`team_summary.csv`, every column of it, typed by the catalogue's display formats), Metrics,
-/// Collaboration, Workload, Targets, Rejects, DataTests (one per CSV), Run (manifest facts) and Charts.
-/// Team ids are followed by the English and Chinese names of `seeds/teams.csv` (`team_name`,
-/// `team_name_zh`; `from_team_name`… on Collaboration).
+/// Sheets: Charts (charts only; their data on the hidden ChartData sheet), Summary (`team_summary.csv`,
+/// headers as labels with units in the report's language), Metrics, Trends, Collaboration, Workload,
+/// Targets, Rejects, DataTests (one per CSV), Run (manifest facts). Team ids of the other sheets are
+/// followed by the English and Chinese names (`team_name`, `team_name_zh`; `from_team_name`…).
 public struct SummaryWorkbook: Sendable {
     /// Sheet names, in order.
     public static let sheetNames = [
-        "Summary", "Metrics", "Collaboration", "Workload", "Targets", "Rejects", "DataTests", "Run", "Charts",
+        "Charts", "Summary", "Metrics", "Trends", "Collaboration", "Workload", "Targets", "Rejects", "DataTests", "Run",
+        WorkbookCharts.dataSheetName,
     ]
-    /// Rate metrics of the bar chart (on-time and SLA shares per team), when the pipeline has their inputs.
-    public static let barChartMetrics: [MetricID] = [.shippedWithinSlaRate, .onTimeRate, .requestsSentOnTimeRate]
-    /// Metrics with a line chart of their history (one line per team).
-    public static let trendMetrics: [MetricID] = [.shippedWithinSlaRate, .onTimeRate, .firstResponseP50Min, .gmv]
-    /// Days of history shown in the trend charts (the as-of day and the days before it).
-    public static let trendDays = 90
-    /// Suffixes of change columns in `team_summary.csv` (`<metric>_vs_prev_day`…): typed as changes of the metric.
-    public static let changeSuffixes = ["_vs_prev_day", "_vs_prev_7d"]
+
+    /// Metric columns of the Summary on one printed page (each page repeats the window and team columns).
+    public static let summaryMetricsPerPage = 18
+
+    /// Days of history the charts show (the as-of day and the days before it).
+    public static let trendDays = WorkbookCharts.trendDays
 
     public var asOf: LocalDate
     public var teams: [Team]
-    /// The day's tables as written beside the workbook (`team_summary.csv` → …).
-    public var tables: [(name: String, table: CSVTable)]
+    /// The day's tables as written beside the workbook.
+    public var tables: [OutputTable]
     public var targets: [TargetResult]
+    /// The day's results: the charts read them.
+    public var metrics: MetricsResult
     /// History rows of earlier days (as read by `MetricsHistory.rows`); rows of the as-of day are taken
-    /// from today's `metrics.csv` instead.
+    /// from `metrics` instead.
     public var history: [MetricsHistoryRow]
     public var run: WorkbookRunFacts
+    /// The language of the Summary's headers and of the charts (`report.lang`).
+    public var language: ReportLanguage
+    /// The cells hold the numbers the CSVs write (`csv.precision`).
+    public var precision: CSVPrecision
     /// The Rejects sheet shows at most this many rejects, then a row pointing to `rejects.csv` (which has all).
     public var rejectRowLimit = 10_000
 
     public init(
-        asOf: LocalDate, teams: [Team], tables: [(name: String, table: CSVTable)], targets: [TargetResult],
-        history: [MetricsHistoryRow] = [], run: WorkbookRunFacts
+        asOf: LocalDate, teams: [Team], tables: [OutputTable], targets: [TargetResult], metrics: MetricsResult,
+        history: [MetricsHistoryRow] = [], run: WorkbookRunFacts, language: ReportLanguage = .zh,
+        precision: CSVPrecision = .rounded
     ) {
         self.asOf = asOf
         self.teams = teams
         self.tables = tables
         self.targets = targets
+        self.metrics = metrics
         self.history = history
         self.run = run
+        self.language = language
+        self.precision = precision
     }
 
     /// Writes the workbook to `path`; errors name `shown` (default: `path`).
@@ -74,65 +83,71 @@ public struct SummaryWorkbook: Sendable {
         try XLSXWriter.write(document(), to: path, shown: shown)
     }
 
-    /// The window of the charts: `7d` when the pipeline has it, otherwise its longest window.
-    var chartWindow: String {
-        let windows = run.windows.map(\.description)
-        return windows.contains("7d") ? "7d" : run.windows.max { $0.days < $1.days }?.description ?? "7d"
+    func table(_ name: String) -> OutputTable {
+        tables.first { $0.name == name } ?? OutputTable(name, columns: [])
     }
 
-    func table(_ name: String) -> CSVTable {
-        tables.first { $0.name == name }?.table ?? CSVTable(header: [])
+    var names: TeamRows { TeamRows(teams: teams) }
+
+    /// Every printed page: landscape A4, one page wide, the sheet name and the pipeline and day on top,
+    /// the page number below.
+    var printSetup: PrintSetup {
+        let title = "teampulse \(run.pipeline) \(asOf)".replacingOccurrences(of: "&", with: "&&")
+        return PrintSetup(header: "&L&A&R" + title, footer: "&C&P / &N")
     }
 
     /// The whole workbook.
     public func document() -> WorkbookDocument {
-        var summary = typedSheet("Summary", table("team_summary.csv"))
-        summary.highlights = summaryHighlights(summary)
-        var targetsSheet = typedSheet("Targets", table("targets.csv"), teamColumns: ["team"])
-        if let status = targetsSheet.header.firstIndex(of: "status"), !targetsSheet.rows.isEmpty {
-            let range = CellRange(firstRow: 1, firstColumn: status, lastRow: targetsSheet.rows.count, lastColumn: status)
-            targetsSheet.highlights = [
+        let summaryTable = table("team_summary.csv")
+        var summary = sheet("Summary", summaryTable, labelled: true)
+        summary.sheet.highlights = summaryHighlights(summaryTable)
+        summary.sheet.frozenColumns = summaryTable.columns.firstIndex {
+            if case .metric = $0.role { true } else { false }
+        } ?? 0
+        // One page wide would print every metric at a tenth of its size: the Summary prints
+        // `summaryMetricsPerPage` metric columns a page, with the window, team and team names repeated.
+        let metricColumns = summary.sheet.header.count - summary.sheet.frozenColumns
+        summary.sheet.print?.pagesWide = max(1, (metricColumns + Self.summaryMetricsPerPage - 1) / Self.summaryMetricsPerPage)
+        if let window = summaryTable.column(.window), let names = summaryTable.columns.firstIndex(of: .teamNameZh), window <= names {
+            summary.sheet.print?.repeatedColumns = window...names
+        }
+        var targetsSheet = sheet("Targets", table("targets.csv"), teamNames: true)
+        if let status = table("targets.csv").column(.targetStatus), !targetsSheet.sheet.rows.isEmpty {
+            let column = targetsSheet.columns[status]
+            let range = CellRange(firstRow: 1, firstColumn: column, lastRow: targetsSheet.sheet.rows.count, lastColumn: column)
+            targetsSheet.sheet.highlights = [
                 Highlight(range: range, rule: .textEquals(TargetStatus.missed.rawValue), style: .bad),
                 Highlight(range: range, rule: .textEquals(TargetStatus.met.rawValue), style: .good),
             ]
         }
+        let charts = WorkbookCharts(
+            asOf: asOf, metrics: metrics, history: history, windows: run.windows, names: names, language: language,
+            precision: precision, print: printSetup
+        ).sheets()
         let sheets = [
-            summary,
-            typedSheet("Metrics", table("metrics.csv"), teamColumns: ["team"]),
-            typedSheet("Collaboration", table("collaboration.csv"), teamColumns: ["from_team", "to_team"]),
-            typedSheet("Workload", table("workload.csv"), teamColumns: ["team"]),
-            targetsSheet,
+            charts.charts,
+            summary.sheet,
+            sheet("Metrics", table("metrics.csv")).sheet,
+            sheet("Trends", table("trends.csv"), teamNames: true).sheet,
+            sheet("Collaboration", table("collaboration.csv"), teamNames: true).sheet,
+            sheet("Workload", table("workload.csv"), teamNames: true).sheet,
+            targetsSheet.sheet,
             rejectsSheet(),
-            typedSheet("DataTests", table("data_tests.csv"), integers: ["total", "failing"], percents: ["failing_rate"]),
+            sheet("DataTests", table("data_tests.csv")).sheet,
             runSheet(),
-            chartsSheet(),
+            charts.data,
         ]
         // Midnight UTC of the as-of day: the same for every rerun of that day.
         let created = Date(timeIntervalSince1970: Double(asOf.dayNumber) * 86_400)
         return WorkbookDocument(sheets: sheets, title: "teampulse \(run.pipeline) \(asOf)", created: created)
     }
 
-    // MARK: Typing columns
+    // MARK: Cells
 
-    /// How the cells of a column are written.
-    enum ColumnType: Equatable {
-        case text
-        case date
-        case number(NumberFormat, unit: String?)
-        /// A metric value in the metric's unit.
-        case metric(MetricDefinition)
-        /// A change of a metric (rates in percentage points).
-        case change(MetricDefinition)
-        /// A value whose metric id is in another column of the same row (`metrics.csv` `value`, `targets.csv` `actual`).
-        case metricOfRow(column: Int)
-    }
-
-    /// Whether a metric is shown as a percentage (its ``MetricDefinition/format``).
-    static func isRate(_ definition: MetricDefinition) -> Bool { definition.format == .percent }
-
-    /// The cell format of a metric's values, from its display format.
-    static func format(_ definition: MetricDefinition) -> NumberFormat {
-        switch definition.format {
+    /// The cell format of a quantity's values, from its display format.
+    static func format(_ quantity: Quantity) -> NumberFormat {
+        if quantity.isChange { return changeFormat(quantity).format }
+        return switch quantity.format {
         case .count, .flag: .integer
         case .percent: .percent
         case .coefficient: .coefficient
@@ -140,114 +155,98 @@ public struct SummaryWorkbook: Sendable {
         }
     }
 
-    /// The unit shown in headers, e.g. `h` for `first_response_p50_h (h)`: `%` for percentages, else the
-    /// unit's English label; none for counts, amounts, scores and coefficients.
-    static func unitLabel(_ definition: MetricDefinition) -> String? {
-        switch definition.format {
-        case .percent: "%"
+    /// The cell format of a metric's values.
+    static func format(_ definition: MetricDefinition) -> NumberFormat { format(definition.quantity) }
+
+    /// The format of a change and the factor its value is multiplied by (100 for percentages: a change
+    /// of 0.025 is shown as +2.5 pp).
+    static func changeFormat(_ quantity: Quantity) -> (format: NumberFormat, scale: Double) {
+        switch quantity.format {
+        case .count, .flag: (.signedInteger, 1)
+        case .percent: (.percentPoints, 100)
+        case .coefficient: (NumberFormat("+0.000;-0.000;0.000"), 1)
+        case .currency, .duration, .decimal: (.signedDecimal, 1)
+        }
+    }
+
+    /// The unit shown after a header: `%` for percentages (`pp` for their changes), else the unit's
+    /// label in `language`; none for counts, amounts, scores and coefficients.
+    static func unitLabel(_ quantity: Quantity, _ language: ReportLanguage) -> String? {
+        switch quantity.format {
+        case .percent: quantity.isChange ? "pp" : "%"
         case .coefficient: nil
-        default: definition.unit.label?.en
+        default: quantity.unit.label.map { language == .zh ? $0.zh : $0.en }
         }
     }
 
-    /// The format of a change of a metric and the factor its value is multiplied by (100 for rates:
-    /// a change of 0.025 is shown as +2.5 pp).
-    static func changeFormat(_ definition: MetricDefinition) -> (NumberFormat, scale: Double, unit: String?) {
-        switch definition.format {
-        case .count: (.signedInteger, 1, nil)
-        case .percent: (.percentPoints, 100, "pp")
-        case .coefficient: (NumberFormat("+0.000;-0.000;0.000"), 1, nil)
-        default: (.signedDecimal, 1, unitLabel(definition))
+    /// The workbook cell of an output cell: numbers as the CSVs write them, in their format.
+    func cell(_ cell: OutputCell) -> WorkbookCell {
+        switch cell {
+        case .empty: return .empty
+        case .text(let text): return text.isEmpty ? .empty : .text(text)
+        case .integer(let value): return .number(Double(value), .integer)
+        case .date(let day): return .date(day)
+        case .decimal(let value, let quantity):
+            let written = precision.written(value, quantity) ?? value
+            guard quantity.isChange else { return .number(written, Self.format(quantity)) }
+            let (format, scale) = Self.changeFormat(quantity)
+            // Percentage points keep the places of the fraction less two (0.0123 → 1.23).
+            let scaled =
+                scale == 1 || precision == .full
+                ? written * scale : DecimalRounding.rounded(written * scale, places: max(0, quantity.places - 2)) ?? written * scale
+            return .number(scaled, format)
         }
     }
 
-    /// The type of a column by its name: `as_of` is a date, metric ids and `<metric>_vs_prev_day|7d` are
-    /// typed by their catalogue unit, and the listed names are integers, percentages or hours.
-    static func columnType(
-        _ name: String, header: [String], integers: Set<String>, percents: Set<String>
-    ) -> ColumnType {
-        if name == "as_of" { return .date }
-        if let definition = MetricCatalog.definition(name) { return .metric(definition) }
-        for suffix in changeSuffixes where name.hasSuffix(suffix) {
-            if let definition = MetricCatalog.definition(String(name.dropLast(suffix.count))) { return .change(definition) }
+    /// A sheet of `table` and, per column of the table, the sheet column it went to. Headers are the
+    /// column names with the unit (`resolution_p50_h (h)`), or — `labelled` — the columns' labels in the
+    /// workbook's language with the unit, the other language and the name in a note. With `teamNames`,
+    /// each team column is followed by the team's English and Chinese names.
+    func sheet(_ name: String, _ table: OutputTable, teamNames: Bool = false, labelled: Bool = false)
+        -> (sheet: WorkbookSheet, columns: [Int])
+    {
+        let other: ReportLanguage = language == .zh ? .en : .zh
+        func title(_ column: OutputColumn, _ language: ReportLanguage, named: Bool) -> String {
+            let text = named ? column.name : column.label.map { language == .zh ? $0.zh : $0.en } ?? column.name
+            return column.quantity.flatMap { Self.unitLabel($0, named ? .en : language) }.map { "\(text) (\($0))" } ?? text
         }
-        if integers.contains(name) { return .number(.integer, unit: nil) }
-        if percents.contains(name) { return .number(.percent, unit: "%") }
-        if name.hasSuffix("_h") { return .number(.decimal, unit: "h") }
-        if ["value", "target", "actual"].contains(name), let metric = header.firstIndex(of: "metric") {
-            return .metricOfRow(column: metric)
-        }
-        return .text
-    }
-
-    /// The header shown for a column: its name plus the unit, e.g. `resolution_p50_h (h)`.
-    static func title(_ name: String, _ type: ColumnType) -> String {
-        let unit: String? =
-            switch type {
-            case .metric(let definition): unitLabel(definition)
-            case .change(let definition): changeFormat(definition).unit
-            case .number(_, let unit): unit
-            case .text, .date, .metricOfRow: nil
-            }
-        return unit.map { "\(name) (\($0))" } ?? name
-    }
-
-    /// A cell of `text` as `type` says; text that is not a number stays text.
-    static func cell(_ text: String, _ type: ColumnType, row: [String]) -> WorkbookCell {
-        guard !text.isEmpty else { return .empty }
-        switch type {
-        case .text:
-            return .text(text)
-        case .date:
-            return LocalDate(text).map(WorkbookCell.date) ?? .text(text)
-        case .number(let format, _):
-            return Double(text).map { .number($0, format) } ?? .text(text)
-        case .metric(let definition):
-            return Double(text).map { .number($0, format(definition)) } ?? .text(text)
-        case .change(let definition):
-            let (format, scale, _) = changeFormat(definition)
-            return Double(text).map { .number($0 * scale, format) } ?? .text(text)
-        case .metricOfRow(let column):
-            guard let value = Double(text) else { return .text(text) }
-            let definition = column < row.count ? MetricCatalog.definition(row[column]) : nil
-            return .number(value, definition.map(format) ?? .decimal)
-        }
-    }
-
-    /// A sheet of `table`: header with units, typed cells, and after each column of `teamColumns` the
-    /// team's English and Chinese names (`<column>_name`, `<column>_name_zh`).
-    func typedSheet(
-        _ name: String, _ table: CSVTable, teamColumns: [String] = [], integers: Set<String> = [], percents: Set<String> = []
-    ) -> WorkbookSheet {
-        let integers = integers.union(["count", "completed", "members", "tasks_completed", "tickets_resolved", "load"])
-        let percents = percents.union(["load_share"])
-        let types = table.header.map { Self.columnType($0, header: table.header, integers: integers, percents: percents) }
-        let byID = Dictionary(teams.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let namePrefix = { (column: String) in column == "team" ? "team" : column }
         var header: [String] = []
-        for (column, type) in zip(table.header, types) {
-            header.append(Self.title(column, type))
-            if teamColumns.contains(column) {
-                header += ["\(namePrefix(column))_name", "\(namePrefix(column))_name_zh"]
+        var notes: [String?] = []
+        var positions: [Int] = []
+        for column in table.columns {
+            positions.append(header.count)
+            header.append(title(column, language, named: !labelled))
+            notes.append(labelled ? title(column, other, named: false) + "\n" + column.name : nil)
+            if teamNames, column.role == .team {
+                header += ["\(column.name)_name", "\(column.name)_name_zh"]
+                notes += [nil, nil]
             }
         }
+        let names = names
         var sheet = WorkbookSheet(name: name, header: header)
         sheet.rows.reserveCapacity(table.rows.count)
         for row in table.rows {
             var cells: [WorkbookCell] = []
             cells.reserveCapacity(header.count)
-            for (index, (column, type)) in zip(table.header, types).enumerated() {
-                let text = index < row.count ? row[index] : ""
-                cells.append(Self.cell(text, type, row: row))
-                if teamColumns.contains(column) {
-                    let team = byID[text]
-                    cells.append(team.map { WorkbookCell.text($0.name) } ?? .empty)
-                    cells.append(team.map { WorkbookCell.text($0.nameZh) } ?? .empty)
+            for (column, value) in zip(table.columns, row) {
+                cells.append(cell(value))
+                if teamNames, column.role == .team {
+                    guard case .text(let team) = value else {
+                        cells += [.empty, .empty]
+                        continue
+                    }
+                    let known = names.names(team)
+                    cells += [known.name.isEmpty ? .empty : .text(known.name), known.nameZh.isEmpty ? .empty : .text(known.nameZh)]
                 }
             }
             sheet.rows.append(cells)
         }
-        return sheet
+        if labelled {
+            sheet.headerNotes = notes
+            sheet.wrapsHeader = true
+        }
+        sheet.print = printSetup
+        return (sheet, positions)
     }
 
     /// `rejects.csv` up to `rejectRowLimit` rows, then one row saying how many more there are.
@@ -255,7 +254,7 @@ public struct SummaryWorkbook: Sendable {
         var rejects = table("rejects.csv")
         let more = rejects.rows.count - rejectRowLimit
         if more > 0 { rejects.rows.removeLast(more) }
-        var sheet = typedSheet("Rejects", rejects, integers: ["line", "byte_offset", "column"])
+        var sheet = sheet("Rejects", rejects).sheet
         if more > 0 { sheet.rows.append([.text("… \(more) more rejects in rejects.csv")]) }
         return sheet
     }
@@ -265,16 +264,14 @@ public struct SummaryWorkbook: Sendable {
     /// On Summary, each target's cell (team, window, metric) turns red while its value misses the target:
     /// conditional formatting with the opposite comparison, so Excel re-evaluates it if the value is edited.
     /// Targets without data get none.
-    func summaryHighlights(_ sheet: WorkbookSheet) -> [Highlight] {
-        let header = table("team_summary.csv").header
-        guard let windowColumn = header.firstIndex(of: "window"), let teamColumn = header.firstIndex(of: "team") else { return [] }
-        let rows = table("team_summary.csv").rows
+    func summaryHighlights(_ table: OutputTable) -> [Highlight] {
+        guard let windowColumn = table.column(.window), let teamColumn = table.column(.team) else { return [] }
         var highlights: [Highlight] = []
         // A target without a value (`no_data`) is not highlighted: Excel compares a blank cell as 0.
         for result in targets where result.status != .noData {
-            guard let column = header.firstIndex(of: result.spec.metric),
-                let row = rows.firstIndex(where: {
-                    $0[windowColumn] == result.spec.window.description && $0[teamColumn] == result.spec.team
+            guard let metric = MetricID(id: result.spec.metric), let column = table.column(.metric(metric)),
+                let row = table.rows.firstIndex(where: {
+                    $0[windowColumn] == .text(result.spec.window.description) && $0[teamColumn] == .text(result.spec.team)
                 })
             else { continue }
             let target = result.spec.target
@@ -315,6 +312,7 @@ public struct SummaryWorkbook: Sendable {
             ("targets_missed", count(statuses[.missed] ?? 0)),
             ("targets_no_data", count(statuses[.noData] ?? 0)),
         ]
+        sheet.print = printSetup
         for (item, value) in facts { sheet.rows.append([.text(item), value]) }
         for (kind, stats) in run.inputs {
             sheet.rows.append([
@@ -327,104 +325,6 @@ public struct SummaryWorkbook: Sendable {
                     count(lookup.rowsRejected),
                 ])
             }
-        }
-        return sheet
-    }
-
-    // MARK: Charts
-
-    /// The name a chart shows for a team: Chinese, else English, else the id.
-    func label(_ team: String) -> String {
-        guard let known = teams.first(where: { $0.id == team }) else { return team }
-        return [known.nameZh, known.name].first { !$0.isEmpty } ?? team
-    }
-
-    /// Data blocks in columns on the left (bar data, then one block per trend metric), charts to their right.
-    func chartsSheet() -> WorkbookSheet {
-        let window = chartWindow
-        let summary = table("team_summary.csv")
-        let column = { (name: String) in summary.header.firstIndex(of: name) }
-        var rows: [[WorkbookCell]] = []
-        var charts: [WorkbookChart] = []
-
-        // (a) on-time and SLA rates per team: one row per team with a value, one column per rate.
-        let barMetrics = Self.barChartMetrics.map(\.id).filter { metric in
-            guard let index = column(metric), let w = column("window") else { return false }
-            return summary.rows.contains { $0[w] == window && !$0[index].isEmpty }
-        }
-        var header = ["team (\(window))"] + barMetrics
-        if let w = column("window"), let t = column("team"), !barMetrics.isEmpty {
-            let teamRows = summary.rows.filter { row in
-                row[w] == window && barMetrics.contains { !row[column($0)!].isEmpty }
-            }
-            for row in teamRows {
-                rows.append([.text(label(row[t]))] + barMetrics.map { metric in
-                    Double(row[column(metric)!]).map { .number($0, .percent) } ?? .empty
-                })
-            }
-            if !teamRows.isEmpty {
-                charts.append(WorkbookChart(
-                    kind: .bar, title: "On-time / SLA rate per team, \(window) window (按时率 / 时效达成率)", row: 0, column: 0,
-                    series: barMetrics.enumerated().map { index, metric in
-                        .init(
-                            name: metric, categories: CellRange(firstRow: 1, firstColumn: 0, lastRow: teamRows.count, lastColumn: 0),
-                            values: CellRange(firstRow: 1, firstColumn: index + 1, lastRow: teamRows.count, lastColumn: index + 1))
-                    }, valueAxisFormat: "0%"))
-            }
-        }
-        if barMetrics.isEmpty { header = ["team (\(window))"] }
-
-        // (b) trends: per metric a block `as_of | team…` over the days of history plus today.
-        let todayRows = table("metrics.csv").rows
-        let longHeader = table("metrics.csv").header
-        let trendRows: [[String]] =
-            history.filter { $0.asOf < asOf }.map {
-                [$0.asOf.description, $0.window.description, $0.team, $0.metric, formatNumber($0.value)]
-            } + todayRows.map { row in
-                ["as_of", "window", "team", "metric", "value"].map { name in
-                    longHeader.firstIndex(of: name).map { row[$0] } ?? ""
-                }
-            }
-        let firstDay = asOf.adding(days: Int64(-(Self.trendDays - 1)))
-        for definition in Self.trendMetrics.map(\.definition) {
-            let metric = definition.id
-            // day → team → value
-            var values: [LocalDate: [String: Double]] = [:]
-            var teamOrder: [String] = []
-            for row in trendRows where row.count >= 5 && row[1] == window && row[3] == metric {
-                guard let day = LocalDate(row[0]), day >= firstDay, let value = Double(row[4]) else { continue }
-                let team = row[2]
-                if !teamOrder.contains(team) { teamOrder.append(team) }
-                values[day, default: [:]][team] = value
-            }
-            let days = values.keys.sorted()
-            guard !days.isEmpty else { continue }
-            rows.append([])
-            let top = rows.count + 1  // sheet row of the block's header (row 0 is the sheet header)
-            rows.append([.text("as_of")] + teamOrder.map { .text(label($0)) })
-            for day in days {
-                rows.append([.date(day)] + teamOrder.map { team in
-                    values[day]?[team].map { .number($0, Self.format(definition)) } ?? .empty
-                })
-            }
-            let unit = Self.unitLabel(definition).map { " (\($0))" } ?? ""
-            charts.append(WorkbookChart(
-                kind: .line, title: "\(metric)\(unit), \(window) window, by day", row: 0, column: 0,
-                series: teamOrder.enumerated().map { index, team in
-                    .init(
-                        name: label(team), categories: CellRange(firstRow: top + 1, firstColumn: 0, lastRow: top + days.count, lastColumn: 0),
-                        values: CellRange(firstRow: top + 1, firstColumn: index + 1, lastRow: top + days.count, lastColumn: index + 1))
-                }, valueAxisFormat: Self.isRate(definition) ? "0%" : nil, valueAxisTitle: Self.unitLabel(definition)))
-        }
-        var sheet = WorkbookSheet(name: "Charts", header: header, rows: rows)
-        sheet.isTable = false
-        // Charts stacked to the right of the data, 23 rows apart (a 1.5× chart is 432 px ≈ 22 rows).
-        let dataColumns = max(header.count, rows.map(\.count).max() ?? 0)
-        sheet.charts = charts.enumerated().map { index, chart in
-            var placed = chart
-            placed.row = index * 23
-            placed.column = dataColumns + 1
-            return placed
         }
         return sheet
     }

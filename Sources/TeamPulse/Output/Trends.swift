@@ -17,11 +17,14 @@ public struct MetricsHistoryRow: Sendable, Equatable {
         self.value = value
     }
 
-    /// The rows a day's metrics contribute to the history (the rows of its `metrics.csv`).
-    public static func rows(of metrics: MetricsResult, asOf: LocalDate) -> [MetricsHistoryRow] {
+    /// The rows a day's metrics contribute to the history (the first six columns of its `metrics.csv`),
+    /// with the values as the CSVs write them at `precision`.
+    public static func rows(of metrics: MetricsResult, asOf: LocalDate, precision: CSVPrecision = .full) -> [MetricsHistoryRow] {
         metrics.teams.flatMap { row in
             row.values.entries.map { definition, value in
-                MetricsHistoryRow(asOf: asOf, window: row.window, team: row.team, metric: definition.id, value: value)
+                MetricsHistoryRow(
+                    asOf: asOf, window: row.window, team: row.team, metric: definition.id,
+                    value: precision.written(value, definition.quantity))
             }
         }
     }
@@ -32,13 +35,18 @@ public struct MetricTrend: Sendable, Equatable {
     /// Value on the as-of day − value on the day before (same team, window, metric); `nil` when
     /// either is empty or the history has no such row.
     public var vsPreviousDay: Double?
+    /// The value on the day before, when the history has it (the base of `vsPreviousDay`).
+    public var previousDay: Double?
     /// Value on the as-of day − value 7 days before (same team, window, metric); `nil` likewise.
     public var vsPrevious7Days: Double?
     /// The value 7 days before, when the history has it (the base of `vsPrevious7Days`).
     public var previous7Days: Double?
 
-    public init(vsPreviousDay: Double? = nil, vsPrevious7Days: Double? = nil, previous7Days: Double? = nil) {
+    public init(
+        vsPreviousDay: Double? = nil, vsPrevious7Days: Double? = nil, previous7Days: Double? = nil, previousDay: Double? = nil
+    ) {
         self.vsPreviousDay = vsPreviousDay
+        self.previousDay = previousDay
         self.vsPrevious7Days = vsPrevious7Days
         self.previous7Days = previous7Days
     }
@@ -58,8 +66,10 @@ public struct Trends: Sendable {
     var changes: [Key: MetricTrend] = [:]
 
     /// Compares `metrics` (of `asOf`) with the history rows of `asOf − 1` and `asOf − 7` days; other
-    /// rows are ignored, so the whole history may be passed.
-    public init(asOf: LocalDate, metrics: MetricsResult, history: [MetricsHistoryRow]) {
+    /// rows are ignored, so the whole history may be passed. Today's values are taken as the CSVs write
+    /// them at `precision` (the history holds them so), so that a change is exactly the difference of
+    /// the two values `trends.csv` shows.
+    public init(asOf: LocalDate, metrics: MetricsResult, history: [MetricsHistoryRow], precision: CSVPrecision = .full) {
         self.asOf = asOf
         let previousDay = asOf.dayNumber - 1
         let previousWeek = asOf.dayNumber - 7
@@ -69,7 +79,7 @@ public struct Trends: Sendable {
         }
         for row in metrics.teams {
             for (definition, value) in row.values.entries {
-                guard let value else { continue }
+                guard let value = precision.written(value, definition.quantity) else { continue }
                 let id = definition.id
                 func before(_ day: Int64) -> Double? {
                     past[Key(day: day, window: row.window.days, team: row.team, metric: id)] ?? nil
@@ -79,7 +89,7 @@ public struct Trends: Sendable {
                 guard dayBase != nil || weekBase != nil else { continue }
                 changes[Key(day: asOf.dayNumber, window: row.window.days, team: row.team, metric: id)] = MetricTrend(
                     vsPreviousDay: dayBase.map { Self.difference(value, $0) },
-                    vsPrevious7Days: weekBase.map { Self.difference(value, $0) }, previous7Days: weekBase)
+                    vsPrevious7Days: weekBase.map { Self.difference(value, $0) }, previous7Days: weekBase, previousDay: dayBase)
             }
         }
     }
@@ -89,8 +99,8 @@ public struct Trends: Sendable {
         changes[Key(day: asOf.dayNumber, window: window.days, team: team, metric: metric)] ?? MetricTrend()
     }
 
-    /// `current − previous`, computed exactly on the decimal values as written (`formatNumber`), so
-    /// that 0.95 − 0.9 gives 0.05 and not 0.04999999999999993.
+    /// `current − previous`, computed exactly on their shortest decimal texts (`formatNumber`), so that
+    /// 0.95 − 0.9 gives 0.05 and not 0.04999999999999993.
     static func difference(_ current: Double, _ previous: Double) -> Double {
         guard let a = Decimal(string: formatNumber(current), locale: Locale(identifier: "en_US_POSIX")),
             let b = Decimal(string: formatNumber(previous), locale: Locale(identifier: "en_US_POSIX"))
@@ -108,7 +118,7 @@ extension MetricsHistory {
         guard let table = try SmallCSV.read(path: path, failure: { TeamPulseError.output($0, "history: \($1)") }) else {
             return []
         }
-        let expected = ["as_of", "window", "team", "metric", "value", "unit"]
+        let expected = MetricsHistory.header
         guard table.header == expected else {
             throw .output(
                 SourceLocation(path: shown, line: 1),

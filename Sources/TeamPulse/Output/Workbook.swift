@@ -68,8 +68,17 @@ enum XLSXWriter {
             guard error == LXW_NO_ERROR else { throw failure("\(sheet.name)!\(cellName(row, column))", error) }
         }
         let rowLimit = Int(LXW_ROW_MAX) - 1
+        let headerStyle = sheet.wrapsHeader ? styles.wrappedHeader : styles.header
         for (column, title) in sheet.header.enumerated() {
-            try check(worksheet_write_string(worksheet, 0, lxw_col_t(column), clipped(title), styles.header), 0, column)
+            try check(worksheet_write_string(worksheet, 0, lxw_col_t(column), clipped(title), headerStyle), 0, column)
+        }
+        if sheet.wrapsHeader, !sheet.header.isEmpty {
+            // Three lines of the default 15-point row.
+            try check(worksheet_set_row(worksheet, 0, 45, nil), 0, 0)
+        }
+        for (column, note) in sheet.headerNotes.enumerated() where column < sheet.header.count {
+            guard let note, !note.isEmpty else { continue }
+            try check(worksheet_write_comment(worksheet, 0, lxw_col_t(column), clipped(note)), 0, column)
         }
         for (index, cells) in sheet.rows.prefix(rowLimit).enumerated() {
             let row = lxw_row_t(index + 1)
@@ -97,10 +106,24 @@ enum XLSXWriter {
             try check(worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width, nil), 0, column)
         }
         if sheet.isTable, !sheet.header.isEmpty {
-            worksheet_freeze_panes(worksheet, 1, 0)
+            worksheet_freeze_panes(worksheet, 1, lxw_col_t(sheet.frozenColumns))
             let lastRow = lxw_row_t(min(sheet.rows.count, rowLimit))
             try check(worksheet_autofilter(worksheet, 0, 0, lastRow, lxw_col_t(sheet.header.count - 1)), 0, 0)
         }
+        if let print = sheet.print {
+            if print.landscape { worksheet_set_landscape(worksheet) }
+            worksheet_set_paper(worksheet, UInt8(print.paper))
+            worksheet_fit_to_pages(worksheet, UInt16(print.pagesWide), 0)
+            if print.repeatsHeader, !sheet.header.isEmpty { try check(worksheet_repeat_rows(worksheet, 0, 0), 0, 0) }
+            if let columns = print.repeatedColumns {
+                try check(
+                    worksheet_repeat_columns(worksheet, lxw_col_t(columns.lowerBound), lxw_col_t(columns.upperBound)), 0,
+                    columns.lowerBound)
+            }
+            if let header = print.header { try check(worksheet_set_header(worksheet, header), 0, 0) }
+            if let footer = print.footer { try check(worksheet_set_footer(worksheet, footer), 0, 0) }
+        }
+        if sheet.isHidden { worksheet_hide(worksheet) }
         for highlight in sheet.highlights {
             try conditionalFormat(highlight, worksheet: worksheet, styles: &styles, check: check)
         }
@@ -163,6 +186,10 @@ enum XLSXWriter {
         chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
         if let format = chart.valueAxisFormat { chart_axis_set_num_format(handle.pointee.y_axis, format) }
         if let title = chart.valueAxisTitle { chart_axis_set_name(handle.pointee.y_axis, title) }
+        if let minimum = chart.valueAxisMinimum { chart_axis_set_min(handle.pointee.y_axis, minimum) }
+        if let maximum = chart.valueAxisMaximum { chart_axis_set_max(handle.pointee.y_axis, maximum) }
+        if let format = chart.categoryAxisFormat { chart_axis_set_num_format(handle.pointee.x_axis, format) }
+        let dataSheet = chart.dataSheet ?? sheet
         for series in chart.series {
             guard let handleSeries = chart_add_series(handle, nil, nil) else {
                 throw .output(SourceLocation(path: shown), "writing the workbook: \(sheet): cannot add a chart series")
@@ -170,9 +197,11 @@ enum XLSXWriter {
             let c = series.categories
             let v = series.values
             chart_series_set_categories(
-                handleSeries, sheet, lxw_row_t(c.firstRow), lxw_col_t(c.firstColumn), lxw_row_t(c.lastRow), lxw_col_t(c.lastColumn))
+                handleSeries, dataSheet, lxw_row_t(c.firstRow), lxw_col_t(c.firstColumn), lxw_row_t(c.lastRow),
+                lxw_col_t(c.lastColumn))
             chart_series_set_values(
-                handleSeries, sheet, lxw_row_t(v.firstRow), lxw_col_t(v.firstColumn), lxw_row_t(v.lastRow), lxw_col_t(v.lastColumn))
+                handleSeries, dataSheet, lxw_row_t(v.firstRow), lxw_col_t(v.firstColumn), lxw_row_t(v.lastRow),
+                lxw_col_t(v.lastColumn))
             chart_series_set_name(handleSeries, series.name)
             if chart.kind == .line { chart_series_set_marker_type(handleSeries, UInt8(LXW_CHART_MARKER_AUTOMATIC.rawValue)) }
         }
@@ -218,6 +247,8 @@ enum XLSXWriter {
     private struct Styles {
         let workbook: UnsafeMutablePointer<lxw_workbook>
         let header: UnsafeMutablePointer<lxw_format>
+        /// The header of a sheet whose labels wrap: top-aligned, over several lines.
+        let wrappedHeader: UnsafeMutablePointer<lxw_format>
         var numbers: [NumberFormat: UnsafeMutablePointer<lxw_format>] = [:]
         var highlights: [Highlight.Style: UnsafeMutablePointer<lxw_format>] = [:]
 
@@ -226,6 +257,11 @@ enum XLSXWriter {
             header = workbook_add_format(workbook)
             format_set_bold(header)
             format_set_bottom(header, UInt8(LXW_BORDER_THIN.rawValue))
+            wrappedHeader = workbook_add_format(workbook)
+            format_set_bold(wrappedHeader)
+            format_set_bottom(wrappedHeader, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_text_wrap(wrappedHeader)
+            format_set_align(wrappedHeader, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         }
 
         mutating func number(_ format: NumberFormat) -> UnsafeMutablePointer<lxw_format> {

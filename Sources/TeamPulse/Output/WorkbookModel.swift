@@ -61,7 +61,7 @@ public enum WorkbookCell: Sendable, Equatable {
         switch self {
         case .empty: 0
         case .text(let text): WorkbookCell.displayWidth(of: text)
-        case .date: 10
+        case .date: 11  // yyyy-mm-dd, with room for wider fonts
         case .dateTime: 19
         case .number(let value, let format):
             switch format {
@@ -182,23 +182,53 @@ public struct WorkbookChart: Sendable, Equatable {
     public var row: Int
     public var column: Int
     public var series: [Series]
+    /// The sheet the series' cells are on (`nil`: the chart's own sheet).
+    public var dataSheet: String?
     /// Number format of the value axis (e.g. `0%`).
     public var valueAxisFormat: String?
     public var valueAxisTitle: String?
+    /// Bounds of the value axis (0 and 1 for shares), `nil` for Excel's automatic ones.
+    public var valueAxisMinimum: Double?
+    public var valueAxisMaximum: Double?
+    /// Number format of the category axis: `yyyy-mm-dd` for categories that are date cells, so that the
+    /// axis shows dates rather than their serial numbers.
+    public var categoryAxisFormat: String?
     /// Size relative to Excel's default 480×288 pixels.
     public var scale: Double = 1.5
 
     public init(
-        kind: Kind, title: String, row: Int, column: Int, series: [Series], valueAxisFormat: String? = nil,
-        valueAxisTitle: String? = nil
+        kind: Kind, title: String, row: Int, column: Int, series: [Series], dataSheet: String? = nil,
+        valueAxisFormat: String? = nil, valueAxisTitle: String? = nil, categoryAxisFormat: String? = nil
     ) {
         self.kind = kind
         self.title = title
         self.row = row
         self.column = column
         self.series = series
+        self.dataSheet = dataSheet
         self.valueAxisFormat = valueAxisFormat
         self.valueAxisTitle = valueAxisTitle
+        self.categoryAxisFormat = categoryAxisFormat
+    }
+}
+
+/// How a sheet prints: landscape, scaled to a number of pages wide (as many pages tall as needed),
+/// the header row (and optionally some columns) repeated on every page.
+public struct PrintSetup: Sendable, Equatable {
+    public var landscape = true
+    public var pagesWide = 1
+    public var repeatsHeader = true
+    /// Columns printed at the left of every page when the sheet is more than one page wide.
+    public var repeatedColumns: ClosedRange<Int>?
+    /// Excel's paper code (9 = A4).
+    public var paper = 9
+    /// The page header and footer in Excel's codes (`&L&A` = the sheet name on the left, `&P` = page).
+    public var header: String?
+    public var footer: String?
+
+    public init(header: String? = nil, footer: String? = nil) {
+        self.header = header
+        self.footer = footer
     }
 }
 
@@ -211,6 +241,15 @@ public struct WorkbookSheet: Sendable, Equatable {
     public var charts: [WorkbookChart] = []
     /// Freeze the header row and put an autofilter on the table (off for sheets that hold charts).
     public var isTable = true
+    /// Columns kept in view when scrolling right (with the header row, on a table).
+    public var frozenColumns = 0
+    /// A note (cell comment) per header cell, `nil` for none.
+    public var headerNotes: [String?] = []
+    /// Header texts wrap over several lines, so that long labels do not widen their columns.
+    public var wrapsHeader = false
+    public var print: PrintSetup?
+    /// Not shown in the tab bar (the data of the charts).
+    public var isHidden = false
 
     public init(name: String, header: [String], rows: [[WorkbookCell]] = []) {
         self.name = name
@@ -218,10 +257,16 @@ public struct WorkbookSheet: Sendable, Equatable {
         self.rows = rows
     }
 
+    /// Widest a wrapped header makes its column (its text then takes several lines).
+    static let wrappedHeaderWidth = 12
+
     /// Column widths in Excel character units: the widest of the header and the cells, plus a margin,
     /// between 6 and 60.
     public var columnWidths: [Double] {
-        var widths = header.map { WorkbookCell.displayWidth(of: $0) + 3 }  // room for the autofilter button
+        var widths = header.map { title in
+            let width = WorkbookCell.displayWidth(of: title) + 3  // room for the autofilter button
+            return wrapsHeader ? min(width, Self.wrappedHeaderWidth) : width
+        }
         for row in rows {
             for (index, cell) in row.enumerated() {
                 if index < widths.count {

@@ -4,7 +4,7 @@ extension NodeReader {
     /// The keys a lookup may have.
     static let lookupKeys = [
         "path", "key", "on", "take", "formats", "decimal", "null_values", "max_reject_rate",
-        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes",
+        "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines",
     ]
 
     /// `lookups:` of an input: a list of `{path, key, on, take, …}` (see docs/schema.md, "Lookups").

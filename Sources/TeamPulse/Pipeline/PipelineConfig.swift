@@ -51,8 +51,13 @@ public struct PipelineConfig: Sendable, Equatable {
     /// Output CSVs start with a UTF-8 byte order mark (`csv: {bom: true}`, the default), so that Excel
     /// opens Chinese text correctly.
     public var csvBOM: Bool = true
+    /// Decimal values in the output CSVs (and the history and the workbook) rounded to the places of
+    /// their display format (`csv: {precision: rounded}`, the default) or with every digit (`full`).
+    public var csvPrecision: CSVPrecision = .rounded
     /// Language of the labels of `report.html` and `report.md` (`report: {lang: zh|en}`, default zh).
     public var reportLanguage: ReportLanguage = .zh
+    /// Written before amounts of money in `report.html` and `report.md` (`report: {currency: …}`).
+    public var reportCurrency: String = Report.defaultCurrency
     /// Each day folder also gets `summary.xlsx`, the tables as a typed workbook with charts (`xlsx: true`,
     /// the default).
     public var xlsx: Bool = true
@@ -181,23 +186,42 @@ public struct PipelineConfig: Sendable, Equatable {
             sla = value
         }
         var bom = true
+        var precision = CSVPrecision.rounded
         if let node = top["csv"] {
-            let csv = try reader.mapping(node, "'csv'", allowed: ["bom"])
+            let csv = try reader.mapping(node, "'csv'", allowed: ["bom", "precision"])
             if let bomNode = csv["bom"] {
                 let text = try reader.string(bomNode, "bom")
                 guard ["true", "false"].contains(text) else { throw .pipeline(reader.location(bomNode), "'bom' must be true or false") }
                 bom = text == "true"
             }
+            if let precisionNode = csv["precision"] {
+                let text = try reader.string(precisionNode, "precision")
+                guard let value = CSVPrecision(rawValue: text) else {
+                    throw .pipeline(reader.location(precisionNode), "'precision' must be rounded or full")
+                }
+                precision = value
+            }
         }
         var reportLanguage = ReportLanguage.zh
+        var reportCurrency = Report.defaultCurrency
         if let node = top["report"] {
-            let report = try reader.mapping(node, "'report'", allowed: ["lang"])
+            let report = try reader.mapping(node, "'report'", allowed: ["lang", "currency"])
             if let langNode = report["lang"] {
                 let text = try reader.string(langNode, "lang")
                 guard let language = ReportLanguage(rawValue: text) else {
                     throw .pipeline(reader.location(langNode), "'lang' must be zh or en")
                 }
                 reportLanguage = language
+            }
+            if let currencyNode = report["currency"] {
+                let text = try reader.string(currencyNode, "currency")
+                guard (1...8).contains(text.count), !text.contains(where: { $0.isNumber || $0.isWhitespace }),
+                    !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                else {
+                    throw .pipeline(
+                        reader.location(currencyNode), "'currency' must be a symbol of 1 to 8 characters without digits or spaces, e.g. ¥ or US$")
+                }
+                reportCurrency = text
             }
         }
         var xlsx = true
@@ -219,12 +243,12 @@ public struct PipelineConfig: Sendable, Equatable {
                     ? [
                         "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "formats", "values", "null_values",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
+                        "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines", "lookups",
                     ]
                     : [
                         "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
                         "preset", "formats", "decimal", "values", "null_values",
-                        "encoding", "delimiter", "quote", "skip_rows", "max_field_bytes", "lookups",
+                        "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines", "lookups",
                     ])
             guard let pathNode = fields["path"] else {
                 throw .pipeline(reader.location(node), "input '\(kind.rawValue)' has no 'path'")
@@ -305,7 +329,9 @@ public struct PipelineConfig: Sendable, Equatable {
             path: path, version: version, name: name, timeZoneIdentifier: zone, seedsDirectory: resolve(seeds),
             outputDirectory: resolve(output), historyPath: history, windows: windows, shipSLAHours: sla, inputs: inputs)
         config.csvBOM = bom
+        config.csvPrecision = precision
         config.reportLanguage = reportLanguage
+        config.reportCurrency = reportCurrency
         config.xlsx = xlsx
         if let node = top["business_hours"] { config.businessHours = try reader.businessHours(node) }
         config.analytics = try reader.analytics(top)
@@ -370,7 +396,8 @@ struct NodeReader {
         return scalar.string
     }
 
-    /// `encoding`, `delimiter`, `quote`, `skip_rows` and `max_field_bytes` of an input.
+    /// `encoding`, `delimiter`, `quote`, `quotes`, `skip_rows`, `max_field_bytes` and `max_record_lines`
+    /// of an input.
     func inputFormat(_ fields: [String: Node]) throws(TeamPulseError) -> InputFormat {
         var format = InputFormat()
         if let node = fields["encoding"] {
@@ -411,6 +438,18 @@ struct NodeReader {
                 throw .pipeline(location(node), "'max_field_bytes' must be a positive number of bytes")
             }
             format.maxFieldBytes = value
+        }
+        if let node = fields["quotes"] {
+            guard let mode = QuoteMode(rawValue: try string(node, "quotes")) else {
+                throw .pipeline(location(node), "'quotes' must be lenient or strict")
+            }
+            format.quotes = mode
+        }
+        if let node = fields["max_record_lines"] {
+            guard let value = Int(try string(node, "max_record_lines")), value > 0 else {
+                throw .pipeline(location(node), "'max_record_lines' must be a positive number of lines")
+            }
+            format.maxRecordLines = value
         }
         return format
     }

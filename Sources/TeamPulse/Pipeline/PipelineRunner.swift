@@ -348,9 +348,10 @@ public struct PipelineRunner: Sendable {
         return data.stats.flatMap { kind, stats -> [String] in
             guard let spec = config.input(kind) else { return [] }
             var lines: [String] = []
-            let share = rate(stats.rowsRejected, stats.rowsRead)
-            if share > spec.maxRejectRate {
-                lines.append("\(stats.path): \(percent(share)) of the \(kind.rawValue) records rejected (\(stats.rowsRejected) of \(stats.rowsRead)), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
+            // Rejected records weigh the physical lines they span, over the lines of every record read.
+            let share = stats.rejectedShare
+            if stats.linesRead > 0, share > spec.maxRejectRate {
+                lines.append("\(stats.path): \(percent(share)) of the \(kind.rawValue) input rejected (\(stats.rowsRejected) of \(stats.rowsRead) records, spanning \(stats.linesRejected) of \(stats.linesRead) lines), above max_reject_rate \(percent(spec.maxRejectRate)); see rejects.csv")
             }
             for (lookup, read) in zip(spec.lookups, stats.lookups) {
                 let share = rate(read.rowsRejected, read.rowsRead)
@@ -452,29 +453,34 @@ public struct PipelineRunner: Sendable {
             let privacy = PrivacyRules(
                 minGroupSize: config.analytics.minGroupSize, groupSizes: flowReport.groupSizes,
                 anonymizeSalt: options.anonymize ? config.analytics.anonymizeSalt : nil)
-            let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics)
+            let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics, precision: config.csvPrecision)
             metrics = dayMetrics
             targets = dayTargets
             let teams = directory.allTeams
+            // The names of every row of the metric tables: the roll-ups' first, then the teams'.
+            let rowTeams = dayMetrics.rollups.teams + teams
             if day == options.days.last {
                 for team in teams where !team.isSeeded && team.id != Directory.unassignedTeamID {
                     logger.warning("team '\(team.id)' appears in the data but not in seeds/teams.csv", metadata: ["stage": "ingest"])
                 }
                 // Unresolved ticket → order links are reported once, after the ingest (unresolved_links).
             }
-            let trends = Trends(asOf: day, metrics: dayMetrics, history: options.outputFolder == nil ? history : [])
+            let precision = config.csvPrecision
+            let trends = Trends(
+                asOf: day, metrics: dayMetrics, history: options.outputFolder == nil ? history : [], precision: precision)
             if wanted.contains(day) {
                 history.removeAll { $0.asOf == day }
-                history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day)
+                history += MetricsHistoryRow.rows(of: dayMetrics, asOf: day, precision: precision)
             }
-            let tables = SummaryTables(
-                asOf: day, teams: teams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
-                dataTests: dataTests, trends: trends
-            ).all().map { entry in
-                entry.name == "workload.csv" ? (entry.name, privacy.apply(workload: entry.table)) : entry
-            } + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
+            // Built once, typed; the CSVs and the workbook render them.
+            let outputTables = SummaryTables(
+                asOf: day, teams: rowTeams, metrics: dayMetrics, targets: dayTargets, rejects: data.rejects,
+                dataTests: dataTests, trends: trends, privacy: privacy
+            ).all() + FlowTables(asOf: day, report: flowReport, privacy: privacy, settings: config.analytics).all()
+            let tables = outputTables.map { (name: $0.name, table: $0.csv(precision: precision)) }
             var report = Report(
-                pipeline: config.name, asOf: day, language: config.reportLanguage, windows: config.windows, teams: teams,
+                pipeline: config.name, asOf: day, language: config.reportLanguage, currency: config.reportCurrency,
+                windows: config.windows, teams: rowTeams,
                 metrics: dayMetrics, targets: dayTargets, trends: trends,
                 inputs: ReportInput.lines(data.stats), rejects: data.rejects,
                 dataTests: dataTests)
@@ -482,10 +488,11 @@ public struct PipelineRunner: Sendable {
             var extras: [OutputFolder.Extra] = []
             if config.xlsx {
                 let workbook = SummaryWorkbook(
-                    asOf: day, teams: teams, tables: tables, targets: dayTargets, history: history,
+                    asOf: day, teams: rowTeams, tables: outputTables, targets: dayTargets, metrics: dayMetrics, history: history,
                     run: WorkbookRunFacts(
                         pipeline: config.name, pipelinePath: displayPath(config.path), timeZone: config.timeZone,
-                        startedAt: options.startedAt, windows: config.windows, inputs: data.stats))
+                        startedAt: options.startedAt, windows: config.windows, inputs: data.stats),
+                    language: config.reportLanguage, precision: precision)
                 extras.append(OutputFolder.Extra(name: "summary.xlsx") { path, shown throws(TeamPulseError) in
                     try workbook.write(to: path, shown: shown)
                 })
