@@ -166,7 +166,7 @@ struct Run: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a pipeline, its seeds and inputs; report counts and rejects without writing summaries.")
+        abstract: "Check a pipeline, its seeds and inputs; report counts, each status column's values and rejects without writing summaries.")
 
     @OptionGroup var options: PipelineOptions
 
@@ -180,12 +180,17 @@ struct Validate: ParsableCommand {
         let seeds = try runner.loadSeeds()
         print("pipeline \(displayPath(config.path)): ok (version \(config.version), windows \(config.windows.map(\.description).joined(separator: ", ")))")
         print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")
-        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.workers, chunkBytes: 8 << 20)
+        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.workers, chunkBytes: 8 << 20, countValues: true)
+        let counts = Dictionary(data.valueCounts, uniquingKeysWith: { first, _ in first })
         for (kind, stats) in data.stats {
             let rolledUp = stats.rowsRolledUp > 0 ? " (\(stats.rowsRolledUp) rolled up: \(stats.records) records)" : ""
             print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted\(rolledUp), \(stats.rowsRejected) rejected")
             for lookup in stats.lookups {
                 print("  lookup \(lookup.path): \(lookup.rowsRead) read, \(lookup.rowsAccepted) accepted, \(lookup.rowsRejected) rejected; \(lookup.keys) keys, \(lookup.unmatchedKeys) matching no \(kind.rawValue) record")
+            }
+            for count in counts[kind] ?? [] {
+                print("  \(count.heading)")
+                for line in count.lines(indent: "    ") { print(line) }
             }
         }
         for reject in data.rejects.prefix(max(0, showRejects)) {
@@ -309,7 +314,9 @@ struct Inspect: ParsableCommand {
         discussion: """
             Reads the whole file. The mapping is shown for --kind, or for the input kind whose canonical \
             columns the header matches best. Values are shown exactly as parsed (no casts); rejects are the \
-            records the reader refuses (field count, field size, encoding, quoting).
+            records the reader refuses (field count, field size, encoding, quoting). Each enumerated column \
+            (order status; ticket status, channel, csat; event item_kind) lists its distinct values with their \
+            counts and what they map to, unknown ones first.
             """)
 
     @Argument(help: "The CSV file (optionally gzip-compressed).")
