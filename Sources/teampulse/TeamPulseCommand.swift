@@ -19,7 +19,7 @@ struct TeamPulseCommand: ParsableCommand {
             later); 130 / 143 interrupted by SIGINT / SIGTERM (the previous summaries stay).
             """,
         version: TeamPulseVersion.string,
-        subcommands: [Run.self, Validate.self, Generate.self, History.self, Inspect.self, PlanCommand.self]
+        subcommands: [Init.self, Run.self, Validate.self, Generate.self, History.self, Inspect.self, PlanCommand.self]
     )
 
     static func main() {
@@ -166,7 +166,7 @@ struct Run: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a pipeline, its seeds and inputs; report counts and rejects without writing summaries.")
+        abstract: "Check a pipeline, its seeds and inputs; report counts, each status column's values and rejects without writing summaries.")
 
     @OptionGroup var options: PipelineOptions
 
@@ -180,12 +180,17 @@ struct Validate: ParsableCommand {
         let seeds = try runner.loadSeeds()
         print("pipeline \(displayPath(config.path)): ok (version \(config.version), windows \(config.windows.map(\.description).joined(separator: ", ")))")
         print("seeds \(displayPath(config.seedsDirectory)): \(seeds.teams.count) teams, \(seeds.members.count) members, \(seeds.stores.count) stores, \(seeds.warehouses.count) warehouses, \(seeds.targets.count) targets")
-        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.workers, chunkBytes: 8 << 20)
+        let data = try runner.ingest(directory: seeds.makeDirectory(), jobs: options.workers, chunkBytes: 8 << 20, countValues: true)
+        let counts = Dictionary(data.valueCounts, uniquingKeysWith: { first, _ in first })
         for (kind, stats) in data.stats {
             let rolledUp = stats.rowsRolledUp > 0 ? " (\(stats.rowsRolledUp) rolled up: \(stats.records) records)" : ""
             print("\(kind.rawValue) \(stats.path): \(stats.rowsRead) read, \(stats.rowsAccepted) accepted\(rolledUp), \(stats.rowsRejected) rejected")
             for lookup in stats.lookups {
                 print("  lookup \(lookup.path): \(lookup.rowsRead) read, \(lookup.rowsAccepted) accepted, \(lookup.rowsRejected) rejected; \(lookup.keys) keys, \(lookup.unmatchedKeys) matching no \(kind.rawValue) record")
+            }
+            for count in counts[kind] ?? [] {
+                print("  \(count.heading)")
+                for line in count.lines(indent: "    ") { print(line) }
             }
         }
         for reject in data.rejects.prefix(max(0, showRejects)) {
@@ -278,13 +283,40 @@ struct Generate: ParsableCommand {
     }
 }
 
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a first pipeline and seeds for a folder of exports, and say what is left to decide.",
+        discussion: """
+            Looks at the export files of FOLDER (.csv, .tsv, .txt, each optionally .gz): decides each one's \
+            input kind and preset from its header (or matches columns by name), finds lookup files, date \
+            formats, unknown status values and team names, and writes a commented pipeline (guesses marked \
+            # check) with a seeds/ folder beside it. Then run it: teampulse run FOLDER/teampulse.yml. \
+            Existing files are never replaced (exit 2). See docs/init.md.
+            """)
+
+    @Argument(help: "The folder holding the export files.")
+    var folder: String
+
+    @Option(help: "The pipeline file to write (default: FOLDER/teampulse.yml); seeds/ is written beside it.")
+    var out: String?
+
+    func run() throws {
+        let path = out ?? (folder as NSString).appendingPathComponent("teampulse.yml")
+        let plan = try InitPlanner.plan(folder: folder, pipelinePath: path)
+        try InitOutput.write(plan)
+        print(plan.summary(), terminator: "")
+    }
+}
+
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how teampulse reads one CSV file: encoding, dialect, header, column mapping, records, rejects.",
         discussion: """
             Reads the whole file. The mapping is shown for --kind, or for the input kind whose canonical \
             columns the header matches best. Values are shown exactly as parsed (no casts); rejects are the \
-            records the reader refuses (field count, field size, encoding, quoting).
+            records the reader refuses (field count, field size, encoding, quoting). Each enumerated column \
+            (order status; ticket status, channel, csat; event item_kind) lists its distinct values with their \
+            counts and what they map to, unknown ones first.
             """)
 
     @Argument(help: "The CSV file (optionally gzip-compressed).")

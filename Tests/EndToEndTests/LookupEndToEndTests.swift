@@ -31,12 +31,12 @@ struct LookupEndToEndTests {
         return path
     }
 
-    @Test("orders take amount = Σ payments, store = first item's seller, ship_by = earliest shipping limit; the metrics follow")
+    @Test("orders take amount = Σ payments, store = first item's seller, ship_by = earliest shipping limit; Olist's statuses map by values:; the metrics follow")
     func olist() throws {
         let out = EndToEndTests.temporaryFolder().appendingPathComponent("day")
         let result = try EndToEndTests.run(["run", Self.pipeline, "--as-of", Self.asOf, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("records: 29 read, 28 accepted, 1 rejected"), "\(result.stdout)")
+        #expect(result.stdout.contains("records: 44 read, 43 accepted, 1 rejected"), "\(result.stdout)")
         let values = try Self.metrics(out)
         // Values as metrics.csv writes them (amounts and durations with 2 places, ratios with 4).
         // Payments per order (hand-summed): 100.50 + 20.25; 89.90 (its R$12.50 row is rejected);
@@ -44,8 +44,17 @@ struct LookupEndToEndTests {
         #expect(values["28d sellers-north gmv"] == "151.08")
         #expect(values["28d sellers-south gmv"] == "89.90")
         #expect(values["28d unassigned gmv"] == "250.00")
-        let total = ["sellers-north", "sellers-south", "unassigned"].compactMap { values["28d \($0) gmv"].flatMap { Decimal(string: $0) } }.reduce(0, +)
-        #expect(total == Decimal(string: "490.98"), "GMV is the sum of the payments of paid orders")
+        let total = ["sellers-north", "sellers-south", "sellers-west", "unassigned"].compactMap { values["28d \($0) gmv"].flatMap { Decimal(string: $0) } }.reduce(0, +)
+        #expect(total == Decimal(string: "562.98"), "GMV is the sum of the payments of paid orders that are not void")
+        // Sellers West: one order per Olist status word of values: (canceled, unavailable, invoiced,
+        // processing, approved). Paid: all but the canceled one; void: canceled and unavailable, so GMV
+        // is 35.00 + (20.00 + 5.00) + 12.00 and the unavailable order's 60.00 does not count.
+        #expect(values["28d sellers-west orders"] == "5")
+        #expect(values["28d sellers-west paid_orders"] == "4")
+        #expect(values["28d sellers-west gmv"] == "72.00")
+        #expect(values["28d sellers-west cancel_rate"] == "0.4000")
+        #expect(values["28d sellers-west refund_rate"] == "0.0000")
+        #expect(values["1d sellers-west orders"] == "1" && values["1d sellers-west gmv"] == "12.00")
         #expect(values["7d sellers-north gmv"] == "30.33")
         #expect(values["28d sellers-north orders"] == "3")
         #expect(values["28d sellers-north paid_orders"] == "2")
@@ -68,7 +77,7 @@ struct LookupEndToEndTests {
             "orders,Tests/TeamPulseTests/Fixtures/olist/olist_order_payments_dataset.csv,7,335,5,CAST,payment_value: not a decimal number 'R$12.50',"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         let orders = (manifest["inputs"] as! [String: [String: Any]])["orders"]!
-        #expect(orders["rows_read"] as? Int == 6 && orders["rows_rejected"] as? Int == 0)
+        #expect(orders["rows_read"] as? Int == 11 && orders["rows_rejected"] as? Int == 0)
         let lookups = orders["lookups"] as! [[String: Any]]
         #expect(lookups.map { $0["path"] as! String } == [
             "Tests/TeamPulseTests/Fixtures/olist/olist_order_payments_dataset.csv",
@@ -79,9 +88,10 @@ struct LookupEndToEndTests {
             #expect((lookup["sha256"] as! String).count == 64)
             #expect(lookup["unmatched_keys"] as? Int == 1 && lookup["unmatched_rows"] as? Int == 1)
         }
-        #expect(lookups[0]["rows_read"] as? Int == 9 && lookups[0]["rows_rejected"] as? Int == 1 && lookups[0]["keys"] as? Int == 5)
-        #expect(lookups[0]["input_rows_without_match"] as? Int == 2)
-        #expect(lookups[1]["keys"] as? Int == 6 && lookups[1]["input_rows_without_match"] as? Int == 1)
+        #expect(lookups[0]["rows_read"] as? Int == 14 && lookups[0]["rows_rejected"] as? Int == 1 && lookups[0]["keys"] as? Int == 9)
+        // Without payments: the two orders still `created` and the canceled one.
+        #expect(lookups[0]["input_rows_without_match"] as? Int == 3)
+        #expect(lookups[1]["keys"] as? Int == 11 && lookups[1]["input_rows_without_match"] as? Int == 1)
         #expect(manifest["rejects_total"] as? Int == 1)
         let prom = try EndToEndTests.read(out.appendingPathComponent("metrics.prom"))
         #expect(prom.contains("teampulse_records_rejected{pipeline=\"olist\",input=\"orders\",lookup=\"Tests/TeamPulseTests/Fixtures/olist/olist_order_payments_dataset.csv\"} 1"))
@@ -107,8 +117,37 @@ struct LookupEndToEndTests {
         let result = try EndToEndTests.run(["validate", Self.pipeline])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(
-            "  lookup Tests/TeamPulseTests/Fixtures/olist/olist_order_payments_dataset.csv: 9 read, 8 accepted, 1 rejected; 5 keys, 1 matching no orders record"),
+            "  lookup Tests/TeamPulseTests/Fixtures/olist/olist_order_payments_dataset.csv: 14 read, 13 accepted, 1 rejected; 9 keys, 1 matching no orders record"),
             "\(result.stdout)")
+        #expect(result.stdout.contains("""
+              status: 8 distinct values, all known
+                delivered    3 → delivered
+                created      2 → created
+                approved     1 → paid
+                canceled     1 → cancelled
+                invoiced     1 → paid
+                processing   1 → paid
+                shipped      1 → shipped
+                unavailable  1 → cancelled
+            """), "\(result.stdout)")
+    }
+
+    @Test("without values:, Olist's approved, invoiced, processing and unavailable are UNKNOWN VALUE (exit 3); canceled is a built-in spelling")
+    func withoutValues() throws {
+        let pipeline = try Self.variant { text in
+            let start = text.range(of: "    # Olist's order_status words")!.lowerBound
+            let end = text.range(of: "    lookups:")!.lowerBound
+            return text.replacingCharacters(in: start..<end, with: "")
+        }
+        let out = EndToEndTests.temporaryFolder().appendingPathComponent("day")
+        let result = try EndToEndTests.run(["run", pipeline, "--as-of", Self.asOf, "--out", out.path])
+        #expect(result.status == 3, "\(result.stderr)")
+        let rejects = try EndToEndTests.read(out.appendingPathComponent("rejects.csv")).split(separator: "\n").filter { $0.contains(",UNKNOWN VALUE,") }
+        #expect(rejects.count == 4)
+        for word in ["unavailable", "invoiced", "processing", "approved"] {
+            #expect(rejects.contains { $0.contains("status ('order_status'): not one of created|paid|shipped|delivered|cancelled|refunded '\(word)'") }, "\(word)")
+        }
+        #expect(try Self.metrics(out)["28d sellers-west cancel_rate"] == "1.0000")  // only canceled is left of the five
     }
 
     @Test("a lookup file above its max_reject_rate exits 3 naming it, after writing everything")
@@ -117,7 +156,7 @@ struct LookupEndToEndTests {
         let out = EndToEndTests.temporaryFolder().appendingPathComponent("day")
         let result = try EndToEndTests.run(["run", pipeline, "--as-of", Self.asOf, "--out", out.path])
         #expect(result.status == 3, "\(result.stderr)")
-        #expect(result.stderr.contains("olist_order_payments_dataset.csv: 11.11% of the rows of this lookup of orders rejected (1 of 9), above max_reject_rate 5.00%"), "\(result.stderr)")
+        #expect(result.stderr.contains("olist_order_payments_dataset.csv: 7.14% of the rows of this lookup of orders rejected (1 of 14), above max_reject_rate 5.00%"), "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("metrics.csv").path))
     }
 
@@ -126,7 +165,7 @@ struct LookupEndToEndTests {
         let badAggregate = try Self.variant { $0.replacingOccurrences(of: "aggregate: min", with: "aggregate: sum") }
         let bad = try EndToEndTests.run(["validate", badAggregate])
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("olist.yml:26:61: invalid pipeline: 'ship_by' is a timestamp: its aggregate must be one of first, min, max"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("olist.yml:34:61: invalid pipeline: 'ship_by' is a timestamp: its aggregate must be one of first, min, max"), "\(bad.stderr)")
         let missingFile = try Self.variant { $0.replacingOccurrences(of: "olist_order_items_dataset.csv", with: "olist_items.csv") }
         let missing = try EndToEndTests.run(["validate", missingFile])
         #expect(missing.status == 1)

@@ -203,6 +203,16 @@ struct RunFaultTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).sorted() == [".summaries.lock", "summaries"])
     }
 
+    @Test("--out with a one-character folder name relative to the working directory writes there")
+    func outShortRelative() throws {
+        let home = EndToEndTests.temporaryFolder()
+        let result = try EndToEndTests.run(
+            ["run", "\(Self.root)/pipelines/nightly.yml", "--as-of", EndToEndTests.asOf, "--out", "o"], in: home)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("as of \(EndToEndTests.asOf): summaries in o/\n"), "\(result.stdout)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("o/metrics.csv").path))
+    }
+
     // MARK: Interruption
 
     @Test(

@@ -6,13 +6,13 @@ import Testing
 /// Writes `files` and a pipeline (`yaml` after `version: 1`) into a fresh folder and reads its inputs.
 private func read(
     _ yaml: String, files: [String: String], binary: [String: [UInt8]] = [:], jobs: Int = 1, chunkBytes: Int = 8 << 20,
-    directory: Directory = sampleDirectory()
+    directory: Directory = sampleDirectory(), timezone: String = "Asia/Shanghai"
 ) throws(TeamPulseError) -> IngestedData {
     let folder = temporaryFolder()
     for (name, text) in files { try! Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/\(name)")) }
     for (name, bytes) in binary { try! Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/\(name)")) }
     let path = "\(folder)/p.yml"
-    try! Data("version: 1\ntimezone: Asia/Shanghai\n\(yaml)".utf8).write(to: URL(fileURLWithPath: path))
+    try! Data("version: 1\ntimezone: \(timezone)\n\(yaml)".utf8).write(to: URL(fileURLWithPath: path))
     let config = try PipelineConfig.load(path: path)
     return try PipelineRunner.read(config, directory: directory, jobs: jobs, chunkBytes: chunkBytes)
 }
@@ -358,6 +358,128 @@ struct LookupConfigTests {
                 take: {amount: {column: payment_value, aggregate: sum}}
         """
 
+    @Test("a lookup file's own null_values: and Excel guards on its key and number columns; the input's on value read like the input's")
+    func nullsAndGuards() throws {
+        let yaml = """
+            inputs:
+              orders:
+                path: o.csv
+                lookups:
+                  - path: pay.csv
+                    key: order_id
+                    null_values: ["?"]
+                    take: {amount: {column: value, aggregate: sum}, paid_at: {column: paid, aggregate: max}}
+            """
+        let files = [
+            // The input's ids as spreadsheets guard them: A1 and C1 match the lookup's A1 and C1.
+            "o.csv": "order_id,created_at\n=\"A1\",2026-11-10 10:00:00\nB1,2026-11-10 10:00:00\n'C1,2026-11-10 10:00:00\n",
+            "pay.csv": "order_id,value,paid\n'A1,'10.00,2026-11-10 10:05:00\n=\"B1\",?,?\nB1,=\"2.50\",2026-11-10 11:00:00\nC1,?,2026-11-10 12:00:00\n",
+        ]
+        let data = try read(yaml, files: files)
+        let orders = data.orders!.records
+        #expect(data.orders!.lookupRejects.isEmpty, "\(data.orders!.lookupRejects.map(\.message))")
+        #expect(orders.map(\.id) == ["A1", "B1", "C1"])
+        // B1: `?` is no value (not a reject), so 2.50 is its sum and 11:00 its latest payment; C1 has no amount.
+        #expect(orders.map(\.amount) == [units("10.00"), units("2.50"), nil])
+        #expect(orders.map(\.paidAt) == ["2026-11-10T10:05:00+08:00", "2026-11-10T11:00:00+08:00", "2026-11-10T12:00:00+08:00"].map(instant))
+        let stats = data.orders!.stats.lookups[0]
+        #expect(stats.inputRowsWithoutMatch == 0 && stats.unmatchedKeys == 0)
+        #expect(stats.files[0].excelGuards == ["order_id": 2, "value": 2])
+        #expect(data.orders!.stats.files[0].excelGuards == ["order_id": 2])
+        // Without the lookup's null_values, `?` is a bad decimal (the input's tokens are not the file's).
+        let strict = try read(yaml.replacingOccurrences(of: "null_values: [\"?\"]", with: "decimal: \".\""), files: files)
+        #expect(strict.orders!.lookupRejects.map(\.message) == ["value: not a decimal number '?'", "value: not a decimal number '?'"])
+        #expect(strict.orders!.lookupRejects.map(\.line) == [3, 5])
+    }
+
+    @Test("a lookup file's timestamps settle day and month per file and column, whichever chunk holds the settling value")
+    func lookupDates() throws {
+        let yaml = """
+            inputs:
+              orders:
+                path: o.csv
+                lookups: [{path: items.csv, key: order_id, take: {ship_by: {column: limit, aggregate: min}}}]
+            """
+        let orders = "order_id,created_at\nA,2026-01-30 10:00:00\nB,2026-01-30 10:00:00\n"
+        var items = "order_id,limit\nA,05/02/2026 10:00\nA,01/02/2026 10:00\n"
+        for index in 0..<40 { items += "Z\(index),02/03/2026 10:00\n" }
+        items += "B,13/02/2026 09:00\n"  // the only value with a day above 12, far down the file
+        var results: [[Instant?]] = []
+        for (jobs, chunkBytes) in [(1, 8 << 20), (3, 60), (4, 200)] {
+            let data = try read(yaml, files: ["o.csv": orders, "items.csv": items], jobs: jobs, chunkBytes: chunkBytes)
+            #expect(data.orders!.lookupRejects.isEmpty)
+            results.append(data.orders!.records.map(\.shipByExclusive))
+            let reading = data.orders!.stats.lookups[0].files[0].dates["limit"]
+            #expect(reading?.order == "day_first" && reading?.dayFirstLine == 44)
+            #expect(reading?.patterns == ["%d/%m/%Y %H:%M"])
+        }
+        // A: the earliest of 5 and 1 February (day first), as a deadline: the instant's next millisecond.
+        #expect(results[0] == [instant("2026-02-01T10:00:00+08:00") + 1, instant("2026-02-13T09:00:00+08:00") + 1])
+        #expect(results.allSatisfy { $0 == results[0] })
+        // Nothing settles it: the ambiguous rows are rejected, with a hint of their own shape.
+        let undecided = try read(yaml, files: ["o.csv": orders, "items.csv": "order_id,limit\nA,05/02/2026 10:00\n"])
+        #expect(undecided.orders!.lookupRejects.map(\.reason) == [.cast])
+        #expect(undecided.orders!.lookupRejects[0].message.contains(#"(set formats: {limit: "%d/%m/%Y %H:%M"} or "%m/%d/%Y %H:%M")"#))
+    }
+
+    @Test("a lookup's local times convert with the offset of their own day (America/Sao_Paulo, summer time from 2017-10-15)")
+    func lookupTimeZone() throws {
+        let data = try read(
+            "inputs:\n  orders:\n    path: o.csv\n    lookups: [{path: pay.csv, key: order_id, take: {paid_at: paid}}]\n",
+            files: [
+                "o.csv": "order_id,created_at,shipped_at\nA,2017-10-14 11:00:00,2017-10-16 12:00:00\n",
+                "pay.csv": "order_id,paid\nA,2017-10-14 12:00:00\n",
+            ], timezone: "America/Sao_Paulo")
+        let order = data.orders!.records[0]
+        #expect(order.paidAt == instant("2017-10-14T15:00:00Z"))  // UTC−3
+        #expect(order.shippedAt == instant("2017-10-16T14:00:00Z"))  // UTC−2
+        #expect((order.shippedAt! - order.paidAt!) / Millis.hour == 47)
+    }
+
+    @Test("a sum out of range names the key as written, within a chunk (a reject) and across chunks (an error)")
+    func overflowKeyText() throws {
+        let yaml = "inputs:\n  orders:\n    path: o.csv\n    lookups: [{path: pay.csv, key: order_id, take: {amount: {column: value, aggregate: sum}}}]\n"
+        let files = [
+            "o.csv": "order_id,created_at\n\(longKey),2026-11-10 10:00:00\n",
+            "pay.csv": "order_id,value\n\(longKey),900000000000000\n\(longKey),900000000000000\n",
+        ]
+        let one = try read(yaml, files: files)
+        #expect(one.orders!.lookupRejects.map(\.message) == [
+            "value: the sum for order_id '\(longKey)' leaves the range of numbers teampulse holds",
+        ])
+        do {
+            _ = try read(yaml, files: files, jobs: 2, chunkBytes: 20)
+            Issue.record("a sum out of range across chunks was accepted")
+        } catch {
+            #expect(error.description.contains("the sum of 'value' for order_id '\(longKey)' leaves the range of numbers teampulse holds"), "\(error)")
+        }
+    }
+
+    @Test("a required created_at may come from a lookup: the header may lack it; a record without it anywhere is MISSING VALUE")
+    func requiredFromLookup() throws {
+        let data = try read(
+            "inputs:\n  tickets:\n    path: t.csv\n    lookups: [{path: opened.csv, key: number, take: {created_at: opened}}]\n",
+            files: [
+                "t.csv": "ticket_id,team\nT1,cs\nT2,cs\nT3,cs\n",
+                "opened.csv": "number,opened\nT1,2026-11-10 10:00:00\nT3,\n",
+            ])
+        let tickets = data.tickets!
+        #expect(tickets.records.map(\.id) == ["T1"])
+        #expect(tickets.records[0].createdAt == instant("2026-11-10T10:00:00+08:00"))
+        #expect(tickets.rejects.map(\.line) == [3, 4])
+        #expect(tickets.rejects.map(\.reason) == [.missingValue, .missingValue])
+        #expect(tickets.rejects.allSatisfy { $0.column == nil })
+        #expect(tickets.rejects[0].message.hasPrefix("created_at is required but empty, and its lookup (first of 'opened' in "))
+        #expect(tickets.rejects[0].message.hasSuffix("opened.csv) has no value for it"))
+        // Without the lookup, the header must have it.
+        do {
+            _ = try read("inputs:\n  tickets: {path: t.csv}\n", files: ["t.csv": "ticket_id,team\nT1,cs\n"])
+            Issue.record("read without created_at")
+        } catch {
+            #expect(error.description.contains("missing required column 'created_at'"), "\(error)")
+        }
+    }
+
     @Test("the keys are read, paths resolved, defaults filled in; a bare column name means first")
     func reads() throws {
         let config = try PipelineConfig.parse("""
@@ -372,6 +494,7 @@ struct LookupConfigTests {
                     take: {team: owner, reopens: {aggregate: count}, resolved_at: {column: closed, aggregate: max}}
                     formats: {closed: "%d/%m/%Y %H:%M"}
                     decimal: ","
+                    null_values: ["?", N/A, "?"]
                     max_reject_rate: 1%
                     delimiter: ";"
                     encoding: gbk
@@ -386,10 +509,14 @@ struct LookupConfigTests {
         ])
         #expect(lookup.formats == ["closed": "%d/%m/%Y %H:%M"])
         #expect(lookup.decimalComma && lookup.maxRejectRate == 0.01)
+        #expect(lookup.nullValues == ["?", "N/A"])
+        // The lookup file's own tokens only: the input's (or its preset's) are not the file's.
+        #expect(lookup.readerSpec(of: config.input(.tickets)!).nullTokens == ["", "?", "N/A"])
         #expect(lookup.format.delimiter == UInt8(ascii: ";") && lookup.format.encoding == .gbk)
         #expect(lookup.fileColumns == ["order", "owner", "closed"])
         let plain = try PipelineConfig.parse(Self.base, path: "/p/pipelines/x.yml").input(.orders)!.lookups[0]
         #expect(plain.on == "order_id" && plain.maxRejectRate == InputSpec.defaultMaxRejectRate && !plain.decimalComma)
+        #expect(plain.nullValues.isEmpty)
         #expect(plain.format == InputFormat())
     }
 
@@ -403,7 +530,6 @@ struct LookupConfigTests {
         ("take: {store: {column: v, aggregate: max}}", "", "'store' is text: its aggregate must be one of first"),
         ("take: {amount2: v}", "", "'amount2' is not a column of orders (one of: order_id, store"),
         ("take: {order_id: v}", "", "'order_id' cannot be taken from a lookup: it is the input's key"),
-        ("take: {created_at: v}", "", "'created_at' cannot be taken from a lookup: it is required in the input's own header"),
         ("take: {status: v}", "", "'status' cannot be taken from a lookup: its values are checked against the input's vocabulary"),
         ("take: {amount: {aggregate: sum}}", "", "the take of 'amount' needs 'column'"),
         ("take: {}", "", "'take' maps columns of orders to a lookup file column"),

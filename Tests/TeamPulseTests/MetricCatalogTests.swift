@@ -156,7 +156,7 @@ struct MetricCatalogTests {
         }
         #expect(MetricID.loadGini.definition.format == .coefficient)
         // A median of whole counts may be 4.5: rounded to a whole number, the CSVs would say 5.
-        #expect(MetricID.memberWipP50.definition.format == .decimal)
+        #expect(MetricID.memberWipP50.definition.format == .halfCount)
         #expect(MetricID.memberWipP50.definition.unit == .count)
         #expect(MetricID.onTimeRate.definition.format == .percent)
         // The workbook and the report read the format, not the id.

@@ -144,7 +144,7 @@ struct PlatformSampleTests {
         expectKaggle(try orders("amazon", "amazon/amazon_sale_report.kaggle.rows-transcribed.csv", formats: ["created_at": "%m-%d-%y"]))
     }
 
-    @Test("amazon: the Kaggle rows without formats:", .disabled("needs two-digit years and file-level day/month inference from the value layer"))
+    @Test("amazon: the Kaggle rows without formats:")
     func amazonKaggleInferred() throws {
         expectKaggle(try orders("amazon", "amazon/amazon_sale_report.kaggle.rows-transcribed.csv"))
     }
@@ -180,7 +180,7 @@ struct PlatformSampleTests {
                 directory: directory))
     }
 
-    @Test("zendesk: the Excel round-trip preview without formats:", .disabled("needs file-level day/month inference from the value layer"))
+    @Test("zendesk: the Excel round-trip preview without formats:")
     func zendeskPlumInferred() throws {
         let directory = sampleDirectory()
         expectPlum(
@@ -191,7 +191,7 @@ struct PlatformSampleTests {
 
     static let servicenowSample = "servicenow/incident_event_log.rvinicius396g.head40.csv"
 
-    @Test("servicenow: the UCI event log (40 updates of 6 incidents): the last update of each, `?` missing", .disabled("needs null_values and file-level day/month inference from the value layer"))
+    @Test("servicenow: the UCI event log (40 updates of 6 incidents): the last update of each, `?` missing")
     func servicenowLog() throws {
         let directory = sampleDirectory()
         let input = try readPreset(
@@ -214,7 +214,7 @@ struct PlatformSampleTests {
         #expect(tickets[1].agent == directory.member(named: "Resolver 89"))
     }
 
-    @Test("servicenow: reversing the UCI log's rows changes no metric", .disabled("needs null_values and file-level day/month inference from the value layer"))
+    @Test("servicenow: reversing the UCI log's rows changes no metric")
     func servicenowLogReversed() throws {
         let directory = sampleDirectory()
         let path = PlatformSamples.path(Self.servicenowSample)
@@ -232,6 +232,31 @@ struct PlatformSampleTests {
         let a = engine.compute(orders: [], tickets: tickets.records, tasks: [], events: events.records, partitions: 1, width: 1)
         let b = engine.compute(orders: [], tickets: ticketsBack.records, tasks: [], events: eventsBack.records, partitions: 1, width: 1)
         #expect(a == b)
+    }
+
+    /// Per enumerated column of a sample read through its preset: value → canonical value (nil: unknown).
+    func vocabulary(_ preset: String, _ name: String) throws -> [String: [String: String?]] {
+        let report = try Inspector.inspect(path: PlatformSamples.path(name), preset: preset, limit: 0)
+        return Dictionary(uniqueKeysWithValues: report.valueCounts.map { count in
+            (count.column, Dictionary(uniqueKeysWithValues: count.entries.map { ($0.value, $0.canonical) }))
+        })
+    }
+
+    @Test("servicenow: every incident_state and contact_type word of the UCI log maps (the preset's values)")
+    func servicenowWords() throws {
+        let words = try vocabulary("servicenow", Self.servicenowSample)
+        #expect(words["status"] == [
+            "New": "new", "Active": "open", "Awaiting User Info": "pending", "Resolved": "solved", "Closed": "closed",
+        ])
+        #expect(words["channel"] == ["Phone": "phone"])
+    }
+
+    @Test("zendesk: every Status, Via and Satisfaction Score of the Excel preview maps (the preset's values)")
+    func zendeskWords() throws {
+        let words = try vocabulary("zendesk", "zendesk/plum_assignment_preview.transcribed.csv")
+        #expect(words["status"] == ["Solved": "solved", "Closed": "closed"])
+        #expect(words["channel"] == ["Mail": "email"])
+        #expect(words["csat"] == ["Offered": "none", "4": "4", "1": "1"])
     }
 
     @Test("jira: the all-fields export of MitsuSarkar (8 issues): the project is the team, midnight due dates are days")

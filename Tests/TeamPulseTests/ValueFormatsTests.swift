@@ -33,6 +33,10 @@ struct ValueFormatsTests {
         ("1/Dec/25 12:00 AM", "2025-11-30T16:00:00Z"),  // 12 AM is midnight: 00:00 +08
         ("1/Dec/25 12:15 PM", "2025-12-01T04:15:00Z"),  // 12 PM is noon: 12:15 +08
         ("07/sep/2026 6:00 pm", "2026-09-07T10:00:00Z"),  // 4-digit year, lower case: 18:00 +08
+        ("15/11/26 10:00", "2026-11-15T02:00:00Z"),  // a two-digit year: 26 → 2026
+        ("5/28/25 17:00", "2025-05-28T09:00:00Z"),  // Jira (US): 28 > 12, month first; 17:00 +08
+        ("05/Oct/25 12:00 AM", "2025-10-04T16:00:00Z"),  // Jira due date: 12 AM is midnight, +08
+        ("31/12/69 23:00", "1969-12-31T15:00:00Z"),  // 69 is the first 19yy year (POSIX pivot)
         ("1700000000", "2023-11-14T22:13:20Z"),  // epoch seconds: 1.7e9 s
         ("1700000000.5", "2023-11-14T22:13:20.500Z"),
     ])
@@ -45,10 +49,16 @@ struct ValueFormatsTests {
         // 2026-11-15 00:00 +08 = 2026-11-14T16:00Z; the next midnight 24 h later.
         #expect(parse("15/11/2026") == .day(start: instant("2026-11-14T16:00:00Z"), nextDay: instant("2026-11-15T16:00:00Z")))
         #expect(parse("11/Nov/26") == .day(start: instant("2026-11-10T16:00:00Z"), nextDay: instant("2026-11-11T16:00:00Z")))
+        // Amazon (Kaggle) MM-DD-YY: 30 > 12, so month first; 2022-04-30 00:00 +08.
+        #expect(parse("04-30-22") == .day(start: instant("2022-04-29T16:00:00Z"), nextDay: instant("2022-04-30T16:00:00Z")))
+        // A month name between dashes: 2024-12-12 00:00 +08.
+        #expect(parse("12-Dec-2024") == .day(start: instant("2024-12-11T16:00:00Z"), nextDay: instant("2024-12-12T16:00:00Z")))
+        // 68 is still 20yy: 2068-01-01 00:00 +08.
+        #expect(parse("1/1/68")?.eventInstant == instant("2067-12-31T16:00:00Z"))
     }
 
     @Test("impossible, ambiguous or unknown shapes are refused", arguments: [
-        "01/02/2026 10:00", "32/01/2026 10:00", "15/13/2026", "15/11/26 10:00", "12/Mar/24 13:41 PM", "12/Mar/24 0:41 AM",
+        "01/02/2026 10:00", "32/01/2026 10:00", "15/13/2026", "15/11/126 10:00", "12/Mar/24 13:41 PM", "12/Mar/24 0:41 AM",
         "20261115", "15/11/2026 10:00 XM", "12/Mxr/24", "123456789012345", "15/11/2026T", "1/2/3",
     ])
     func refused(text: String) {

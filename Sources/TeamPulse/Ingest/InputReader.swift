@@ -57,9 +57,16 @@ public struct InputSpec: Sendable, Equatable {
     /// Set on the spec a lookup file is read with: the file's own columns it reads (its key first),
     /// instead of the kind's canonical schema (see ``LookupSpec``).
     var lookupColumns: [String]? = nil
+    /// Set on the spec a lookup file is read with: its columns whose Excel guards are undone (its key,
+    /// and the columns it takes into key or number columns, ``ValueColumns/guardedNames``).
+    var lookupGuarded: [String] = []
 
     /// The share of rejected records an input (or lookup file) may have unless it says otherwise.
     public static let defaultMaxRejectRate = 0.05
+    /// Enumerated column → source value → canonical value (`values:`), winning over the preset's tables.
+    public var values: [String: [String: String]] = [:]
+    /// Texts read as "no value" in every column besides the empty string and the preset's (`null_values:`).
+    public var nullValues: [String] = []
 
     public init(
         kind: InputKind, path: String, displayPath: String? = nil, columns: [String: String] = [:],
@@ -92,10 +99,15 @@ public struct FileStats: Sendable, Codable, Equatable {
     public var encoding: String
     /// The delimiter the file was read with (`tab` for a tab).
     public var delimiter: String
+    /// Per timestamp column with values: how they were read (patterns, order of day and month).
+    public var dates: [String: DateReading] = [:]
+    /// Per key or number column: values whose spreadsheet guard (`="…"`, a leading tab or `'`) was undone.
+    public var excelGuards: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case path, bytes, sha256, encoding, delimiter
+        case path, bytes, sha256, encoding, delimiter, dates
         case rowsRead = "rows_read"
+        case excelGuards = "excel_guards"
     }
 }
 
@@ -179,8 +191,13 @@ public struct IngestedInput<Record: Sendable>: Sendable {
     public var stats: InputStats
     /// The rejected rows of the input's lookup files (counted in `stats.lookups`, not in `stats`).
     public var lookupRejects: [Reject] = []
-    /// A lookup file's aggregates per chunk, in file order (empty for inputs).
-    var lookupPartials: [LookupAggregates] = []
+    /// A lookup file's aggregates per key, its chunks folded in file order (nil for inputs and for a
+    /// lookup file without accepted rows).
+    var lookupTable: LookupAggregates?
+    /// The key and take of a lookup file whose aggregate cannot be held (a sum out of range).
+    var lookupOverflow: LookupOverflow?
+    /// Per enumerated column in the header, its distinct values (only with ``IngestOptions/countValues``).
+    public var valueCounts: [ValueCount] = []
 
     /// All accepted records in file order, as one array (a copy; for tests and small inputs).
     public var records: [Record] { segments.count == 1 ? segments[0] : Array(segments.joined()) }
@@ -193,12 +210,15 @@ public struct IngestOptions: Sendable {
     /// Target chunk size in bytes; results do not depend on it.
     public var chunkBytes: Int
     public var timeZone: TimeZone
+    /// Count the distinct values of every enumerated column (`validate`; a run does not pay for it).
+    public var countValues: Bool
 
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = 8 << 20,
-                timeZone: TimeZone) {
+                timeZone: TimeZone, countValues: Bool = false) {
         self.jobs = max(1, jobs)
         self.chunkBytes = max(1, chunkBytes)
         self.timeZone = timeZone
+        self.countValues = countValues
     }
 }
 
@@ -521,27 +541,40 @@ struct InputReader<Builder: RecordBuilder> {
         var fileStats: [FileStats] = []
         var partials: [LookupAggregates] = []
         var hits = lookups?.emptyHits()
+        var distinct: [DistinctValues] = []
         var linesRead = 0
         var linesRejected = 0
         for (prepared, allOutputs) in zip(files, fileOutputs) {
             var outputs = allOutputs
             let digest = outputs.removeLast().sha256
+            // The chunks that make up the file, then their dates settled (some chunks read again).
+            let chain = Self.sequence(outputs, starts: prepared.chunkStarts)
+            var used = chain.map { outputs[$0] }
+            let dates = settleDates(prepared, &used, chunks: chain)
             var rowsRead = 0
-            for output in Self.sequence(outputs, starts: prepared.chunkStarts) {
+            var guards = Array(repeating: 0, count: ValueColumns.count(spec))
+            for output in used {
                 if !output.records.isEmpty { segments.append(output.records) }
                 rejects.append(contentsOf: output.rejects)
                 for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
                 for (index, tally) in output.dataTests.enumerated() { tallies[index].merge(tally) }
+                for (column, count) in output.guards.enumerated() { guards[column] += count }
+                for (index, values) in output.values.enumerated() {
+                    if distinct.count <= index { distinct.append(DistinctValues()) }
+                    distinct[index].merge(values)
+                }
                 rowsRead += output.rowsRead
                 if let partial = output.lookupPartial { partials.append(partial) }
                 if let chunkHits = output.lookupHits { hits!.merge(chunkHits) }
                 linesRead += output.linesRead
                 linesRejected += output.linesRejected
             }
-            fileStats.append(
-                FileStats(
-                    path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead,
-                    encoding: prepared.layout.encoding.rawValue, delimiter: InputFormat.describe(prepared.layout.delimiter)))
+            var stats = FileStats(
+                path: prepared.displayPath, bytes: prepared.file.bytes.count, sha256: digest, rowsRead: rowsRead,
+                encoding: prepared.layout.encoding.rawValue, delimiter: InputFormat.describe(prepared.layout.delimiter))
+            stats.dates = dates
+            for (column, count) in guards.enumerated() where count > 0 { stats.excelGuards[ValueColumns.name(column, spec)] = count }
+            fileStats.append(stats)
         }
 
         var rolledUp = 0
@@ -580,20 +613,82 @@ struct InputReader<Builder: RecordBuilder> {
             negativeDurations: negativeByName, files: fileStats, rowsRolledUp: rolledUp,
             records: segments.reduce(0) { $0 + $1.count }, linesRead: linesRead, linesRejected: linesRejected)
         if let lookups, let hits { stats.lookups = lookups.stats(hits) }
-        return IngestedInput(
+        var input = IngestedInput(
             dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats,
-            lookupRejects: lookups?.rejects ?? [], lookupPartials: partials)
+            lookupRejects: lookups?.rejects ?? [])
+        if !partials.isEmpty { (input.lookupTable, input.lookupOverflow) = foldLookup(partials, segments: segments, files: files) }
+        if options.countValues, let first = files.first {
+            let vocabularies = Vocabularies(spec: spec)
+            input.valueCounts = vocabularies.indices.indices.compactMap { index in
+                guard first.slots[vocabularies.indices[index]] >= 0 else { return nil }
+                return ValueCount(index < distinct.count ? distinct[index] : DistinctValues(), vocabularies: vocabularies, index: index)
+            }
+        }
+        return input
     }
 
-    /// The outputs that make up the file, in order: the first chunk's, then each time the one of the
-    /// chunk at which the previous reader stopped. A reader that met an open record at its chunk's
-    /// end read on to a later chunk start; the chunks it covered are dropped (their readers started
-    /// inside a record).
-    static func sequence(_ outputs: [ChunkOutput], starts: [Int]) -> [ChunkOutput] {
-        var used: [ChunkOutput] = []
+    /// A lookup file's chunk aggregates folded in file order into one table; where the sum of a key's
+    /// values leaves the range of Int64, the key as written and the take instead.
+    func foldLookup(
+        _ partials: [LookupAggregates], segments: [[Builder.Record]], files: [Prepared]
+    ) -> (table: LookupAggregates?, overflow: LookupOverflow?) {
+        var table = partials[0]
+        for partial in partials.dropFirst() {
+            guard let (key, take) = table.merge(partial) else { continue }
+            let first = segments.lazy.joined().first { Builder.key(of: $0) == key }
+            let text = first.map { keyText(key, span: Builder.span(of: $0), files: files) } ?? key.description
+            return (nil, LookupOverflow(key: text, take: take))
+        }
+        return (table, nil)
+    }
+
+    /// Settles the order of day and month per timestamp column of one file from what all its chunks
+    /// saw, reads again (concurrently) the chunks whose guess for ambiguous values the file
+    /// contradicts, and says how each column was read.
+    /// `outputs` are those of the file's chunks numbered `chunks` (``sequence(_:starts:)``).
+    func settleDates(_ prepared: Prepared, _ outputs: inout [ChunkOutput], chunks: [Int]) -> [String: DateReading] {
+        let columns = ValueColumns.count(spec)
+        var evidence = Array(repeating: DateColumnEvidence(), count: columns)
+        for output in outputs { for (column, seen) in output.dates.enumerated() { evidence[column].merge(seen) } }
+        let decisions = evidence.map(DateOrderDecision.init)
+        let stale = outputs.indices.filter { index in
+            outputs[index].dates.indices.contains { decisions[$0].contradicts(outputs[index].dates[$0]) }
+        }
+        if !stale.isEmpty {
+            let starts = prepared.chunkStarts
+            let again = concurrentMap(stale.count, width: options.jobs) { position in
+                let chunk = chunks[stale[position]]
+                return parse(
+                    prepared, from: starts[chunk], firstLine: prepared.chunkLines[chunk], stops: starts[(chunk + 1)...],
+                    decisions: decisions)
+            }
+            for (position, index) in stale.enumerated() { outputs[index] = again[position] }
+        }
+        var read = Array(repeating: DateColumnEvidence(), count: columns)
+        for output in outputs { for (column, seen) in output.dates.enumerated() { read[column].merge(seen) } }
+        var dates: [String: DateReading] = [:]
+        for column in 0..<columns {
+            let name = ValueColumns.name(column, spec)
+            let slot =
+                column < prepared.slots.count
+                ? prepared.slots[column] : (prepared.presetSlots.isEmpty ? -1 : prepared.presetSlots[column - prepared.slots.count])
+            if let pattern = spec.formats[name], slot >= 0 {
+                dates[name] = DateReading(format: pattern)
+            } else if !evidence[column].shapes.isEmpty {
+                dates[name] = DateReading(evidence[column], read: read[column], decision: decisions[column])
+            }
+        }
+        return dates
+    }
+
+    /// The chunks whose outputs make up the file, in order: the first, then each time the chunk at
+    /// which the previous reader stopped. A reader that met an open record at its chunk's end read on
+    /// to a later chunk start; the chunks it covered are dropped (their readers started inside a record).
+    static func sequence(_ outputs: [ChunkOutput], starts: [Int]) -> [Int] {
+        var used: [Int] = []
         var index = 0
         while index < outputs.count {
-            used.append(outputs[index])
+            used.append(index)
             guard let next = starts[(index + 1)...].firstIndex(of: outputs[index].end) else { break }
             index = next
         }
@@ -791,12 +886,23 @@ struct InputReader<Builder: RecordBuilder> {
         var lookupPartial: LookupAggregates?
         /// An input's chunk: the lookup entries its built rows matched.
         var lookupHits: LookupHits?
+        /// Per timestamp column (``ValueColumns`` numbering): what its values showed.
+        var dates: [DateColumnEvidence] = []
+        /// Per key or number column (``ValueColumns`` numbering): values whose Excel guard was undone.
+        var guards: [Int] = []
+        /// Per enumerated column of the input kind: distinct values (with ``IngestOptions/countValues``).
+        var values: [DistinctValues] = []
     }
 
     /// Parses from byte `start` (a record boundary on physical line `firstLine`) up to the first of
     /// `stops` (later chunk starts) that a line ends on with no record open, or to the end of the file.
-    /// Read from a true record boundary, the result is exactly that of reading the whole file.
-    func parse(_ prepared: Prepared, from start: Int, firstLine: Int, stops: ArraySlice<Int> = [], reserve: Int = 0) -> ChunkOutput {
+    /// Read from a true record boundary, the result is exactly that of reading the whole file. Without
+    /// `decisions`, ambiguous day/month values are read by the chunk's guess
+    /// (``DateColumnEvidence/guess``); with them, as the file settled.
+    func parse(
+        _ prepared: Prepared, from start: Int, firstLine: Int, stops: ArraySlice<Int> = [], reserve: Int = 0,
+        decisions: [DateOrderDecision]? = nil
+    ) -> ChunkOutput {
         let bytes = prepared.file.text
         let slots = prepared.slots
         let headers = prepared.header.names
@@ -804,8 +910,11 @@ struct InputReader<Builder: RecordBuilder> {
         let layout = prepared.layout
         var output = ChunkOutput()
         output.records.reserveCapacityInHugePages(reserve)
-        var state = BuildState(converter: LocalTimeConverter(timeZone: options.timeZone))
-        state.rules = ValueRules(spec: spec)
+        let valueColumns = ValueColumns.count(spec)
+        var state = BuildState(
+            converter: LocalTimeConverter(timeZone: options.timeZone), rules: ValueRules(spec: spec), columns: valueColumns)
+        state.decisions = decisions
+        let reading = state.rules.reading
         let presetSlots = prepared.presetSlots
         let input = spec.kind
         let file = prepared.displayPath
@@ -832,8 +941,25 @@ struct InputReader<Builder: RecordBuilder> {
         if let lookups { output.lookupHits = lookups.emptyHits() }
         // Data tests read their column's field of every built record.
         let canonical = spec.columnNames
-        let testSlots = spec.tests.map { slots[canonical.firstIndex(of: $0.column)!] }
+        let testColumns = spec.tests.map { canonical.firstIndex(of: $0.column)! }
+        let testSlots = testColumns.map { slots[$0] }
         for slot in testSlots { wanted[slot] = true }
+        // Key and number columns whose Excel guards are counted: (column number, field).
+        var guardSlots: [(column: Int, slot: Int)] = []
+        for column in 0..<valueColumns where reading.guarded & (1 << UInt64(column)) != 0 {
+            let slot = column < slots.count ? slots[column] : (presetSlots.isEmpty ? -1 : presetSlots[column - slots.count])
+            if slot >= 0 { guardSlots.append((column, slot)) }
+        }
+        output.guards = Array(repeating: 0, count: valueColumns)
+        // Enumerated columns whose distinct values are counted: (vocabulary index, column, field).
+        var countSlots: [(index: Int, column: Int, slot: Int)] = []
+        if options.countValues, let vocabularies = state.rules.vocabularies {
+            for (index, column) in vocabularies.indices.enumerated() where slots[column] >= 0 {
+                countSlots.append((index, column, slots[column]))
+                wanted[slots[column]] = true
+            }
+            output.values = Array(repeating: DistinctValues(), count: vocabularies.columns.count)
+        }
         // A repeated header used as a column reads as the list of its non-empty values.
         // A repeated header mapped to a single-valued canonical column (Jira's `Component/s` as `team`)
         // reads its first occurrence only; list columns (`depends_on`, `collaborators`) join them all.
@@ -843,19 +969,26 @@ struct InputReader<Builder: RecordBuilder> {
         let lists = layout.header.repeatedGroups.filter { wanted[$0[0]] && !singleValued.contains($0[0]) }
         for group in lists { for member in group { wanted[member] = true } }
         output.dataTests = Array(repeating: DataTestTally(), count: spec.tests.count)
+        let noValue = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         func build(_ fields: FieldsView, _ position: RecordPosition, _ raw: UnsafeBufferPointer<UInt8>) {
-            var row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots)
+            for (column, slot) in guardSlots where ExcelGuard.isGuarded(fields.bytes(slot)) { output.guards[column] += 1 }
+            for (index, column, slot) in countSlots {
+                if let value = reading.read(fields.bytes(slot), column: column) { output.values[index].add(value) }
+            }
+            var row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots, reading: reading)
             if let lookups {
-                lookups.match(fields, onSlots: onSlots, into: entries)
+                lookups.match(fields, onSlots: onSlots, reading: reading, into: entries)
                 row.lookups = LookupMatch(tables: lookups, entries: UnsafeBufferPointer(entries))
             }
             let span = RecordSpan(
                 line: position.line, byteOffset: position.byteOffset, length: raw.count, fileIndex: fileIndex)
+            state.line = position.line
             do throws(FieldError) {
                 output.records.append(try builder.build(row, span: span, state: &state))
                 if lookups != nil { output.lookupHits!.mark(UnsafeBufferPointer(entries)) }
                 for (index, test) in spec.tests.enumerated() {
-                    test.check(fields.bytes(testSlots[index]), line: position.line, into: &output.dataTests[index])
+                    let value = reading.read(fields.bytes(testSlots[index]), column: testColumns[index]) ?? noValue
+                    test.check(value, line: position.line, into: &output.dataTests[index])
                 }
             } catch {
                 reject(position, error.column, error.reason, error.message, raw)
@@ -890,6 +1023,7 @@ struct InputReader<Builder: RecordBuilder> {
         output.end = start + end.end
         output.negativeDurations = state.negativeDurations
         output.lookupPartial = state.lookupPartial
+        output.dates = state.dates
         return output
     }
 
@@ -923,7 +1057,30 @@ struct InputReader<Builder: RecordBuilder> {
         let slot = files[span.fileIndex].slots[CanonicalSchema.columns(of: spec.kind).firstIndex(of: "created_at")!]
         return rejectOf(
             span, files: files, column: slot >= 0 ? slot + 1 : nil, reason: .missingValue,
-            message: "created_at is empty on every row of \(spec.kind.keyColumn) '\(key)' (preset \(spec.preset ?? ""))")
+            message: "created_at is empty on every row of \(spec.kind.keyColumn) '\(keyText(key, span: span, files: files))' (preset \(spec.preset ?? ""))")
+    }
+
+    /// A record's key as written, for messages (at most 64 bytes, see ``RecordKey/shown(_:)``): a key
+    /// too long to be stored exactly is read again from the record's text.
+    func keyText(_ key: RecordKey, span: RecordSpan, files: [Prepared]) -> String {
+        guard !key.isExact else { return key.description }
+        let file = files[span.fileIndex]
+        // A lookup file's key is its first column.
+        let column = spec.lookupColumns == nil ? CanonicalSchema.columns(of: spec.kind).firstIndex(of: spec.kind.keyColumn)! : 0
+        let slot = file.slots[column]
+        let reading = FieldReading(nullTokens: spec.nullTokens, guarded: ValueColumns.guarded(spec))
+        var text = key.description
+        var tokenizer = LibCSVTokenizer(delimiter: file.layout.delimiter, quote: file.layout.quote, newline: file.layout.newline)
+        tokenizer.tokenize(
+            UnsafeBufferPointer(rebasing: file.file.text[span.byteOffset..<(span.byteOffset + span.length)]),
+            firstLine: span.line, firstOffset: span.byteOffset,
+            onRecord: { fields, _, _ in
+                if slot >= 0, slot < fields.count, let value = reading.read(fields.bytes(slot), column: column) {
+                    text = RecordKey.shown(value)
+                }
+            },
+            onFailure: { _, _, _ in })
+        return text
     }
 
     /// Applies the preset's roll-up, or else the input's duplicate policy (see below); `rolledUp` counts
@@ -1012,11 +1169,12 @@ struct InputReader<Builder: RecordBuilder> {
         // In file order: rejects that share a position keep it (a dictionary's order is not stable).
         for (insertion, loser) in losers.sorted(by: { $0.key < $1.key }) {
             let span = Builder.span(of: record(insertion))
+            let key = keyText(loser.key, span: span, files: files)
             let message: String =
                 if let winner = loser.winner {
-                    "\(keyColumn) '\(loser.key)' is repeated; the record on \(place(Builder.span(of: record(winner)))) is kept (policy: \(spec.duplicates.rawValue))"
+                    "\(keyColumn) '\(key)' is repeated; the record on \(place(Builder.span(of: record(winner)))) is kept (policy: \(spec.duplicates.rawValue))"
                 } else {
-                    "\(keyColumn) '\(loser.key)' appears more than once (policy: reject)"
+                    "\(keyColumn) '\(key)' appears more than once (policy: reject)"
                 }
             let file = files[span.fileIndex]
             let raw = UnsafeBufferPointer(rebasing: file.file.text[span.byteOffset..<(span.byteOffset + span.length)])

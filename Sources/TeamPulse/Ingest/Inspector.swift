@@ -51,6 +51,9 @@ public struct Inspection: Sendable, Equatable {
     /// The first records (at most the limit), values aligned with `header`, with their lines.
     public var records: [(line: Int, values: [String])]
     public var rejects: [Rejected]
+    /// Per enumerated column of `kind` in the header: its distinct values, their counts and what they
+    /// map to (through the preset's tables and the built-in vocabulary).
+    public var valueCounts: [ValueCount] = []
 
     public static func == (lhs: Inspection, rhs: Inspection) -> Bool {
         lhs.json() == rhs.json()
@@ -124,6 +127,24 @@ public enum Inspector {
         let mapped = Set(columns.compactMap { $0.canonical })
         let missing = kind.map { CanonicalSchema.requiredColumns(of: $0).filter { !mapped.contains($0) } } ?? []
 
+        // Enumerated columns: (vocabulary index, canonical column, field) of those in the header.
+        var vocabularies: Vocabularies?
+        var reading = FieldReading()
+        var countSlots: [(index: Int, column: Int, slot: Int)] = []
+        if let kind {
+            var spec = InputSpec(kind: kind, path: path)
+            spec.preset = presetDefinition?.name
+            let resolved = Vocabularies(spec: spec)
+            vocabularies = resolved
+            reading = FieldReading(nullTokens: spec.nullTokens)
+            for (index, column) in resolved.indices.enumerated() {
+                if let source = columns.firstIndex(where: { $0.canonical == canonical[column] }) {
+                    countSlots.append((index, column, firstIndex[source]))
+                }
+            }
+        }
+        var distinct = Array(repeating: DistinctValues(), count: countSlots.count)
+
         // Every record after the header, with the pipeline's reading checks.
         let text = file.text
         let check = RecordCheck(
@@ -149,6 +170,9 @@ public enum Inspector {
                     return reject(position, column, reason, message, raw)
                 }
                 count += 1
+                for (position, counted) in countSlots.enumerated() {
+                    if let value = reading.read(fields.bytes(counted.slot), column: counted.column) { distinct[position].add(value) }
+                }
                 guard records.count < limit else { return }
                 ListColumns.join(fields, groups, storage: &storage, bounds: &bounds)
                 let values = firstIndex.map { index in
@@ -161,12 +185,16 @@ public enum Inspector {
                 reject(position, column, reason, message, raw)
             })
 
-        return Inspection(
+        var inspection = Inspection(
             path: shown, encoding: layout.encoding.rawValue, encodingDetected: encoding == nil,
             delimiter: String(UnicodeScalar(layout.delimiter)), quote: String(UnicodeScalar(layout.quote)),
             lineEnding: lineEnding(text, newline: layout.newline), headerLine: header.line, header: names, kind: kind,
             kindGuessed: forcedKind == nil, columns: columns, missingRequired: missing,
             hint: missing.isEmpty ? nil : layout.misreadHint(text), recordCount: count, records: records, rejects: rejects)
+        if let vocabularies {
+            inspection.valueCounts = countSlots.indices.map { ValueCount(distinct[$0], vocabularies: vocabularies, index: countSlots[$0].index) }
+        }
+        return inspection
     }
 
     /// `LF`, `CRLF`, `CR` (a file without line feeds) or `mixed`.
@@ -195,23 +223,10 @@ public enum Inspector {
 extension Inspection {
     /// The report as JSON: `encoding`, `delimiter`, `header`, `record_count`, `records` (objects of
     /// header → exact value), `rejects`, then `quote`, `line_ending`, `header_line`, `kind`, `columns`,
-    /// `missing_required` and `hint` (or null).
+    /// `missing_required`, `hint` (or null) and `values` (per enumerated column, `[{value, count,
+    /// maps_to}]`, unknown values first with `maps_to` null).
     public func json() -> String {
-        func string(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
+        let string = quotedJSON
         func list(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
         let recordsJSON = records.map { record in
             "{" + zip(header, record.values).map { "\(string($0)):\(string($1))" }.joined(separator: ",") + "}"
@@ -221,11 +236,17 @@ extension Inspection {
                 + ",\"reason\":\(string(reject.reason)),\"message\":\(string(reject.message)),\"record\":\(string(reject.record))}"
         }
         let columnsJSON = columns.map { "{\"source\":\(string($0.source)),\"canonical\":\($0.canonical.map(string) ?? "null")}" }
+        let valuesJSON = valueCounts.map { count in
+            "\(string(count.column)):" + list(count.entries.map { entry in
+                "{\"value\":\(string(entry.value)),\"count\":\(entry.count),\"maps_to\":\(entry.canonical.map(string) ?? "null")}"
+            })
+        }
         return "{\"encoding\":\(string(encoding)),\"delimiter\":\(string(delimiter)),\"header\":\(list(header.map(string)))"
             + ",\"record_count\":\(recordCount),\"records\":\(list(recordsJSON)),\"rejects\":\(list(rejectsJSON))"
             + ",\"quote\":\(string(quote)),\"line_ending\":\(string(lineEnding)),\"header_line\":\(headerLine)"
             + ",\"kind\":\(kind.map { string($0.rawValue) } ?? "null"),\"columns\":\(list(columnsJSON))"
-            + ",\"missing_required\":\(list(missingRequired.map(string))),\"hint\":\(hint.map(string) ?? "null")}"
+            + ",\"missing_required\":\(list(missingRequired.map(string))),\"hint\":\(hint.map(string) ?? "null")"
+            + ",\"values\":{\(valuesJSON.joined(separator: ","))}}"
     }
 
     /// The report for people: one fact per line, then the rejects and the first records.
@@ -254,6 +275,13 @@ extension Inspection {
             lines.append("missing required columns: \(missingRequired.isEmpty ? "none" : missingRequired.joined(separator: ", "))")
             if let hint { lines.append("  \(hint)") }
         }
+        if !valueCounts.isEmpty {
+            lines.append("values:")
+            for count in valueCounts {
+                lines.append("  \(count.heading)")
+                lines.append(contentsOf: count.lines(indent: "    "))
+            }
+        }
         lines.append("records:    \(recordCount) (after the header; \(rejects.count) more rejected)")
         for reject in rejects {
             let column = reject.column.map { ", column \($0)" } ?? ""
@@ -268,4 +296,22 @@ extension Inspection {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+/// `text` as a JSON string literal (quotes, backslashes and control characters escaped, DEL and the C1
+/// controls too). It is also a YAML double-quoted scalar (`teampulse init` writes pipelines with it).
+func quotedJSON(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

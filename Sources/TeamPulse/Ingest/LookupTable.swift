@@ -196,6 +196,13 @@ struct LookupAggregates: Sendable {
     }
 }
 
+/// A key of a lookup file whose aggregate leaves the range of numbers teampulse holds: the key as
+/// written (for the message) and the index of the take.
+struct LookupOverflow: Sendable {
+    var key: String
+    var take: Int
+}
+
 /// One accepted row of a lookup file (its values went into the chunk's aggregates).
 struct LookupRow: Sendable, Equatable {
     var key: RecordKey
@@ -231,7 +238,7 @@ struct LookupRowBuilder: RecordBuilder {
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> LookupRow {
         guard let keyBytes = row.value(0) else { throw row.failure(0, lookup.key, .missingValue, "") }
-        let key = RecordKey(keyBytes)
+        let key = try row.key(at: 0, name: lookup.key, keyBytes)
         state.lookupRow.removeAll(keepingCapacity: true)
         for (column, rule) in takes {
             if rule.aggregate == .count {
@@ -262,7 +269,7 @@ struct LookupRowBuilder: RecordBuilder {
             let column = takes[take].column
             throw FieldError(
                 column: row.sourceColumn(column), reason: .cast,
-                message: "\(lookup.takes[take].column ?? lookup.key): the \(lookup.takes[take].aggregate.rawValue) for \(lookup.key) '\(key)' leaves the range of numbers teampulse holds")
+                message: "\(lookup.takes[take].column ?? lookup.key): the \(lookup.takes[take].aggregate.rawValue) for \(lookup.key) '\(RecordKey.shown(keyBytes))' leaves the range of numbers teampulse holds")
         }
         return LookupRow(key: key, span: span)
     }
@@ -303,16 +310,13 @@ final class LookupTables: @unchecked Sendable {
         self.providers = providers
         var tables: [LookupAggregates] = []
         for (spec, file) in zip(specs, read) {
-            let builder = LookupRowBuilder(spec, of: input.kind)
-            var table = LookupAggregates(rules: builder.takes.map(\.rule))
-            for partial in file.lookupPartials {
-                if let (key, take) = table.merge(partial) {
-                    throw .input(
-                        SourceLocation(path: spec.displayPath),
-                        "the \(spec.takes[take].aggregate.rawValue) of '\(spec.takes[take].column ?? spec.key)' for \(spec.key) '\(key)' leaves the range of numbers teampulse holds")
-                }
+            if let overflow = file.lookupOverflow {
+                let take = spec.takes[overflow.take]
+                throw .input(
+                    SourceLocation(path: spec.displayPath),
+                    "the \(take.aggregate.rawValue) of '\(take.column ?? spec.key)' for \(spec.key) '\(overflow.key)' leaves the range of numbers teampulse holds")
             }
-            tables.append(table)
+            tables.append(file.lookupTable ?? LookupAggregates(rules: LookupRowBuilder(spec, of: input.kind).takes.map(\.rule)))
         }
         arenas = tables.map { table in
             let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, table.text.count))
@@ -329,13 +333,19 @@ final class LookupTables: @unchecked Sendable {
         for arena in arenas { arena.deallocate() }
     }
 
-    /// Finds, per lookup, the entry of the record's `on` value (-1 when it is empty or has no row).
+    /// Finds, per lookup, the entry of the record's `on` value read as the input reads it (`reading`:
+    /// Excel guards undone, null tokens absent); -1 when it is empty, a null token or has no row.
     @inline(__always)
-    func match(_ fields: FieldsView, onSlots: [Int], into entries: UnsafeMutableBufferPointer<Int32>) {
+    func match(
+        _ fields: FieldsView, onSlots: [Int], reading: FieldReading, into entries: UnsafeMutableBufferPointer<Int32>
+    ) {
         for lookup in 0..<onSlots.count {
             let slot = onSlots[lookup]
-            let bytes = slot >= 0 ? fields.bytes(slot) : UnsafeBufferPointer(start: nil, count: 0)
-            entries[lookup] = bytes.isEmpty ? -1 : aggregates[lookup].keys.find(RecordKey(bytes)).map(Int32.init) ?? -1
+            guard slot >= 0, let bytes = reading.read(fields.bytes(slot), column: onColumns[lookup]) else {
+                entries[lookup] = -1
+                continue
+            }
+            entries[lookup] = aggregates[lookup].keys.find(RecordKey(bytes)).map(Int32.init) ?? -1
         }
     }
 
@@ -398,6 +408,12 @@ struct LookupMatch {
     func text(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
         guard case .text(let start, let count) = tables.value(column, entries) else { return nil }
         return tables.text(start, count, lookup: tables.provider(column)!.lookup)
+    }
+
+    /// Whether a lookup gives column `column` a value for this record.
+    func has(_ column: Int) -> Bool {
+        if case .none = tables.value(column, entries) { return false }
+        return true
     }
 
     /// A timestamp column's looked-up value.

@@ -46,6 +46,8 @@ public struct LookupSpec: Sendable, Equatable {
     public var formats: [String: String] = [:]
     /// Decimals of the lookup file use `,` as the decimal mark (`decimal: ","`).
     public var decimalComma = false
+    /// Texts read as "no value" in every column of the lookup file besides the empty string (`null_values:`).
+    public var nullValues: [String] = []
     /// Largest acceptable share of rejected rows of the lookup file (like an input's).
     public var maxRejectRate = InputSpec.defaultMaxRejectRate
 
@@ -65,13 +67,16 @@ public struct LookupSpec: Sendable, Equatable {
     }
 
     /// The spec the lookup file is read with: the owning input's kind (its rejects are that input's), the
-    /// lookup's own path and dialect, and its own columns instead of a canonical schema.
+    /// lookup's own path, dialect, formats, decimal mark and null tokens (none are the input's: the file
+    /// may come from elsewhere), and its own columns instead of a canonical schema.
     func readerSpec(of input: InputSpec) -> InputSpec {
         var spec = InputSpec(
             kind: input.kind, path: path, displayPath: displayPath, maxRejectRate: maxRejectRate, format: format)
         spec.formats = formats
         spec.decimalComma = decimalComma
+        spec.nullValues = nullValues
         spec.lookupColumns = fileColumns
+        spec.lookupGuarded = [key] + takes.filter { ValueColumns.guardedNames.contains($0.target) }.compactMap(\.column)
         return spec
     }
 }
@@ -114,7 +119,6 @@ enum LookupTargets {
     /// The value type of a canonical column of `kind` as a lookup target, or why it cannot be one.
     static func type(of column: String, in kind: InputKind) -> Result<LookupValueType, LookupTargetRefusal> {
         if column == kind.keyColumn { return .failure(.key) }
-        if CanonicalSchema.requiredColumns(of: kind).contains(column) { return .failure(.required) }
         switch (kind, column) {
         case (.orders, "status"), (.events, "item_kind"): return .failure(.vocabulary)
         case (.orders, "amount"): return .success(.decimal)
@@ -136,12 +140,11 @@ enum LookupTargets {
 
 /// Why a canonical column cannot be taken from a lookup.
 enum LookupTargetRefusal: Error {
-    case key, required, vocabulary
+    case key, vocabulary
 
     var reason: String {
         switch self {
         case .key: "it is the input's key (the records are the input's own)"
-        case .required: "it is required in the input's own header"
         case .vocabulary: "its values are checked against the input's vocabulary; map it in the input itself"
         }
     }
@@ -151,11 +154,13 @@ extension InputSpec {
     /// The columns a file of this spec is read into: its kind's canonical columns, or a lookup file's own.
     var columnNames: [String] { lookupColumns ?? CanonicalSchema.columns(of: kind) }
 
-    /// The columns that must be in the header: the schema's required ones, every column a lookup file
-    /// reads, and the `on` columns of the input's lookups.
+    /// The columns that must be in the header: the schema's required ones (but those a lookup takes: a
+    /// record may have them from there), every column a lookup file reads, and the `on` columns of the
+    /// input's lookups.
     var requiredColumnNames: [String] {
         guard lookupColumns == nil else { return lookupColumns! }
-        var required = CanonicalSchema.requiredColumns(of: kind)
+        let taken = Set(lookups.flatMap { $0.takes.map(\.target) })
+        var required = CanonicalSchema.requiredColumns(of: kind).filter { !taken.contains($0) }
         for lookup in lookups where !required.contains(lookup.on) { required.append(lookup.on) }
         return required
     }
@@ -196,5 +201,15 @@ public struct LookupStats: Sendable, Codable, Equatable {
         case unmatchedKeys = "unmatched_keys"
         case unmatchedRows = "unmatched_rows"
         case inputRowsWithoutMatch = "input_rows_without_match"
+    }
+}
+
+extension LookupTargets {
+    /// Whether a lookup reads `column` of `kind` as a timestamp (its values may need `formats:`).
+    static func isTimestamp(_ column: String, of kind: InputKind) -> Bool {
+        switch type(of: column, in: kind) {
+        case .success(.event), .success(.deadline): true
+        default: false
+        }
     }
 }

@@ -29,6 +29,9 @@ public enum PresetField: String, Sendable, CaseIterable {
     /// time of a done task without `completed_at`.
     case statusChangedAt = "status_changed_at"
 
+    /// The fields that hold timestamps (read like timestamp columns; `formats:` may name them).
+    static let timestampFields: [PresetField] = [.cancelledAt, .updatedAt, .closedAt, .statusChangedAt]
+
     /// Position in ``allCases`` (the index into a row's preset slots).
     @inline(__always)
     var index: Int {
@@ -105,8 +108,8 @@ public struct Preset: Sendable {
     public let statusPrefixes: [String]
     /// Platform satisfaction text → `csat` 1–5, or nil for "no rating" (tickets only).
     public let satisfaction: [(source: String, csat: Int8?)]
-    /// Values that mean "missing" in every column of the platform's export (ServiceNow's `?`), beside
-    /// the empty field.
+    /// Texts that mean "no value" in every column of the platform's exports (ServiceNow's `?`), beside
+    /// the empty string; an input's `null_values` adds to them.
     public let nullValues: [String]
     /// Encoding the platform exports by default (a hint for `encoding: auto` and `inspect`).
     public let encoding: String
@@ -135,15 +138,19 @@ public struct Preset: Sendable {
     public let supplyNote: String?
     /// Where the header names and values come from.
     public let sources: [String]
+    /// Canonical column → platform text → canonical value, for enumerated columns beside `statuses`
+    /// and `satisfaction` (``EnumeratedColumn``); an input's `values` entries win over them.
+    public let values: [String: [(String, String)]]
 
     init(
         name: String, kind: InputKind, platform: String, headers: [(String, [String])],
         statuses: [(String, OrderStatus)] = [], statusPrefixes: [String] = [], satisfaction: [(String, Int8?)] = [],
-        nullValues: [String] = [], encoding: String = "UTF-8", delimiter: String = ",", rollUp: RollUpRule = .none,
-        shippedFromTimestamp: Bool = false, refund: RefundRule = .subtracted, paidAtCreation: Bool = false,
-        paidCancellationIsRefund: Bool = false, doneStatuses: [String] = [], midnightDueIsDate: Bool = false,
-        supplyNote: String? = nil, sources: [String]
+        values: [String: [(String, String)]] = [:], nullValues: [String] = [], encoding: String = "UTF-8",
+        delimiter: String = ",", rollUp: RollUpRule = .none, shippedFromTimestamp: Bool = false,
+        refund: RefundRule = .subtracted, paidAtCreation: Bool = false, paidCancellationIsRefund: Bool = false,
+        doneStatuses: [String] = [], midnightDueIsDate: Bool = false, supplyNote: String? = nil, sources: [String]
     ) {
+        self.values = values
         self.name = name
         self.kind = kind
         self.platform = platform
@@ -360,6 +367,25 @@ public enum PresetRegistry {
             satisfaction: [
                 ("Good", 5), ("Bad", 1), ("Offered", nil), ("Unoffered", nil), ("Not Offered", nil),
             ],
+            values: [
+                // New, Open, Pending, Solved, Closed are canonical words; On-hold a built-in spelling.
+                "status": [("Hold", "on_hold")],
+                // The `Via` of a ticket: the "ticket created by" names of Zendesk's via types.
+                "channel": [
+                    ("Mail", "email"), ("Web form", "web"), ("Web Widget", "web"), ("Feedback tab", "web"), ("Help Center", "web"),
+                    ("Web service", "api"), ("Web service (API)", "api"), ("Messaging", "chat"),
+                    ("Voicemail", "phone"), ("Phone call (inbound)", "phone"), ("Phone call (outbound)", "phone"),
+                    ("CTI voicemail", "phone"), ("CTI phone call (inbound)", "phone"), ("CTI phone call (outbound)", "phone"),
+                    ("Text", "phone"),
+                    ("Twitter", "social"), ("Twitter DM", "social"), ("Twitter direct message", "social"),
+                    ("Twitter public mention", "social"), ("Twitter favorite", "social"), ("Facebook", "social"),
+                    ("Facebook post", "social"), ("Facebook private message", "social"), ("Instagram Direct", "social"),
+                    ("WhatsApp", "social"), ("WeChat", "social"), ("LINE", "social"),
+                    ("Mobile SDK", "app"), ("Mobile", "app"), ("iPhone", "app"),
+                    ("Closed ticket", "other"), ("Ticket sharing", "other"), ("Merge", "other"), ("Batch", "other"),
+                    ("Get Satisfaction", "other"), ("Sample ticket", "other"), ("Recovered from suspended ticket", "other"),
+                ],
+            ],
             sources: [
                 "https://support.zendesk.com/hc/en-us/articles/4408886165402 (CSV export columns)",
                 "a real ticket export's preview in a published data dictionary, after a round trip through Excel",
@@ -380,6 +406,22 @@ public enum PresetRegistry {
                 (PresetField.updatedAt.rawValue, ["sys_updated_on", "sys_updated_at", "Updated"]),
                 (PresetField.updateCount.rawValue, ["sys_mod_count", "Updates"]),
                 (PresetField.closedAt.rawValue, ["closed_at", "Closed"]),
+            ],
+            values: [
+                // incident_state words (the UCI log; older releases' Awaiting … states) and the `state`
+                // choice values; waiting on the caller is `pending`, on a third party `on_hold`.
+                "status": [
+                    ("Active", "open"), ("In Progress", "open"), ("Work in Progress", "open"), ("Assigned", "open"),
+                    ("Awaiting User Info", "pending"), ("Awaiting Caller", "pending"), ("Awaiting Evidence", "pending"),
+                    ("Awaiting Problem", "on_hold"), ("Awaiting Vendor", "on_hold"), ("Awaiting Change", "on_hold"),
+                    ("Resolved", "solved"), ("Canceled", "closed"), ("Cancelled", "closed"),
+                    ("1", "new"), ("2", "open"), ("3", "on_hold"), ("6", "solved"), ("7", "closed"), ("8", "closed"),
+                ],
+                // contact_type.
+                "channel": [
+                    ("Self service", "web"), ("Self-service", "web"), ("IVR", "phone"), ("Virtual Agent", "chat"),
+                    ("Direct opsview", "other"), ("Monitoring", "other"), ("Event", "other"),
+                ],
             ],
             nullValues: ["?"], rollUp: .latestUpdate,
             sources: [
@@ -436,15 +478,15 @@ public enum PresetRegistry {
     ]
 }
 
-/// A preset's table from source text to a canonical value, looked up straight from a field's bytes
-/// (exact bytes, ASCII letters case-insensitively, surrounding spaces ignored, one of `prefixes` at the
-/// start skipped).
+/// A table from source text to a canonical value, looked up straight from a field's bytes (exact
+/// bytes, ASCII letters case-insensitively, surrounding spaces ignored, one of `prefixes` at the start
+/// skipped); the first matching entry wins.
 struct ValueMap<Value: Sendable>: Sendable {
     private let entries: [(key: [UInt8], value: Value)]
     private let prefixes: [[UInt8]]
 
     init(_ pairs: [(String, Value)], prefixes: [String] = []) {
-        entries = pairs.map { (Array($0.0.utf8), $0.1) }
+        entries = pairs.map { (Self.trimmed(Array($0.0.utf8)), $0.1) }
         self.prefixes = prefixes.map { Array($0.utf8) }
     }
 
@@ -464,27 +506,49 @@ struct ValueMap<Value: Sendable>: Sendable {
         }
         let count = upper - lower
         outer: for entry in entries where entry.key.count == count {
-            for offset in 0..<count {
-                let byte = bytes[lower + offset]
-                let expected = entry.key[offset]
-                let a = byte >= 65 && byte <= 90 ? byte + 32 : byte
-                let b = expected >= 65 && expected <= 90 ? expected + 32 : expected
-                if a != b { continue outer }
+            for offset in 0..<count where Self.lowered(bytes[lower + offset]) != Self.lowered(entry.key[offset]) {
+                continue outer
             }
             return entry.value
         }
         return nil
     }
+
+    /// An ASCII letter in lower case; any other byte as it is.
+    @inline(__always)
+    static func lowered(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+
+    /// Bytes without surrounding spaces.
+    static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        var slice = bytes[...]
+        while slice.first == UInt8(ascii: " ") { slice = slice.dropFirst() }
+        while slice.last == UInt8(ascii: " ") { slice = slice.dropLast() }
+        return Array(slice)
+    }
+
+    /// Whether two texts are the same key (ASCII case and surrounding spaces aside).
+    static func sameKey(_ a: String, _ b: String) -> Bool {
+        let x = trimmed(Array(a.utf8))
+        let y = trimmed(Array(b.utf8))
+        return x.count == y.count && zip(x, y).allSatisfy { lowered($0) == lowered($1) }
+    }
 }
 
-/// What an input's `preset`, `formats` and `decimal` keys change in how fields become values; read-only
-/// per worker.
+/// What an input's `preset`, `formats`, `decimal`, `values` and `null_values` keys change in how
+/// fields become values; read-only per worker.
 struct ValueRules: Sendable {
-    /// A `formats:` pattern per canonical column index (nil: the auto rule).
+    /// A `formats:` pattern per canonical column and preset field (``ValueColumns`` numbering; nil:
+    /// the auto rule).
     var formats: [TimeFormat?] = []
     var decimalComma = false
-    var orderStatuses = ValueMap<OrderStatus>([])
-    var satisfaction = ValueMap<Int8?>([])
+    /// Source text → index of the canonical value (``EnumeratedColumn``), per enumerated column.
+    var orderStatuses = ValueMap<Int>([])
+    var satisfaction = ValueMap<Int>([])
+    var itemKinds = ValueMap<Int>([])
+    /// Every enumerated column's map (for value counts).
+    var vocabularies: Vocabularies?
+    /// Null tokens and Excel guards.
+    var reading = FieldReading()
     /// Orders may leave `created_at` empty on continuation rows (a line-item roll-up preset).
     var allowsContinuationRows = false
     var shippedFromTimestamp = false
@@ -497,18 +561,26 @@ struct ValueRules: Sendable {
     /// Tasks: the preset's done words (empty: no completion is inferred).
     var doneStatuses = ValueMap<Bool>([])
     var midnightDueIsDate = false
+    /// The input has a preset / `values:` entries (for the wording of unknown-value messages).
+    var hasPreset = false
+    var hasValues = false
 
     init() {}
 
     init(spec: InputSpec) {
-        let canonical = spec.columnNames
         if !spec.formats.isEmpty {
-            formats = canonical.map { column in spec.formats[column].flatMap { TimeFormat($0) } }
+            formats = (0..<ValueColumns.count(spec)).map { spec.formats[ValueColumns.name($0, spec)].flatMap { TimeFormat($0) } }
         }
         decimalComma = spec.decimalComma
+        let vocabularies = Vocabularies(spec: spec)
+        self.vocabularies = vocabularies
+        orderStatuses = vocabularies.map("status")
+        satisfaction = vocabularies.map("csat")
+        itemKinds = vocabularies.map("item_kind")
+        reading = FieldReading(nullTokens: spec.nullTokens, guarded: ValueColumns.guarded(spec))
+        hasPreset = spec.presetDefinition != nil
+        hasValues = !spec.values.isEmpty
         if let preset = spec.presetDefinition {
-            orderStatuses = ValueMap(preset.statuses.map { ($0.source, $0.status) }, prefixes: preset.statusPrefixes)
-            satisfaction = ValueMap(preset.satisfaction.map { ($0.source, $0.csat) })
             if case .orderLines(let amount) = preset.rollUp {
                 allowsContinuationRows = true
                 voidLinesAddNothing = amount == .sum
@@ -536,6 +608,14 @@ extension InputSpec {
 
     /// How repeated keys become one record (`none` without a roll-up preset).
     public var rollUp: RollUpRule { presetDefinition?.rollUp ?? .none }
+
+    /// The texts read as "no value" in every column: the empty string, the preset's `nullValues`,
+    /// then the input's `null_values`.
+    public var nullTokens: [String] {
+        var tokens = [""]
+        for token in (presetDefinition?.nullValues ?? []) + nullValues where !tokens.contains(token) { tokens.append(token) }
+        return tokens
+    }
 }
 
 extension Preset {

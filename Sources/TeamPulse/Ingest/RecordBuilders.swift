@@ -21,12 +21,29 @@ public enum DurationCheck: String, Sendable, CaseIterable, Codable {
 /// Mutable per-worker state while building records.
 struct BuildState {
     var converter: LocalTimeConverter
-    /// The input's preset, `formats` and `decimal` settings.
+    /// The input's preset, `formats`, `decimal`, `values` and `null_values` settings.
     var rules = ValueRules()
     var negativeDurations: [Int] = Array(repeating: 0, count: DurationCheck.allCases.count)
     /// Reading a lookup file: the chunk's aggregates per key so far, and one row's values.
     var lookupPartial: LookupAggregates?
     var lookupRow: [LookupRowValue] = []
+    /// Per timestamp column (``ValueColumns`` numbering): what its values showed about the order of
+    /// day and month, and the layouts read.
+    var dates: [DateColumnEvidence] = []
+    /// The file's decisions on the order of day and month (a second reading); `nil` while they are
+    /// not known yet and ambiguous values are read by ``DateColumnEvidence/guess``.
+    var decisions: [DateOrderDecision]?
+    /// The line of the record being built.
+    var line = 0
+    /// The order the first settling value of any column in this chunk showed (a better guess for the
+    /// other columns than day first: exports write all their dates alike).
+    var hint: AmbiguousDates?
+
+    init(converter: LocalTimeConverter, rules: ValueRules = ValueRules(), columns: Int = 0) {
+        self.converter = converter
+        self.rules = rules
+        dates = Array(repeating: DateColumnEvidence(), count: columns)
+    }
 
     /// When `instant` is a local midnight, the next local midnight (the end of that day); else nil.
     mutating func endOfDay(startingAt instant: Instant) -> Instant? {
@@ -42,6 +59,29 @@ struct BuildState {
             negativeDurations[DurationCheck.allCases.firstIndex(of: kind)!] += 1
         }
     }
+
+    /// Reads a timestamp by the auto rule for column number `index`, noting what it showed; the
+    /// shape tells why a refused value was refused.
+    @inline(__always)
+    mutating func autoTime(_ bytes: UnsafeBufferPointer<UInt8>, index: Int) -> (ParsedTime?, TimeShape) {
+        var shape = TimeShape()
+        guard index < dates.count else {
+            return (ValueParser.timestamp(bytes, ambiguous: .refuse, converter: &converter, shape: &shape), shape)
+        }
+        let ambiguous = decisions?[index].reading ?? dates[index].guess(hint: hint)
+        let parsed = ValueParser.timestamp(bytes, ambiguous: ambiguous, converter: &converter, shape: &shape)
+        dates[index].note(shape, line: line, parsed: parsed != nil, read: ambiguous)
+        if hint == nil, parsed != nil {
+            if shape.order == .dayFirst { hint = .dayFirst } else if shape.order == .monthFirst { hint = .monthFirst }
+        }
+        return (parsed, shape)
+    }
+
+    /// Why an auto-rule value was refused.
+    func timeProblem(_ shape: TimeShape, index: Int, column: String) -> String {
+        if shape.order == .ambiguous, let decision = decisions?[index] { return decision.message(shape, column: column) }
+        return "not a timestamp"
+    }
 }
 
 /// One record's fields seen through the input's column mapping.
@@ -55,21 +95,35 @@ struct MappedRow {
     /// The input's lookups and the entries this record matched; a column the record leaves empty is
     /// taken from them (the record's own non-empty value wins).
     var lookups: LookupMatch? = nil
+    /// Null tokens and Excel guards of the input.
+    var reading = FieldReading()
 
-    /// The value of a preset field, `nil` when absent or empty.
+    /// The value of a preset field, `nil` when absent, empty or a null token.
     func value(_ field: PresetField) -> UnsafeBufferPointer<UInt8>? {
         guard !presetSlots.isEmpty else { return nil }
         let slot = presetSlots[field.index]
         guard slot >= 0 else { return nil }
-        let bytes = fields.bytes(slot)
-        return bytes.isEmpty ? nil : bytes
+        return reading.read(fields.bytes(slot), column: slots.count + field.index)
     }
 
-    /// A preset field as a timestamp (the auto rule).
+    /// A preset field as a timestamp (its `formats:` pattern, else the auto rule).
     func time(_ field: PresetField, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(field) else { return nil }
-        guard let parsed = ValueParser.timestamp(bytes, converter: &state.converter) else {
-            throw presetFailure(field, bytes, "not a timestamp")
+        let index = slots.count + field.index
+        let slot = presetSlots[field.index]
+        if let format = state.rules.format(index) {
+            guard let parsed = format.parse(bytes, converter: &state.converter) else {
+                throw FieldError(
+                    column: slot + 1, reason: .cast,
+                    message: "\(headers[slot]): does not match format \"\(format.pattern)\" '\(RecordKey.shown(bytes))'")
+            }
+            return parsed
+        }
+        let (parsed, shape) = state.autoTime(bytes, index: index)
+        guard let parsed else {
+            throw FieldError(
+                column: slot + 1, reason: .cast,
+                message: "\(headers[slot]): \(state.timeProblem(shape, index: index, column: field.rawValue)) '\(RecordKey.shown(bytes))'")
         }
         return parsed
     }
@@ -95,19 +149,15 @@ struct MappedRow {
         _ field: PresetField, _ bytes: UnsafeBufferPointer<UInt8>, _ what: String, _ reason: RejectReason = .cast
     ) -> FieldError {
         let slot = presetSlots[field.index]
-        return FieldError(
-            column: slot + 1, reason: reason, message: "\(headers[slot]): \(what) '\(String(decoding: bytes, as: UTF8.self))'")
+        return FieldError(column: slot + 1, reason: reason, message: "\(headers[slot]): \(what) '\(RecordKey.shown(bytes))'")
     }
 
-    /// The value of a canonical column, `nil` when the column is absent or the value empty (and no
-    /// lookup gives it a text value).
+    /// The value of a canonical column, `nil` when the column is absent or the value empty or a null
+    /// token (and no lookup gives it a text value).
     @inline(__always)
     func value(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
         let slot = slots[column]
-        if slot >= 0 {
-            let bytes = fields.bytes(slot)
-            if !bytes.isEmpty { return bytes }
-        }
+        if slot >= 0, let bytes = reading.read(fields.bytes(slot), column: column) { return bytes }
         return lookups?.text(column)
     }
 
@@ -120,27 +170,60 @@ struct MappedRow {
         return header == name ? name : "\(name) ('\(header)')"
     }
 
+    /// For a column a lookup takes: that the lookup had nothing either.
+    func lookupNote(_ column: Int) -> String {
+        guard let lookups, lookups.tables.provider(column) != nil else { return "" }
+        return ", and its lookup \(lookups.origin(column)) has no value for it"
+    }
+
     func failure(_ column: Int, _ name: String, _ reason: RejectReason, _ what: String) -> FieldError {
-        let value = value(column).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let value = value(column).map { RecordKey.shown($0) } ?? ""
         let message: String =
             switch reason {
-            case .missingValue: "\(describe(column, name)) is required but empty"
+            case .missingValue:
+                if slots[column] >= 0, !fields.bytes(slots[column]).isEmpty {
+                    "\(describe(column, name)) is required but has the null value '\(RecordKey.shown(fields.bytes(slots[column])))'\(lookupNote(column))"
+                } else {
+                    "\(describe(column, name)) is required but empty\(lookupNote(column))"
+                }
             default: "\(describe(column, name)): \(what) '\(value)'"
             }
         return FieldError(column: sourceColumn(column), reason: reason, message: message)
     }
 
-    func required<C: CanonicalColumn>(_ column: C) throws(FieldError) -> UnsafeBufferPointer<UInt8> {
-        guard let bytes = value(column.rawValue) else {
-            throw failure(column.rawValue, column.name, .missingValue, "")
-        }
-        return bytes
+    /// A key column's value as a key, `nil` when empty; an id that Excel turned into a number
+    /// (`1.03006E+13`, digits lost) is refused.
+    func key<C: CanonicalColumn>(_ column: C) throws(FieldError) -> RecordKey? {
+        guard let bytes = value(column.rawValue) else { return nil }
+        return try key(at: column.rawValue, name: column.name, bytes)
     }
 
-    /// A required timestamp column as an event instant.
+    /// The value `bytes` of key column `column` (named `name`) as a key; an id that Excel turned into
+    /// a number is refused.
+    func key(at column: Int, name: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(FieldError) -> RecordKey {
+        if ExcelGuard.isScientific(bytes) {
+            throw failure(
+                column, name, .cast,
+                "an id that Excel turned into a rounded number (its digits are lost; export again without opening the file in Excel, or format the column as text)")
+        }
+        return RecordKey(bytes)
+    }
+
+    /// A required key column (`order_id`, `ticket_id`…) as a key.
+    func requiredKey<C: CanonicalColumn>(_ column: C) throws(FieldError) -> RecordKey {
+        guard let key = try key(column) else { throw failure(column.rawValue, column.name, .missingValue, "") }
+        return key
+    }
+
+    /// A required timestamp column as an event instant (its own value, else its lookup's).
     func requiredTime<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> Instant {
-        _ = try required(column)
-        return try time(column, &state)!.eventInstant
+        guard let time = try time(column, &state) else { throw failure(column.rawValue, column.name, .missingValue, "") }
+        return time.eventInstant
+    }
+
+    /// Whether canonical column `column` has a value for this record: its own, or a lookup's.
+    func hasValue(_ column: Int) -> Bool {
+        value(column) != nil || lookups?.has(column) == true
     }
 
     /// The team a record belongs to: its own `team` value, else `fallback` (from a member, store or
@@ -154,23 +237,19 @@ struct MappedRow {
         try time(at: column.rawValue, name: column.name, &state) ?? lookups?.time(column.rawValue)
     }
 
-    /// The timestamp in column `column` (of the spec's schema, named `name`), by its `formats:` pattern
-    /// or the auto rule; `nil` when empty.
+    /// The timestamp in column `column` (of the spec's columns, named `name`), by its `formats:`
+    /// pattern or the auto rule (day and month settled per file); `nil` when empty or a null token.
     func time(at column: Int, name: String, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(column) else { return nil }
-        let format = state.rules.format(column)
-        let parsed =
-            if let format { format.parse(bytes, converter: &state.converter) } else {
-                ValueParser.timestamp(bytes, converter: &state.converter)
+        if let format = state.rules.format(column) {
+            guard let parsed = format.parse(bytes, converter: &state.converter) else {
+                throw failure(column, name, .cast, "does not match format \"\(format.pattern)\"")
             }
+            return parsed
+        }
+        let (parsed, shape) = state.autoTime(bytes, index: column)
         guard let parsed else {
-            if let format { throw failure(column, name, .cast, "does not match format \"\(format.pattern)\"") }
-            if ValueParser.isAmbiguousDayMonth(bytes) {
-                throw failure(
-                    column, name, .cast,
-                    "day and month could be swapped (set formats: {\(name): \"%d/%m/%Y %H:%M\"} or \"%m/%d/%Y %H:%M\"):")
-            }
-            throw failure(column, name, .cast, "not a timestamp")
+            throw failure(column, name, .cast, state.timeProblem(shape, index: column, column: name))
         }
         return parsed
     }
@@ -235,9 +314,9 @@ struct OrderBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Order {
-        let id = RecordKey(try row.required(OrderColumn.orderID))
+        let id = try row.requiredKey(OrderColumn.orderID)
         // A line-item roll-up preset lets continuation rows leave created_at empty (settled on roll-up).
-        let hasCreatedAt = !state.rules.allowsContinuationRows || row.value(OrderColumn.createdAt.rawValue) != nil
+        let hasCreatedAt = !state.rules.allowsContinuationRows || row.hasValue(OrderColumn.createdAt.rawValue)
         let createdAt = hasCreatedAt ? try row.requiredTime(OrderColumn.createdAt, &state) : Self.missingCreatedAt
         var paidAt = try row.time(OrderColumn.paidAt, &state)?.eventInstant
         let shippedAt = try row.time(OrderColumn.shippedAt, &state)?.eventInstant
@@ -291,9 +370,10 @@ struct OrderBuilder: RecordBuilder {
             deliveredAt: deliveredAt, shipByExclusive: shipBy, status: status, amount: amount, span: span)
     }
 
-    /// A status word through the preset's table, else a canonical status; anything else is unknown.
+    /// A status word through the input's vocabulary (``EnumeratedColumn``: `values:`, the preset's words,
+    /// canonical statuses and their spellings); anything else is unknown.
     static func status(_ bytes: UnsafeBufferPointer<UInt8>, _ rules: ValueRules) -> OrderStatus? {
-        rules.orderStatuses.lookup(bytes) ?? ValueParser.orderStatus(bytes)
+        rules.orderStatuses.lookup(bytes).map { OrderStatus.allCases[$0] }
     }
 
     /// The row's `status`, or nil when absent or empty.
@@ -311,10 +391,16 @@ struct OrderBuilder: RecordBuilder {
         return status
     }
 
+    /// Why a status word is unknown, naming the tables the input has.
     static func unknownStatusHint(_ rules: ValueRules) -> String {
-        rules.orderStatuses.isEmpty
-            ? "not one of created|paid|shipped|delivered|cancelled|refunded"
-            : "not a status the preset knows (docs/presets.md) nor created|paid|shipped|delivered|cancelled|refunded"
+        let known =
+            switch (rules.hasPreset, rules.hasValues) {
+            case (true, true): "not a status of values: or the preset (docs/presets.md) nor "
+            case (true, false): "not a status the preset knows (docs/presets.md) nor "
+            case (false, true): "not a status of values: nor "
+            case (false, false): "not one of "
+            }
+        return known + "created|paid|shipped|delivered|cancelled|refunded"
     }
 
     static func key(of record: Order) -> RecordKey { record.id }
@@ -373,7 +459,7 @@ struct TicketBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Ticket {
-        let id = RecordKey(try row.required(TicketColumn.ticketID))
+        let id = try row.requiredKey(TicketColumn.ticketID)
         let createdAt = try row.requiredTime(TicketColumn.createdAt, &state)
         var firstResponseAt = try row.time(TicketColumn.firstResponseAt, &state)?.eventInstant
         if firstResponseAt == nil, let minutes = row.value(.firstReplyMinutes) {
@@ -390,8 +476,8 @@ struct TicketBuilder: RecordBuilder {
         if resolvedAt == nil { resolvedAt = try row.time(.closedAt, &state)?.eventInstant }
         let reopens = try row.integer(TicketColumn.reopens, in: TicketColumn.reopens.allowedRange!) ?? 0
         var csat: Int64?
-        if let bytes = row.value(TicketColumn.csat.rawValue), let mapped = state.rules.satisfaction.lookup(bytes) {
-            csat = mapped.map(Int64.init)
+        if let bytes = row.value(TicketColumn.csat.rawValue), let code = state.rules.satisfaction.lookup(bytes) {
+            csat = code < 5 ? Int64(code + 1) : nil  // the sixth value is "none": no rating
         } else {
             csat = try row.integer(TicketColumn.csat, in: TicketColumn.csat.allowedRange!)
         }
@@ -400,7 +486,7 @@ struct TicketBuilder: RecordBuilder {
         let team = row.team(TicketColumn.team.rawValue, in: directory, else: agent.flatMap { directory.team(ofMember: $0) })
         state.check(createdAt, firstResponseAt, .firstResponse)
         state.check(createdAt, resolvedAt, .resolution)
-        let orderID = row.value(TicketColumn.orderID.rawValue).map { RecordKey($0) }
+        let orderID = try row.key(TicketColumn.orderID)
         return Ticket(
             id: id, orderID: orderID, team: team, agent: agent, createdAt: createdAt,
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
@@ -431,7 +517,7 @@ struct TaskBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> WorkTask {
-        let id = RecordKey(try row.required(TaskColumn.taskID))
+        let id = try row.requiredKey(TaskColumn.taskID)
         let createdAt = try row.requiredTime(TaskColumn.createdAt, &state)
         let startedAt = try row.time(TaskColumn.startedAt, &state)?.eventInstant
         var dueExclusive: Instant?
@@ -481,15 +567,14 @@ struct EventBuilder: RecordBuilder {
     let directory: Directory
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> ItemEvent {
-        let id = RecordKey(try row.required(EventColumn.itemID))
+        let id = try row.requiredKey(EventColumn.itemID)
         let at = try row.requiredTime(EventColumn.at, &state)
         var kind: ItemKind?
         if let bytes = row.value(EventColumn.itemKind.rawValue) {
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
-            guard let parsed = ItemKind(rawValue: text) else {
+            guard let code = state.rules.itemKinds.lookup(bytes) else {
                 throw row.failure(EventColumn.itemKind.rawValue, "item_kind", .unknownValue, "not one of ticket|task|order")
             }
-            kind = parsed
+            kind = Self.kinds[code]
         }
         let actor = row.value(EventColumn.actor.rawValue).map { directory.member(named: $0) }
         let team = row.value(EventColumn.team.rawValue).map { directory.team(named: $0) } ?? actor.flatMap { directory.team(ofMember: $0) }
@@ -498,6 +583,9 @@ struct EventBuilder: RecordBuilder {
             itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves,
             sequence: try row.updateSequence(), span: span)
     }
+
+    /// Item kinds in the order of the `item_kind` vocabulary (``EnumeratedColumn``).
+    static let kinds: [ItemKind] = EnumeratedColumn.column("item_kind", of: .events)!.values.map { ItemKind(rawValue: $0)! }
 
     static func key(of record: ItemEvent) -> RecordKey { record.itemID }
     static func span(of record: ItemEvent) -> RecordSpan { record.span }

@@ -24,58 +24,6 @@ enum ParsedTime: Equatable {
     }
 }
 
-/// Converts local wall-clock time to UTC for one time zone, caching the offset per local hour.
-///
-/// DST-safe: a wall-clock time repeated when clocks go back resolves to its first occurrence; one
-/// skipped when clocks go forward is read with the offset before the change (java.time's rule).
-struct LocalTimeConverter {
-    let timeZone: TimeZone
-    private let fixedOffset: Int64?
-    private var cache: [Int64: Int64] = [:]
-
-    init(timeZone: TimeZone) {
-        self.timeZone = timeZone
-        // Zones without DST in the years we handle (e.g. Asia/Shanghai) need no lookups at all.
-        let probe = [Date(timeIntervalSince1970: 1_577_836_800), Date(timeIntervalSince1970: 1_593_561_600)]
-        let offsets = Set(probe.map { timeZone.secondsFromGMT(for: $0) })
-        if offsets.count == 1, timeZone.nextDaylightSavingTimeTransition(after: probe[0]) == nil {
-            fixedOffset = Int64(offsets.first!) * Millis.second
-        } else {
-            fixedOffset = nil
-        }
-    }
-
-    /// UTC instant of a local wall-clock time given as milliseconds since the local epoch.
-    mutating func utc(fromLocal local: Int64) -> Instant {
-        if let fixedOffset { return local - fixedOffset }
-        let hour = local >= 0 ? local / Millis.hour : (local - Millis.hour + 1) / Millis.hour
-        if let offset = cache[hour] { return local - offset }
-        let before = offset(at: local - Millis.day)
-        let after = offset(at: local + Millis.day)
-        if before == after {
-            cache[hour] = before
-            return local - before
-        }
-        // A transition is near: keep the readings that are consistent with themselves.
-        let validBefore = offset(at: local - before) == before
-        let validAfter = offset(at: local - after) == after
-        switch (validBefore, validAfter) {
-        case (true, true): return min(local - before, local - after)  // repeated: first occurrence
-        case (false, true): return local - after
-        default: return local - before  // skipped: read with the offset before the change
-        }
-    }
-
-    private func offset(at utc: Int64) -> Int64 {
-        Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc) / 1000))) * Millis.second
-    }
-
-    /// UTC instant of local midnight starting the given civil day.
-    mutating func startOfDay(_ days: Int64) -> Instant {
-        utc(fromLocal: days * Millis.day)
-    }
-}
-
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
 @inline(__always)
 func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
@@ -135,10 +83,19 @@ enum ValueParser {
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DD[T ]HH:MM[:SS[.fff]]` with an optional `Z`, `±HH:MM`, `±HHMM`
     /// or `±HH` offset (`/` is accepted as the date separator). Values without an offset are local time.
     static func isoTimestamp(_ bytes: UnsafeBufferPointer<UInt8>, converter: inout LocalTimeConverter) -> ParsedTime? {
+        var shape = TimeShape()
+        return isoTimestamp(bytes, converter: &converter, shape: &shape)
+    }
+
+    /// ``isoTimestamp(_:converter:)`` that also reports the value's layout in `shape`.
+    static func isoTimestamp(
+        _ bytes: UnsafeBufferPointer<UInt8>, converter: inout LocalTimeConverter, shape: inout TimeShape
+    ) -> ParsedTime? {
         var i = 0
         guard let year = digits(bytes, &i, min: 4, max: 4), i < bytes.count else { return nil }
         let separator = bytes[i]
         guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") else { return nil }
+        shape = TimeShape(family: .iso, separator: separator)
         i += 1
         guard let month = digits(bytes, &i, min: 1, max: 2), (1...12).contains(month),
             i < bytes.count, bytes[i] == separator
@@ -151,6 +108,7 @@ enum ValueParser {
             return .day(start: converter.startOfDay(days), nextDay: converter.startOfDay(days + 1))
         }
         guard bytes[i] == UInt8(ascii: "T") || bytes[i] == UInt8(ascii: " ") else { return nil }
+        if bytes[i] == UInt8(ascii: "T") { shape.letterT = true }
         i += 1
         while i < bytes.count, bytes[i] == UInt8(ascii: " ") { i += 1 }
         guard let hour = digits(bytes, &i, min: 1, max: 2), hour < 24,
@@ -158,13 +116,16 @@ enum ValueParser {
         else { return nil }
         i += 1
         guard let minute = digits(bytes, &i, min: 2, max: 2), minute < 60 else { return nil }
+        shape.clock = .minutes
         var second: Int64 = 0
         var millis: Int64 = 0
         if i < bytes.count, bytes[i] == UInt8(ascii: ":") {
             i += 1
             guard let value = digits(bytes, &i, min: 2, max: 2), value < 60 else { return nil }
             second = value
+            shape.clock = .seconds
             if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
+                shape.clock = .fraction
                 i += 1
                 var scale: Int64 = 100
                 let fractionStart = i
@@ -177,8 +138,11 @@ enum ValueParser {
             }
         }
         let local = (days * 86_400 + hour * 3600 + minute * 60 + second) * Millis.second + millis
+        let timeEnd = i
         while i < bytes.count, bytes[i] == UInt8(ascii: " ") { i += 1 }
         if i == bytes.count { return .instant(converter.utc(fromLocal: local)) }
+        shape.offset = true
+        shape.spaceBeforeOffset = i > timeEnd
         if bytes[i] == UInt8(ascii: "Z"), i + 1 == bytes.count { return .instant(local) }
         guard bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") else { return nil }
         let sign: Int64 = bytes[i] == UInt8(ascii: "+") ? 1 : -1
@@ -247,14 +211,6 @@ enum ValueParser {
         return negative ? -value : value
     }
 
-    /// Matches an order status, ASCII case-insensitively.
-    static func orderStatus(_ bytes: UnsafeBufferPointer<UInt8>) -> OrderStatus? {
-        for status in OrderStatus.allCases where asciiCaseInsensitiveEquals(bytes, status.rawValue) {
-            return status
-        }
-        return nil
-    }
-
     static func asciiCaseInsensitiveEquals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: String) -> Bool {
         let utf8 = literal.utf8
         guard bytes.count == utf8.count else { return false }
@@ -269,29 +225,46 @@ enum ValueParser {
 // MARK: - More timestamp shapes, `formats:` patterns, amounts and booleans
 
 extension ValueParser {
-    /// Reads a timestamp by the auto rule (`docs/schema.md`, "Values"): a 4-digit year first
-    /// (`YYYY-MM-DD…`, `YYYY/M/D H:MM`) is ISO-like; `D/M/YYYY`, `D-M-YYYY`, `D.M.YYYY` (optionally
-    /// followed by `H:MM[:SS]` and `AM`/`PM`) are read when day and month cannot be confused (one of
-    /// them above 12, or both equal); a month name (`12/Mar/24 9:41 AM`, Jira) is never ambiguous;
-    /// 9 or more digits alone are epoch seconds. Anything else is `nil`.
+    /// Reads a timestamp by the auto rule, refusing a numeric date whose day and month could be swapped.
     static func timestamp(_ bytes: UnsafeBufferPointer<UInt8>, converter: inout LocalTimeConverter) -> ParsedTime? {
+        var shape = TimeShape()
+        return timestamp(bytes, ambiguous: .refuse, converter: &converter, shape: &shape)
+    }
+
+    /// Reads a timestamp by the auto rule (`docs/schema.md`, "Values"): a 4-digit year first
+    /// (`YYYY-MM-DD…`, `YYYY/M/D H:MM`) is ISO-like; `D/M/Y`, `D-M-Y`, `D.M.Y` with a 4- or 2-digit
+    /// year (optionally followed by `H:MM[:SS]` and `AM`/`PM`) are day first when the first number is
+    /// above 12, month first when the second is, and read as `ambiguous` says when both are 12 or
+    /// less and differ; a month name (`12/Mar/24 9:41 AM`, Jira) is never ambiguous; 9 or more digits
+    /// alone are epoch seconds. Anything else is `nil`. `shape` tells what the value looked like
+    /// (also when it is refused as ambiguous).
+    static func timestamp(
+        _ bytes: UnsafeBufferPointer<UInt8>, ambiguous: AmbiguousDates, converter: inout LocalTimeConverter,
+        shape: inout TimeShape
+    ) -> ParsedTime? {
+        shape = TimeShape()
         if bytes.count >= 5, isDigit(bytes[0]), isDigit(bytes[1]), isDigit(bytes[2]), isDigit(bytes[3]),
             bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/")
         {
-            return isoTimestamp(bytes, converter: &converter)
+            return isoTimestamp(bytes, converter: &converter, shape: &shape)
         }
-        if let epoch = epochSeconds(bytes) { return .instant(epoch) }
-        return dayMonthYear(bytes, monthFirst: nil, converter: &converter)
+        if let epoch = epochSeconds(bytes) {
+            shape = TimeShape(family: .epoch, separator: 0)
+            return .instant(epoch)
+        }
+        return dayMonthYear(bytes, ambiguous: ambiguous, converter: &converter, shape: &shape)
     }
 
-    /// Whether a value failed only because its day and month could be swapped (`01/02/2026`): the
-    /// message then asks for a `formats:` pattern.
+    /// Whether a value failed only because its day and month could be swapped (`01/02/2026`).
     static func isAmbiguousDayMonth(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var probe = LocalTimeConverter(timeZone: TimeZone(identifier: "UTC")!)
-        return timestamp(bytes, converter: &probe) == nil
-            && (dayMonthYear(bytes, monthFirst: false, converter: &probe) != nil
-                || dayMonthYear(bytes, monthFirst: true, converter: &probe) != nil)
+        var shape = TimeShape()
+        return timestamp(bytes, ambiguous: .dayFirst, converter: &probe, shape: &shape) != nil && shape.order == .ambiguous
     }
+
+    /// The full year of a two-digit year: 69–99 are 1969–1999, 00–68 are 2000–2068 (POSIX `strptime`).
+    @inline(__always)
+    static func fullYear(twoDigit year: Int64) -> Int64 { year < 69 ? 2000 + year : 1900 + year }
 
     /// `[+-]digits[.digits]` of at least 9 integer digits: seconds since 1970-01-01T00:00:00Z.
     static func epochSeconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Instant? {
@@ -345,11 +318,12 @@ extension ValueParser {
         return nil
     }
 
-    /// `D/M/YYYY`, `D-M-YYYY`, `D.M.YYYY`, `D/Mon/YY[YY]`, each optionally followed by a time
-    /// `H:MM[:SS]` and `AM`/`PM`. `monthFirst` nil: the auto rule (unambiguous values only);
-    /// true/false: the numeric order is given (`M/D/Y` or `D/M/Y`).
+    /// `D/M/Y`, `D-M-Y`, `D.M.Y`, `D/Mon/Y` with a 4- or 2-digit year, each optionally followed by a
+    /// time `H:MM[:SS]` and `AM`/`PM`. A numeric day and month are told apart by a value above 12;
+    /// when both are 12 or less and differ, `ambiguous` decides.
     static func dayMonthYear(
-        _ bytes: UnsafeBufferPointer<UInt8>, monthFirst: Bool?, converter: inout LocalTimeConverter
+        _ bytes: UnsafeBufferPointer<UInt8>, ambiguous: AmbiguousDates, converter: inout LocalTimeConverter,
+        shape: inout TimeShape
     ) -> ParsedTime? {
         var i = 0
         guard let first = digits(bytes, &i, min: 1, max: 2), i < bytes.count else { return nil }
@@ -360,23 +334,31 @@ extension ValueParser {
         i += 1
         var day: Int64
         var month: Int64
-        var namedMonth = false
+        var refused = false
         if let name = monthName(bytes, &i) {
             day = first
             month = name
-            namedMonth = true
+            shape = TimeShape(family: .monthName, separator: separator)
         } else {
             guard let second = digits(bytes, &i, min: 1, max: 2) else { return nil }
-            switch monthFirst {
-            case .some(true): (month, day) = (first, second)
-            case .some(false): (day, month) = (first, second)
-            case .none:
-                if first > 12 || first == second {
+            shape = TimeShape(family: .numeric, separator: separator)
+            if first == second {
+                (day, month) = (first, second)
+                shape.order = .same
+            } else if first > 12 {
+                (day, month) = (first, second)
+                shape.order = .dayFirst
+            } else if second > 12 {
+                (month, day) = (first, second)
+                shape.order = .monthFirst
+            } else {
+                shape.order = .ambiguous
+                switch ambiguous {
+                case .dayFirst: (day, month) = (first, second)
+                case .monthFirst: (month, day) = (first, second)
+                case .refuse:
                     (day, month) = (first, second)
-                } else if second > 12 {
-                    (month, day) = (first, second)
-                } else {
-                    return nil  // ambiguous: needs a `formats:` pattern
+                    refused = true  // read on, so that `shape` describes the whole value
                 }
             }
         }
@@ -385,39 +367,46 @@ extension ValueParser {
         let yearStart = i
         guard var year = digits(bytes, &i, min: 2, max: 4), i - yearStart != 3 else { return nil }
         if i - yearStart == 2 {
-            guard namedMonth else { return nil }  // two-digit years only beside a month name (Jira)
-            year += 2000
+            year = fullYear(twoDigit: year)
+            shape.twoDigitYear = true
         }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month) else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         if i == bytes.count {
-            return .day(start: converter.startOfDay(days), nextDay: converter.startOfDay(days + 1))
+            return refused ? nil : .day(start: converter.startOfDay(days), nextDay: converter.startOfDay(days + 1))
         }
         guard bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "T") else { return nil }
+        if bytes[i] == UInt8(ascii: "T") { shape.letterT = true }
         while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "T") { i += 1 }
-        guard let time = clockTime(bytes, &i), i == bytes.count else { return nil }
+        guard let time = clockTime(bytes, &i, shape: &shape), i == bytes.count, !refused else { return nil }
         return .instant(converter.utc(fromLocal: days * Millis.day + time))
     }
 
-    /// `H:MM[:SS]` with an optional ` AM`/` PM`, as milliseconds since midnight.
-    static func clockTime(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Int64? {
+    /// `H:MM[:SS]` with an optional ` AM`/` PM` (`12 AM` is midnight, `12 PM` noon), as milliseconds
+    /// since midnight.
+    static func clockTime(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int, shape: inout TimeShape) -> Int64? {
         guard var hour = digits(bytes, &i, min: 1, max: 2), i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
             return nil
         }
         i += 1
         guard let minute = digits(bytes, &i, min: 2, max: 2), minute < 60 else { return nil }
+        shape.clock = .minutes
         var second: Int64 = 0
         if i < bytes.count, bytes[i] == UInt8(ascii: ":") {
             i += 1
             guard let value = digits(bytes, &i, min: 2, max: 2), value < 60 else { return nil }
             second = value
+            shape.clock = .seconds
         }
         var j = i
         while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }
+        let spaced = j > i
         if let pm = meridiem(bytes, &j) {
             guard (1...12).contains(hour) else { return nil }
             hour = hour % 12 + (pm ? 12 : 0)
             i = j
+            shape.meridiem = true
+            shape.spaceBeforeMeridiem = spaced
         }
         guard hour < 24 else { return nil }
         return (hour * 3600 + minute * 60 + second) * Millis.second
@@ -569,7 +558,7 @@ extension ValueParser {
 }
 
 /// A `formats:` pattern for one timestamp column, compiled once: strftime-like directives `%Y` (4-digit
-/// year), `%y` (2-digit, 20yy), `%m` (month, 1–2 digits), `%b` (month name or abbreviation), `%d`
+/// year), `%y` (2-digit: 69–99 are 19yy, 00–68 20yy), `%m` (month, 1–2 digits), `%b` (month name or abbreviation), `%d`
 /// (day, 1–2 digits), `%H` (hour 0–23), `%I` (hour 1–12, with `%p`), `%M` (minute), `%S` (second),
 /// `%f` (fraction of a second), `%p` (`AM`/`PM`), `%z` (`Z`, `±HH:MM`, `±HHMM`, `±HH`), `%s` (epoch
 /// seconds) and `%%`; a space matches one or more spaces, any other character itself.
@@ -666,7 +655,7 @@ public struct TimeFormat: Sendable, Equatable {
                 year = value
             case .year2:
                 guard let value = ValueParser.digits(bytes, &i, min: 2, max: 2) else { return nil }
-                year = 2000 + value
+                year = ValueParser.fullYear(twoDigit: value)
             case .month:
                 guard let value = ValueParser.digits(bytes, &i, min: 1, max: 2) else { return nil }
                 month = value

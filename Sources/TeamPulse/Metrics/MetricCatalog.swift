@@ -213,7 +213,7 @@ extension MetricID {
         case .keyPersonCount: metric("key_person_count", .count, .people, .higherIsBetter, .tasksOrTickets, "Key-person count", "关键人数", minimumMembers: 2)
         case .singleMemberCategories: metric("single_member_categories", .count, .people, .lowerIsBetter, .tickets, "Single-member categories", "单人负责类目")
         // A median of whole counts: it may end in .5, so it is shown with decimals.
-        case .memberWipP50: metric("member_wip_p50", .count, .people, .lowerIsBetter, .tasksOrTickets, "Member WIP p50", "人均在制 P50", format: .decimal)
+        case .memberWipP50: metric("member_wip_p50", .count, .people, .lowerIsBetter, .tasksOrTickets, "Member WIP p50", "人均在制 P50", format: .halfCount)
         case .memberWipMax: metric("member_wip_max", .count, .people, .lowerIsBetter, .tasksOrTickets, "Member WIP max", "人均在制最大")
         case .afterHoursShare: metric("after_hours_share", .ratio, .people, .lowerIsBetter, .tasksOrTickets, "After-hours share", "非工作时间占比", base: .volume([.tasksCompleted, .ticketsResolved]))
         // Silos

@@ -43,6 +43,8 @@ public enum MetricPolarity: String, Sendable {
 public enum MetricFormat: String, Sendable {
     /// A whole number (grouped in the report).
     case count
+    /// A median of whole numbers: whole, or a half (`4.5`); one decimal place in the CSVs.
+    case halfCount
     /// An amount of money.
     case currency
     /// A fraction shown as a percentage; its changes in percentage points.
@@ -62,6 +64,7 @@ public enum MetricFormat: String, Sendable {
     public var decimals: Int {
         switch self {
         case .count, .flag: 0
+        case .halfCount: 1
         case .currency, .duration, .decimal: 2
         case .percent, .coefficient: 4
         }

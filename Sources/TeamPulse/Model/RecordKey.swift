@@ -142,3 +142,17 @@ struct KeyTable: Sendable {
         }
     }
 }
+
+extension RecordKey {
+    /// How many bytes of a value messages quote.
+    static let shownBytes = 64
+
+    /// A key (or any field value) as messages quote it: its text as written, cut after 64 bytes (at a
+    /// character boundary) with `…`.
+    static func shown(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count > shownBytes else { return String(decoding: bytes, as: UTF8.self) }
+        var end = shownBytes
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self) + "…"
+    }
+}

@@ -54,6 +54,7 @@ struct Manifest {
                         "max_reject_rate": spec.maxRejectRate, "max_age_hours": spec.maxAgeHours as Any,
                         "max_lag_days": spec.maxLagDays, "min_records": spec.minRecords, "on_stale": spec.staleIsError ? "error" : "warn",
                         "preset": spec.preset as Any, "formats": spec.formats, "decimal": spec.decimalComma ? "," : ".",
+                        "values": spec.values, "null_values": spec.nullTokens,
                         "encoding": spec.format.encoding?.rawValue ?? "auto",
                         "delimiter": spec.format.delimiter.map(InputFormat.describe) ?? "auto",
                         "quote": InputFormat.describe(spec.format.quote),
@@ -70,7 +71,7 @@ struct Manifest {
                                     ] as [String: Any]
                                 },
                                 "formats": lookup.formats, "decimal": lookup.decimalComma ? "," : ".",
-                                "max_reject_rate": lookup.maxRejectRate,
+                                "null_values": lookup.readerSpec(of: spec).nullTokens, "max_reject_rate": lookup.maxRejectRate,
                                 "encoding": lookup.format.encoding?.rawValue ?? "auto",
                                 "delimiter": lookup.format.delimiter.map(InputFormat.describe) ?? "auto",
                                 "quote": InputFormat.describe(lookup.format.quote),

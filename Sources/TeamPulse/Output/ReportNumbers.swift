@@ -64,7 +64,7 @@ struct ReportNumbers: Sendable {
     /// `value` ≥ 0 in `format`, without a sign.
     private func magnitude(_ value: Double, _ format: MetricFormat, unit: MetricUnit?) -> String {
         switch format {
-        case .count:
+        case .count, .halfCount:
             let whole = value.rounded()
             return abs(value - whole) < 1e-9 ? Self.grouped(whole, decimals: 0) : Self.grouped(value, decimals: 1)
         case .currency:

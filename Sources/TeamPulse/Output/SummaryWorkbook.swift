@@ -151,7 +151,7 @@ public struct SummaryWorkbook: Sendable {
         case .count, .flag: .integer
         case .percent: .percent
         case .coefficient: .coefficient
-        case .currency, .duration, .decimal: .decimal
+        case .currency, .duration, .decimal, .halfCount: .decimal
         }
     }
 
@@ -165,7 +165,7 @@ public struct SummaryWorkbook: Sendable {
         case .count, .flag: (.signedInteger, 1)
         case .percent: (.percentPoints, 100)
         case .coefficient: (NumberFormat("+0.000;-0.000;0.000"), 1)
-        case .currency, .duration, .decimal: (.signedDecimal, 1)
+        case .currency, .duration, .decimal, .halfCount: (.signedDecimal, 1)
         }
     }
 

@@ -3,7 +3,7 @@ import Yams
 extension NodeReader {
     /// The keys a lookup may have.
     static let lookupKeys = [
-        "path", "key", "on", "take", "formats", "decimal", "max_reject_rate",
+        "path", "key", "on", "take", "formats", "decimal", "null_values", "max_reject_rate",
         "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines",
     ]
 
@@ -104,6 +104,7 @@ extension NodeReader {
             var lookup = LookupSpec(path: path, displayPath: displayPath(path), key: key, on: on, takes: takes)
             lookup.format = try inputFormat(fields)
             if let node = fields["decimal"] { lookup.decimalComma = try decimalComma(node) }
+            if let node = fields["null_values"] { lookup.nullValues = try nullValues(node) }
             if let node = fields["max_reject_rate"] { lookup.maxRejectRate = try rejectRate(node) }
             if let node = fields["formats"] {
                 guard let mapping = node.mapping else {

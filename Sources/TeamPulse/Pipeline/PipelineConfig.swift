@@ -242,11 +242,12 @@ public struct PipelineConfig: Sendable, Equatable {
                 allowed: kind == .events
                     ? [
                         "path", "columns", "preset", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
+                        "formats", "values", "null_values",
                         "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines", "lookups",
                     ]
                     : [
                         "path", "columns", "duplicates", "max_reject_rate", "max_age_hours", "max_lag_days", "min_records", "on_stale", "tests",
-                        "preset", "formats", "decimal",
+                        "preset", "formats", "decimal", "values", "null_values",
                         "encoding", "delimiter", "quote", "quotes", "skip_rows", "max_field_bytes", "max_record_lines", "lookups",
                     ])
             guard let pathNode = fields["path"] else {
@@ -539,7 +540,7 @@ struct NodeReader {
         return specs
     }
 
-    /// `preset`, `formats` and `decimal` of an input (issue 3: platform presets and value formats).
+    /// `preset`, `formats`, `decimal`, `values` and `null_values` of an input.
     func valueKeys(_ fields: [String: Node], kind: InputKind, into spec: inout InputSpec) throws(TeamPulseError) {
         if let node = fields["preset"] {
             let name = try string(node, "preset")
@@ -560,7 +561,11 @@ struct NodeReader {
             guard let mapping = node.mapping else {
                 throw .pipeline(location(node), "'formats' maps timestamp columns to patterns, e.g. {created_at: \"%d/%m/%Y %H:%M\"}")
             }
-            let timestampColumns = CanonicalSchema.timestampColumns(of: kind)
+            // A preset's own timestamp fields (`updated_at`, `closed_at`…) take a pattern too.
+            let presetFields = PresetField.timestampFields.map(\.rawValue).filter {
+                !(spec.presetDefinition?.aliases(of: $0).isEmpty ?? true)
+            }
+            let timestampColumns = CanonicalSchema.timestampColumns(of: kind) + presetFields
             for (key, value) in mapping {
                 let column = try string(key, "formats")
                 guard timestampColumns.contains(column) else {
@@ -576,6 +581,63 @@ struct NodeReader {
             }
         }
         if let node = fields["decimal"] { spec.decimalComma = try decimalComma(node) }
+        if let node = fields["values"] { spec.values = try valueMaps(node, kind: kind) }
+        if let node = fields["null_values"] { spec.nullValues = try nullValues(node) }
+    }
+
+    /// `null_values:` of an input or a lookup: the texts that mean no value, each once.
+    func nullValues(_ node: Node) throws(TeamPulseError) -> [String] {
+        guard let items = node.sequence else {
+            throw .pipeline(location(node), "'null_values' must be a list of texts that mean no value, e.g. [\"?\", N/A]")
+        }
+        var tokens: [String] = []
+        for item in items {
+            let token = try string(item, "null_values")
+            if !tokens.contains(token) { tokens.append(token) }
+        }
+        return tokens
+    }
+
+    /// `values:` of an input: enumerated column → {source value: canonical value}.
+    func valueMaps(_ node: Node, kind: InputKind) throws(TeamPulseError) -> [String: [String: String]] {
+        let enumerated = EnumeratedColumn.columns(of: kind)
+        let names = enumerated.map(\.column).joined(separator: ", ")
+        guard let columns = node.mapping else {
+            throw .pipeline(location(node), "'values' maps columns to {source value: canonical value}, e.g. {status: {canceled: cancelled}}")
+        }
+        var result: [String: [String: String]] = [:]
+        for (columnNode, mapNode) in columns {
+            let name = try string(columnNode, "values")
+            guard let column = EnumeratedColumn.column(name, of: kind) else {
+                throw .pipeline(
+                    location(columnNode),
+                    "'\(name)' takes no values: map (the \(kind.rawValue) columns with a vocabulary: \(names.isEmpty ? "none" : names))")
+            }
+            guard let pairs = mapNode.mapping else {
+                throw .pipeline(location(mapNode), "'values.\(name)' maps source values to \(name) values, e.g. {canceled: cancelled}")
+            }
+            var map: [String: String] = [:]
+            for (sourceNode, targetNode) in pairs {
+                let source = try string(sourceNode, "values")
+                let target = try string(targetNode, "values")
+                guard !source.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw .pipeline(location(sourceNode), "an empty value is no value; it cannot be mapped")
+                }
+                guard column.values.contains(target) else {
+                    throw .pipeline(
+                        location(targetNode),
+                        "'\(target)' is not a \(name) value of \(kind.rawValue) (one of: \(column.values.joined(separator: ", ")))")
+                }
+                if let (other, otherTarget) = map.first(where: { ValueMap<Int>.sameKey($0.key, source) }), otherTarget != target {
+                    throw .pipeline(
+                        location(sourceNode),
+                        "'\(source)' and '\(other)' are the same value (case and spaces aside) but map to '\(target)' and '\(otherTarget)'")
+                }
+                map[source] = target
+            }
+            result[name] = map
+        }
+        return result
     }
 
     /// `decimal: "."` or `","`: whether amounts use a decimal comma.

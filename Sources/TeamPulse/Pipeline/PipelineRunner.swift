@@ -8,7 +8,8 @@ public struct RunOptions: Sendable {
     /// The last day of a backfill (`--from asOf --to lastDay`): every day in between gets its outputs,
     /// from one read of the inputs. `nil` reports on `asOf` alone.
     public var lastDay: LocalDate?
-    /// Overrides `<output>/<as-of>` as the folder the summaries go to.
+    /// Overrides `<output>/<as-of>` as the folder the summaries go to (made absolute, from the working
+    /// directory: Foundation on Linux traps on a one-character relative path such as `--out o`).
     public var outputFolder: String?
     public var jobs: Int
     public var chunkBytes: Int
@@ -21,7 +22,7 @@ public struct RunOptions: Sendable {
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, chunkBytes: Int = 8 << 20, startedAt: Date) {
         self.asOf = asOf
         self.lastDay = lastDay
-        self.outputFolder = outputFolder
+        self.outputFolder = outputFolder.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.jobs = max(1, jobs)
         self.chunkBytes = chunkBytes
         self.startedAt = startedAt
@@ -87,6 +88,12 @@ public struct IngestedData: Sendable {
         }
     }
 
+    /// Distinct values of each input's enumerated columns (when the ingest counted them).
+    public var valueCounts: [(InputKind, [ValueCount])] {
+        [(InputKind.orders, orders?.valueCounts), (.tickets, tickets?.valueCounts), (.tasks, tasks?.valueCounts), (.events, events?.valueCounts)]
+            .compactMap { kind, counts in counts.flatMap { $0.isEmpty ? nil : (kind, $0) } }
+    }
+
     /// Counts per input name.
     public var stats: [(InputKind, InputStats)] {
         [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats), (.events, events?.stats)].compactMap { kind, stats in
@@ -133,9 +140,11 @@ public struct PipelineRunner: Sendable {
     }
 
     /// Ingests every input of the pipeline with its lookups (see `read`) and logs what each input and
-    /// lookup file gave.
-    public func ingest(directory: Directory, jobs: Int, chunkBytes: Int) throws(TeamPulseError) -> IngestedData {
-        let data = try Self.read(config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, reporter: progress)
+    /// lookup file gave. `countValues` counts the distinct values of the enumerated columns
+    /// (``IngestedInput/valueCounts``).
+    public func ingest(directory: Directory, jobs: Int, chunkBytes: Int, countValues: Bool = false) throws(TeamPulseError) -> IngestedData {
+        let data = try Self.read(
+            config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, countValues: countValues, reporter: progress)
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
@@ -163,10 +172,10 @@ public struct PipelineRunner: Sendable {
     /// the lookup files first, then the inputs, each time all chunks of all files (and their hashing)
     /// as one set of concurrent tasks.
     static func read(
-        _ config: PipelineConfig, directory: Directory, jobs: Int, chunkBytes: Int,
+        _ config: PipelineConfig, directory: Directory, jobs: Int, chunkBytes: Int, countValues: Bool = false,
         reporter makeReporter: (@Sendable (_ totalBytes: Int) -> IngestProgress)? = nil
     ) throws(TeamPulseError) -> IngestedData {
-        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone)
+        let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone, countValues: countValues)
         var stages: [IngestJob] = []
         for spec in config.inputs {
             switch spec.kind {
