@@ -51,7 +51,7 @@ public enum RunPlanner {
                 displayPath: survey.shown, fingerprint: survey.fingerprint, layout: survey.layout, whole: survey.whole, sha256: nil,
                 ranges: [])
             if file.whole == nil {
-                let pieces = Double(survey.layout.parsedBytes) >= 1.5 * share ? min(count, Int((Double(survey.layout.parsedBytes) / share).rounded())) : 1
+                let pieces = share > 0 && Double(survey.layout.parsedBytes) >= 1.5 * share ? min(count, Int((Double(survey.layout.parsedBytes) / share).rounded())) : 1
                 if pieces >= 2, let (ranges, digest) = try split(survey, into: pieces) {
                     file.ranges = ranges
                     file.sha256 = digest
