@@ -503,6 +503,10 @@ struct InputReader<Builder: RecordBuilder> {
             chunkLines.append(line)
             line += count
         }
+        // The scans above touched every page of the file: let them go until their chunk is parsed, so
+        // that resident memory follows the chunks in flight from the start (they fault back in from the
+        // page cache, cheaply).
+        file.release(0..<bytes.count)
         return Prepared(
             file: file, fileIndex: index, displayPath: shown, layout: layout, slots: slots,
             presetSlots: presetSlots, chunks: chunks, chunkLines: chunkLines, chunkStarts: chunks.map(\.lowerBound))
