@@ -106,28 +106,37 @@ struct TeamWindowTally: Sendable {
     var firstResponsesBH: [Int64] = [], resolutionsBH: [Int64] = []
     var leadTimesBH: [Int64] = [], cycleTimesBH: [Int64] = []
 
+    /// Adds `other`: counts add, sample lists concatenate.
     mutating func merge(_ other: TeamWindowTally) {
         orders += other.orders; paidOrders += other.paidOrders
         gmvUnits += other.gmvUnits; gmvOrders += other.gmvOrders
         cancelled += other.cancelled; refunded += other.refunded
-        shipLatencies += other.shipLatencies
+        Self.append(other.shipLatencies, to: &shipLatencies)
         slaEligible += other.slaEligible; slaMet += other.slaMet
-        deliveryTimes += other.deliveryTimes
+        Self.append(other.deliveryTimes, to: &deliveryTimes)
         unshippedPastSLA += other.unshippedPastSLA
         ticketsCreated += other.ticketsCreated; ticketsResolved += other.ticketsResolved; backlog += other.backlog
-        firstResponses += other.firstResponses; resolutions += other.resolutions
+        Self.append(other.firstResponses, to: &firstResponses); Self.append(other.resolutions, to: &resolutions)
         reopened += other.reopened; escalated += other.escalated
         csatSum += other.csatSum; csatCount += other.csatCount; csatSatisfied += other.csatSatisfied
         contactTickets += other.contactTickets
         tasksCreated += other.tasksCreated; tasksCompleted += other.tasksCompleted; wip += other.wip
         overdueOpen += other.overdueOpen; unassignedOpen += other.unassignedOpen
-        leadTimes += other.leadTimes; cycleTimes += other.cycleTimes
+        Self.append(other.leadTimes, to: &leadTimes); Self.append(other.cycleTimes, to: &cycleTimes)
         completedWithDue += other.completedWithDue; completedOnTime += other.completedOnTime
         crossTeamCompleted += other.crossTeamCompleted
         requestsWithDue += other.requestsWithDue; requestsOnTime += other.requestsOnTime
-        shipLatenciesBH += other.shipLatenciesBH; deliveryTimesBH += other.deliveryTimesBH
-        firstResponsesBH += other.firstResponsesBH; resolutionsBH += other.resolutionsBH
-        leadTimesBH += other.leadTimesBH; cycleTimesBH += other.cycleTimesBH
+        Self.append(other.shipLatenciesBH, to: &shipLatenciesBH); Self.append(other.deliveryTimesBH, to: &deliveryTimesBH)
+        Self.append(other.firstResponsesBH, to: &firstResponsesBH); Self.append(other.resolutionsBH, to: &resolutionsBH)
+        Self.append(other.leadTimesBH, to: &leadTimesBH); Self.append(other.cycleTimesBH, to: &cycleTimesBH)
+    }
+
+    /// Appends `taken` to `samples`; nothing at all when it is empty, so that a list shared with another
+    /// tally (folded orders) is not copied for nothing.
+    @inline(__always)
+    private static func append(_ taken: [Int64], to samples: inout [Int64]) {
+        guard !taken.isEmpty else { return }
+        if samples.isEmpty { samples = taken } else { samples += taken }
     }
 
     /// Takes back what `other` added (records that a later stage dropped): counts subtract, and each
@@ -362,7 +371,11 @@ public struct MetricsEngine: Sendable {
         let parts = max(1, partitions)
         let partials = concurrentMap(parts, width: width) { part -> MetricsPartial in
             var partial = MetricsPartial(slots: teamCount * windows.count)
-            if part == 0, case .folded(let folded, _) = input { partial.merge(folded) }
+            // The folded orders' tallies start the first partition (shared, not copied).
+            if part == 0, case .folded(let folded, _) = input {
+                partial = folded
+                partial.grow(to: teamCount * windows.count)
+            }
             for segment in orders {
                 for order in Self.slice(segment, part, parts) {
                     add(order, sla: slaMillis, slaBusiness: slaBusiness, calendars: calendars, to: &partial)

@@ -434,7 +434,7 @@ public struct PipelineRunner: Sendable {
                 businessSLATeams: seeds.businessSLATeams)
         }
         TestPause.here("ingest")
-        let data = try timed("ingest") { () throws(TeamPulseError) in
+        var data = try timed("ingest") { () throws(TeamPulseError) in
             try ingest(
                 directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes,
                 folding: OrderFolding(engines: engines))
@@ -467,12 +467,14 @@ public struct PipelineRunner: Sendable {
         for (dayIndex, (day, folder)) in zip(options.days, folders).enumerated() {
             timings = sharedTimings
             let engine = engines[dayIndex]
-            let orders: OrderInput =
-                if let folded = data.orders?.folded {
-                    .folded(folded.partials[dayIndex], keys: folded.keys)
-                } else {
-                    .records(data.orders?.segments ?? [])
-                }
+            let orders: OrderInput
+            if let folded = data.orders?.folded {
+                orders = .folded(folded.partials[dayIndex], keys: folded.keys)
+                // The day's tallies are the engine's from here on (kept twice, their samples would be copied).
+                data.orders!.folded!.partials[dayIndex] = MetricsPartial(slots: 0)
+            } else {
+                orders = .records(data.orders?.segments ?? [])
+            }
             var dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
                 engine.compute(
                     orders: orders, tickets: data.tickets?.segments ?? [],
