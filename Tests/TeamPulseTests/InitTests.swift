@@ -20,20 +20,25 @@ private func plan(_ folder: String) throws(TeamPulseError) -> InitPlan {
 
 private func header(_ line: String) -> [String] { line.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
 
-/// Date evidence of one column of values, as the file sample gathers it.
-private func evidence(_ values: [String]) -> DateEvidence {
-    var evidence = DateEvidence()
+/// The date sample of one column of values (one per line from line 2), as the file sample gathers it.
+private func dates(_ values: [String]) -> DateSample {
+    var sample = DateSample()
+    var converter = LocalTimeConverter(timeZone: TimeZone(identifier: "UTC")!)
     for (line, value) in values.enumerated() {
         var value = value
-        value.withUTF8 { evidence.add($0, line: line + 2) }
+        value.withUTF8 { sample.add($0, line: line + 2, converter: &converter) }
     }
-    return evidence
+    return sample
 }
 
 private func decide(_ values: [String], others: [[String]] = []) -> FormatDecision {
     DateOrderInference.decide(
-        values: values, column: 0, evidence: [evidence(values)] + others.map(evidence),
+        values: values, column: 0, dates: [dates(values)] + others.map(dates),
         names: ["created"] + others.indices.map { "other\($0)" })
+}
+
+private func pattern(_ pattern: String, _ note: String, guessed: Bool = false) -> FormatDecision {
+    FormatDecision(pattern: pattern, note: note, guessed: guessed)
 }
 
 @Suite("teampulse init: detection rules")
