@@ -398,4 +398,24 @@ struct InitOutputTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/teampulse.yml"))
         #expect(try String(contentsOfFile: folder + "/seeds/teams.csv", encoding: .utf8) == before)
     }
+
+    @Test("the pipeline text is read back as run reads it before anything is written: text that does not load is a bug message, exit 2, no file")
+    func checkedBeforeWriting() throws {
+        let folder = exportFolder(["orders.csv": "order_id,created_at,status\n1,2026-11-01 10:00,on hold\n"])
+        var planned = try plan(folder)
+        #expect(planned.inputs[0].values.map(\.column) == ["status"])
+        // A target outside the vocabulary: the writer writes it, the pipeline reader refuses it.
+        planned.inputs[0].values[0].entries[0].target = "waiting"
+        #expect(PipelineWriter.text(planned).contains(": waiting"))
+        do {
+            try InitOutput.write(planned)
+            Issue.record("wrote a pipeline that does not load")
+        } catch {
+            #expect(error.exitCode == 2)
+            #expect(error.description.hasPrefix("teampulse init made a pipeline that does not load, so it wrote nothing"), "\(error)")
+            #expect(error.description.contains("waiting"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/teampulse.yml"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/seeds"))
+    }
 }
