@@ -301,6 +301,40 @@ struct InitPlanTests {
         #expect(orders.newestDay == LocalDate("2026-11-03"))
     }
 
+    @Test("null tokens: declared where a time or number belongs, or in two columns; in any case and spacing; never the preset's")
+    func nullTokens() throws {
+        let folder = exportFolder([
+            "orders.csv": """
+                order_id,created_at,status,amount,shipped_at,note,gift_note,remark
+                1,2026-11-01 10:00,paid,10.00,2026-11-02 09:00,-,-,NA
+                2,2026-11-01 11:00,paid,NULL,\\N,ok,x,y
+                3,2026-11-02 10:00,paid, n/a ,2026-11-03 09:00,None,x,y
+                4,2026-11-02 11:00,paid,5.00,,x,?,y
+
+                """
+        ])
+        let planned = try plan(folder)
+        let orders = planned.inputs[0]
+        // amount: NULL, n/a (as N/A); shipped_at: \N; note and gift_note both hold -. Left out: NA and None
+        // (one text column each), ? (gift_note only), the empty shipped_at (always null).
+        #expect(orders.nullValues == ["-", "N/A", "NULL", "\\N"])
+        let text = PipelineWriter.text(planned)
+        #expect(text.contains(#"    null_values: ["-", N/A, "NULL", "\\N"]"#), "\(text)")
+        let config = try PipelineConfig.parse(text, path: folder + "/teampulse.yml")
+        #expect(config.input(.orders)?.nullValues == ["-", "N/A", "NULL", "\\N"])
+        // ServiceNow's preset declares ? already: a ? in its timestamps adds nothing.
+        let servicenow = exportFolder([
+            "incidents.csv": """
+                number,incident_state,opened_at,resolved_at,closed_at,assignment_group
+                INC0000045,New,29/2/2016 01:16,?,?,Group 56
+                INC0000046,Resolved,1/3/2016 09:52,1/3/2016 11:00,?,Group 70
+
+                """
+        ])
+        let tickets = try plan(servicenow).inputs[0]
+        #expect(tickets.preset == "servicenow" && tickets.nullValues.isEmpty, "\(tickets.preset ?? "no preset") \(tickets.nullValues)")
+    }
+
     @Test("no file can be an input: exit 1 naming each file; not a folder, or no export files: a clear error")
     func failures() throws {
         let legacy = exportFolder(["宝贝报表.csv": "订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,备注,订单状态,商家编码\n"])

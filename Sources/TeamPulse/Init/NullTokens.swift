@@ -2,8 +2,9 @@
 /// in an input's (or a lookup's) `null_values:` (docs/init.md).
 enum NullTokens {
     /// The candidates, each matched like a null token is (surrounding spaces ignored, ASCII letters in
-    /// any case: `n/a` is `N/A`).
-    static let candidates = ["?", "-", "N/A", "NA", "#N/A", "NULL", "None", "NaN"]
+    /// any case: `n/a` is `N/A`). `\N` is how MySQL and Hive dumps write NULL. The empty field needs
+    /// none: it is always null.
+    static let candidates = ["?", "-", "N/A", "NA", "#N/A", "NULL", "None", "NaN", "\\N"]
     private static let bytes = candidates.map { Array($0.utf8) }
     private static let longest = bytes.map(\.count).max()!
 
