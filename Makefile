@@ -7,7 +7,7 @@ PREFIX   ?= /usr/local
 BIN       = .build/release/teampulse
 
 # Debian packages the build links against (system-library targets in Package.swift).
-APT_PACKAGES = libcsv-dev zlib1g-dev libxlsxwriter-dev
+APT_PACKAGES = libcsv-dev zlib1g-dev libxlsxwriter-dev libsqlite3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps build sample-data install clean bench fuzz

@@ -33,12 +33,20 @@ let package = Package(
             path: "Sources/CXLSXWriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // Debian's libsqlite3-dev, for the partial-state files of a partitioned run (only
+        // ScaleOut/SQLiteDatabase.swift imports it).
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "TeamPulse",
             dependencies: [
                 "CLibCSV",
                 "CZlib",
                 "CXLSXWriter",
+                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

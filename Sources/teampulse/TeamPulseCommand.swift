@@ -19,7 +19,7 @@ struct TeamPulseCommand: ParsableCommand {
             later); 130 / 143 interrupted by SIGINT / SIGTERM (the previous summaries stay).
             """,
         version: TeamPulseVersion.string,
-        subcommands: [Init.self, Run.self, Validate.self, Generate.self, History.self, Inspect.self]
+        subcommands: [Init.self, Run.self, Validate.self, Generate.self, History.self, Inspect.self, PlanCommand.self]
     )
 
     static func main() {

@@ -238,6 +238,8 @@ final class MappedFile: @unchecked Sendable {
     private(set) var encoding = TextEncoding.utf8
     /// Whether `text` is a converted copy.
     var isTranscoded: Bool { transcoded != nil }
+    /// Whether the file is gzip-compressed (`bytes` are then the decompressed bytes).
+    var isCompressed: Bool { decompressed != nil }
     private var transcoded: UnsafeMutableBufferPointer<UInt8>?
 
     /// Maps the regular file at `path` (symbolic links followed); anything else — a FIFO, socket,
@@ -447,16 +449,27 @@ struct InputReader<Builder: RecordBuilder> {
         var prepared: [Prepared] = []
         for (index, path) in try spec.filePaths().enumerated() {
             let file = try prepareFile(path, index: index)
-            if let first = prepared.first, file.header.names != first.header.names {
-                let column = zip(file.header.names, first.header.names).prefix { $0 == $1 }.count + 1
-                throw .input(
-                    SourceLocation(path: file.displayPath, line: file.header.line, column: column),
-                    "the header differs from the one of \(first.displayPath) (files of one input must have the same columns)")
+            if let first = prepared.first {
+                try Self.checkSameHeader(file.header, of: file.displayPath, as: first.header, of: first.displayPath)
             }
             prepared.append(file)
         }
         return prepared
     }
+
+    /// Files of one input must have the same columns: fails on the first column where `header` (of the
+    /// file shown as `path`) differs from the input's first file's.
+    static func checkSameHeader(_ header: Header, of path: String, as first: Header, of firstPath: String) throws(TeamPulseError) {
+        guard header.names != first.names else { return }
+        let column = zip(header.names, first.names).prefix { $0 == $1 }.count + 1
+        throw .input(
+            SourceLocation(path: path, line: header.line, column: column),
+            "the header differs from the one of \(firstPath) (files of one input must have the same columns)")
+    }
+
+    /// A file of the input as reports write it: the pipeline's path for the input's own, else relative
+    /// to the working directory.
+    func shownPath(_ path: String) -> String { path == spec.path ? spec.displayPath : displayPath(path) }
 
     /// Names that mark the header row: the canonical columns and the input's source headers.
     var knownHeaderNames: Set<String> {
@@ -465,7 +478,7 @@ struct InputReader<Builder: RecordBuilder> {
     }
 
     private func prepareFile(_ path: String, index: Int) throws(TeamPulseError) -> Prepared {
-        let shown = path == spec.path ? spec.displayPath : displayPath(path)
+        let shown = shownPath(path)
         let file = try MappedFile(path: path, shownAs: shown)
         let layout = try FileLayout.read(file, format: spec.format, known: knownHeaderNames, shownAs: shown)
         let header = layout.header
