@@ -207,12 +207,12 @@ struct InitPlanTests {
                 """
         ])
         let orders = try plan(folder).inputs[0]
+        // `canceled` is a built-in variant of `cancelled`, read without a mapping: nothing to decide.
         #expect(orders.values == [
             InitValueColumn(
                 column: "status", vocabulary: ["created", "paid", "shipped", "delivered", "cancelled", "refunded"],
                 entries: [
-                    InitValue(source: "canceled", target: "cancelled", records: 2), InitValue(source: "on hold", target: nil, records: 1),
-                    InitValue(source: "待付款", target: "created", records: 1),
+                    InitValue(source: "on hold", target: nil, records: 1), InitValue(source: "待付款", target: "created", records: 1),
                 ]),
         ])
     }

@@ -34,6 +34,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return String(format: "%04lld-%02lld-%02lld", year, month, day)
     }
 
+    /// The day's year, month (1–12) and day of the month (1–31).
+    public var civil: (year: Int64, month: Int64, day: Int64) { civilFromDays(dayNumber) }
+
     public func adding(days: Int64) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
