@@ -9,9 +9,10 @@ import TeamPulse
 
 /// Writes a synthetic, deterministic export set: `orders.csv`, `tickets.csv`, `tasks.csv`.
 ///
-/// The files look like raw exports of a Chinese e-commerce company and use the reference data of
-/// `seeds/` (teams, members, stores, warehouses), plus a few deliberate strangers: a store and a
-/// temporary agent the seeds do not know, team names instead of ids, ids of orders that do not exist.
+/// The files look like raw exports of a Chinese e-commerce company: the teams' members are read from
+/// `seedsFolder`, the stores and warehouses are those of the repository's `seeds/` (written here), plus
+/// a few deliberate strangers: a store and a temporary agent the seeds do not know, team names instead
+/// of ids, ids of orders that do not exist.
 /// Orders have Chinese headers and local timestamps, tickets ISO 8601 timestamps with the `+08:00`
 /// offset, tasks minute timestamps and date-only deadlines. Ids are sequential in creation order
 /// (`TB` + 12 digits, `ZD` + 8, `TASK-` + 5, wider if needed). Nothing happens after the end of
