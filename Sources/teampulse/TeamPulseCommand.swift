@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TeamPulse
+import TeamPulseSamples
 
 /// The `teampulse` command: parses arguments, sets up logging, maps errors to exit codes.
 @main
@@ -265,6 +266,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Folder to write into.")
     var out: String
 
+    @Option(help: "Seeds folder whose teams.csv and members.csv name the teams and their members.")
+    var seeds: String = "seeds"
+
     func validate() throws {
         for (name, count) in [("--orders", orders), ("--tickets", tickets), ("--tasks", tasks)] {
             if let count, count < 0 { throw ValidationError("\(name) must not be negative, got \(count)") }
@@ -277,7 +281,7 @@ struct Generate: ParsableCommand {
         InterruptHandling.install(unchanged: "files being written removed")
         let generator = SampleGenerator(
             orders: orders, tickets: tickets, tasks: tasks, seed: seed, endDate: LocalDate(endDate)!, days: days,
-            badRows: badRows)
+            badRows: badRows, seedsFolder: seeds)
         for path in try generator.write(to: out) { print(displayPath(path)) }
         if events { print(displayPath(try EventSampleGenerator(seed: seed).write(to: out))) }
     }

@@ -216,6 +216,7 @@ struct InitPlanTests {
                 """
         ])
         let orders = try plan(folder).inputs[0]
+        // `canceled` is a built-in variant of `cancelled`, read without a mapping: nothing to decide.
         #expect(orders.values == [
             InitValueColumn(
                 column: "status", vocabulary: ["created", "paid", "shipped", "delivered", "cancelled", "refunded"],

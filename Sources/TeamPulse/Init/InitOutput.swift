@@ -24,10 +24,7 @@ public enum InitOutput {
     }
 
     /// A CSV field, quoted when it holds a comma, a quote, a line break or surrounding spaces.
-    static func field(_ text: String) -> String {
-        let needsQuotes = text.contains { ",\"\n\r".contains($0) } || text.hasPrefix(" ") || text.hasSuffix(" ")
-        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
+    static func field(_ text: String) -> String { CSVTable.quoted(text) }
 
     /// The paths `write` creates: the pipeline file, then each seed file.
     public static func paths(_ plan: InitPlan) -> [String] {

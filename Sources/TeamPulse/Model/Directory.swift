@@ -177,11 +177,7 @@ struct ByteTable: Sendable {
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return hash
+        FNV1a.hash(bytes)
     }
 
     mutating func insert(_ key: String, value: Int32, overwrite: Bool = true) {

@@ -443,7 +443,7 @@ public struct PipelineRunner: Sendable {
                 FlowAnalytics(
                     asOf: day, windows: engine.windows, timeZone: config.timeZone, directory: directory,
                     settings: config.analytics, presentInputs: engine.presentInputs,
-                    workingHours: WorkingHours(businessHours: businessHours, teamIDs: directory.allTeams.map(\.id)),
+                    businessHours: businessHours,
                     extraEdges: dayMetrics.handoffs.map {
                         Silos.Edge(window: $0.window, teamA: $0.fromTeam, teamB: $0.toTeam, weight: $0.handovers)
                     }
