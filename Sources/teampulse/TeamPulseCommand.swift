@@ -11,7 +11,9 @@ struct TeamPulseCommand: ParsableCommand {
         abstract: "Nightly team efficiency and collaboration summaries from orders, tickets and tasks exports.",
         discussion: """
             Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
-            required column, write error such as a full disk: the previous summaries stay); 2 usage or \
+            required column, write error such as a full disk: the previous summaries stay; in a partitioned \
+            run, a file changed since the plan, or a partial missing, damaged, stale or of another plan: the \
+            merge writes nothing); 2 usage or \
             configuration error (bad arguments, invalid pipeline file or seeds, an output folder teampulse \
             did not write); 3 an input's rejected records exceed its max_reject_rate, or a data test of \
             severity error failed (all outputs are written first); 4 a stale input or too few records with \
