@@ -112,7 +112,7 @@ struct ChunkOutputCodingTests {
         #expect(reader.isAtEnd)
         #expect(back.records == output.records)
         #expect(back.rejects == output.rejects)
-        #expect([back.rowsRead, back.linesRead, back.linesRejected, back.end] == [3, 4, 3, 4096])
+        #expect([back.rowsRead, back.linesRead, back.linesRejected, back.end] as [Int] == [3, 4, 3, 4096])
         #expect(back.negativeDurations == [0, 2, 0])
         #expect(back.dataTests.map(\.total) == [3, 0] && back.dataTests.map(\.failing) == [1, 0])
         #expect(back.dataTests[0].example?.line == 8 && back.dataTests[0].example?.value == "bad" && back.dataTests[1].example == nil)
