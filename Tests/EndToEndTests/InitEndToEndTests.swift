@@ -110,7 +110,7 @@ struct InitEndToEndTests {
         #expect(pipeline.contains("          amount: {column: payment_value, aggregate: sum}"))
         #expect(pipeline.contains("          store: {column: seller_id, aggregate: first}"))
         #expect(pipeline.contains("          ship_by: {column: shipping_limit_date, aggregate: min}"))
-        #expect(ran.status == 3 && ran.stderr.contains("of the rows of this lookup of orders rejected (1 of 9)"), "\(ran.stderr)")
+        #expect(ran.status == 3 && ran.stderr.contains("of the rows of this lookup of orders rejected (1 of 14)"), "\(ran.stderr)")
     }
 
     @Test("statuses the vocabulary does not know run through the written values: block unedited",

@@ -210,11 +210,10 @@ struct InitPlanTests {
         #expect(orders.values == [
             InitValueColumn(
                 column: "status", vocabulary: ["created", "paid", "shipped", "delivered", "cancelled", "refunded"],
-                entries: [
-                    InitValue(source: "canceled", target: "cancelled", records: 2), InitValue(source: "on hold", target: nil, records: 1),
-                    InitValue(source: "待付款", target: "created", records: 1),
-                ]),
+                entries: [InitValue(source: "on hold", target: nil, records: 1), InitValue(source: "待付款", target: "created", records: 1)]),
         ])
+        // `canceled` is a spelling the run reads by itself (Vocabularies): a values: entry would be noise.
+        #expect(!orders.values.flatMap(\.entries).contains { $0.source == "canceled" })
     }
 
     @Test("files of one header form one input with a glob; a glob that would match another file is not written")

@@ -146,8 +146,16 @@ public enum PartitionMerge {
             if let first = prepared.first {
                 try InputReader<B>.checkSameHeader(opened.header, of: opened.displayPath, as: first.header, of: first.displayPath)
             }
+            var read = chunks.map(\.output)
+            let starts = opened.chunkStarts
+            for index in read.indices where index + 1 < starts.count && read[index].end != starts[index + 1] {
+                // A reader that met an open record at its chunk's end read on to a start its partition knew
+                // of; another partition's chunk starts lay in between. Read it again with every start, as a
+                // run's reader would have, so that a later reading for the dates stops where this one does.
+                read[index] = reader.parse(opened, from: starts[index], firstLine: opened.chunkLines[index], stops: starts[(index + 1)...])
+            }
             prepared.append(opened)
-            outputs.append(chunks.map(\.output) + [Output(sha256: digest)])
+            outputs.append(read + [Output(sha256: digest)])
         }
         return reader.finish(prepared, outputs: outputs)
     }
