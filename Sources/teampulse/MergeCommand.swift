@@ -20,7 +20,7 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "The plan the partitions were computed with.")
     var plan: String
 
-    @Option(help: "The folder holding partition-K.sqlite for every partition K of the plan.")
+    @Option(help: "The folder holding partition-0000K.sqlite for every partition K of the plan.")
     var partials: String
 
     @Option(help: "The day the windows end with, YYYY-MM-DD (default: yesterday in the pipeline's time zone).")

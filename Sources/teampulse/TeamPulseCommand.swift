@@ -134,7 +134,7 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "A partitioned run: the partition to compute, 0 to N-1 (the Indexed Job's JOB_COMPLETION_INDEX).")
     var partition: Int?
 
-    @Option(help: "A partitioned run: the folder the partition's partial (partition-K.sqlite) is written to, replaced atomically.")
+    @Option(help: "A partitioned run: the folder the partition's partial (partition-0000K.sqlite) is written to, replaced atomically.")
     var partials: String?
 
     func validate() throws {
