@@ -161,6 +161,17 @@ public final class Directory: @unchecked Sendable {
     }
 
     /// All members, seeded first, in index order.
+    /// The teams and members that the data added to the seeds', in index order, each with the text it
+    /// was added under (a partition's partial carries them: another process numbers them its own way).
+    var addedEntries: (teams: [(index: TeamIndex, name: String)], members: [(index: MemberIndex, name: String)]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (
+            extraTeams.map { (index: $0.value, name: $0.key) }.sorted { $0.index < $1.index },
+            extraMembers.map { (index: $0.value, name: $0.key) }.sorted { $0.index < $1.index }
+        )
+    }
+
     public var allMembers: [Member] {
         lock.lock()
         defer { lock.unlock() }
