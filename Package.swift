@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "teampulse", targets: ["teampulse"]),
         .library(name: "TeamPulse", targets: ["TeamPulse"]),
+        .library(name: "TeamPulseSamples", targets: ["TeamPulseSamples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,10 +53,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Synthetic, deterministic export sets (`teampulse generate`), built on TeamPulse's public API.
+        .target(
+            name: "TeamPulseSamples",
+            dependencies: ["TeamPulse"]
+        ),
         .executableTarget(
             name: "teampulse",
             dependencies: [
                 "TeamPulse",
+                "TeamPulseSamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

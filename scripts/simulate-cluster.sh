@@ -19,7 +19,7 @@
 # paths written as /data. Not compared: metrics.prom (run time), report.*, summary.xlsx (rendered
 # from the same tables).
 #
-# Exit 77 ("skipped") while this teampulse has no `merge` command or no `run --plan`, or no Python
+# Exit 77 ("skipped") with a teampulse that has no `merge` command or no `run --plan`, or no Python
 # with PyYAML can be had to read the manifests. WORK (default: a new temporary folder) keeps the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TeamPulse
+import TeamPulseSamples
 
 /// The `teampulse` command: parses arguments, sets up logging, maps errors to exit codes.
 @main
@@ -11,7 +12,9 @@ struct TeamPulseCommand: ParsableCommand {
         abstract: "Nightly team efficiency and collaboration summaries from orders, tickets and tasks exports.",
         discussion: """
             Exit codes: 0 success; 1 an input or output failed (missing or unreadable file, missing \
-            required column, write error such as a full disk: the previous summaries stay); 2 usage or \
+            required column, write error such as a full disk: the previous summaries stay; in a partitioned \
+            run, a file changed since the plan, or a partial missing, damaged, stale or of another plan: the \
+            merge writes nothing); 2 usage or \
             configuration error (bad arguments, invalid pipeline file or seeds, an output folder teampulse \
             did not write); 3 an input's rejected records exceed its max_reject_rate, or a data test of \
             severity error failed (all outputs are written first); 4 a stale input or too few records with \
@@ -19,7 +22,7 @@ struct TeamPulseCommand: ParsableCommand {
             later); 130 / 143 interrupted by SIGINT / SIGTERM (the previous summaries stay).
             """,
         version: TeamPulseVersion.string,
-        subcommands: [Init.self, Run.self, Validate.self, Generate.self, History.self, Inspect.self, PlanCommand.self]
+        subcommands: [Init.self, Run.self, Validate.self, Generate.self, History.self, Inspect.self, PlanCommand.self, MergeCommand.self]
     )
 
     static func main() {
@@ -126,7 +129,25 @@ struct Run: ParsableCommand {
     @Flag(help: "Replace member names in per-member outputs with stable pseudonyms (HMAC of anonymize_salt).")
     var anonymize = false
 
+    @Option(help: "A partitioned run: the plan (from `teampulse plan`); with --partition and --partials, compute one partition.")
+    var plan: String?
+
+    @Option(parsing: .unconditional, help: "A partitioned run: the partition to compute, 0 to N-1 (the Indexed Job's JOB_COMPLETION_INDEX).")
+    var partition: Int?
+
+    @Option(help: "A partitioned run: the folder the partition's partial (partition-0000K.sqlite) is written to, replaced atomically.")
+    var partials: String?
+
     func validate() throws {
+        guard [plan == nil, partition == nil, partials == nil].allSatisfy({ $0 }) || [plan != nil, partition != nil, partials != nil].allSatisfy({ $0 }) else {
+            throw ValidationError("--plan, --partition and --partials go together")
+        }
+        if plan != nil {
+            guard asOf == nil, from == nil, to == nil, out == nil, !anonymize else {
+                throw ValidationError("a partition writes only its partial: --as-of, --from/--to, --out and --anonymize belong to `teampulse merge`")
+            }
+            if let partition, partition < 0 { throw ValidationError("--partition must be 0 or more, got \(partition)") }
+        }
         guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
         if from != nil {
             guard asOf == nil else { throw ValidationError("--as-of cannot be combined with --from/--to") }
@@ -135,6 +156,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        if let plan, let partition, let partials { return try runPartition(plan: plan, partition: partition, partials: partials) }
         InterruptHandling.install(unchanged: "previous summaries kept")
         let config = try PipelineConfig.load(path: options.pipeline)
         let first = try resolveAsOf(from ?? asOf, config)
@@ -161,6 +183,18 @@ struct Run: ParsableCommand {
         let read = summary.data.rowsRead
         print("records: \(read) read, \(read - rejected) accepted, \(rejected) rejected (see rejects.csv)")
         try failOnDataQuality(summary.rejectRateViolations + PipelineRunner.dataTestFailures(summary.dataTests))
+    }
+
+    /// `run --plan … --partition K --partials DIR`: one partition of a partitioned run.
+    func runPartition(plan path: String, partition: Int, partials: String) throws {
+        InterruptHandling.install(unchanged: "no partial written")
+        let config = try PipelineConfig.load(path: options.pipeline)
+        let plan = try RunPlan.load(path: path)
+        let logger = options.makeLogger(config)
+        let summary = try PartitionRun.run(
+            config, plan: plan, partition: partition, partials: partials, jobs: options.workers, chunkBytes: max(1, chunkBytes),
+            createdAt: Date(), logger: logger)
+        print("partition \(partition) of plan \(plan.planID): \(summary.units) files and ranges, \(summary.rowsRead) records read, \(summary.rowsRejected) rejected; partial \(displayPath(summary.path))")
     }
 }
 
@@ -265,6 +299,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Folder to write into.")
     var out: String
 
+    @Option(help: "Seeds folder whose teams.csv and members.csv name the teams and their members.")
+    var seeds: String = "seeds"
+
     func validate() throws {
         for (name, count) in [("--orders", orders), ("--tickets", tickets), ("--tasks", tasks)] {
             if let count, count < 0 { throw ValidationError("\(name) must not be negative, got \(count)") }
@@ -277,7 +314,7 @@ struct Generate: ParsableCommand {
         InterruptHandling.install(unchanged: "files being written removed")
         let generator = SampleGenerator(
             orders: orders, tickets: tickets, tasks: tasks, seed: seed, endDate: LocalDate(endDate)!, days: days,
-            badRows: badRows)
+            badRows: badRows, seedsFolder: seeds)
         for path in try generator.write(to: out) { print(displayPath(path)) }
         if events { print(displayPath(try EventSampleGenerator(seed: seed).write(to: out))) }
     }

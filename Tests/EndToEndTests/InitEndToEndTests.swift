@@ -65,7 +65,7 @@ struct InitEndToEndTests {
         #expect(ran.stdout.contains("records: 6 read, 5 accepted, 1 rejected"), "\(ran.stdout)")
     }
 
-    @Test("Excel-guarded ids and ? null tokens read with no rejects", .disabled("needs the value layer: Excel guards undone, preset null tokens"),
+    @Test("Excel-guarded ids and ? null tokens read with no rejects",
           arguments: ["taobao_excel_guards.csv", "servicenow_missing.csv"])
     func valueLayerFixtures(_ name: String) throws {
         let folder = try Self.folder(with: [Self.fixtures.appendingPathComponent("presets/\(name)")])
@@ -110,11 +110,10 @@ struct InitEndToEndTests {
         #expect(pipeline.contains("          amount: {column: payment_value, aggregate: sum}"))
         #expect(pipeline.contains("          store: {column: seller_id, aggregate: first}"))
         #expect(pipeline.contains("          ship_by: {column: shipping_limit_date, aggregate: min}"))
-        #expect(ran.status == 3 && ran.stderr.contains("of the rows of this lookup of orders rejected (1 of 9)"), "\(ran.stderr)")
+        #expect(ran.status == 3 && ran.stderr.contains("of the rows of this lookup of orders rejected (1 of 14)"), "\(ran.stderr)")
     }
 
-    @Test("statuses the vocabulary does not know run through the written values: block unedited",
-          .disabled("needs the value layer's values: (until it merges, a pipeline with values: does not load)"))
+    @Test("statuses the vocabulary does not know run through the written values: block unedited; a built-in spelling needs none")
     func guessedValues() throws {
         let folder = try Self.folder(with: [])
         try Data("""
@@ -125,7 +124,8 @@ struct InitEndToEndTests {
 
             """.utf8).write(to: folder.appendingPathComponent("orders.csv"))
         let (made, checked, ran) = try Self.initValidateRun(folder)
-        #expect(made.status == 0 && made.stdout.contains("canceled → cancelled, invoiced → paid"), "\(made.stdout)")
+        #expect(made.status == 0 && made.stdout.contains("status values mapped by guess (# check): invoiced → paid"), "\(made.stdout)")
+        #expect(!made.stdout.contains("canceled →"), "canceled reads as cancelled by itself: \(made.stdout)")
         #expect(checked.status == 0 && ran.status == 0, "\(checked.stdout)\(ran.stderr)")
         #expect(ran.stdout.contains("records: 3 read, 3 accepted, 0 rejected"), "\(ran.stdout)")
     }
@@ -184,8 +184,7 @@ struct InitEndToEndTests {
     }
 
     @Test("the ServiceNow UCI log: 40 update rows into 6 incidents, no rejects",
-          .enabled(if: samplesPresent, "../shared/platform-samples is absent"),
-          .disabled("needs the value layer: ? as a null token, and the per-file day order of sys_updated_at (a preset field formats: cannot name)"))
+          .enabled(if: samplesPresent, "../shared/platform-samples is absent"))
     func sharedServiceNow() throws {
         let folder = try Self.folder(with: [Self.samples.appendingPathComponent("servicenow/incident_event_log.rvinicius396g.head40.csv")])
         let (made, checked, ran) = try Self.initValidateRun(folder)

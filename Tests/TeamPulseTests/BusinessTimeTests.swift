@@ -142,19 +142,21 @@ import Testing
     @Test func workingHoursFollowTheTeamSchedules() {
         var hours = Self.chinaCalendar
         hours.teams["cs"] = WorkSchedule(weekdays: 0b111_1111, startMinute: 9 * 60, endMinute: 24 * 60, observesCalendar: false)
-        let working = WorkingHours(businessHours: hours, teamIDs: ["ops", "cs"])
-        let ops: TeamIndex = 0, cs: TeamIndex = 1
+        func isWorking(_ team: String, _ day: LocalDate, _ minute: Int) -> Bool {
+            hours.isWorking(hours.schedule(of: team), day: day.dayNumber, minuteOfDay: minute)
+        }
+        let ops = "ops", cs = "cs"
         // 2026-10-09 is a Friday: ops works 09:00–18:00; 08:59 and 18:00 are outside.
-        #expect(working.isWorking(ops, LocalDate("2026-10-09")!, 9 * 60))
-        #expect(!working.isWorking(ops, LocalDate("2026-10-09")!, 8 * 60 + 59))
-        #expect(!working.isWorking(ops, LocalDate("2026-10-09")!, 18 * 60))
+        #expect(isWorking(ops, LocalDate("2026-10-09")!, 9 * 60))
+        #expect(!isWorking(ops, LocalDate("2026-10-09")!, 8 * 60 + 59))
+        #expect(!isWorking(ops, LocalDate("2026-10-09")!, 18 * 60))
         // 2026-10-05 (Monday) is a holiday for ops; cs ignores the calendar and works 09–24 every day.
-        #expect(!working.isWorking(ops, LocalDate("2026-10-05")!, 10 * 60))
-        #expect(working.isWorking(cs, LocalDate("2026-10-05")!, 23 * 60 + 59))
+        #expect(!isWorking(ops, LocalDate("2026-10-05")!, 10 * 60))
+        #expect(isWorking(cs, LocalDate("2026-10-05")!, 23 * 60 + 59))
         // 2026-10-10 is a make-up Saturday: ops works; 2026-10-11 (Sunday) it does not.
-        #expect(working.isWorking(ops, LocalDate("2026-10-10")!, 10 * 60))
-        #expect(!working.isWorking(ops, LocalDate("2026-10-11")!, 10 * 60))
-        // A team index outside the list falls back to the default schedule.
-        #expect(working.isWorking(7, LocalDate("2026-10-09")!, 12 * 60))
+        #expect(isWorking(ops, LocalDate("2026-10-10")!, 10 * 60))
+        #expect(!isWorking(ops, LocalDate("2026-10-11")!, 10 * 60))
+        // A team without a schedule of its own works the default one.
+        #expect(isWorking("other", LocalDate("2026-10-09")!, 12 * 60))
     }
 }

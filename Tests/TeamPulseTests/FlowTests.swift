@@ -290,10 +290,15 @@ import Testing
         // 2026-11-13 is a Friday, 11-14 a Saturday.
         let friday = LocalDate("2026-11-13")!, saturday = LocalDate("2026-11-14")!
         #expect(friday.weekday == 4 && saturday.weekday == 5)
-        #expect(WorkingHours.fixed.isWorking(0, friday, 9 * 60))  // 09:00 is inside
-        #expect(!WorkingHours.fixed.isWorking(0, friday, 18 * 60))  // 18:00 is outside
-        #expect(!WorkingHours.fixed.isWorking(0, friday, 8 * 60 + 59))
-        #expect(!WorkingHours.fixed.isWorking(0, saturday, 12 * 60))
+        // The default: Monday–Friday 09:00–18:00 for every team.
+        let hours = BusinessHours()
+        func isWorking(_ day: LocalDate, _ minute: Int) -> Bool {
+            hours.isWorking(hours.schedule(of: "any"), day: day.dayNumber, minuteOfDay: minute)
+        }
+        #expect(isWorking(friday, 9 * 60))  // 09:00 is inside
+        #expect(!isWorking(friday, 18 * 60))  // 18:00 is outside
+        #expect(!isWorking(friday, 8 * 60 + 59))
+        #expect(!isWorking(saturday, 12 * 60))
     }
 
     @Test func daysAndWorkingHoursFollowLocalTimeAcrossDST() {

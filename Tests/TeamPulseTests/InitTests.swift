@@ -20,20 +20,25 @@ private func plan(_ folder: String) throws(TeamPulseError) -> InitPlan {
 
 private func header(_ line: String) -> [String] { line.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
 
-/// Date evidence of one column of values, as the file sample gathers it.
-private func evidence(_ values: [String]) -> DateEvidence {
-    var evidence = DateEvidence()
+/// The date sample of one column of values (one per line from line 2), as the file sample gathers it.
+private func dates(_ values: [String]) -> DateSample {
+    var sample = DateSample()
+    var converter = LocalTimeConverter(timeZone: TimeZone(identifier: "UTC")!)
     for (line, value) in values.enumerated() {
         var value = value
-        value.withUTF8 { evidence.add($0, line: line + 2) }
+        value.withUTF8 { sample.add($0, line: line + 2, converter: &converter) }
     }
-    return evidence
+    return sample
 }
 
 private func decide(_ values: [String], others: [[String]] = []) -> FormatDecision {
     DateOrderInference.decide(
-        values: values, column: 0, evidence: [evidence(values)] + others.map(evidence),
+        values: values, column: 0, dates: [dates(values)] + others.map(dates),
         names: ["created"] + others.indices.map { "other\($0)" })
+}
+
+private func pattern(_ pattern: String, note: String, guessed: Bool = false) -> FormatDecision {
+    FormatDecision(pattern: pattern, note: note, guessed: guessed)
 }
 
 @Suite("teampulse init: detection rules")
@@ -81,31 +86,30 @@ struct InitDetectionTests {
     @Test("dates: a numeric day/month column gets a pattern, settled by itself, another column, or guessed")
     func dates() {
         // ServiceNow: 29/2/2016 can only be day first; the pattern covers 1/3/2016 too.
-        #expect(decide(["29/2/2016 01:16", "1/3/2016 09:52"]) == .pattern(
+        #expect(decide(["29/2/2016 01:16", "1/3/2016 09:52"]) == pattern(
             "%d/%m/%Y %H:%M", note: "day first: 29/2/2016 01:16 (line 2) settles it", guessed: false))
         // Pinned even when every value reads by itself (tomorrow's export may hold only days up to 12).
-        #expect(decide(["29/2/2016 01:16", "15/3/2016 09:00"]) == .pattern(
+        #expect(decide(["29/2/2016 01:16", "15/3/2016 09:00"]) == pattern(
             "%d/%m/%Y %H:%M", note: "day first: 29/2/2016 01:16 (line 2) settles it", guessed: false))
         // Amazon (Kaggle): two-digit years, month first.
-        #expect(decide(["04-30-22", "05-01-22"]) == .pattern("%m-%d-%y", note: "month first: 04-30-22 (line 2) settles it", guessed: false))
+        #expect(decide(["04-30-22", "05-01-22"]) == pattern("%m-%d-%y", note: "month first: 04-30-22 (line 2) settles it", guessed: false))
         // Zendesk after Excel: created_at alone is ambiguous, Updated at in the same file settles it.
-        #expect(decide(["08-04-2023 20:52"], others: [["14-06-2023 16:30"]]) == .pattern(
+        #expect(decide(["08-04-2023 20:52"], others: [["14-06-2023 16:30"]]) == pattern(
             "%d-%m-%Y %H:%M", note: "day first, as in other0: 14-06-2023 16:30 (line 2)", guessed: false))
         // Another separator does not settle it: day first is a guess.
-        #expect(decide(["08-04-2023 20:52"], others: [["14/06/2023 16:30"]]) == .pattern(
+        #expect(decide(["08-04-2023 20:52"], others: [["14/06/2023 16:30"]]) == pattern(
             "%d-%m-%Y %H:%M", note: "no value in the file settles the order of day and month: day first is a guess", guessed: true))
-        #expect(decide(["3/4/2026 9:05 PM", "13/4/2026 10:00 AM"]) == .pattern(
+        #expect(decide(["3/4/2026 9:05 PM", "13/4/2026 10:00 AM"]) == pattern(
             "%d/%m/%Y %I:%M %p", note: "day first: 13/4/2026 10:00 AM (line 3) settles it", guessed: false))
         // Dates the auto rule reads and that are not numeric day/month: nothing to write.
-        #expect(decide(["2026-11-10 10:05:00 -0500", "2026/11/5 9:05"]) == .none)
-        #expect(decide(["05/Oct/25 12:00 AM", "15/Sep/25 6:42 PM"]) == .none)
-        // Mixed shapes, or both orders in one column: left to the user.
-        if case .unreadable(2, "01/02/2026", _) = decide(["01/02/2026", "01/02/2026 10:00"]) {} else {
-            Issue.record("two shapes cannot share one pattern")
-        }
-        if case .unreadable = decide(["13/01/2026", "01/13/2026", "01/02/2026"]) {} else {
-            Issue.record("values that contradict each other are left to the user")
-        }
+        #expect(decide(["2026-11-10 10:05:00 -0500", "2026/11/5 9:05"]) == FormatDecision())
+        #expect(decide(["05/Oct/25 12:00 AM", "15/Sep/25 6:42 PM"]) == FormatDecision())
+        // Two layouts that settle nothing: no one pattern, and the run rejects both ambiguous values.
+        let mixed = decide(["01/02/2026", "01/02/2026 10:00"])
+        #expect(mixed.pattern == nil && mixed.unread?.count == 2 && mixed.unread?.example == "01/02/2026")
+        // Both orders in one column: the run rejects the value whose day and month could be swapped.
+        let conflicting = decide(["13/01/2026", "01/13/2026", "01/02/2026"])
+        #expect(conflicting.pattern == nil && conflicting.unread?.count == 1 && conflicting.unread?.example == "01/02/2026")
     }
 
     @Test("status guesses: English words match the start of a word, Chinese words anywhere, the first table wins")
@@ -126,22 +130,27 @@ struct InitDetectionTests {
         #expect(ValueGuesses.satisfaction(for: "maybe") == nil)
     }
 
-    @Test("known values: the preset's words and canonical statuses are known; csat knows 1–5 and the preset's words")
+    @Test("known values: init asks the input's Vocabularies (preset words, canonical values, spellings); the guesses map the rest")
     func knownValues() {
-        var spec = InputSpec(kind: .orders, path: "")
-        spec.preset = "taobao"
-        let status = InitVocabulary.column("status", of: .orders)!
-        #expect(status.knows("交易成功", ValueRules(spec: spec)))
-        #expect(status.knows("Delivered", ValueRules(spec: spec)))
-        #expect(!status.knows("交易异常", ValueRules(spec: spec)))
-        #expect(!status.knows("交易成功", ValueRules()))
-        spec = InputSpec(kind: .tickets, path: "")
-        spec.preset = "zendesk"
-        let csat = InitVocabulary.column("csat", of: .tickets)!
-        #expect(csat.knows("Good", ValueRules(spec: spec)) && csat.knows("Offered", ValueRules(spec: spec)) && csat.knows("4", ValueRules()))
-        #expect(!csat.knows("7", ValueRules()) && !csat.knows("Good", ValueRules()))
-        #expect(csat.guess("Good") == "5" && csat.guess("Unoffered") == "none" && csat.guess("7") == nil)
-        #expect(InitVocabulary.column("status", of: .tickets) == nil, "ticket status keeps unknown values: nothing to map")
+        func known(_ value: String, _ column: String, kind: InputKind, preset: String?) -> String? {
+            var spec = InputSpec(kind: kind, path: "")
+            spec.preset = preset
+            let vocabularies = Vocabularies(spec: spec)
+            var value = value
+            return value.withUTF8 { vocabularies.canonical($0, of: vocabularies.columns.firstIndex { $0.column == column }!) }
+        }
+        #expect(known("交易成功", "status", kind: .orders, preset: "taobao") == "delivered")
+        #expect(known("Delivered", "status", kind: .orders, preset: "taobao") == "delivered")
+        #expect(known("canceled", "status", kind: .orders, preset: nil) == "cancelled", "a built-in spelling: no values: entry needed")
+        #expect(known("交易异常", "status", kind: .orders, preset: "taobao") == nil)
+        #expect(known("交易成功", "status", kind: .orders, preset: nil) == nil)
+        #expect(known("Good", "csat", kind: .tickets, preset: "zendesk") == "5" && known("Offered", "csat", kind: .tickets, preset: "zendesk") == "none")
+        #expect(known("4", "csat", kind: .tickets, preset: nil) == "4")
+        #expect(known("7", "csat", kind: .tickets, preset: nil) == nil && known("Good", "csat", kind: .tickets, preset: nil) == nil)
+        let csat = EnumeratedColumn.column("csat", of: .tickets)!
+        #expect(ValueGuesses.guess("Good", for: csat) == "5" && ValueGuesses.guess("Unoffered", for: csat) == "none")
+        #expect(ValueGuesses.guess("7", for: csat) == nil)
+        #expect(EnumeratedColumn.column("status", of: .tickets)?.rejectsUnknown == false, "ticket status keeps unknown values: nothing to map")
     }
 
     @Test("UTC offsets at the end of a timestamp")
@@ -207,14 +216,14 @@ struct InitPlanTests {
                 """
         ])
         let orders = try plan(folder).inputs[0]
+        // `canceled` is a built-in variant of `cancelled`, read without a mapping: nothing to decide.
         #expect(orders.values == [
             InitValueColumn(
                 column: "status", vocabulary: ["created", "paid", "shipped", "delivered", "cancelled", "refunded"],
-                entries: [
-                    InitValue(source: "canceled", target: "cancelled", records: 2), InitValue(source: "on hold", target: nil, records: 1),
-                    InitValue(source: "待付款", target: "created", records: 1),
-                ]),
+                entries: [InitValue(source: "on hold", target: nil, records: 1), InitValue(source: "待付款", target: "created", records: 1)]),
         ])
+        // `canceled` is a spelling the run reads by itself (Vocabularies): a values: entry would be noise.
+        #expect(!orders.values.flatMap(\.entries).contains { $0.source == "canceled" })
     }
 
     @Test("files of one header form one input with a glob; a glob that would match another file is not written")
@@ -291,6 +300,40 @@ struct InitPlanTests {
         #expect(orders.nullValues == ["N/A"] && orders.decimalComma)
         #expect(orders.delimiter == ";")
         #expect(orders.newestDay == LocalDate("2026-11-03"))
+    }
+
+    @Test("null tokens: declared where a time or number belongs, or in two columns; in any case and spacing; never the preset's")
+    func nullTokens() throws {
+        let folder = exportFolder([
+            "orders.csv": """
+                order_id,created_at,status,amount,shipped_at,note,gift_note,remark
+                1,2026-11-01 10:00,paid,10.00,2026-11-02 09:00,-,-,NA
+                2,2026-11-01 11:00,paid,NULL,\\N,ok,x,y
+                3,2026-11-02 10:00,paid, n/a ,2026-11-03 09:00,None,x,y
+                4,2026-11-02 11:00,paid,5.00,,x,?,y
+
+                """
+        ])
+        let planned = try plan(folder)
+        let orders = planned.inputs[0]
+        // amount: NULL, n/a (as N/A); shipped_at: \N; note and gift_note both hold -. Left out: NA and None
+        // (one text column each), ? (gift_note only), the empty shipped_at (always null).
+        #expect(orders.nullValues == ["-", "N/A", "NULL", "\\N"])
+        let text = PipelineWriter.text(planned)
+        #expect(text.contains(#"    null_values: ["-", N/A, "NULL", "\\N"]"#), "\(text)")
+        let config = try PipelineConfig.parse(text, path: folder + "/teampulse.yml")
+        #expect(config.input(.orders)?.nullValues == ["-", "N/A", "NULL", "\\N"])
+        // ServiceNow's preset declares ? already: a ? in its timestamps adds nothing.
+        let servicenow = exportFolder([
+            "incidents.csv": """
+                number,incident_state,opened_at,resolved_at,closed_at,assignment_group
+                INC0000045,New,29/2/2016 01:16,?,?,Group 56
+                INC0000046,Resolved,1/3/2016 09:52,1/3/2016 11:00,?,Group 70
+
+                """
+        ])
+        let tickets = try plan(servicenow).inputs[0]
+        #expect(tickets.preset == "servicenow" && tickets.nullValues.isEmpty, "\(tickets.preset ?? "no preset") \(tickets.nullValues)")
     }
 
     @Test("no file can be an input: exit 1 naming each file; not a folder, or no export files: a clear error")
@@ -389,5 +432,25 @@ struct InitOutputTests {
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/teampulse.yml"))
         #expect(try String(contentsOfFile: folder + "/seeds/teams.csv", encoding: .utf8) == before)
+    }
+
+    @Test("the pipeline text is read back as run reads it before anything is written: text that does not load is a bug message, exit 2, no file")
+    func checkedBeforeWriting() throws {
+        let folder = exportFolder(["orders.csv": "order_id,created_at,status\n1,2026-11-01 10:00,on hold\n"])
+        var planned = try plan(folder)
+        #expect(planned.inputs[0].values.map(\.column) == ["status"])
+        // A target outside the vocabulary: the writer writes it, the pipeline reader refuses it.
+        planned.inputs[0].values[0].entries[0].target = "waiting"
+        #expect(PipelineWriter.text(planned).contains(": waiting"))
+        do {
+            try InitOutput.write(planned)
+            Issue.record("wrote a pipeline that does not load")
+        } catch {
+            #expect(error.exitCode == 2)
+            #expect(error.description.hasPrefix("teampulse init made a pipeline that does not load, so it wrote nothing"), "\(error)")
+            #expect(error.description.contains("waiting"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/teampulse.yml"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/seeds"))
     }
 }

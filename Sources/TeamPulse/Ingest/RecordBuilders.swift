@@ -77,9 +77,13 @@ struct BuildState {
         return (parsed, shape)
     }
 
-    /// Why an auto-rule value was refused.
-    func timeProblem(_ shape: TimeShape, index: Int, column: String) -> String {
-        if shape.order == .ambiguous, let decision = decisions?[index] { return decision.message(shape, column: column) }
+    /// Why an auto-rule value was refused: its day and month could be swapped only when it reads in one
+    /// of the two orders; a value that reads in neither is not a timestamp, whatever the file settled (so
+    /// the message never depends on whether its chunk was read a second time).
+    func timeProblem(_ bytes: UnsafeBufferPointer<UInt8>, _ shape: TimeShape, index: Int, column: String) -> String {
+        if shape.order == .ambiguous, let decision = decisions?[index], ValueParser.isAmbiguousDayMonth(bytes) {
+            return decision.message(shape, column: column)
+        }
         return "not a timestamp"
     }
 }
@@ -123,7 +127,7 @@ struct MappedRow {
         guard let parsed else {
             throw FieldError(
                 column: slot + 1, reason: .cast,
-                message: "\(headers[slot]): \(state.timeProblem(shape, index: index, column: field.rawValue)) '\(RecordKey.shown(bytes))'")
+                message: "\(headers[slot]): \(state.timeProblem(bytes, shape, index: index, column: field.rawValue)) '\(RecordKey.shown(bytes))'")
         }
         return parsed
     }
@@ -249,7 +253,7 @@ struct MappedRow {
         }
         let (parsed, shape) = state.autoTime(bytes, index: column)
         guard let parsed else {
-            throw failure(column, name, .cast, state.timeProblem(shape, index: column, column: name))
+            throw failure(column, name, .cast, state.timeProblem(bytes, shape, index: column, column: name))
         }
         return parsed
     }

@@ -12,8 +12,7 @@ struct DistinctValues: Sendable {
     var isEmpty: Bool { entries.isEmpty }
 
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, times: Int = 1) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = FNV1a.hash(bytes)
         let mask = table.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while table[slot] >= 0 {

@@ -29,9 +29,9 @@ final class ExportFile {
     /// Header names, a repeated name once (it reads as one column, under its first occurrence).
     var header: [String] { layout.header.uniqueNames }
 
-    /// Samples the first records: every column's date-like values (see ``DateEvidence``), and the
-    /// distinct values of `columns` (indices into ``header``; those in `complete` keep every distinct
-    /// value, the others at most ``maxDistinct``).
+    /// Samples the first records: every column's dates (see ``DateSample``) and null tokens (see
+    /// ``NullTokens``), and the distinct values of `columns` (indices into ``header``; those in
+    /// `complete` keep every distinct value, the others at most ``maxDistinct``).
     func sample(columns: Set<Int>, complete: Set<Int>) -> FileSample {
         let header = layout.header
         let names = header.uniqueNames
@@ -46,6 +46,7 @@ final class ExportFile {
             sample.truncated = true
         }
         guard end > header.end else { return sample }
+        var converter = LocalTimeConverter(timeZone: TimeZone(identifier: "UTC")!)
         var tokenizer = LibCSVTokenizer(delimiter: layout.delimiter, quote: layout.quote, newline: layout.newline)
         tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: text[header.end..<end]), firstLine: header.nextLine, firstOffset: header.end,
@@ -62,7 +63,11 @@ final class ExportFile {
                 for (column, index) in firstIndex.enumerated() {
                     let bytes = fields.bytes(index)
                     guard !bytes.isEmpty else { continue }
-                    sample.dates[column].add(bytes, line: position.line)
+                    if let token = NullTokens.candidate(bytes) {
+                        sample.nullTokens[column].insert(token)
+                    } else {
+                        sample.dates[column].add(bytes, line: position.line, converter: &converter)
+                    }
                     guard sampled[column] else { continue }
                     let value = String(decoding: bytes, as: UTF8.self)
                     if unbounded[column] || sample.values[column].count < Self.maxDistinct || sample.values[column][value] != nil {
@@ -89,11 +94,14 @@ struct FileSample {
     var values: [[String: Int]]
     /// Sampled columns with more distinct values than were kept.
     var overflowing: Set<Int> = []
-    /// Per column: what its date-like values say about the order of day and month.
-    var dates: [DateEvidence]
+    /// Per column: what its dates say about the order of day and month.
+    var dates: [DateSample]
+    /// Per column: the ``NullTokens/candidates`` (by index) among its values.
+    var nullTokens: [Set<Int>]
 
     init(columnCount: Int) {
         values = Array(repeating: [:], count: columnCount)
-        dates = Array(repeating: DateEvidence(), count: columnCount)
+        dates = Array(repeating: DateSample(), count: columnCount)
+        nullTokens = Array(repeating: [], count: columnCount)
     }
 }

@@ -24,10 +24,7 @@ public enum InitOutput {
     }
 
     /// A CSV field, quoted when it holds a comma, a quote, a line break or surrounding spaces.
-    static func field(_ text: String) -> String {
-        let needsQuotes = text.contains { ",\"\n\r".contains($0) } || text.hasPrefix(" ") || text.hasSuffix(" ")
-        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
+    static func field(_ text: String) -> String { CSVTable.quoted(text) }
 
     /// The paths `write` creates: the pipeline file, then each seed file.
     public static func paths(_ plan: InitPlan) -> [String] {
@@ -35,9 +32,16 @@ public enum InitOutput {
     }
 
     /// Writes the pipeline and the seeds. A path that already exists is an error (exit 2) and nothing is
-    /// written; a write that fails removes what this call wrote.
+    /// written; a write that fails removes what this call wrote. The pipeline is read back as `run`
+    /// reads it first: text that would not load is never written (an error naming what failed, exit 2).
     public static func write(_ plan: InitPlan) throws(TeamPulseError) {
-        let texts = [PipelineWriter.text(plan)] + seedFiles(plan).map(\.text)
+        let pipeline = PipelineWriter.text(plan)
+        do {
+            _ = try PipelineConfig.parse(pipeline, path: plan.pipelinePath)
+        } catch {
+            throw .usage("teampulse init made a pipeline that does not load, so it wrote nothing (please report this with the header of your exports): \(error)")
+        }
+        let texts = [pipeline] + seedFiles(plan).map(\.text)
         let targets = paths(plan)
         for path in targets where FileSystem.kind(path) != .absent {
             throw .usage("\(displayPath(path)): already exists; teampulse init never replaces a file (choose another --out, or move it away)")

@@ -104,6 +104,8 @@ public struct InitLookup: Sendable, Equatable {
     public var formats: [InitFormat]
     /// The lookup file's amounts use a decimal comma.
     public var decimalComma: Bool
+    /// `null_values:` found in the lookup file.
+    public var nullValues: [String]
     /// Rows sampled, and whether keys repeat.
     public var note: String
 }

@@ -10,9 +10,6 @@ import Foundation
 public enum InitPlanner {
     /// File name endings `init` reads (any letter case).
     public static let extensions = [".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz"]
-    /// Values that often mean "missing" in exports; one found in a timestamp or number column is
-    /// declared in `null_values:` unless the preset does.
-    static let nullTokens = ["?", "N/A", "n/a", "NA", "#N/A", "NULL", "null", "None", "nan", "NaN", "-"]
 
     /// An input chosen for the pipeline: its kind, how its header matched, its files and `path:`.
     struct ChosenInput {
@@ -108,7 +105,9 @@ public enum InitPlanner {
             let keyTime = inputs[index].kind == .events ? "at" : "created_at"
             guard let column = chosen[index].match.index(of: keyTime) else { continue }
             let format = inputs[index].formats.first { $0.column == keyTime }.flatMap { TimeFormat($0.pattern) }
-            inputs[index].newestDay = newestDay(Array(samples[index].values[column].keys), format: format, in: TimeZone(identifier: zone)!)
+            inputs[index].newestDay = newestDay(
+                Array(samples[index].values[column].keys), format: format,
+                reading: DateOrderDecision(samples[index].dates[column].evidence).reading, in: TimeZone(identifier: zone)!)
         }
         let newest = inputs.compactMap(\.newestDay).max()
         let (teams, teamNotes) = teamSeeds(chosen, inputs: inputs, samples: samples, lookups: lookups, lookupSamples: lookupSamples)
@@ -211,23 +210,17 @@ public enum InitPlanner {
         }
         planned.unread = header.indices.filter { input.match.mapping[$0] == nil && !header[$0].isEmpty }.map { header[$0] }
         let presetNulls = input.match.preset?.nullValues ?? []
-        planned.nullValues = foundNullTokens(sample, input.match, timestamps: timestamps).filter { !presetNulls.contains($0) }
-        let nulls = Set(presetNulls + planned.nullValues)
+        let numbers = Set(input.match.mapping.filter { numberColumns.contains($0.value) }.keys)
+        planned.nullValues = NullTokens.declared(sample, typed: timestamps.union(numbers), preset: presetNulls)
+        let nulls = FieldReading(nullTokens: presetNulls + planned.nullValues)
 
-        let canonicalTimes = CanonicalSchema.timestampColumns(of: input.kind)
         let (formats, formatNotes) = formatDecisions(
-            timestamps.sorted().filter { canonicalTimes.contains(input.match.mapping[$0]!) }.map { ($0, input.match.mapping[$0]!) },
-            sample: sample, header: header, nulls: nulls, label: label, rows: "records")
+            timestamps.sorted().map { ($0, input.match.mapping[$0]!) }, sample: sample, header: header, nulls: nulls, label: label,
+            rows: "records")
         planned.formats = formats
         decisions += formatNotes
-        for index in timestamps.sorted() where !canonicalTimes.contains(input.match.mapping[index]!) {
-            let values = sample.values[index].keys.filter { !nulls.contains($0) }
-            if let example = values.filter(isAmbiguousDate).min() {
-                decisions.append("\(label): \(header[index]) (read as \(input.match.mapping[index]!) by the preset) holds dates like \(example) whose day and month order the auto rule cannot tell; formats: names canonical columns only, so such rows are rejected unless the file settles the order")
-            }
-        }
         if let index = input.match.index(of: "amount") {
-            let (comma, note) = amountDecision(sample.values[index].keys.filter { !nulls.contains($0) }, "\(label): \(header[index]) (amount)", rows: "records")
+            let (comma, note) = amountDecision(present(sample.values[index].keys, nulls), "\(label): \(header[index]) (amount)", rows: "records")
             planned.decimalComma = comma
             decisions += note.map { [$0] } ?? []
         }
@@ -241,13 +234,13 @@ public enum InitPlanner {
                 decisions.append("\(label): \(column.column) values mapped by guess (# check): " + guessed.map { "\($0.source) → \($0.target!)" }.joined(separator: ", "))
             }
         }
-        for vocabulary in InitVocabulary.columns(of: input.kind) {
-            if let index = input.match.index(of: vocabulary.column), sample.overflowing.contains(index) {
-                decisions.append("\(label): \(header[index]) (\(vocabulary.column)) holds more than \(ExportFile.maxDistinct) distinct values: not a vocabulary init can map; check it with teampulse validate")
+        for column in EnumeratedColumn.columns(of: input.kind) where column.rejectsUnknown {
+            if let index = input.match.index(of: column.column), sample.overflowing.contains(index) {
+                decisions.append("\(label): \(header[index]) (\(column.column)) holds more than \(ExportFile.maxDistinct) distinct values: not a vocabulary init can map; check it with teampulse validate")
             }
         }
         if !planned.nullValues.isEmpty {
-            decisions.append("\(label): null_values \(planned.nullValues.map { "'\($0)'" }.joined(separator: ", ")) found where a time or number belongs (# check)")
+            decisions.append("\(label): null_values \(planned.nullValues.map { "'\($0)'" }.joined(separator: ", ")): \(NullTokens.reason) (# check)")
         }
         if sample.malformed > 0 {
             decisions.append("\(label): \(counted(sample.malformed, "record")) with another number of fields than the header, or broken quoting: rejected by the run")
@@ -265,12 +258,18 @@ public enum InitPlanner {
         let stamps = source.takes.filter { LookupTargets.isTimestamp($0.target, of: kind) }.map(\.column)
         let sample = source.file.sample(columns: Set([source.key] + source.takes.map(\.column)), complete: Set(stamps + [source.key]))
         let label = "lookup \(source.file.name)"
+        let numbers = source.takes.filter { numberColumns.contains($0.target) }.map(\.column)
+        let nullValues = NullTokens.declared(sample, typed: Set(stamps + numbers), preset: [])
+        let nulls = FieldReading(nullTokens: nullValues)
         let (formats, formatNotes) = formatDecisions(
-            stamps.map { ($0, header[$0]) }, sample: sample, header: header, nulls: [], label: label, rows: "rows")
+            stamps.map { ($0, header[$0]) }, sample: sample, header: header, nulls: nulls, label: label, rows: "rows")
         var decisions = formatNotes
+        if !nullValues.isEmpty {
+            decisions.append("\(label): null_values \(nullValues.map { "'\($0)'" }.joined(separator: ", ")): \(NullTokens.reason) (# check)")
+        }
         var decimalComma = false
         if let amount = source.takes.first(where: { $0.target == "amount" }) {
-            let (comma, note) = amountDecision(Array(sample.values[amount.column].keys), "\(label): \(header[amount.column]) (amount)", rows: "rows")
+            let (comma, note) = amountDecision(present(sample.values[amount.column].keys, nulls), "\(label): \(header[amount.column]) (amount)", rows: "rows")
             decimalComma = comma
             decisions += note.map { [$0] } ?? []
         }
@@ -281,30 +280,39 @@ public enum InitPlanner {
         let lookup = InitLookup(
             path: path, file: source.file.name, key: header[source.key],
             takes: source.takes.map { .init(target: $0.target, column: header[$0.column], aggregate: $0.aggregate.rawValue) },
-            formats: formats, decimalComma: decimalComma, note: note)
+            formats: formats, decimalComma: decimalComma, nullValues: nullValues, note: note)
         return (lookup, sample, decisions)
     }
 
     /// The `formats:` of timestamp columns (header index, the name `formats:` uses), and the decisions
     /// they leave: guessed orders, values no pattern reads. `rows`: what the run would reject.
     static func formatDecisions(
-        _ columns: [(index: Int, name: String)], sample: FileSample, header: [String], nulls: Set<String>, label: String, rows: String
+        _ columns: [(index: Int, name: String)], sample: FileSample, header: [String], nulls: FieldReading, label: String, rows: String
     ) -> ([InitFormat], [String]) {
         var formats: [InitFormat] = []
         var decisions: [String] = []
         for (index, name) in columns {
-            let values = sample.values[index].keys.filter { !nulls.contains($0) }
-            switch DateOrderInference.decide(values: Array(values), column: index, evidence: sample.dates, names: header) {
-            case .none: break
-            case .pattern(let pattern, let note, let guessed):
-                formats.append(InitFormat(column: name, pattern: pattern, note: note, guessed: guessed))
-                if guessed { decisions.append("\(label): formats \(name) \"\(pattern)\" is a guess: \(note)") }
-            case .unreadable(let count, let example, let note):
+            let decision = DateOrderInference.decide(
+                values: present(sample.values[index].keys, nulls), column: index, dates: sample.dates, names: header)
+            if let pattern = decision.pattern {
+                formats.append(InitFormat(column: name, pattern: pattern, note: decision.note, guessed: decision.guessed))
+                if decision.guessed { decisions.append("\(label): formats \(name) \"\(pattern)\" is a guess: \(decision.note)") }
+            }
+            if let unread = decision.unread {
                 let column = header[index] == name ? name : "\(header[index]) (\(name))"
-                decisions.append("\(label): \(column): \(counted(count, "value")) not read as a timestamp, e.g. \(example): \(note); set formats: {\(name): …} or those \(rows) are rejected (CAST)")
+                let fix = decision.pattern == nil ? "set formats: {\(name): …} or those \(rows) are rejected (CAST)" : "those \(rows) are rejected (CAST)"
+                decisions.append("\(label): \(column): \(counted(unread.count, "value")) not read as a timestamp, e.g. \(unread.example): \(unread.note); \(fix)")
             }
         }
         return (formats, decisions)
+    }
+
+    /// The values that are not null tokens (nor empty).
+    static func present(_ values: some Sequence<String>, _ nulls: FieldReading) -> [String] {
+        values.filter { value in
+            var value = value
+            return value.withUTF8 { !$0.isEmpty && !nulls.isNull($0) }
+        }
     }
 
     /// Whether amounts need `decimal: ","`, and the decision left when some read neither way.
@@ -346,6 +354,7 @@ public enum InitPlanner {
             for column in result.values.indices {
                 result.values[column].merge(sample.values[column], uniquingKeysWith: +)
                 result.dates[column].merge(sample.dates[column])
+                result.nullTokens[column].formUnion(sample.nullTokens[column])
             }
         }
         return result
@@ -423,24 +432,17 @@ public enum InitPlanner {
 
     // MARK: - Values
 
-    /// Header indices of the match's timestamp columns and preset fields.
+    /// Header indices of the match's timestamp columns and preset timestamp fields (`formats:` may
+    /// name both).
     static func timestampIndices(_ match: HeaderMatch) -> Set<Int> {
-        let canonical = CanonicalSchema.timestampColumns(of: match.kind)
-        let fields: Set<String> = [PresetField.updatedAt, .cancelledAt, .closedAt, .statusChangedAt].map(\.rawValue).reduce(into: []) { $0.insert($1) }
-        return Set(match.mapping.filter { canonical.contains($0.value) || fields.contains($0.value) }.keys)
+        let names = Set(CanonicalSchema.timestampColumns(of: match.kind) + PresetField.timestampFields.map(\.rawValue))
+        return Set(match.mapping.filter { names.contains($0.value) }.keys)
     }
 
-    /// Null tokens that occur in the input's timestamp or amount columns.
-    static func foundNullTokens(_ sample: FileSample, _ match: HeaderMatch, timestamps: Set<Int>) -> [String] {
-        var columns = timestamps
-        if let amount = match.index(of: "amount") { columns.insert(amount) }
-        return nullTokens.filter { token in columns.contains { sample.values[$0][token] != nil } }
-    }
-
-    static func isAmbiguousDate(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { ValueParser.isAmbiguousDayMonth($0) }
-    }
+    /// Canonical columns and preset fields read as numbers.
+    static let numberColumns: Set<String> = [
+        "amount", "reopens", PresetField.refundAmount.rawValue, PresetField.firstReplyMinutes.rawValue, PresetField.updateCount.rawValue,
+    ]
 
     enum AmountReading: Equatable {
         /// Every value reads with a decimal point (the default).
@@ -462,31 +464,46 @@ public enum InitPlanner {
         return values.allSatisfy { reads($0, true) } ? .comma : .unreadable(dot)
     }
 
-    /// The values of the input's enumerated columns that its vocabulary does not know, each with its
-    /// best guess (``ValueGuesses``).
-    static func unknownValues(_ sample: FileSample, _ match: HeaderMatch, kind: InputKind, nulls: Set<String>) -> [InitValueColumn] {
+    /// The values of the input's enumerated columns that reject unknown values (``EnumeratedColumn``)
+    /// which the input does not read yet (``Vocabularies``: its preset's words, the canonical values and
+    /// their spellings), each with its best guess (``ValueGuesses``). An order's `status` includes the
+    /// values of the preset's item status, read with the same words.
+    static func unknownValues(_ sample: FileSample, _ match: HeaderMatch, kind: InputKind, nulls: FieldReading) -> [InitValueColumn] {
         var spec = InputSpec(kind: kind, path: "")
         spec.preset = match.preset?.name
-        let rules = ValueRules(spec: spec)
+        let vocabularies = Vocabularies(spec: spec)
         var result: [InitValueColumn] = []
-        for vocabulary in InitVocabulary.columns(of: kind) {
-            guard let index = match.index(of: vocabulary.column), !sample.overflowing.contains(index) else { continue }
-            let entries = sample.values[index].filter { !nulls.contains($0.key) && !vocabulary.knows($0.key, rules) }
-                .sorted { $0.key < $1.key }
-                .map { InitValue(source: $0.key, target: vocabulary.guess($0.key), records: $0.value) }
-            if !entries.isEmpty { result.append(InitValueColumn(column: vocabulary.column, vocabulary: vocabulary.values, entries: entries)) }
+        for (position, column) in vocabularies.columns.enumerated() where column.rejectsUnknown {
+            var sources = [match.index(of: column.column)]
+            if kind == .orders, column.column == "status" { sources.append(match.index(of: PresetField.itemStatus.rawValue)) }
+            var counts: [String: Int] = [:]
+            for index in sources.compactMap({ $0 }) where !sample.overflowing.contains(index) {
+                counts.merge(sample.values[index], uniquingKeysWith: +)
+            }
+            // A value of spaces only is no value (`values:` cannot map it).
+            let entries = counts.filter { value, _ in
+                guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { return false }
+                var value = value
+                return value.withUTF8 { !nulls.isNull($0) && vocabularies.canonical($0, of: position) == nil }
+            }
+            .sorted { $0.key < $1.key }
+            .map { InitValue(source: $0.key, target: ValueGuesses.guess($0.key, for: column), records: $0.value) }
+            if !entries.isEmpty { result.append(InitValueColumn(column: column.column, vocabulary: column.values, entries: entries)) }
         }
         return result
     }
 
-    /// The newest local day among timestamp values read with `format` (else the auto rule).
-    static func newestDay(_ values: [String], format: TimeFormat?, in zone: TimeZone) -> LocalDate? {
+    /// The newest local day among timestamp values read with `format`, else by the auto rule with
+    /// ambiguous dates read as `reading` says (the file's decision).
+    static func newestDay(_ values: [String], format: TimeFormat?, reading: AmbiguousDates, in zone: TimeZone) -> LocalDate? {
         var converter = LocalTimeConverter(timeZone: zone)
+        var shape = TimeShape()
         var newest: Instant?
         for value in values {
             var value = value
             let parsed = value.withUTF8 { bytes in
-                format.map { $0.parse(bytes, converter: &converter) } ?? ValueParser.timestamp(bytes, converter: &converter)
+                format.map { $0.parse(bytes, converter: &converter) }
+                    ?? ValueParser.timestamp(bytes, ambiguous: reading, converter: &converter, shape: &shape)
             }
             if let instant = parsed?.eventInstant, newest.map({ instant > $0 }) ?? true { newest = instant }
         }

@@ -48,11 +48,7 @@ public enum PipelineWriter {
         }
         if input.decimalComma { lines.append(commented("    decimal: \",\"", "check: amounts are written with a decimal comma")) }
         lines += valuesLines(input.values)
-        if !input.nullValues.isEmpty {
-            lines.append(commented(
-                "    null_values: [\(input.nullValues.map(scalar).joined(separator: ", "))]",
-                "check: found where a time or number belongs; they read as empty"))
-        }
+        if !input.nullValues.isEmpty { lines.append(nullValuesLine(input.nullValues, indent: "    ")) }
         if let newest = input.newestDay {
             lines.append(commented(
                 "    max_lag_days: \(InputSpec.defaultMaxLagDays)",
@@ -72,6 +68,7 @@ public enum PipelineWriter {
                     for format in lookup.formats { lines.append(formatLine(format, indent: "          ")) }
                 }
                 if lookup.decimalComma { lines.append(commented("        decimal: \",\"", "check: amounts are written with a decimal comma")) }
+                if !lookup.nullValues.isEmpty { lines.append(nullValuesLine(lookup.nullValues, indent: "        ")) }
             }
         }
         if let events = input.alsoEventsPreset {
@@ -79,6 +76,10 @@ public enum PipelineWriter {
             lines.append("  # events: {path: \(scalar(input.path)), preset: \(events)}")
         }
         return lines
+    }
+
+    static func nullValuesLine(_ tokens: [String], indent: String) -> String {
+        commented("\(indent)null_values: [\(tokens.map(scalar).joined(separator: ", "))]", "check: \(NullTokens.reason)")
     }
 
     static func formatLine(_ format: InitFormat, indent: String) -> String {

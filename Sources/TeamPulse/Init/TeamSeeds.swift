@@ -10,17 +10,18 @@ extension InitPlanner {
         var teams = TeamSeeds()
         var decisions: [String] = []
         for (index, input) in chosen.enumerated() {
-            let nulls = Set((input.match.preset?.nullValues ?? []) + inputs[index].nullValues)
+            let nulls = FieldReading(nullTokens: (input.match.preset?.nullValues ?? []) + inputs[index].nullValues)
             for (column, department, link) in teamColumns(input.kind) {
                 if let at = input.match.index(of: column) {
-                    teams.add(samples[index].values[at].keys.filter { !nulls.contains($0) }, department: department, link: link)
+                    teams.add(present(samples[index].values[at].keys, nulls), department: department, link: link)
                     if samples[index].overflowing.contains(at) {
                         decisions.append("\(input.kind.rawValue) (\(input.files[0].name)): \(input.files[0].header[at]) holds more than \(ExportFile.maxDistinct) distinct values; seeds/teams.csv lists the first \(ExportFile.maxDistinct)")
                     }
                 }
-                for source in lookups[input.kind] ?? [] {
+                for (position, source) in (lookups[input.kind] ?? []).enumerated() {
                     guard let take = source.takes.first(where: { $0.target == column }), let sample = lookupSamples[source.file.name] else { continue }
-                    teams.add(Array(sample.values[take.column].keys), department: department, link: link)
+                    let lookupNulls = FieldReading(nullTokens: inputs[index].lookups[position].nullValues)
+                    teams.add(present(sample.values[take.column].keys, lookupNulls), department: department, link: link)
                 }
             }
         }

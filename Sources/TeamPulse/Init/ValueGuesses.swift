@@ -1,7 +1,7 @@
 import Foundation
 
-/// Best guesses for source values of enumerated columns that neither the canonical vocabulary nor the
-/// input's preset knows (`teampulse init` writes them into `values:`, each marked `# check`). Written
+/// Best guesses for source values of enumerated columns that the input's vocabulary (``Vocabularies``)
+/// does not know (`teampulse init` writes them into `values:`, each marked `# check`). Written
 /// once, as data. A value takes the guess of the first entry one of whose words it holds: an English
 /// word matches the start of a word of the value, in any letter case (`cancel` matches `Canceled`,
 /// `paid` does not match `unpaid`); a Chinese word anywhere in it. The tables are tried in order, so
@@ -73,46 +73,14 @@ public enum ValueGuesses {
     }
 }
 
-/// An enumerated column whose unknown values reject their record (`UNKNOWN VALUE`): the columns whose
-/// values `init` maps under `values:` (order `status`, ticket `csat`). Ticket `status` and `channel`
-/// keep unknown values as written, so `init` leaves them alone.
-struct InitVocabulary {
-    let kind: InputKind
-    let column: String
-    /// The canonical values, as a `values:` entry names them.
-    let values: [String]
-
-    /// The value of `csat` that means "no rating" in `values:`.
-    static let noRating = "none"
-
-    static let all: [InitVocabulary] = [
-        InitVocabulary(kind: .orders, column: "status", values: OrderStatus.allCases.map(\.rawValue)),
-        InitVocabulary(kind: .tickets, column: "csat", values: ["1", "2", "3", "4", "5", noRating]),
-    ]
-
-    static func columns(of kind: InputKind) -> [InitVocabulary] { all.filter { $0.kind == kind } }
-
-    static func column(_ name: String, of kind: InputKind) -> InitVocabulary? {
-        all.first { $0.kind == kind && $0.column == name }
-    }
-
-    /// Whether the input reads `value` already: through its preset's table or as a canonical value, the
-    /// way the record builders read it.
-    func knows(_ value: String, _ rules: ValueRules) -> Bool {
-        var value = value
-        return value.withUTF8 { bytes in
-            switch column {
-            case "status": OrderBuilder.status(bytes, rules) != nil
-            default: rules.satisfaction.lookup(bytes) != nil || ValueParser.integer(bytes).map { (1...5).contains($0) } == true
-            }
-        }
-    }
-
-    /// The canonical value `value` most likely means, or nil.
-    func guess(_ value: String) -> String? {
-        switch column {
-        case "status": ValueGuesses.orderStatus(for: value)?.rawValue
-        default: ValueGuesses.satisfaction(for: value).map { $0.map(String.init) ?? Self.noRating }
+extension ValueGuesses {
+    /// The canonical value of an enumerated column (as `values:` names it) that a source value most
+    /// likely means; nil when there is no guess (or no table for the column).
+    static func guess(_ value: String, for column: EnumeratedColumn) -> String? {
+        switch (column.kind, column.column) {
+        case (.orders, "status"): orderStatus(for: value)?.rawValue
+        case (.tickets, "csat"): satisfaction(for: value).map { $0.map(String.init) ?? EnumeratedColumn.noRating }
+        default: nil
         }
     }
 }

@@ -122,28 +122,6 @@ public struct WorkEventCounts: Sendable, Equatable {
     }
 }
 
-/// When a work event counts as inside working hours. The pipeline passes the teams' business hours
-/// and calendar (`WorkingHours(businessHours:teamIDs:)`); `.fixed` (Monday–Friday, local time
-/// 09:00 ≤ t < 18:00) is the default of direct callers.
-public struct WorkingHours: Sendable {
-    /// Whether local wall-clock minute `minuteOfDay` (0–1439) of local day `day` is working time for `team`.
-    public var isWorking: @Sendable (_ team: TeamIndex, _ day: LocalDate, _ minuteOfDay: Int) -> Bool
-
-    public init(isWorking: @escaping @Sendable (_ team: TeamIndex, _ day: LocalDate, _ minuteOfDay: Int) -> Bool) {
-        self.isWorking = isWorking
-    }
-
-    /// Monday–Friday 09:00–18:00 for every team.
-    public static let fixed = WorkingHours { _, day, minute in
-        day.weekday < 5 && minute >= 9 * 60 && minute < 18 * 60
-    }
-}
-
-extension LocalDate {
-    /// ISO weekday from 0 (Monday) to 6 (Sunday); 1970-01-01 was a Thursday.
-    public var weekday: Int { Int(((dayNumber + 3) % 7 + 7) % 7) }
-}
-
 /// Accumulates the daily flow series of every team over a day grid.
 public struct FlowAccumulator: Sendable {
     public let grid: DayGrid
@@ -153,26 +131,31 @@ public struct FlowAccumulator: Sendable {
     /// Whether a ticket work event in the grid lies off local midnight.
     public private(set) var ticketEventsHaveTimeOfDay = false
     let timeZone: TimeZone
-    let workingHours: WorkingHours
+    /// Working time: the teams' schedules (by team index) and the public calendar.
+    let businessHours: BusinessHours
+    private let schedules: [WorkSchedule]
     /// UTC offset (ms) per day when it is the same at the day's start and end (no transition), else nil.
     private let dayOffsets: [Int64?]
     private var todoDiff: [[Int]], progressDiff: [[Int]], doneDiff: [[Int]]
 
-    /// An empty accumulator for `teamCount` teams; events are classified with `workingHours` in `timeZone`.
-    public init(grid: DayGrid, teamCount: Int, timeZone: TimeZone, workingHours: WorkingHours = .fixed) {
+    /// An empty accumulator for `teamCount` teams; events are classified as inside or outside working
+    /// hours in `timeZone` by the schedule of team `teamIDs[index]` in `businessHours` (the default
+    /// schedule for a team without an id there).
+    public init(
+        grid: DayGrid, teamCount: Int, timeZone: TimeZone, businessHours: BusinessHours = BusinessHours(),
+        teamIDs: [String] = []
+    ) {
         self.grid = grid
         self.timeZone = timeZone
-        self.workingHours = workingHours
+        self.businessHours = businessHours
+        schedules = teamIDs.map { businessHours.schedule(of: $0) }
         teams = Array(repeating: TeamFlowSeries(days: grid.count), count: teamCount)
         todoDiff = Array(repeating: Array(repeating: 0, count: grid.count + 1), count: teamCount)
         progressDiff = todoDiff
         doneDiff = todoDiff
-        func offset(_ instant: Instant) -> Int64 {
-            Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant) / 1000))) * Millis.second
-        }
         dayOffsets = (0..<grid.count).map { day in
-            let start = offset(grid.bounds[day])
-            return start == offset(grid.bounds[day + 1] - 1) ? start : nil
+            let start = LocalTimeConverter.offset(atUTC: grid.bounds[day], in: timeZone)
+            return start == LocalTimeConverter.offset(atUTC: grid.bounds[day + 1] - 1, in: timeZone) ? start : nil
         }
     }
 
@@ -213,13 +196,12 @@ public struct FlowAccumulator: Sendable {
         guard let instant else { return }
         let index = grid.index(instant)
         guard index >= 0, index < grid.count else { return }
-        let offset =
-            dayOffsets[index]
-            ?? Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant) / 1000))) * Millis.second
+        let offset = dayOffsets[index] ?? LocalTimeConverter.offset(atUTC: instant, in: timeZone)
         let local = instant + offset
-        let dayNumber = local >= 0 ? local / Millis.day : (local - Millis.day + 1) / Millis.day
+        let dayNumber = LocalDate(localMillis: local).dayNumber
         let millisOfDay = local - dayNumber * Millis.day
-        let afterHours = !workingHours.isWorking(team, LocalDate(dayNumber: dayNumber), Int(millisOfDay / Millis.minute))
+        let schedule = schedules.indices.contains(Int(team)) ? schedules[Int(team)] : businessHours.defaultSchedule
+        let afterHours = !businessHours.isWorking(schedule, day: dayNumber, minuteOfDay: Int(millisOfDay / Millis.minute))
         if isTicket {
             if millisOfDay != 0 { ticketEventsHaveTimeOfDay = true }
             teams[Int(team)].ticketEvents.all[index] += 1

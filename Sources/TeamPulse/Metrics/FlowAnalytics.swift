@@ -66,15 +66,16 @@ public struct FlowAnalytics: Sendable {
     public var directory: Directory
     public var settings: AnalyticsSettings
     public var presentInputs: Set<InputKind>
-    /// Working time per team (the pipeline's `business_hours` and calendar); `.fixed` is Mon–Fri 09–18.
-    public var workingHours: WorkingHours
+    /// Working time per team (the pipeline's `business_hours` and calendar); the default is
+    /// ``WorkSchedule/standard`` for every team without holidays.
+    public var businessHours: BusinessHours
     /// Hand-over edges from the event log, added to the collaboration edges for silo detection.
     public var extraEdges: [Silos.Edge]
 
     public init(
         asOf: LocalDate, windows: [ResolvedWindow], timeZone: TimeZone, directory: Directory,
         settings: AnalyticsSettings = AnalyticsSettings(), presentInputs: Set<InputKind> = Set(InputKind.allCases),
-        workingHours: WorkingHours = .fixed, extraEdges: [Silos.Edge] = []
+        businessHours: BusinessHours = BusinessHours(), extraEdges: [Silos.Edge] = []
     ) {
         self.asOf = asOf
         self.windows = windows
@@ -82,7 +83,7 @@ public struct FlowAnalytics: Sendable {
         self.directory = directory
         self.settings = settings
         self.presentInputs = presentInputs
-        self.workingHours = workingHours
+        self.businessHours = businessHours
         self.extraEdges = extraEdges
     }
 
@@ -102,7 +103,7 @@ public struct FlowAnalytics: Sendable {
         let recentStart = grid.bounds[grid.count - 28]
 
         var accumulator = FlowAccumulator(
-            grid: grid, teamCount: teams.count, timeZone: timeZone, workingHours: workingHours)
+            grid: grid, teamCount: teams.count, timeZone: timeZone, businessHours: businessHours, teamIDs: teams.map(\.id))
         var open: [Int: [MemberIndex: (tasks: Int, tickets: Int)]] = [:]  // team → member → open items
         var handled: [Int: [String: [String: Int]]] = [:]  // team → category → member → resolved tickets
         func isOpen(_ item: FlowItem) -> Bool {

@@ -1,28 +1,3 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast generator whose output depends on its seed only,
-/// so forecasts are byte-identical across runs, platforms and `--jobs` values.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
-
-    /// A generator whose first output is the mix of `seed` + 0x9E3779B97F4A7C15.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits (the state advances by the golden-ratio increment, then is mixed).
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform index in `0..<bound`: the high 64 bits of next() × bound (Lemire's multiply-shift,
-    /// without rejection; the bias is below bound / 2⁶⁴).
-    public mutating func index(below bound: Int) -> Int {
-        precondition(bound > 0)
-        return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
-    }
-}
-
 /// Monte Carlo "when will today's WIP be done" forecast from sampled daily throughput.
 public enum MonteCarloForecast {
     /// The confidence levels reported (`forecast_days_p50`, `_p85`, `_p95`).
@@ -32,12 +7,7 @@ public enum MonteCarloForecast {
 
     /// The seed of a team's random stream: `seed` XOR the 64-bit FNV-1a hash of the team id's UTF-8 bytes.
     public static func streamSeed(_ seed: UInt64, team: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in team.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return seed ^ hash
+        seed ^ FNV1a.hash(team)
     }
 
     /// Days to finish `wip` items at each of `levels`: each trial starts with `wip` items left and, day

@@ -161,6 +161,17 @@ public final class Directory: @unchecked Sendable {
     }
 
     /// All members, seeded first, in index order.
+    /// The teams and members that the data added to the seeds', in index order, each with the text it
+    /// was added under (a partition's partial carries them: another process numbers them its own way).
+    var addedEntries: (teams: [(index: TeamIndex, name: String)], members: [(index: MemberIndex, name: String)]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (
+            extraTeams.map { (index: $0.value, name: $0.key) }.sorted { $0.index < $1.index },
+            extraMembers.map { (index: $0.value, name: $0.key) }.sorted { $0.index < $1.index }
+        )
+    }
+
     public var allMembers: [Member] {
         lock.lock()
         defer { lock.unlock() }
@@ -177,11 +188,7 @@ struct ByteTable: Sendable {
 
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return hash
+        FNV1a.hash(bytes)
     }
 
     mutating func insert(_ key: String, value: Int32, overwrite: Bool = true) {

@@ -21,8 +21,8 @@ public struct RecordKey: Hashable, Sendable, Comparable, CustomStringConvertible
                 raw[23] = UInt8(bytes.count)
             }
         } else {
-            let first = Self.fnv1a(bytes, seed: 0xcbf2_9ce4_8422_2325)
-            let second = Self.fnv1a(bytes, seed: 0x8422_2325_cbf2_9ce4 ^ UInt64(bytes.count))
+            let first = FNV1a.hash(bytes)
+            let second = FNV1a.hash(bytes, seed: 0x8422_2325_cbf2_9ce4 ^ UInt64(bytes.count))
             words = (first, second, UInt64(min(bytes.count, 0xFF_FFFF)) | (UInt64(Self.hashedMarker) << 56))
         }
     }
@@ -58,12 +58,6 @@ public struct RecordKey: Hashable, Sendable, Comparable, CustomStringConvertible
         hasher.combine(words.0)
         hasher.combine(words.1)
         hasher.combine(words.2)
-    }
-
-    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
-        var hash = seed
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
     }
 }
 

@@ -1,14 +1,3 @@
-/// A point in time: milliseconds since 1970-01-01T00:00:00Z.
-public typealias Instant = Int64
-
-/// Milliseconds per second, minute, hour and day.
-public enum Millis {
-    public static let second: Int64 = 1000
-    public static let minute: Int64 = 60_000
-    public static let hour: Int64 = 3_600_000
-    public static let day: Int64 = 86_400_000
-}
-
 /// Index of a team in a ``Directory``.
 public typealias TeamIndex = Int32
 /// Index of a member in a ``Directory``.

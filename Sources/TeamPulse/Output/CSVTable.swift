@@ -43,8 +43,11 @@ public struct CSVTable: Sendable, Equatable {
         }
     }
 
-    static func escape(_ cell: String) -> String {
-        let cell = neutralized(cell)
+    static func escape(_ cell: String) -> String { quoted(neutralized(cell)) }
+
+    /// `cell` as one RFC 4180 field: quoted, with quotes doubled, when it holds a comma, quote, CR or LF,
+    /// or starts or ends with a space; otherwise as it is (no formula neutralising, see `render`).
+    public static func quoted(_ cell: String) -> String {
         let needsQuotes = cell.utf8.contains { byte in
             byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
                 || byte == UInt8(ascii: "\r")
@@ -88,9 +91,11 @@ public func formatNumber(_ value: Double?) -> String {
 /// Writes files so that a reader never sees a half-written one: into a hidden temporary sibling
 /// (`.NAME.tmp-PID`), then renamed over the path (`rename(2)` replaces it in one step). The temporary
 /// file is removed when writing fails or the run is interrupted.
-enum AtomicFile {
+/// Writes a whole file at once under a temporary name and renames it into place, so that readers see
+/// the old file or the new one, never a part; an interrupted write removes the temporary file.
+public enum AtomicFile {
     /// Writes `text` to `path`; errors name `shown` (default: `path`) as the file that failed.
-    static func write(_ text: String, to path: String, shown: String? = nil) throws(TeamPulseError) {
+    public static func write(_ text: String, to path: String, shown: String? = nil) throws(TeamPulseError) {
         let name = (path as NSString).lastPathComponent
         let temporary = (path as NSString).deletingLastPathComponent.isEmpty
             ? ".\(name).tmp-\(getpid())"

@@ -6,7 +6,7 @@ import Foundation
 
 /// The file-system operations of the outputs, failing with `TeamPulseError.fileSystem` in our words:
 /// the path, what failed, and the system's reason.
-enum FileSystem {
+public enum FileSystem {
     /// What a path names, without following a final symbolic link.
     enum Kind: Equatable {
         case absent, file, folder, link, other
@@ -38,7 +38,7 @@ enum FileSystem {
     }
 
     /// Creates a folder and its missing parents.
-    static func createFolder(_ path: String) throws(TeamPulseError) {
+    public static func createFolder(_ path: String) throws(TeamPulseError) {
         let target = path.isEmpty ? "." : path
         do {
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)

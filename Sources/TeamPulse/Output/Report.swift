@@ -1,10 +1,5 @@
 import Foundation
 
-/// Language of the labels of `report.html` and `report.md` (`report: {lang: zh|en}`).
-public enum ReportLanguage: String, Sendable, CaseIterable {
-    case zh, en
-}
-
 /// Records read, accepted and rejected of one input, for the report's data-quality box.
 public struct ReportInput: Sendable, Equatable {
     /// The input's kind (`orders` …), or another name.

@@ -41,10 +41,9 @@ public struct LocalDateTime: Sendable, Hashable {
     /// The local time of `instant` in `timeZone`, to the millisecond.
     public init(_ instant: Date, in timeZone: TimeZone) {
         let millis = Int64((instant.timeIntervalSince1970 * 1000).rounded())
-        let local = millis + Int64(timeZone.secondsFromGMT(for: instant)) * 1000
-        let day = local >= 0 ? local / 86_400_000 : (local - 86_400_000 + 1) / 86_400_000
-        date = LocalDate(dayNumber: day)
-        secondsOfDay = Double(local - day * 86_400_000) / 1000
+        let local = LocalTimeConverter.localMillis(ofUTC: millis, in: timeZone)
+        date = LocalDate(localMillis: local)
+        secondsOfDay = Double(local - date.dayNumber * Millis.day) / 1000
     }
 }
 

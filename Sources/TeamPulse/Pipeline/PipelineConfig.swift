@@ -1,34 +1,6 @@
 import Foundation
 import Yams
 
-/// A reporting window: the `days` local days ending with the as-of day (`1d`, `7d`, `28d`…).
-public struct WindowSpec: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var days: Int
-
-    public init(days: Int) { self.days = days }
-
-    /// Parses `Nd` with 1 ≤ N ≤ 366.
-    public init?(_ text: String) {
-        guard text.hasSuffix("d"), let days = Int(text.dropLast()), (1...366).contains(days) else { return nil }
-        self.days = days
-    }
-
-    public var description: String { "\(days)d" }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let window = WindowSpec(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad window"))
-        }
-        self = window
-    }
-}
-
 /// A pipeline file (`pipelines/*.yml`, `version: 1`) with defaults applied and paths resolved.
 public struct PipelineConfig: Sendable, Equatable {
     /// The only pipeline format version this build reads.
@@ -357,13 +329,6 @@ public struct BusinessHoursConfig: Sendable, Equatable {
         }
         return BusinessHours(defaultSchedule: defaultSchedule, teams: teams, holidays: seeds.holidays, workdays: seeds.workdays)
     }
-}
-
-/// A path relative to the working directory when it lies below it, for messages and reports.
-public func displayPath(_ path: String) -> String {
-    let cwd = FileManager.default.currentDirectoryPath
-    let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
-    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
 }
 
 /// Reads typed values from YAML nodes, failing with the node's line and column.

@@ -111,6 +111,17 @@ public struct IngestedData: Sendable {
             .compactMap { kind, counts in counts.flatMap { $0.isEmpty ? nil : (kind, $0) } }
     }
 
+    /// Takes one input's result.
+    mutating func add(_ result: IngestJob.Result) {
+        switch result {
+        case .orders(let input): orders = input
+        case .tickets(let input): tickets = input
+        case .tasks(let input): tasks = input
+        case .events(let input): events = input
+        case .lookup: preconditionFailure("lookup files are read before the inputs")
+        }
+    }
+
     /// Counts per input name.
     public var stats: [(InputKind, InputStats)] {
         [(InputKind.orders, orders?.stats), (.tickets, tickets?.stats), (.tasks, tasks?.stats), (.events, events?.stats)].compactMap { kind, stats in
@@ -166,6 +177,12 @@ public struct PipelineRunner: Sendable {
         let data = try Self.read(
             config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, countValues: countValues, folding: folding,
             reporter: progress)
+        logIngested(data)
+        return data
+    }
+
+    /// Logs what each input and lookup file gave (after `ingest`, or a merge's reading of partials).
+    func logIngested(_ data: IngestedData) {
         for (kind, stats) in data.stats {
             for (column, count) in stats.unresolvedLinks.sorted(by: { $0.key < $1.key }) where count > 0 {
                 logger.warning(
@@ -186,7 +203,6 @@ public struct PipelineRunner: Sendable {
                     metadata: ["stage": "ingest", "file": "\(lookup.path)"])
             }
         }
-        return data
     }
 
     /// Reads every input of `config` into canonical records (the work of `ingest`, without logging):
@@ -212,40 +228,55 @@ public struct PipelineRunner: Sendable {
         }
         // Lookup files are read first (all of them together): their tables must be complete before any
         // record of their input is built.
-        var lookupStages: [IngestJob] = []
-        for spec in config.inputs {
+        let lookupStages = try lookupJobs(config, of: config.inputs.indices, options: options)
+        let reporter = makeReporter?((lookupStages + stages).flatMap(\.taskBytes).reduce(0, +))
+        for (index, tables) in try readLookups(config, of: Array(config.inputs.indices), lookupStages, jobs: jobs, reporter: reporter) {
+            stages[index].attach(tables)
+        }
+        let finished = Self.run(stages, jobs: jobs, reporter: reporter)
+        var data = IngestedData()
+        for result in finished { data.add(result) }
+        Self.settleLinks(&data, directory: directory, width: jobs)
+        return data
+    }
+
+    /// The reading of the lookup files of the inputs numbered `inputs` (in pipeline order).
+    static func lookupJobs(_ config: PipelineConfig, of inputs: some Sequence<Int>, options: IngestOptions) throws(TeamPulseError) -> [IngestJob] {
+        var jobs: [IngestJob] = []
+        for index in inputs {
+            let spec = config.inputs[index]
             for lookup in spec.lookups {
-                lookupStages.append(.lookup(try IngestPlan(InputReader(
+                jobs.append(.lookup(try IngestPlan(InputReader(
                     spec: lookup.readerSpec(of: spec), builder: LookupRowBuilder(lookup, of: spec.kind), options: options))))
             }
         }
-        let reporter = makeReporter?((lookupStages + stages).flatMap(\.taskBytes).reduce(0, +))
-        var lookupResults = Self.run(lookupStages, jobs: jobs, reporter: reporter)[...]
-        // The tables keep what they need: the lookup files and their rows go before the inputs are parsed.
-        lookupStages = []
-        for (index, spec) in config.inputs.enumerated() where !spec.lookups.isEmpty {
+        return jobs
+    }
+
+    /// Reads the lookup files of `lookupJobs` (all together) into each input's tables, by input number.
+    /// The tables keep what they need: the lookup files and their rows go before the inputs are parsed.
+    static func readLookups(
+        _ config: PipelineConfig, of inputs: [Int], _ lookupJobs: [IngestJob], jobs: Int, reporter: IngestProgress? = nil
+    ) throws(TeamPulseError) -> [(Int, LookupTables)] {
+        var lookupResults = Self.run(lookupJobs, jobs: jobs, reporter: reporter)[...]
+        var tables: [(Int, LookupTables)] = []
+        for index in inputs where !config.inputs[index].lookups.isEmpty {
+            let spec = config.inputs[index]
             let read = lookupResults.prefix(spec.lookups.count).map { result in
                 guard case .lookup(let file) = result else { preconditionFailure() }
                 return file
             }
             lookupResults = lookupResults.dropFirst(spec.lookups.count)
-            stages[index].attach(try LookupTables(spec, read: read))
+            tables.append((index, try LookupTables(spec, read: read)))
         }
-        lookupResults = []
-        let finished = Self.run(stages, jobs: jobs, reporter: reporter)
-        var data = IngestedData()
-        for result in finished {
-            switch result {
-            case .orders(let input): data.orders = input
-            case .tickets(let input): data.tickets = input
-            case .tasks(let input): data.tasks = input
-            case .events(let input): data.events = input
-            case .lookup: preconditionFailure("lookup files are read before the inputs")
-            }
-        }
-        Self.giveTicketsTheirOrdersTeam(&data, directory: directory, width: jobs)
-        Self.countUnresolvedLinks(&data, directory: directory, width: jobs)
-        return data
+        return tables
+    }
+
+    /// What needs every input read: tickets without a team take their order's, links that resolve to
+    /// nothing are counted.
+    static func settleLinks(_ data: inout IngestedData, directory: Directory, width: Int) {
+        Self.giveTicketsTheirOrdersTeam(&data, directory: directory, width: width)
+        Self.countUnresolvedLinks(&data, directory: directory, width: width)
     }
 
     /// Runs the chunk and hash tasks of several inputs (or lookup files) as one set of concurrent tasks,
@@ -395,6 +426,12 @@ public struct PipelineRunner: Sendable {
     /// Runs the whole pipeline for one as-of day (or each day of a backfill, reading the inputs once)
     /// and writes the summaries.
     public func run(_ options: RunOptions) throws(TeamPulseError) -> RunSummary {
+        try run(options, source: nil)
+    }
+
+    /// Runs the pipeline as `run(_:)` does, its ingest replaced by `source` when given (a partitioned
+    /// run's merge: the partitions' chunk outputs, finished as one run's).
+    func run(_ options: RunOptions, source: IngestSource?) throws(TeamPulseError) -> RunSummary {
         let runStart = DispatchTime.now().uptimeNanoseconds
         var timings: [(String, Double)] = []
         func timed<T>(_ stage: String, _ body: () throws(TeamPulseError) -> T) throws(TeamPulseError) -> T {
@@ -435,9 +472,14 @@ public struct PipelineRunner: Sendable {
         }
         TestPause.here("ingest")
         var data = try timed("ingest") { () throws(TeamPulseError) in
-            try ingest(
-                directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes,
-                folding: OrderFolding(engines: engines))
+            guard let source else {
+                return try ingest(
+                    directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes,
+                    folding: OrderFolding(engines: engines))
+            }
+            let data = try source.ingest(directory)
+            logIngested(data)
+            return data
         }
         try reportStale(freshness.missingData(data, asOf: options.days.last!))
         let dataTests = dataTestResults(data)
@@ -486,7 +528,7 @@ public struct PipelineRunner: Sendable {
                 FlowAnalytics(
                     asOf: day, windows: engine.windows, timeZone: config.timeZone, directory: directory,
                     settings: config.analytics, presentInputs: engine.presentInputs,
-                    workingHours: WorkingHours(businessHours: businessHours, teamIDs: directory.allTeams.map(\.id)),
+                    businessHours: businessHours,
                     extraEdges: dayMetrics.handoffs.map {
                         Silos.Edge(window: $0.window, teamA: $0.fromTeam, teamB: $0.toTeam, weight: $0.handovers)
                     }
@@ -556,6 +598,7 @@ public struct PipelineRunner: Sendable {
                         config: config, options: options, asOf: day, data: data, teams: teams, metrics: dayMetrics,
                         targets: dayTargets, dataTests: dataTests, tables: tables, timings: timings)
                     manifest.otherOutputs = extras.map(\.name)
+                    manifest.partitioned = source?.facts
                     manifest.duplicatePairsFound = flowReport.duplicates.count
                     return try manifest.render()
                 }
@@ -581,6 +624,14 @@ public struct PipelineRunner: Sendable {
             outputFolders: folders, days: options.days, files: files, data: data, metrics: metrics, targets: targets,
             rejectRateViolations: rejectRateViolations(data), dataTests: dataTests)
     }
+}
+
+/// Where a run's ingested data comes from when it does not read the inputs itself.
+struct IngestSource: Sendable {
+    /// Produces the ingested data with the run's directory (loaded from the seeds).
+    var ingest: @Sendable (Directory) throws(TeamPulseError) -> IngestedData
+    /// What the manifest says about the partitions.
+    var facts: PartitionedRunFacts
 }
 
 /// One input's ingest, erased over its record type so that the chunks of all inputs share one task list.

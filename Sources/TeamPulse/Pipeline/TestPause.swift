@@ -6,7 +6,8 @@ import Foundation
 /// `teampulse-test: paused at <stage>` to stderr and sleeps for up to a minute before going on (the test
 /// signals it meanwhile). Stages: `ingest` (lock and seeds taken, inputs not read), `writing` (the first
 /// file of the day folder is in the staging folder), `staged` (every file is there, nothing replaced),
-/// `history` (the day folder is in place, the history not yet updated). Nobody else sets the variable;
+/// `history` (the day folder is in place, the history not yet updated); `partial` (a partition's partial is written
+/// under its temporary name, not yet renamed). Nobody else sets the variable;
 /// unset, `here` does nothing.
 enum TestPause {
     static let stage = ProcessInfo.processInfo.environment["TEAMPULSE_TEST_PAUSE_AT"]

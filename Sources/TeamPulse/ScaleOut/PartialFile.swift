@@ -224,6 +224,7 @@ public enum PartialFile {
                 try meta.run([.text("checksum"), .text(try checksum(database))])
             }
             try database.close()
+            TestPause.here("partial")
         }
         return path
     }

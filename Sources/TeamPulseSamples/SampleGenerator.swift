@@ -1,4 +1,5 @@
 import Foundation
+import TeamPulse
 
 #if canImport(Glibc)
     import Glibc
@@ -8,9 +9,10 @@ import Foundation
 
 /// Writes a synthetic, deterministic export set: `orders.csv`, `tickets.csv`, `tasks.csv`.
 ///
-/// The files look like raw exports of a Chinese e-commerce company and use the reference data of
-/// `seeds/` (teams, members, stores, warehouses), plus a few deliberate strangers: a store and a
-/// temporary agent the seeds do not know, team names instead of ids, ids of orders that do not exist.
+/// The files look like raw exports of a Chinese e-commerce company: the teams' members are read from
+/// `seedsFolder`, the stores and warehouses are those of the repository's `seeds/` (written here), plus
+/// a few deliberate strangers: a store and a temporary agent the seeds do not know, team names instead
+/// of ids, ids of orders that do not exist.
 /// Orders have Chinese headers and local timestamps, tickets ISO 8601 timestamps with the `+08:00`
 /// offset, tasks minute timestamps and date-only deadlines. Ids are sequential in creation order
 /// (`TB` + 12 digits, `ZD` + 8, `TASK-` + 5, wider if needed). Nothing happens after the end of
@@ -40,12 +42,14 @@ public struct SampleGenerator: Sendable {
     public var days: Int
     /// Appends deliberately malformed records after the good records of each file.
     public var badRows: Bool
+    /// The seeds folder whose `teams.csv` and `members.csv` give the teams' members.
+    public var seedsFolder: String
 
     /// A generator of `orders` orders over the `days` days ending with `endDate`; `tickets` defaults to
-    /// `orders / 5` and `tasks` to `orders / 50`.
+    /// `orders / 5` and `tasks` to `orders / 50`; the teams' members are those of `seedsFolder`.
     public init(
         orders: Int, tickets: Int? = nil, tasks: Int? = nil, seed: UInt64 = 1, endDate: LocalDate, days: Int = 35,
-        badRows: Bool = false
+        badRows: Bool = false, seedsFolder: String
     ) {
         self.orders = orders
         self.tickets = tickets ?? orders / 5
@@ -54,6 +58,7 @@ public struct SampleGenerator: Sendable {
         self.endDate = endDate
         self.days = days
         self.badRows = badRows
+        self.seedsFolder = seedsFolder
     }
 
     /// Writes the three files into `folder` (created if needed); returns the file paths written.
@@ -65,6 +70,7 @@ public struct SampleGenerator: Sendable {
         }
         guard orders <= Self.maxOrders else { throw .usage("at most \(Self.maxOrders) sample orders") }
         guard (1...Self.maxDays).contains(days) else { throw .usage("sample days must be 1 to \(Self.maxDays)") }
+        let roster = try Roster(seeds: seedsFolder)
         try FileSystem.createFolder(folder)
         let paths = ["orders.csv", "tickets.csv", "tasks.csv"].map { (folder as NSString).appendingPathComponent($0) }
         let window = Window(endDate: endDate, days: days)
@@ -72,9 +78,9 @@ public struct SampleGenerator: Sendable {
         var orderFile = OrderFile(window: window, count: orders, random: SplitMix64(seed: seed, stream: 1))
         let orderHistory = try orderFile.write(to: paths[0], badRows: badRows)
         var ticketFile = TicketFile(
-            window: window, count: tickets, orders: orderHistory, random: SplitMix64(seed: seed, stream: 2))
+            window: window, count: tickets, orders: orderHistory, roster: roster, random: SplitMix64(seed: seed, stream: 2))
         try ticketFile.write(to: paths[1], badRows: badRows)
-        var taskFile = TaskFile(window: window, count: tasks, random: SplitMix64(seed: seed, stream: 3))
+        var taskFile = TaskFile(window: window, count: tasks, roster: roster, random: SplitMix64(seed: seed, stream: 3))
         try taskFile.write(to: paths[2], badRows: badRows)
         return paths
     }
@@ -87,42 +93,17 @@ public struct SampleGenerator: Sendable {
 
 // MARK: - Randomness
 
+extension SplitMix64 {
+    /// A number in `0..<bound` (`bound` > 0).
+    fileprivate mutating func below(_ bound: Int) -> Int { index(below: bound) }
+
+    /// True with probability `probability`.
+    fileprivate mutating func chance(_ probability: Double) -> Bool { unit() < probability }
+
+    fileprivate mutating func element<Element>(of array: [Element]) -> Element { array[below(array.count)] }
+}
+
 extension SampleGenerator {
-    /// SplitMix64 (Steele, Lea & Flood, 2014): small, fast, and identical on every platform.
-    fileprivate struct SplitMix64 {
-        private var state: UInt64
-
-        /// Stream `stream` of `seed`: each file has its own, so a file does not change with the size of another.
-        init(seed: UInt64, stream: UInt64) {
-            state = Self.mix(seed ^ Self.mix(stream &* 0x9E37_79B9_7F4A_7C15))
-        }
-
-        private static func mix(_ value: UInt64) -> UInt64 {
-            var z = value
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            return Self.mix(state)
-        }
-
-        /// A number in `0..<bound` (`bound` > 0), by multiply-shift.
-        mutating func below(_ bound: Int) -> Int {
-            Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
-        }
-
-        /// A number in `0..<1` with 53 random bits.
-        mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-        /// True with probability `probability`.
-        mutating func chance(_ probability: Double) -> Bool { unit() < probability }
-
-        mutating func element<Element>(of array: [Element]) -> Element { array[below(array.count)] }
-    }
-
     /// A choice of an index with integer weights.
     fileprivate struct Weighted {
         private let cumulative: [Int]
@@ -203,7 +184,7 @@ extension SampleGenerator {
             firstDay = endDate.dayNumber - Int64(days - 1)
             dayCount = days
             let elevenEleven = (0..<days).last(where: { index in
-                let (_, month, day) = civilFromDays(endDate.dayNumber - Int64(days - 1 - index))
+                let (_, month, day) = LocalDate(dayNumber: endDate.dayNumber - Int64(days - 1 - index)).civil
                 return month == 11 && day == 11
             })
             promotionIndex = elevenEleven ?? max(0, days - 5)
@@ -225,10 +206,8 @@ extension SampleGenerator {
             Int(min(max(time - start(ofDay: 0), 0) / SampleGenerator.hour, Int64(hourCount - 1)))
         }
 
-        /// Day of the week of day `index`: 0 is Monday (1970-01-01 was a Thursday).
-        func weekday(ofDay index: Int) -> Int {
-            Int(((firstDay + Int64(index) + 3) % 7 + 7) % 7)
-        }
+        /// Day of the week of day `index`: 0 is Monday.
+        func weekday(ofDay index: Int) -> Int { LocalDate(dayNumber: firstDay + Int64(index)).weekday }
     }
 
     /// Splits `total` into parts proportional to `weights`, exactly and without floating point.
@@ -270,7 +249,8 @@ extension SampleGenerator {
 // MARK: - Reference data
 
 extension SampleGenerator {
-    /// The teams of `seeds/teams.csv`, in seed order.
+    /// The teams the generator writes, by the id they have in `seeds/teams.csv`; their members come from
+    /// the seeds (``Roster``), what they do is written here.
     fileprivate enum Team: Int, CaseIterable {
         case opsProduct, opsCampaign, opsUser, marketing, csPresales, csAftersales, techPlatform, techData
         case logisticsWarehouse, logisticsDelivery, design, management
@@ -289,24 +269,6 @@ extension SampleGenerator {
             case .logisticsDelivery: "logistics-delivery"
             case .design: "design"
             case .management: "management"
-            }
-        }
-
-        /// Members as in `seeds/members.csv`, the team lead first.
-        var members: [String] {
-            switch self {
-            case .opsProduct: ["周晓敏", "陈浩", "Lily Wang"]
-            case .opsCampaign: ["赵磊", "孙丽", "Kevin Liu"]
-            case .opsUser: ["吴婷", "郑凯"]
-            case .marketing: ["冯雪", "Grace Lin", "何静"]
-            case .csPresales: ["王芳", "李娜", "张敏", "刘洋", "Amy Zhou"]
-            case .csAftersales: ["黄磊", "杨帆", "朱琳", "徐杰", "Tom Xu"]
-            case .techPlatform: ["马超", "胡斌", "林峰", "David Wu"]
-            case .techData: ["郭强", "罗敏"]
-            case .logisticsWarehouse: ["高翔", "梁勇", "宋佳"]
-            case .logisticsDelivery: ["谢军", "韩梅"]
-            case .design: ["唐糖", "Iris Tang", "董雯"]
-            case .management: ["曹总"]
             }
         }
 
@@ -342,22 +304,49 @@ extension SampleGenerator {
             }
         }
 
-        /// A member index, the lead being picked a third as often as each other member.
-        func pickMember(_ random: inout SplitMix64) -> Int {
-            let count = members.count
+    }
+
+    /// The generator's teams with their members from the seeds: `teams.csv` must hold every team the
+    /// generator writes, and `members.csv` at least one member of each (leads first, then file order).
+    fileprivate struct Roster {
+        /// Team ids and member names by `Team`, encoded once as CSV fields.
+        let idFields: [[UInt8]]
+        let memberFields: [[[UInt8]]]
+        /// Every member, team by team.
+        let allMemberFields: [[UInt8]]
+
+        init(seeds folder: String) throws(TeamPulseError) {
+            let seeds = try Seeds.load(from: folder, windows: (1...366).map { WindowSpec(days: $0) })
+            let known = Set(seeds.teams.map(\.id))
+            var members: [[[UInt8]]] = []
+            for team in Team.allCases {
+                guard known.contains(team.id) else {
+                    let path = displayPath((folder as NSString).appendingPathComponent("teams.csv"))
+                    throw .seed(SourceLocation(path: path), "the sample generator writes team '\(team.id)', which is not in it")
+                }
+                let rows = seeds.members.filter { $0.team == team.id }
+                let names = (rows.filter { $0.role == "lead" } + rows.filter { $0.role != "lead" }).map(\.name)
+                guard !names.isEmpty else {
+                    let path = displayPath((folder as NSString).appendingPathComponent("members.csv"))
+                    throw .seed(SourceLocation(path: path), "team '\(team.id)' has no members; the sample generator needs one at least")
+                }
+                members.append(names.map(csvField))
+            }
+            idFields = Team.allCases.map { csvField($0.id) }
+            memberFields = members
+            allMemberFields = members.flatMap { $0 }
+        }
+
+        func idField(_ team: Team) -> [UInt8] { idFields[team.rawValue] }
+        func memberField(_ team: Team, _ index: Int) -> [UInt8] { memberFields[team.rawValue][index] }
+
+        /// A member index of `team`, the lead being picked a third as often as each other member.
+        func pickMember(_ team: Team, _ random: inout SplitMix64) -> Int {
+            let count = memberFields[team.rawValue].count
             guard count > 1 else { return 0 }
             let draw = random.below(3 * count - 2)
             return draw == 0 ? 0 : 1 + (draw - 1) / 3
         }
-
-        /// Team ids and member names, encoded once as CSV fields.
-        static let idFields: [[UInt8]] = allCases.map { csvField($0.id) }
-        static let memberFields: [[[UInt8]]] = allCases.map { $0.members.map(csvField) }
-        /// Every member, in seed order.
-        static let allMemberFields: [[UInt8]] = memberFields.flatMap { $0 }
-
-        var idField: [UInt8] { Self.idFields[rawValue] }
-        func memberField(_ index: Int) -> [UInt8] { Self.memberFields[rawValue][index] }
     }
 
     /// Which orders exist before a given hour, so that tickets can refer to earlier orders.
@@ -415,21 +404,13 @@ extension SampleGenerator {
         static let timeSeparator = UInt8(ascii: "T")
     }
 
-    /// `text` as one RFC 4180 field: quoted, with quotes doubled, when it contains `,`, `"`, CR or LF.
-    fileprivate static func csvField(_ text: String) -> [UInt8] {
-        let bytes = Array(text.utf8)
-        let special: (UInt8) -> Bool = {
-            $0 == Byte.comma || $0 == Byte.quote || $0 == Byte.lineFeed || $0 == Byte.carriageReturn
-        }
-        guard bytes.contains(where: special) else { return bytes }
-        var field = [Byte.quote]
-        for byte in bytes {
-            if byte == Byte.quote { field.append(Byte.quote) }
-            field.append(byte)
-        }
-        field.append(Byte.quote)
-        return field
+    /// The 0-based position of canonical column `name` of `kind` (the files are written in schema order).
+    fileprivate static func column(_ kind: InputKind, _ name: String) -> Int {
+        CanonicalSchema.columns(of: kind).firstIndex(of: name)!
     }
+
+    /// `text` as one CSV field, quoted by TeamPulse's rule (``CSVTable/quoted(_:)``).
+    fileprivate static func csvField(_ text: String) -> [UInt8] { Array(CSVTable.quoted(text).utf8) }
 
     fileprivate enum TimestampStyle {
         /// `YYYY-MM-DD HH:MM:SS`, local time.
@@ -629,7 +610,7 @@ extension SampleGenerator {
         }
 
         private mutating func appendDate(_ day: Int64) {
-            let (year, month, dayOfMonth) = civilFromDays(day)
+            let (year, month, dayOfMonth) = LocalDate(dayNumber: day).civil
             appendDigits(Int(year), width: 4)
             buffer.append(Byte.dash)
             appendTwoDigits(Int(month))
@@ -852,8 +833,8 @@ extension SampleGenerator {
             let defects: [CSVFileWriter.Defect] = [
                 .truncated(fieldCount: 5),
                 .extraField(raw: "extra"),
-                .replaced(column: OrderColumn.createdAt.rawValue, raw: "2026-13-45 25:00:00"),
-                .replaced(column: OrderColumn.amount.rawValue, raw: "\"12,5元\""),
+                .replaced(column: column(.orders, "created_at"), raw: "2026-13-45 25:00:00"),
+                .replaced(column: column(.orders, "amount"), raw: "\"12,5元\""),
             ]
             let lastDay = window.start(ofDay: window.dayCount - 1)
             for (offset, defect) in defects.enumerated() {
@@ -958,6 +939,7 @@ extension SampleGenerator {
         let window: Window
         let count: Int
         let orders: OrderHistory
+        let roster: Roster
         var random: SplitMix64
 
         static let header = CanonicalSchema.columns(of: .tickets) + ["subject"]
@@ -1043,7 +1025,7 @@ extension SampleGenerator {
             if random.chance(0.01) {
                 ticket.agent = Self.temporaryAgent
             } else {
-                ticket.agent = random.chance(0.05) ? nil : team.memberField(team.pickMember(&random))
+                ticket.agent = random.chance(0.05) ? nil : roster.memberField(team, roster.pickMember(team, &random))
                 ticket.team = ticket.agent != nil && random.chance(0.15) ? nil : team
             }
 
@@ -1088,7 +1070,7 @@ extension SampleGenerator {
             case .existing(let number): writer.number(number, prefix: OrderFile.idPrefix, width: OrderFile.idWidth)
             case .unknown(let digits): writer.number(digits, prefix: Self.unknownOrderPrefix, width: 9)
             }
-            writer.text(ticket.team?.idField)
+            writer.text(ticket.team.map(roster.idField))
             writer.text(ticket.agent)
             writer.text(Self.channels.fields[ticket.channel])
             writer.text(ticket.category.field)
@@ -1098,7 +1080,7 @@ extension SampleGenerator {
             writer.timestamp(ticket.resolvedAt, .iso8601)
             writer.text(ticket.state.field)
             writer.number(ticket.reopens)
-            writer.text(ticket.escalatedTo?.idField)
+            writer.text(ticket.escalatedTo.map(roster.idField))
             writer.number(ticket.csat)
             writer.text(ticket.subject)
         }
@@ -1120,7 +1102,7 @@ extension SampleGenerator {
             write(unhappy, to: &writer)
             try writer.endRow()
 
-            writer.damageNextRow(.replaced(column: TicketColumn.category.rawValue, raw: "\"bad \"quote\" here"))
+            writer.damageNextRow(.replaced(column: column(.tickets, "category"), raw: "\"bad \"quote\" here"))
             write(makeTicket(number: lastNumber + 2, createdAt: morning + 23 * SampleGenerator.minute), to: &writer)
             try writer.endRow()
 
@@ -1160,6 +1142,7 @@ extension SampleGenerator {
     fileprivate struct TaskFile {
         let window: Window
         let count: Int
+        let roster: Roster
         var random: SplitMix64
 
         static let header = CanonicalSchema.columns(of: .tasks)
@@ -1203,8 +1186,8 @@ extension SampleGenerator {
             var task = TaskRecord(
                 number: number, title: makeTitle(team), team: team, createdAt: createdAt,
                 priority: Self.priorities.pickIndex(&random))
-            let assignee = random.chance(0.07) ? nil : team.pickMember(&random)
-            task.assignee = assignee.map(team.memberField)
+            let assignee = random.chance(0.07) ? nil : roster.pickMember(team, &random)
+            task.assignee = assignee.map { roster.memberField(team, $0) }
             if random.chance(0.4), !team.requesters.isEmpty {
                 task.requester = random.element(of: team.requesters)
             } else if random.chance(0.5) {
@@ -1232,8 +1215,9 @@ extension SampleGenerator {
                 task.dependsOn = distinct(1 + random.below(2)) { $0.below(number - earliest) + earliest }.sorted()
             }
             if random.chance(0.30) {
-                let own = assignee.map { team.memberField($0) }
-                task.collaborators = distinct(1 + random.below(3)) { $0.element(of: Team.allMemberFields) }
+                let own = assignee.map { roster.memberField(team, $0) }
+                let everyone = roster.allMemberFields
+                task.collaborators = distinct(1 + random.below(3)) { $0.element(of: everyone) }
                     .filter { $0 != own }
             }
             return task
@@ -1272,9 +1256,9 @@ extension SampleGenerator {
         private func write(_ task: TaskRecord, to writer: inout CSVFileWriter) {
             writer.number(task.number, prefix: Self.idPrefix, width: Self.idWidth)
             writer.text(task.title)
-            writer.text(task.team.idField)
+            writer.text(roster.idField(task.team))
             writer.text(task.assignee)
-            writer.text(task.requester?.idField)
+            writer.text(task.requester.map(roster.idField))
             writer.timestamp(task.createdAt, .minutes)
             writer.timestamp(task.startedAt, .minutes)
             writer.date(task.dueDay)
@@ -1291,14 +1275,14 @@ extension SampleGenerator {
         ) throws(TeamPulseError) {
             let morning = window.start(ofDay: window.dayCount - 1) + 10 * SampleGenerator.hour
 
-            writer.damageNextRow(.replaced(column: TaskColumn.createdAt.rawValue, raw: "yesterday"))
+            writer.damageNextRow(.replaced(column: column(.tasks, "created_at"), raw: "yesterday"))
             write(makeTask(number: lastNumber + 1, createdAt: morning), to: &writer)
             try writer.endRow()
 
             var finished = makeTask(number: lastNumber + 2, createdAt: morning - 3 * SampleGenerator.day)
             finished.startedAt = finished.startedAt ?? finished.createdAt + SampleGenerator.hour
             finished.state = .done
-            writer.damageNextRow(.replaced(column: TaskColumn.completedAt.rawValue, raw: "2026/02/30 10:00"))
+            writer.damageNextRow(.replaced(column: column(.tasks, "completed_at"), raw: "2026/02/30 10:00"))
             write(finished, to: &writer)
             try writer.endRow()
         }

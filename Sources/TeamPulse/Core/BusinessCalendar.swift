@@ -84,6 +84,12 @@ public struct BusinessHours: Sendable, Equatable {
         }
         return schedule.weekdays & (1 << UInt8(LocalDate(dayNumber: day).weekday)) != 0
     }
+
+    /// Whether local wall-clock minute `minuteOfDay` (0–1439) of local day `day` is working time under
+    /// `schedule`: a working day, and the minute inside its hours.
+    public func isWorking(_ schedule: WorkSchedule, day: Int64, minuteOfDay: Int) -> Bool {
+        minuteOfDay >= schedule.startMinute && minuteOfDay < schedule.endMinute && isWorkingDay(day, schedule)
+    }
 }
 
 /// Working time of one schedule in one time zone: each local day's working interval precomputed as UTC
@@ -131,7 +137,7 @@ public final class BusinessCalendar: Sendable {
         self.starts = starts
         self.ends = ends
         self.cumulative = cumulative
-        guessOffset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(midnights[0]) / 1000))) * Millis.second
+        guessOffset = LocalTimeConverter.offset(atUTC: midnights[0], in: timeZone)
     }
 
     /// The working interval of a local day as UTC instants; empty (start == end) on a day off.
@@ -157,7 +163,7 @@ public final class BusinessCalendar: Sendable {
     func position(_ instant: Instant) -> Int64 {
         let count = starts.count
         if instant >= midnights[0] && instant < midnights[count] {
-            var index = Int(floorDiv(instant + guessOffset, Millis.day) - firstDay)
+            var index = Int(LocalDate(localMillis: instant + guessOffset).dayNumber - firstDay)
             index = min(max(index, 0), count - 1)
             while index > 0 && instant < midnights[index] { index -= 1 }
             while index < count - 1 && instant >= midnights[index + 1] { index += 1 }
@@ -180,46 +186,5 @@ public final class BusinessCalendar: Sendable {
             total += max(0, min(end, instant) - start)
         }
         return cumulative[count] + total
-    }
-}
-
-@inline(__always)
-func floorDiv(_ value: Int64, _ divisor: Int64) -> Int64 {
-    value >= 0 ? value / divisor : (value - divisor + 1) / divisor
-}
-
-/// The calendars of the teams of a directory, one per distinct schedule.
-struct TeamCalendars: Sendable {
-    var calendars: [BusinessCalendar]
-    /// Index into `calendars` per team index.
-    var byTeam: [Int]
-
-    init(hours: BusinessHours, teams: [Team], timeZone: TimeZone, days: ClosedRange<Int64>) {
-        var schedules: [WorkSchedule] = []
-        byTeam = teams.map { team in
-            let schedule = hours.schedule(of: team.id)
-            if let index = schedules.firstIndex(of: schedule) { return index }
-            schedules.append(schedule)
-            return schedules.count - 1
-        }
-        calendars = schedules.map { BusinessCalendar(schedule: $0, hours: hours, timeZone: timeZone, days: days) }
-    }
-
-    @inline(__always)
-    func workingMillis(team: TeamIndex, from: Instant, to: Instant) -> Int64 {
-        calendars[byTeam[Int(team)]].workingMillis(from: from, to: to)
-    }
-}
-
-extension WorkingHours {
-    /// Working time from the pipeline's `business_hours` and `seeds/calendar.csv`: a minute is working
-    /// time when its local day is a working day of the team's schedule and the minute lies in its hours.
-    public init(businessHours: BusinessHours, teamIDs: [String]) {
-        let schedules = teamIDs.map { businessHours.schedule(of: $0) }
-        self.init { team, day, minute in
-            let schedule = schedules.indices.contains(Int(team)) ? schedules[Int(team)] : businessHours.defaultSchedule
-            return minute >= schedule.startMinute && minute < schedule.endMinute
-                && businessHours.isWorkingDay(day.dayNumber, schedule)
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TeamPulse
 
 /// Writes a synthetic, deterministic `events.csv` consistent with a sample `tickets.csv` and `tasks.csv`
 /// (as `SampleGenerator` writes them): every ticket and task gets its status and assignment changes —
@@ -17,16 +18,10 @@ public struct EventSampleGenerator: Sendable {
 
     /// Reads `tickets.csv` and `tasks.csv` from `folder` and writes `events.csv` there; returns its path.
     public func write(to folder: String) throws(TeamPulseError) -> String {
-        var random = Random(state: seed ^ 0x5EED_E7E1)
+        var random = SplitMix64(seed: seed ^ 0x5EED_E7E1)
         var rows: [String] = ["item_id,item_kind,at,actor,team,activity"]
-        var converter = LocalTimeConverter(timeZone: timeZone)
-        func time(_ text: String) -> Instant? {
-            guard !text.isEmpty else { return nil }
-            var bytes = Array(text.utf8)
-            return bytes.withUnsafeMutableBufferPointer { buffer in
-                ValueParser.timestamp(UnsafeBufferPointer(buffer), converter: &converter)?.eventInstant
-            }
-        }
+        var reader = TimestampText(timeZone: timeZone)
+        func time(_ text: String) -> Instant? { reader.instant(text) }
         func emit(_ id: String, _ kind: String, _ at: Instant, _ actor: String, _ team: String, _ activity: String) {
             rows.append([id, kind, Self.format(at), actor, team, activity].map(Self.field).joined(separator: ","))
         }
@@ -106,59 +101,18 @@ public struct EventSampleGenerator: Sendable {
         return path
     }
 
-    /// The rows of a CSV file in `folder` as header → value; records that do not tokenize are skipped.
+    /// The well-formed rows of a CSV file in `folder` as header → value.
     static func rows(_ folder: String, _ name: String) throws(TeamPulseError) -> [[String: String]] {
-        let path = (folder as NSString).appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .input(SourceLocation(path: displayPath(path)), "cannot read it to derive sample events")
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var header: [String]?
-        var rows: [[String: String]] = []
-        var tokenizer = LibCSVTokenizer()
-        bytes.withUnsafeBufferPointer { buffer in
-            _ = tokenizer.tokenize(
-                buffer, firstLine: 1, firstOffset: 0,
-                onRecord: { fields, _, _ in
-                    let values = (0..<fields.count).map { fields.string($0) }
-                    guard let names = header else {
-                        header = values
-                        return
-                    }
-                    guard values.count == names.count, fields.firstInvalidUTF8Field() == nil else { return }
-                    rows.append(Dictionary(zip(names, values), uniquingKeysWith: { first, _ in first }))
-                },
-                onFailure: { _, _, _ in })
-        }
-        return rows
+        try CSVRecords.read((folder as NSString).appendingPathComponent(name), doing: "to derive sample events")
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` (UTC).
     static func format(_ instant: Instant) -> String {
-        let days = floorDiv(instant, Millis.day)
-        let (year, month, day) = civilFromDays(days)
-        let seconds = (instant - days * Millis.day) / Millis.second
+        let date = LocalDate(localMillis: instant)
+        let (year, month, day) = date.civil
+        let seconds = (instant - date.dayNumber * Millis.day) / Millis.second
         return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 
-    static func field(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
-
-    /// SplitMix64: small, fast and reproducible on every platform.
-    struct Random {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-    }
+    static func field(_ text: String) -> String { CSVTable.quoted(text) }
 }

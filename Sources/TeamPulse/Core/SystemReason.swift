@@ -6,9 +6,9 @@ import Foundation
 
 /// The system's reason for a failed file operation in strerror's words, first letter in lower case
 /// (`no space left on device`), for messages of the form `PATH: what failed: why`.
-enum SystemReason {
+public enum SystemReason {
     /// The text of a POSIX error number.
-    static func text(errno code: Int32) -> String {
+    public static func text(errno code: Int32) -> String {
         let text = String(cString: strerror(code))
         return text.prefix(1).lowercased() + text.dropFirst()
     }

@@ -30,7 +30,7 @@ public final class Interruption: @unchecked Sendable {
 
     /// Registers how to undo something a step leaves behind (a staging folder, a temporary file);
     /// returns the token that `done` takes once it needs no undoing.
-    func register(_ action: @escaping @Sendable () -> Void) -> Int {
+    public func register(_ action: @escaping @Sendable () -> Void) -> Int {
         step {
             nextToken += 1
             undo.append((nextToken, action))
@@ -39,7 +39,7 @@ public final class Interruption: @unchecked Sendable {
     }
 
     /// Forgets an undo action: what it would undo is gone or complete.
-    func done(_ token: Int) {
+    public func done(_ token: Int) {
         step { undo.removeAll { $0.token == token } }
     }
 

@@ -17,6 +17,8 @@ struct Manifest {
     /// Duplicate pairs found (`duplicates.csv` holds at most `duplicate_work.max_pairs` of them).
     var duplicatePairsFound = 0
     var timings: [(String, Double)]
+    /// A partitioned run's merge: the plan and its partitions (`plan`, `partitions`).
+    var partitioned: PartitionedRunFacts?
 
     func render() throws(TeamPulseError) -> String {
         // Input counts as their Codable form (snake_case keys), so the manifest and the type never drift.
@@ -28,7 +30,7 @@ struct Manifest {
         } catch {
             throw .output(SourceLocation(path: "manifest.json"), "cannot encode the run facts as JSON")
         }
-        let document: [String: Any] = [
+        var document: [String: Any] = [
             "teampulse_version": TeamPulseVersion.string,
             "pipeline": [
                 "path": displayPath(config.path), "version": config.version, "name": config.name,
@@ -117,6 +119,16 @@ struct Manifest {
                 + otherOutputs.map { ["file": $0] } + [["file": "manifest.json"]],
             "stage_seconds": Dictionary(timings.map { ($0.0, ($0.1 * 1000).rounded() / 1000) }, uniquingKeysWith: +),
         ]
+        if let partitioned {
+            document["plan"] = ["id": partitioned.planID, "path": partitioned.planPath, "partition_count": partitioned.partitions.count]
+            document["partitions"] = partitioned.partitions.map { partition in
+                [
+                    "index": partition.index, "partial": partition.path, "created_at": partition.createdAt,
+                    "checksum": partition.checksum,
+                    "stage_seconds": partition.timings.mapValues { ($0 * 1000).rounded() / 1000 },
+                ] as [String: Any]
+            }
+        }
         do {
             let json = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             return String(decoding: json, as: UTF8.self) + "\n"
@@ -124,4 +136,21 @@ struct Manifest {
             throw .output(SourceLocation(path: "manifest.json"), "cannot encode the run facts as JSON")
         }
     }
+}
+
+/// What a merge's manifest says about the partitioned run it finished.
+struct PartitionedRunFacts: Sendable {
+    struct Partition: Sendable {
+        var index: Int
+        /// The partial file, as reports write paths.
+        var path: String
+        var createdAt: String
+        var checksum: String
+        /// The partition's seconds per stage.
+        var timings: [String: Double]
+    }
+
+    var planID: String
+    var planPath: String
+    var partitions: [Partition]
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Converts local wall-clock time to UTC for one time zone, with the zone's offset right for every
-/// instant the system's tz database knows (historical rule changes included).
+/// The one source of a time zone's UTC offsets: converts local wall-clock time to UTC for one time
+/// zone, and UTC to local time, with the zone's offset right for every instant the system's tz
+/// database knows (historical rule changes included).
 ///
 /// DST-safe: a wall-clock time repeated when clocks go back resolves to its first occurrence; one
 /// skipped when clocks go forward is read with the offset before the change (java.time's rule).
@@ -125,6 +126,12 @@ struct LocalTimeConverter {
     private static func offset(at instant: Int64, in zone: TimeZone) -> Int64 {
         Int64(zone.secondsFromGMT(for: date(instant))) * Millis.second
     }
+
+    /// The zone's UTC offset (ms) at a UTC instant.
+    static func offset(atUTC instant: Instant, in zone: TimeZone) -> Int64 { offset(at: instant, in: zone) }
+
+    /// The local wall-clock time (milliseconds since the local epoch) of a UTC instant.
+    static func localMillis(ofUTC instant: Instant, in zone: TimeZone) -> Int64 { instant + offset(at: instant, in: zone) }
 
     private static func date(_ instant: Int64) -> Date { Date(timeIntervalSince1970: Double(instant) / 1000) }
 

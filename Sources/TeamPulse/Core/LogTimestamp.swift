@@ -5,14 +5,14 @@ import Foundation
 public enum LogTimestamp {
     /// `date` as local time of `zone` with its offset; the millisecond is truncated, never rounded up.
     public static func string(_ date: Date, in zone: TimeZone) -> String {
-        // Offsets in whole minutes (RFC 3339 has no seconds there); the local time shifts by the same.
-        let offsetMinutes = Int64((Double(zone.secondsFromGMT(for: date)) / 60).rounded())
         // Via microseconds, so that a binary fraction just below a millisecond does not lose it.
         let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        let milliseconds = microseconds >= 0 ? microseconds / 1000 : (microseconds - 999) / 1000
-        let local = milliseconds + offsetMinutes * 60_000
-        let day = local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
-        let inDay = local - day * 86_400_000
+        let milliseconds = floorDiv(microseconds, 1000)
+        // Offsets in whole minutes (RFC 3339 has no seconds there); the local time shifts by the same.
+        let offsetMinutes = Int64((Double(LocalTimeConverter.offset(atUTC: milliseconds, in: zone)) / Double(Millis.minute)).rounded())
+        let local = milliseconds + offsetMinutes * Millis.minute
+        let day = LocalDate(localMillis: local).dayNumber
+        let inDay = local - day * Millis.day
         let (year, month, dayOfMonth) = civilFromDays(day)
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
