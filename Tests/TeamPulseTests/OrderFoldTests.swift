@@ -54,7 +54,7 @@ struct OrderFoldTests {
         let metrics = engines.indices.map { day in
             let orders: OrderInput =
                 if let folded = data.orders?.folded {
-                    .folded(folded.partials[day], keys: folded.keys)
+                    .folded((folded.fold as! OrderTallies).partials[day], keys: folded.keys)
                 } else {
                     .records(data.orders?.segments ?? [])
                 }

@@ -198,8 +198,8 @@ public struct IngestedInput<Record: Sendable>: Sendable {
     var lookupOverflow: LookupOverflow?
     /// Per enumerated column in the header, its distinct values (only with ``IngestOptions/countValues``).
     public var valueCounts: [ValueCount] = []
-    /// The accepted orders folded while they were read (``InputReader/fold``), `segments` then empty.
-    public var folded: FoldedOrders?
+    /// The accepted records folded while they were read (``InputReader/fold``), `segments` then empty.
+    public var folded: FoldedRecords?
 
     /// All accepted records in file order, as one array (a copy; for tests and small inputs).
     public var records: [Record] { segments.count == 1 ? segments[0] : Array(segments.joined()) }
@@ -417,9 +417,9 @@ struct InputReader<Builder: RecordBuilder> {
     let options: IngestOptions
     /// The input's lookups as read; records take their looked-up columns from them.
     var lookups: LookupTables? = nil
-    /// Folds each chunk's records as soon as they are built (the orders of a run: see ``OrderFolding``);
+    /// Folds each chunk's records as soon as they are built (the orders of a run, into metric tallies);
     /// the chunk then keeps the fold instead of its records. Not for inputs whose preset rolls rows up.
-    var fold: (@Sendable ([Builder.Record]) -> OrderFoldChunk)? = nil
+    var fold: (@Sendable ([Builder.Record]) -> FoldedChunk)? = nil
 
     /// One file of an input whose header is read and whose chunks are planned, ready for parallel parsing.
     struct Prepared: Sendable {
@@ -562,7 +562,7 @@ struct InputReader<Builder: RecordBuilder> {
         var distinct: [DistinctValues] = []
         var linesRead = 0
         var linesRejected = 0
-        var foldedPartials: [MetricsPartial]?
+        var folded: (any RecordFold)?
         var keySegments: [[OrderKeyEntry]] = []
         var fileDecisions: [[DateOrderDecision]] = []
         for (prepared, allOutputs) in zip(files, fileOutputs) {
@@ -579,11 +579,7 @@ struct InputReader<Builder: RecordBuilder> {
                 if !output.records.isEmpty { segments.append(output.records) }
                 if let chunk = output.folded {
                     if !chunk.keys.isEmpty { keySegments.append(chunk.keys) }
-                    if foldedPartials == nil {
-                        foldedPartials = chunk.partials
-                    } else {
-                        for day in chunk.partials.indices { foldedPartials![day].merge(chunk.partials[day]) }
-                    }
+                    if folded == nil { folded = chunk.fold } else { folded!.merge(chunk.fold) }
                 }
                 rejects.append(contentsOf: output.rejects)
                 for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
@@ -609,17 +605,16 @@ struct InputReader<Builder: RecordBuilder> {
 
         var rolledUp = 0
         var duplicateRejects: [Reject] = []
-        if var partials = foldedPartials {
+        if var tallies = folded {
             if spec.resolvesDuplicateKeys {
                 let (rejects, losers) = resolveRepeats(&keySegments, files: files, key: \.key, span: \.span)
                 duplicateRejects = rejects
                 // The losers' contributions are taken back: their records are built again from the files.
                 if !losers.isEmpty, let fold {
-                    let retracted = fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions))
-                    for day in partials.indices { partials[day].retract(retracted.partials[day]) }
+                    tallies.retract(fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions)).fold)
                 }
             }
-            foldedPartials = partials
+            folded = tallies
         } else if spec.resolvesDuplicateKeys {
             duplicateRejects = removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
         }
@@ -661,7 +656,7 @@ struct InputReader<Builder: RecordBuilder> {
         var input = IngestedInput(
             dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats,
             lookupRejects: lookups?.rejects ?? [])
-        if let foldedPartials { input.folded = FoldedOrders(partials: foldedPartials, keys: keySegments) }
+        if let folded { input.folded = FoldedRecords(fold: folded, keys: keySegments) }
         if !partials.isEmpty { (input.lookupTable, input.lookupOverflow) = foldLookup(partials, segments: segments, files: files) }
         if options.countValues, let first = files.first {
             let vocabularies = Vocabularies(spec: spec)
@@ -941,7 +936,7 @@ struct InputReader<Builder: RecordBuilder> {
         /// Per enumerated column of the input kind: distinct values (with ``IngestOptions/countValues``).
         var values: [DistinctValues] = []
         /// The chunk's records folded (``InputReader/fold``), `records` then empty.
-        var folded: OrderFoldChunk?
+        var folded: FoldedChunk?
     }
 
     /// Parses from byte `start` (a record boundary on physical line `firstLine`) up to the first of

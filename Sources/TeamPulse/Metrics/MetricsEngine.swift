@@ -286,7 +286,7 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Computes all metrics from the orders as records or as folded while they were read
-    /// (``FoldedOrders``: their tallies and their keys and teams).
+    /// (``OrderTallies``: their tallies, and their keys and teams).
     func compute(
         orders input: OrderInput, tickets: [[Ticket]], tasks: [[WorkTask]], events: [[ItemEvent]] = [], partitions: Int,
         width: Int = ProcessInfo.processInfo.activeProcessorCount

@@ -1,43 +1,20 @@
 /// Orders folded while they are read: each chunk adds its orders to metric tallies at once and keeps
 /// of each order only its key entry, so that no array of order records outlives its chunk.
 
-/// What is kept of one accepted order once it is folded: its key (duplicates, ticket links,
-/// `relationships`), where it stands (to read it again), its team and its `created_at` (freshness).
-public struct OrderKeyEntry: Sendable, Equatable {
-    public var key: RecordKey
-    public var span: RecordSpan
-    public var team: TeamIndex
-    public var createdAt: Instant
-
-    init(_ order: Order) {
-        key = order.id
-        span = order.span
-        team = order.team
-        createdAt = order.createdAt
-    }
-}
-
-/// The orders of one chunk, folded: per as-of day of the run the tallies they add (a partial of the
-/// teams known when the chunk was folded), and their key entries in file order.
-struct OrderFoldChunk: Sendable {
+/// Folded orders: per as-of day of the run the tallies they add (partials of the teams known when
+/// each chunk was folded).
+struct OrderTallies: RecordFold {
     var partials: [MetricsPartial]
-    var keys: [OrderKeyEntry]
 
-    /// Appends `other`, the fold of the records that follow in file order.
-    mutating func merge(_ other: OrderFoldChunk) {
+    mutating func merge(_ other: any RecordFold) {
+        let other = other as! OrderTallies
         for day in partials.indices { partials[day].merge(other.partials[day]) }
-        keys += other.keys
     }
-}
 
-/// The accepted orders of an input, folded: per as-of day their tallies (rejected duplicates taken
-/// back), and their key entries in file order, in segments.
-public struct FoldedOrders: Sendable {
-    var partials: [MetricsPartial]
-    public var keys: [[OrderKeyEntry]]
-
-    /// Accepted orders.
-    public var count: Int { keys.reduce(0) { $0 + $1.count } }
+    mutating func retract(_ other: any RecordFold) {
+        let other = other as! OrderTallies
+        for day in partials.indices { partials[day].retract(other.partials[day]) }
+    }
 }
 
 /// Folds orders for every as-of day of a run: one metrics engine per day (their windows end on it).
@@ -46,15 +23,15 @@ public struct OrderFolding: Sendable {
 
     public init(engines: [MetricsEngine]) { self.engines = engines }
 
-    func fold(_ orders: [Order]) -> OrderFoldChunk {
-        OrderFoldChunk(partials: engines.map { $0.fold(orders) }, keys: orders.map(OrderKeyEntry.init))
+    func fold(_ orders: [Order]) -> FoldedChunk {
+        FoldedChunk(fold: OrderTallies(partials: engines.map { $0.fold(orders) }), keys: orders.map(OrderKeyEntry.init))
     }
 }
 
 /// The orders a metrics computation reads: records, or their tallies folded while reading.
 enum OrderInput: Sendable {
     case records([[Order]])
-    /// One day's tallies of the folded orders, and their key entries.
+    /// One day's tallies of the folded orders (``OrderTallies``), and their key entries.
     case folded(MetricsPartial, keys: [[OrderKeyEntry]])
 
     var identities: OrderIdentities {

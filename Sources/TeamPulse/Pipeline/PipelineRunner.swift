@@ -511,9 +511,11 @@ public struct PipelineRunner: Sendable {
             let engine = engines[dayIndex]
             let orders: OrderInput
             if let folded = data.orders?.folded {
-                orders = .folded(folded.partials[dayIndex], keys: folded.keys)
+                var tallies = folded.fold as! OrderTallies
+                orders = .folded(tallies.partials[dayIndex], keys: folded.keys)
                 // The day's tallies are the engine's from here on (kept twice, their samples would be copied).
-                data.orders!.folded!.partials[dayIndex] = MetricsPartial(slots: 0)
+                tallies.partials[dayIndex] = MetricsPartial(slots: 0)
+                data.orders!.folded!.fold = tallies
             } else {
                 orders = .records(data.orders?.segments ?? [])
             }
