@@ -137,6 +137,51 @@ struct EndToEndTests {
         #expect(summary.contains(",28d,dept:customer_service,Customer service,客服,customer_service,"))
     }
 
+    @Test("duplicates within a chunk, across chunks and across files give byte-identical summaries for any --jobs and chunk size",
+          arguments: ["last", "first", "reject"])
+    func duplicatesAcrossChunksAndFiles(policy: String) throws {
+        let fixtures = Self.packageRoot.appendingPathComponent("Tests/TeamPulseTests/Fixtures")
+        let folder = Self.temporaryFolder()
+        let pipeline = folder.appendingPathComponent("dup.yml")
+        // Every team of the fixture is seeded: teams first seen in the data are numbered in the order the
+        // workers meet them, and flow.csv lists teams in that order.
+        let seeds = folder.appendingPathComponent("seeds")
+        try FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
+        try Data("team,name,name_zh,department\nops,Operations,运营组,operations\ncs,Service,客服组,customer_service\nwh,Warehouse,仓储组,logistics\nnewteam,New,新组,operations\n".utf8)
+            .write(to: seeds.appendingPathComponent("teams.csv"))
+        try Data("store,team\n天猫旗舰店,ops\n".utf8).write(to: seeds.appendingPathComponent("stores.csv"))
+        try Data("""
+            version: 1
+            name: dup
+            timezone: UTC
+            seeds: seeds
+            windows: [1d, 7d, 28d]
+            inputs:
+              orders:
+                path: "\(fixtures.appendingPathComponent("orders_dup_?.csv").path)"
+                duplicates: \(policy)
+                max_reject_rate: 1
+              tickets:
+                path: "\(fixtures.appendingPathComponent("tickets_dup.csv").path)"
+
+            """.utf8).write(to: pipeline)
+        let first = folder.appendingPathComponent("one")
+        let reference = try Self.run(["run", pipeline.path, "--as-of", Self.asOf, "--out", first.path, "--jobs", "1"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let rejects = try Self.read(first.appendingPathComponent("rejects.csv"))
+        #expect(rejects.contains("order_id 'DUP00060'"), "the fixture repeats keys")
+        for (index, options) in [["--jobs", "2", "--chunk-bytes", "97"], ["--jobs", "2", "--chunk-bytes", "4096"], ["--jobs", "3"]].enumerated() {
+            let other = folder.appendingPathComponent("other\(index)")
+            let result = try Self.run(["run", pipeline.path, "--as-of", Self.asOf, "--out", other.path] + options)
+            #expect(result.status == 0, "\(result.stderr)")
+            for file in Self.summaryFiles + ["report.html", "report.md"] {
+                let a = try Data(contentsOf: first.appendingPathComponent(file))
+                let b = try Data(contentsOf: other.appendingPathComponent(file))
+                #expect(a == b, "\(file) with \(options)")
+            }
+        }
+    }
+
     @Test("validate reports counts and rejects without writing summaries")
     func validate() throws {
         let result = try Self.run(["validate", "pipelines/nightly.yml", "--show-rejects", "3"])

@@ -198,6 +198,8 @@ public struct IngestedInput<Record: Sendable>: Sendable {
     var lookupOverflow: LookupOverflow?
     /// Per enumerated column in the header, its distinct values (only with ``IngestOptions/countValues``).
     public var valueCounts: [ValueCount] = []
+    /// The accepted records folded while they were read (``InputReader/fold``), `segments` then empty.
+    public var folded: FoldedRecords?
 
     /// All accepted records in file order, as one array (a copy; for tests and small inputs).
     public var records: [Record] { segments.count == 1 ? segments[0] : Array(segments.joined()) }
@@ -415,6 +417,9 @@ struct InputReader<Builder: RecordBuilder> {
     let options: IngestOptions
     /// The input's lookups as read; records take their looked-up columns from them.
     var lookups: LookupTables? = nil
+    /// Folds each chunk's records as soon as they are built (the orders of a run, into metric tallies);
+    /// the chunk then keeps the fold instead of its records. Not for inputs whose preset rolls rows up.
+    var fold: (@Sendable ([Builder.Record]) -> FoldedChunk)? = nil
 
     /// One file of an input whose header is read and whose chunks are planned, ready for parallel parsing.
     struct Prepared: Sendable {
@@ -498,6 +503,10 @@ struct InputReader<Builder: RecordBuilder> {
             chunkLines.append(line)
             line += count
         }
+        // The scans above touched every page of the file: let them go until their chunk is parsed, so
+        // that resident memory follows the chunks in flight from the start (they fault back in from the
+        // page cache, cheaply).
+        file.release(0..<bytes.count)
         return Prepared(
             file: file, fileIndex: index, displayPath: shown, layout: layout, slots: slots,
             presetSlots: presetSlots, chunks: chunks, chunkLines: chunkLines, chunkStarts: chunks.map(\.lowerBound))
@@ -523,6 +532,15 @@ struct InputReader<Builder: RecordBuilder> {
         let output = parse(
             prepared, from: starts[index], firstLine: prepared.chunkLines[index], stops: starts[(index + 1)...], reserve: lines)
         prepared.file.release(prepared.chunks[index])
+        return folding(output)
+    }
+
+    /// A chunk's output with its records folded (and dropped), when the reader folds.
+    func folding(_ output: ChunkOutput) -> ChunkOutput {
+        guard let fold else { return output }
+        var output = output
+        output.folded = fold(output.records)
+        output.records = []
         return output
     }
 
@@ -544,17 +562,25 @@ struct InputReader<Builder: RecordBuilder> {
         var distinct: [DistinctValues] = []
         var linesRead = 0
         var linesRejected = 0
+        var folded: (any RecordFold)?
+        var keySegments: [[OrderKeyEntry]] = []
+        var fileDecisions: [[DateOrderDecision]] = []
         for (prepared, allOutputs) in zip(files, fileOutputs) {
             var outputs = allOutputs
             let digest = outputs.removeLast().sha256
             // The chunks that make up the file, then their dates settled (some chunks read again).
             let chain = Self.sequence(outputs, starts: prepared.chunkStarts)
             var used = chain.map { outputs[$0] }
-            let dates = settleDates(prepared, &used, chunks: chain)
+            let (dates, decisions) = settleDates(prepared, &used, chunks: chain)
+            fileDecisions.append(decisions)
             var rowsRead = 0
             var guards = Array(repeating: 0, count: ValueColumns.count(spec))
             for output in used {
                 if !output.records.isEmpty { segments.append(output.records) }
+                if let chunk = output.folded {
+                    if !chunk.keys.isEmpty { keySegments.append(chunk.keys) }
+                    if folded == nil { folded = chunk.fold } else { folded!.merge(chunk.fold) }
+                }
                 rejects.append(contentsOf: output.rejects)
                 for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
                 for (index, tally) in output.dataTests.enumerated() { tallies[index].merge(tally) }
@@ -578,7 +604,20 @@ struct InputReader<Builder: RecordBuilder> {
         }
 
         var rolledUp = 0
-        let duplicateRejects = spec.resolvesDuplicateKeys ? removeDuplicates(&segments, files: files, rolledUp: &rolledUp) : []
+        var duplicateRejects: [Reject] = []
+        if var tallies = folded {
+            if spec.resolvesDuplicateKeys {
+                let (rejects, losers) = resolveRepeats(&keySegments, files: files, key: \.key, span: \.span)
+                duplicateRejects = rejects
+                // The losers' contributions are taken back: their records are built again from the files.
+                if !losers.isEmpty, let fold {
+                    tallies.retract(fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions)).fold)
+                }
+            }
+            folded = tallies
+        } else if spec.resolvesDuplicateKeys {
+            duplicateRejects = removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
+        }
         let incompleteRejects = rejectIncomplete(&segments, files: files)
         // Accepted rows rejected afterwards weigh the lines they span, like the others.
         let newlines = Dictionary(files.map { ($0.displayPath, $0.layout.newline) }, uniquingKeysWith: { first, _ in first })
@@ -608,14 +647,16 @@ struct InputReader<Builder: RecordBuilder> {
         var stats = InputStats(
             path: spec.displayPath, bytes: fileStats.reduce(0) { $0 + $1.bytes }, sha256: digest,
             rowsRead: fileStats.reduce(0) { $0 + $1.rowsRead },
-            rowsAccepted: segments.reduce(0) { $0 + $1.count } + rolledUp,
+            rowsAccepted: segments.reduce(0) { $0 + $1.count } + keySegments.reduce(0) { $0 + $1.count } + rolledUp,
             rowsRejected: rejects.count, rejectsByReason: byReason, duplicateKeys: duplicateRejects.count,
             negativeDurations: negativeByName, files: fileStats, rowsRolledUp: rolledUp,
-            records: segments.reduce(0) { $0 + $1.count }, linesRead: linesRead, linesRejected: linesRejected)
+            records: segments.reduce(0) { $0 + $1.count } + keySegments.reduce(0) { $0 + $1.count }, linesRead: linesRead,
+            linesRejected: linesRejected)
         if let lookups, let hits { stats.lookups = lookups.stats(hits) }
         var input = IngestedInput(
             dataTestTallies: tallies, segments: segments, rejects: rejects, stats: stats,
             lookupRejects: lookups?.rejects ?? [])
+        if let folded { input.folded = FoldedRecords(fold: folded, keys: keySegments) }
         if !partials.isEmpty { (input.lookupTable, input.lookupOverflow) = foldLookup(partials, segments: segments, files: files) }
         if options.countValues, let first = files.first {
             let vocabularies = Vocabularies(spec: spec)
@@ -646,7 +687,9 @@ struct InputReader<Builder: RecordBuilder> {
     /// saw, reads again (concurrently) the chunks whose guess for ambiguous values the file
     /// contradicts, and says how each column was read.
     /// `outputs` are those of the file's chunks numbered `chunks` (``sequence(_:starts:)``).
-    func settleDates(_ prepared: Prepared, _ outputs: inout [ChunkOutput], chunks: [Int]) -> [String: DateReading] {
+    func settleDates(
+        _ prepared: Prepared, _ outputs: inout [ChunkOutput], chunks: [Int]
+    ) -> (readings: [String: DateReading], decisions: [DateOrderDecision]) {
         let columns = ValueColumns.count(spec)
         var evidence = Array(repeating: DateColumnEvidence(), count: columns)
         for output in outputs { for (column, seen) in output.dates.enumerated() { evidence[column].merge(seen) } }
@@ -658,9 +701,9 @@ struct InputReader<Builder: RecordBuilder> {
             let starts = prepared.chunkStarts
             let again = concurrentMap(stale.count, width: options.jobs) { position in
                 let chunk = chunks[stale[position]]
-                return parse(
+                return folding(parse(
                     prepared, from: starts[chunk], firstLine: prepared.chunkLines[chunk], stops: starts[(chunk + 1)...],
-                    decisions: decisions)
+                    decisions: decisions))
             }
             for (position, index) in stale.enumerated() { outputs[index] = again[position] }
         }
@@ -678,7 +721,7 @@ struct InputReader<Builder: RecordBuilder> {
                 dates[name] = DateReading(evidence[column], read: read[column], decision: decisions[column])
             }
         }
-        return dates
+        return (dates, decisions)
     }
 
     /// The chunks whose outputs make up the file, in order: the first, then each time the chunk at
@@ -892,16 +935,19 @@ struct InputReader<Builder: RecordBuilder> {
         var guards: [Int] = []
         /// Per enumerated column of the input kind: distinct values (with ``IngestOptions/countValues``).
         var values: [DistinctValues] = []
+        /// The chunk's records folded (``InputReader/fold``), `records` then empty.
+        var folded: FoldedChunk?
     }
 
     /// Parses from byte `start` (a record boundary on physical line `firstLine`) up to the first of
     /// `stops` (later chunk starts) that a line ends on with no record open, or to the end of the file.
     /// Read from a true record boundary, the result is exactly that of reading the whole file. Without
     /// `decisions`, ambiguous day/month values are read by the chunk's guess
-    /// (``DateColumnEvidence/guess``); with them, as the file settled.
+    /// (``DateColumnEvidence/guess``); with them, as the file settled. `limit` ends the bytes read
+    /// (a record read again from its span).
     func parse(
-        _ prepared: Prepared, from start: Int, firstLine: Int, stops: ArraySlice<Int> = [], reserve: Int = 0,
-        decisions: [DateOrderDecision]? = nil
+        _ prepared: Prepared, from start: Int, firstLine: Int, stops: ArraySlice<Int> = [], limit: Int? = nil,
+        reserve: Int = 0, decisions: [DateOrderDecision]? = nil
     ) -> ChunkOutput {
         let bytes = prepared.file.text
         let slots = prepared.slots
@@ -998,7 +1044,8 @@ struct InputReader<Builder: RecordBuilder> {
         var listBounds: [Int] = []
         var tokenizer = layout.tokenizer(expectedFields: headers.count, wantedColumns: wanted)
         let end = tokenizer.tokenize(
-            UnsafeBufferPointer(rebasing: bytes[start...]), firstLine: firstLine, firstOffset: start, stops: stops,
+            UnsafeBufferPointer(rebasing: bytes[start..<(limit ?? bytes.count)]), firstLine: firstLine, firstOffset: start,
+            stops: stops,
             onRecord: { fields, position, raw in
                 output.rowsRead += 1
                 output.linesRead += position.lines
@@ -1083,11 +1130,22 @@ struct InputReader<Builder: RecordBuilder> {
         return text
     }
 
-    /// Applies the preset's roll-up, or else the input's duplicate policy (see below); `rolledUp` counts
-    /// the rows merged into an earlier row's record.
-    func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared], rolledUp: inout Int) -> [Reject] {
-        // Keys are split by hash into partitions searched concurrently; a key's repeats all fall into
-        // the same partition. Insertion numbers are global: the record's position in file order.
+    /// Builds again the records at `spans` (accepted ones) from their files, reading dates as each
+    /// file settled them (`decisions`, per file), so that each comes out as it was first built.
+    func rebuild(_ spans: [RecordSpan], files: [Prepared], decisions: [[DateOrderDecision]]) -> [Builder.Record] {
+        spans.flatMap { span in
+            let prepared = files[span.fileIndex]
+            return parse(
+                prepared, from: span.byteOffset, firstLine: span.line, limit: span.byteOffset + span.length,
+                decisions: decisions[span.fileIndex]
+            ).records
+        }
+    }
+
+    /// The keys that occur more than once, each with the positions (in file order over all segments)
+    /// of its elements. Keys are split by hash into partitions searched concurrently; a key's repeats
+    /// all fall into the same partition.
+    func repeatedKeys<Element>(_ segments: [[Element]], key: (Element) -> RecordKey) -> [RecordKey: [Int]] {
         let total = segments.reduce(0) { $0 + $1.count }
         var bases: [Int] = []
         var running = 0
@@ -1096,15 +1154,14 @@ struct InputReader<Builder: RecordBuilder> {
             running += records.count
         }
         let partitions = max(1, min(options.jobs, 8, total / 100_000))
-        let segmentsCopy = segments
         let found = concurrentMap(partitions, width: options.jobs) { part -> [RecordKey: [Int]] in
             var table = KeyTable(expected: total / partitions + 16)
             var globalInsertion: [Int] = []
             globalInsertion.reserveCapacity(total / partitions + 16)
             var repeated: [RecordKey: [Int]] = [:]
-            for (segment, records) in segmentsCopy.enumerated() {
+            for (segment, records) in segments.enumerated() {
                 for index in records.indices {
-                    let key = Builder.key(of: records[index])
+                    let key = key(records[index])
                     guard partitions == 1 || Int(key.tableHash >> 40) % partitions == part else { continue }
                     if let first = table.insert(key) {
                         repeated[key, default: [globalInsertion[first]]].append(bases[segment] + index)
@@ -1116,40 +1173,66 @@ struct InputReader<Builder: RecordBuilder> {
         }
         var repeated: [RecordKey: [Int]] = [:]
         for partial in found { repeated.merge(partial) { first, _ in first } }
-        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
+        return repeated
+    }
+
+    /// Applies the preset's roll-up, or else the input's duplicate policy (see `resolveRepeats`);
+    /// `rolledUp` counts the rows merged into an earlier row's record.
+    func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared], rolledUp: inout Int) -> [Reject] {
+        let rule = spec.rollUp
+        guard rule != .none else {
+            return resolveRepeats(&segments, files: files, key: Builder.key(of:), span: Builder.span(of:)).rejects
+        }
+        let repeated = repeatedKeys(segments, key: Builder.key(of:))
         guard !repeated.isEmpty else { return [] }
+        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
         for (segment, records) in segments.enumerated() {
             for index in records.indices { positions.append((segment, index)) }
         }
         func record(_ insertion: Int) -> Builder.Record {
             segments[positions[insertion].segment][positions[insertion].index]
         }
-        let rule = spec.rollUp
-        if rule != .none {
-            // Roll-up: each key's rows fold in file order into one record at the first row's place.
-            var dropped: [Int: Set<Int>] = [:]
-            var rejects: [Reject] = []
-            for (_, insertions) in repeated.sorted(by: { $0.value[0] < $1.value[0] }) {
-                var merged = record(insertions[0])
-                for insertion in insertions.dropFirst() { Builder.rollUp(&merged, with: record(insertion), rule: rule) }
-                if Builder.isIncomplete(merged) {
-                    for insertion in insertions {
-                        rejects.append(incompleteReject(Builder.span(of: record(insertion)), key: Builder.key(of: merged), files: files))
-                        dropped[positions[insertion].segment, default: []].insert(positions[insertion].index)
-                    }
-                    continue
-                }
-                segments[positions[insertions[0]].segment][positions[insertions[0]].index] = merged
-                for insertion in insertions.dropFirst() {
+        // Roll-up: each key's rows fold in file order into one record at the first row's place.
+        var dropped: [Int: Set<Int>] = [:]
+        var rejects: [Reject] = []
+        for (_, insertions) in repeated.sorted(by: { $0.value[0] < $1.value[0] }) {
+            var merged = record(insertions[0])
+            for insertion in insertions.dropFirst() { Builder.rollUp(&merged, with: record(insertion), rule: rule) }
+            if Builder.isIncomplete(merged) {
+                for insertion in insertions {
+                    rejects.append(incompleteReject(Builder.span(of: record(insertion)), key: Builder.key(of: merged), files: files))
                     dropped[positions[insertion].segment, default: []].insert(positions[insertion].index)
                 }
-                rolledUp += insertions.count - 1
+                continue
             }
-            for (segment, indices) in dropped {
-                segments[segment] = segments[segment].enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+            segments[positions[insertions[0]].segment][positions[insertions[0]].index] = merged
+            for insertion in insertions.dropFirst() {
+                dropped[positions[insertion].segment, default: []].insert(positions[insertion].index)
             }
-            segments.removeAll { $0.isEmpty }
-            return rejects
+            rolledUp += insertions.count - 1
+        }
+        for (segment, indices) in dropped {
+            segments[segment] = segments[segment].enumerated().filter { !indices.contains($0.offset) }.map(\.element)
+        }
+        segments.removeAll { $0.isEmpty }
+        return rejects
+    }
+
+    /// Applies the input's duplicate policy to elements (records, or the key entries of folded
+    /// records) in file order: of a repeated key the last (`last`) or first (`first`) element is kept,
+    /// or none (`reject`); the others are dropped, each with a reject in file order. Returns the
+    /// rejects and the dropped elements (in file order).
+    func resolveRepeats<Element>(
+        _ segments: inout [[Element]], files: [Prepared], key: (Element) -> RecordKey, span: (Element) -> RecordSpan
+    ) -> (rejects: [Reject], dropped: [Element]) {
+        let repeated = repeatedKeys(segments, key: key)
+        guard !repeated.isEmpty else { return ([], []) }
+        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
+        for (segment, records) in segments.enumerated() {
+            for index in records.indices { positions.append((segment, index)) }
+        }
+        func element(_ insertion: Int) -> Element {
+            segments[positions[insertion].segment][positions[insertion].index]
         }
         var losers: [Int: (key: RecordKey, winner: Int?)] = [:]
         for (key, insertions) in repeated {
@@ -1162,25 +1245,28 @@ struct InputReader<Builder: RecordBuilder> {
             for insertion in insertions where insertion != winner { losers[insertion] = (key, winner) }
         }
         var rejects: [Reject] = []
+        var droppedElements: [Element] = []
         let keyColumn = spec.kind.keyColumn
         func place(_ span: RecordSpan) -> String {
             files.count == 1 ? "line \(span.line)" : "\(files[span.fileIndex].displayPath) line \(span.line)"
         }
         // In file order: rejects that share a position keep it (a dictionary's order is not stable).
         for (insertion, loser) in losers.sorted(by: { $0.key < $1.key }) {
-            let span = Builder.span(of: record(insertion))
-            let key = keyText(loser.key, span: span, files: files)
+            let lost = element(insertion)
+            droppedElements.append(lost)
+            let lostSpan = span(lost)
+            let key = keyText(loser.key, span: lostSpan, files: files)
             let message: String =
                 if let winner = loser.winner {
-                    "\(keyColumn) '\(key)' is repeated; the record on \(place(Builder.span(of: record(winner)))) is kept (policy: \(spec.duplicates.rawValue))"
+                    "\(keyColumn) '\(key)' is repeated; the record on \(place(span(element(winner)))) is kept (policy: \(spec.duplicates.rawValue))"
                 } else {
                     "\(keyColumn) '\(key)' appears more than once (policy: reject)"
                 }
-            let file = files[span.fileIndex]
-            let raw = UnsafeBufferPointer(rebasing: file.file.text[span.byteOffset..<(span.byteOffset + span.length)])
+            let file = files[lostSpan.fileIndex]
+            let raw = UnsafeBufferPointer(rebasing: file.file.text[lostSpan.byteOffset..<(lostSpan.byteOffset + lostSpan.length)])
             rejects.append(
                 Reject(
-                    input: spec.kind, file: file.displayPath, line: span.line, byteOffset: span.byteOffset,
+                    input: spec.kind, file: file.displayPath, line: lostSpan.line, byteOffset: lostSpan.byteOffset,
                     column: nil, reason: .duplicateKey, message: message,
                     record: String(decoding: raw, as: UTF8.self)))
         }
@@ -1191,7 +1277,7 @@ struct InputReader<Builder: RecordBuilder> {
             segments[segment] = segments[segment].enumerated().filter { !indices.contains($0.offset) }.map(\.element)
         }
         segments.removeAll { $0.isEmpty }
-        return rejects
+        return (rejects, droppedElements)
     }
 
     static func sha256(text: String) -> String {

@@ -35,28 +35,90 @@ struct TeamWindowTally: Sendable {
     var firstResponsesBH: [Int64] = [], resolutionsBH: [Int64] = []
     var leadTimesBH: [Int64] = [], cycleTimesBH: [Int64] = []
 
+    /// Adds `other`: counts add, sample lists concatenate.
     mutating func merge(_ other: TeamWindowTally) {
         orders += other.orders; paidOrders += other.paidOrders
         gmvUnits += other.gmvUnits; gmvOrders += other.gmvOrders
         cancelled += other.cancelled; refunded += other.refunded
-        shipLatencies += other.shipLatencies
+        Self.append(other.shipLatencies, to: &shipLatencies)
         slaEligible += other.slaEligible; slaMet += other.slaMet
-        deliveryTimes += other.deliveryTimes
+        Self.append(other.deliveryTimes, to: &deliveryTimes)
         unshippedPastSLA += other.unshippedPastSLA
         ticketsCreated += other.ticketsCreated; ticketsResolved += other.ticketsResolved; backlog += other.backlog
-        firstResponses += other.firstResponses; resolutions += other.resolutions
+        Self.append(other.firstResponses, to: &firstResponses); Self.append(other.resolutions, to: &resolutions)
         reopened += other.reopened; escalated += other.escalated
         csatSum += other.csatSum; csatCount += other.csatCount; csatSatisfied += other.csatSatisfied
         contactTickets += other.contactTickets
         tasksCreated += other.tasksCreated; tasksCompleted += other.tasksCompleted; wip += other.wip
         overdueOpen += other.overdueOpen; unassignedOpen += other.unassignedOpen
-        leadTimes += other.leadTimes; cycleTimes += other.cycleTimes
+        Self.append(other.leadTimes, to: &leadTimes); Self.append(other.cycleTimes, to: &cycleTimes)
         completedWithDue += other.completedWithDue; completedOnTime += other.completedOnTime
         crossTeamCompleted += other.crossTeamCompleted
         requestsWithDue += other.requestsWithDue; requestsOnTime += other.requestsOnTime
-        shipLatenciesBH += other.shipLatenciesBH; deliveryTimesBH += other.deliveryTimesBH
-        firstResponsesBH += other.firstResponsesBH; resolutionsBH += other.resolutionsBH
-        leadTimesBH += other.leadTimesBH; cycleTimesBH += other.cycleTimesBH
+        Self.append(other.shipLatenciesBH, to: &shipLatenciesBH); Self.append(other.deliveryTimesBH, to: &deliveryTimesBH)
+        Self.append(other.firstResponsesBH, to: &firstResponsesBH); Self.append(other.resolutionsBH, to: &resolutionsBH)
+        Self.append(other.leadTimesBH, to: &leadTimesBH); Self.append(other.cycleTimesBH, to: &cycleTimesBH)
+    }
+
+    /// Appends `taken` to `samples`; nothing at all when it is empty, so that a list shared with another
+    /// tally (folded orders) is not copied for nothing.
+    @inline(__always)
+    private static func append(_ taken: [Int64], to samples: inout [Int64]) {
+        guard !taken.isEmpty else { return }
+        if samples.isEmpty { samples = taken } else { samples += taken }
+    }
+
+    /// Takes back what `other` added (records that a later stage dropped): counts subtract, and each
+    /// of `other`'s samples removes one equal sample (a multiset difference), so that percentiles
+    /// stay exact. `other` must be part of what was merged.
+    mutating func retract(_ other: TeamWindowTally) {
+        orders -= other.orders; paidOrders -= other.paidOrders
+        gmvUnits -= other.gmvUnits; gmvOrders -= other.gmvOrders
+        cancelled -= other.cancelled; refunded -= other.refunded
+        Self.remove(other.shipLatencies, from: &shipLatencies)
+        slaEligible -= other.slaEligible; slaMet -= other.slaMet
+        Self.remove(other.deliveryTimes, from: &deliveryTimes)
+        unshippedPastSLA -= other.unshippedPastSLA
+        ticketsCreated -= other.ticketsCreated; ticketsResolved -= other.ticketsResolved; backlog -= other.backlog
+        Self.remove(other.firstResponses, from: &firstResponses)
+        Self.remove(other.resolutions, from: &resolutions)
+        reopened -= other.reopened; escalated -= other.escalated
+        csatSum -= other.csatSum; csatCount -= other.csatCount; csatSatisfied -= other.csatSatisfied
+        contactTickets -= other.contactTickets
+        tasksCreated -= other.tasksCreated; tasksCompleted -= other.tasksCompleted; wip -= other.wip
+        overdueOpen -= other.overdueOpen; unassignedOpen -= other.unassignedOpen
+        Self.remove(other.leadTimes, from: &leadTimes)
+        Self.remove(other.cycleTimes, from: &cycleTimes)
+        completedWithDue -= other.completedWithDue; completedOnTime -= other.completedOnTime
+        crossTeamCompleted -= other.crossTeamCompleted
+        requestsWithDue -= other.requestsWithDue; requestsOnTime -= other.requestsOnTime
+        Self.remove(other.shipLatenciesBH, from: &shipLatenciesBH)
+        Self.remove(other.deliveryTimesBH, from: &deliveryTimesBH)
+        Self.remove(other.firstResponsesBH, from: &firstResponsesBH)
+        Self.remove(other.resolutionsBH, from: &resolutionsBH)
+        Self.remove(other.leadTimesBH, from: &leadTimesBH)
+        Self.remove(other.cycleTimesBH, from: &cycleTimesBH)
+    }
+
+    /// Removes one instance of each of `taken` from `samples` (both sorted first; samples are
+    /// sorted before use anyway).
+    private static func remove(_ taken: [Int64], from samples: inout [Int64]) {
+        guard !taken.isEmpty else { return }
+        let taken = taken.sorted()
+        samples.sort()
+        var kept: [Int64] = []
+        kept.reserveCapacity(samples.count - min(samples.count, taken.count))
+        var next = 0
+        for sample in samples {
+            if next < taken.count, taken[next] == sample {
+                next += 1
+            } else {
+                precondition(next >= taken.count || taken[next] > sample, "a retracted sample was never added")
+                kept.append(sample)
+            }
+        }
+        precondition(next == taken.count, "a retracted sample was never added")
+        samples = kept
     }
 }
 
@@ -103,10 +165,25 @@ struct MetricsPartial: Sendable {
 
     init(slots: Int) { tallies = Array(repeating: TeamWindowTally(), count: slots) }
 
+    /// Adds `other`; partials of fewer slots (made before more teams were known) count as padded
+    /// with empty tallies.
     mutating func merge(_ other: MetricsPartial) {
-        for index in tallies.indices { tallies[index].merge(other.tallies[index]) }
+        grow(to: other.tallies.count)
+        for index in other.tallies.indices { tallies[index].merge(other.tallies[index]) }
         for (key, edge) in other.edges { edges[key, default: EdgeTally()].merge(edge) }
         for (key, load) in other.loads { loads[key, default: LoadTally()].merge(load) }
+    }
+
+    /// Takes back the tallies of `other`, a part of what was merged (see ``TeamWindowTally/retract(_:)``).
+    mutating func retract(_ other: MetricsPartial) {
+        precondition(other.edges.isEmpty && other.loads.isEmpty, "only tallies are retracted")
+        grow(to: other.tallies.count)
+        for index in other.tallies.indices { tallies[index].retract(other.tallies[index]) }
+    }
+
+    /// Pads the tallies with empty ones up to `slots`.
+    mutating func grow(to slots: Int) {
+        if tallies.count < slots { tallies += Array(repeating: TeamWindowTally(), count: slots - tallies.count) }
     }
 }
 
@@ -205,16 +282,29 @@ public struct MetricsEngine: Sendable {
         orders: [[Order]], tickets: [[Ticket]], tasks: [[WorkTask]], events: [[ItemEvent]] = [], partitions: Int,
         width: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> MetricsResult {
+        compute(orders: OrderInput.records(orders), tickets: tickets, tasks: tasks, events: events, partitions: partitions, width: width)
+    }
+
+    /// Computes all metrics from the orders as records or as folded while they were read
+    /// (``OrderTallies``: their tallies, and their keys and teams).
+    func compute(
+        orders input: OrderInput, tickets: [[Ticket]], tasks: [[WorkTask]], events: [[ItemEvent]] = [], partitions: Int,
+        width: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> MetricsResult {
         let teamCount = directory.allTeams.count
-        let slaMillis: [Int64] = directory.allTeams.map { team in
-            Int64(((shipSLAHours[team.id] ?? defaultShipSLAHours) * Double(Millis.hour)).rounded())
-        }
-        let slaBusiness: [Bool] = directory.allTeams.map { businessSLATeams.contains($0.id) }
+        let orders: [[Order]]
+        if case .records(let records) = input { orders = records } else { orders = [] }
+        let (slaMillis, slaBusiness) = shipSLAs()
         let calendars = makeCalendars(orders: orders, tickets: tickets, tasks: tasks)
-        let orderTeams = linkedOrderTeams(orders: orders, tickets: tickets, width: width)
+        let orderTeams = linkedOrderTeams(orders: input.identities, tickets: tickets, width: width)
         let parts = max(1, partitions)
         let partials = concurrentMap(parts, width: width) { part -> MetricsPartial in
             var partial = MetricsPartial(slots: teamCount * windows.count)
+            // The folded orders' tallies start the first partition (shared, not copied).
+            if part == 0, case .folded(let folded, _) = input {
+                partial = folded
+                partial.grow(to: teamCount * windows.count)
+            }
             for segment in orders {
                 for order in Self.slice(segment, part, parts) {
                     add(order, sla: slaMillis, slaBusiness: slaBusiness, calendars: calendars, to: &partial)
@@ -234,6 +324,26 @@ public struct MetricsEngine: Sendable {
         for partial in partials.dropFirst() { total.merge(partial) }
         let handoffs = computeHandoffs(events, teamCount: teamCount, partitions: parts, width: width)
         return finish(total, handoffs: handoffs, teamCount: teamCount, unresolvedLinks: orderTeams.unresolved, width: width)
+    }
+
+    /// Ship SLA in milliseconds per team of the directory, and whether it counts business hours.
+    func shipSLAs() -> (millis: [Int64], business: [Bool]) {
+        let teams = directory.allTeams
+        let millis: [Int64] = teams.map { team in
+            Int64(((shipSLAHours[team.id] ?? defaultShipSLAHours) * Double(Millis.hour)).rounded())
+        }
+        return (millis, teams.map { businessSLATeams.contains($0.id) })
+    }
+
+    /// Folds orders into a partial of the teams known so far (the teams of `orders` among them), as
+    /// `compute` adds them. Working time is exact whatever days the calendars precompute.
+    func fold(_ orders: [Order]) -> MetricsPartial {
+        let (sla, slaBusiness) = shipSLAs()
+        var partial = MetricsPartial(slots: sla.count * windows.count)
+        guard !orders.isEmpty else { return partial }
+        let calendars = makeCalendars(orders: [orders], tickets: [], tasks: [])
+        for order in orders { add(order, sla: sla, slaBusiness: slaBusiness, calendars: calendars, to: &partial) }
+        return partial
     }
 
     /// One calendar per distinct team schedule, precomputed from the day before the earliest
@@ -269,7 +379,7 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Teams of the orders that tickets in the longest window link to, and how many links name no order.
-    private func linkedOrderTeams(orders: [[Order]], tickets: [[Ticket]], width: Int) -> (teams: OrderTeams, unresolved: Int) {
+    private func linkedOrderTeams(orders: OrderIdentities, tickets: [[Ticket]], width: Int) -> (teams: OrderTeams, unresolved: Int) {
         var lookup = OrderTeams()
         guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return (lookup, 0) }
         for ticket in tickets.joined() where ticket.createdAt >= earliest && ticket.createdAt < end {
@@ -278,8 +388,10 @@ public struct MetricsEngine: Sendable {
         lookup.teams = Array(repeating: -1, count: lookup.table.count)
         guard !lookup.teams.isEmpty else { return (lookup, 0) }
         let table = lookup.table
-        let found = concurrentMap(orders.count, width: width) { segment -> [(Int, TeamIndex)] in
-            orders[segment].compactMap { order in table.find(order.id).map { ($0, order.team) } }
+        let found = concurrentMap(orders.segmentCount, width: width) { segment -> [(Int, TeamIndex)] in
+            var hits: [(Int, TeamIndex)] = []
+            orders.forEach(in: segment) { id, team, _ in if let slot = table.find(id) { hits.append((slot, team)) } }
+            return hits
         }
         for (index, team) in found.joined() { lookup.teams[index] = team }
         var unresolved = 0
@@ -291,7 +403,7 @@ public struct MetricsEngine: Sendable {
 
     // MARK: Accumulation
 
-    private func add(
+    func add(
         _ order: Order, sla: [Int64], slaBusiness: [Bool], calendars: TeamCalendars, to partial: inout MetricsPartial
     ) {
         let base = Int(order.team) * windows.count

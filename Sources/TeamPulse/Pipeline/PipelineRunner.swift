@@ -54,11 +54,23 @@ public struct IngestedData: Sendable {
         stats.reduce(0) { total, entry in total + entry.1.rowsRead + entry.1.lookups.reduce(0) { $0 + $1.rowsRead } }
     }
 
+    /// Ids, teams and `created_at` of the accepted orders: their records, or their key entries when
+    /// they were folded while read (nil without orders).
+    var orderIdentities: OrderIdentities? {
+        guard let orders else { return nil }
+        return orders.folded.map { .folded($0.keys) } ?? .records(orders.segments)
+    }
+
     /// Keys of the accepted records of an input (empty when the pipeline has no such input).
     public func keys(of kind: InputKind) -> [RecordKey] {
         func keys<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [RecordKey] { input?.segments.joined().map(\.id) ?? [] }
         return switch kind {
-        case .orders: keys(orders)
+        case .orders:
+            orderIdentities.map { identities in
+                var keys: [RecordKey] = []
+                identities.forEach { id, _, _ in keys.append(id) }
+                return keys
+            } ?? []
         case .tickets: keys(tickets)
         case .tasks: keys(tasks)
         case .events: keys(events)
@@ -71,7 +83,12 @@ public struct IngestedData: Sendable {
             input?.segments.joined().map(\.createdAt).max()
         }
         return switch kind {
-        case .orders: newest(orders)
+        case .orders:
+            orderIdentities.flatMap { identities in
+                var newest: Instant?
+                identities.forEach { _, _, createdAt in newest = max(newest ?? createdAt, createdAt) }
+                return newest
+            }
         case .tickets: newest(tickets)
         case .tasks: newest(tasks)
         case .events: newest(events)
@@ -153,9 +170,13 @@ public struct PipelineRunner: Sendable {
     /// Ingests every input of the pipeline with its lookups (see `read`) and logs what each input and
     /// lookup file gave. `countValues` counts the distinct values of the enumerated columns
     /// (``IngestedInput/valueCounts``).
-    public func ingest(directory: Directory, jobs: Int, chunkBytes: Int, countValues: Bool = false) throws(TeamPulseError) -> IngestedData {
+    /// With `folding`, the orders are folded while they are read (``IngestedInput/folded``).
+    public func ingest(
+        directory: Directory, jobs: Int, chunkBytes: Int, countValues: Bool = false, folding: OrderFolding? = nil
+    ) throws(TeamPulseError) -> IngestedData {
         let data = try Self.read(
-            config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, countValues: countValues, reporter: progress)
+            config, directory: directory, jobs: jobs, chunkBytes: chunkBytes, countValues: countValues, folding: folding,
+            reporter: progress)
         logIngested(data)
         return data
     }
@@ -186,16 +207,20 @@ public struct PipelineRunner: Sendable {
 
     /// Reads every input of `config` into canonical records (the work of `ingest`, without logging):
     /// the lookup files first, then the inputs, each time all chunks of all files (and their hashing)
-    /// as one set of concurrent tasks.
+    /// as one set of concurrent tasks. With `folding`, orders whose preset does not roll rows up are
+    /// folded chunk by chunk instead of kept as records.
     static func read(
         _ config: PipelineConfig, directory: Directory, jobs: Int, chunkBytes: Int, countValues: Bool = false,
-        reporter makeReporter: (@Sendable (_ totalBytes: Int) -> IngestProgress)? = nil
+        folding: OrderFolding? = nil, reporter makeReporter: (@Sendable (_ totalBytes: Int) -> IngestProgress)? = nil
     ) throws(TeamPulseError) -> IngestedData {
         let options = IngestOptions(jobs: jobs, chunkBytes: chunkBytes, timeZone: config.timeZone, countValues: countValues)
         var stages: [IngestJob] = []
         for spec in config.inputs {
             switch spec.kind {
-            case .orders: stages.append(.orders(try IngestPlan(InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options))))
+            case .orders:
+                var reader = InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options)
+                if let folding, spec.rollUp == .none { reader.fold = { folding.fold($0) } }
+                stages.append(.orders(try IngestPlan(reader)))
             case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
             case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
             case .events: stages.append(.events(try IngestPlan(InputReader(spec: spec, builder: EventBuilder(directory: directory), options: options))))
@@ -274,19 +299,21 @@ public struct PipelineRunner: Sendable {
     /// the team of the order its `order_id` names, when that order is among the accepted orders and has
     /// a team. A table of the (fewer) order ids of such tickets is probed with every order.
     static func giveTicketsTheirOrdersTeam(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
-        guard let orders = data.orders, let tickets = data.tickets,
+        guard data.orders != nil, let tickets = data.tickets,
             let unassigned = directory.allTeams.firstIndex(where: { $0.id == Directory.unassignedTeamID }).map(TeamIndex.init)
         else { return }
         var wanted = KeyTable(expected: 16)
         for segment in tickets.segments {
             for ticket in segment where ticket.team == unassigned { if let id = ticket.orderID { _ = wanted.insert(id) } }
         }
-        guard wanted.count > 0 else { return }
+        guard wanted.count > 0, let identities = data.orderIdentities else { return }
         let table = wanted
-        let found = concurrentMap(orders.segments.count, width: width) { index -> [(Int, TeamIndex)] in
-            orders.segments[index].compactMap { order in
-                order.team == unassigned ? nil : table.find(order.id).map { ($0, order.team) }
+        let found = concurrentMap(identities.segmentCount, width: width) { index -> [(Int, TeamIndex)] in
+            var hits: [(Int, TeamIndex)] = []
+            identities.forEach(in: index) { id, team, _ in
+                if team != unassigned, let slot = table.find(id) { hits.append((slot, team)) }
             }
+            return hits
         }
         var teamOfOrder: [Int: TeamIndex] = [:]
         for hits in found { for (slot, team) in hits { teamOfOrder[slot] = team } }
@@ -306,14 +333,16 @@ public struct PipelineRunner: Sendable {
     /// `order_id` not among the orders (only when the pipeline reads orders), a task's `requester_team`
     /// not in `seeds/teams.csv`. The records are kept.
     static func countUnresolvedLinks(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
-        if let orders = data.orders, let tickets = data.tickets {
+        if let orders = data.orderIdentities, let tickets = data.tickets {
             // A table of the (fewer) linked order ids, probed with every order: no table of all orders.
             // The probes run per order segment on `width` workers; each returns the table slots it found.
             var linked = KeyTable(expected: tickets.stats.records)
             for segment in tickets.segments { for ticket in segment { if let id = ticket.orderID { _ = linked.insert(id) } } }
             let table = linked
-            let hits = concurrentMap(orders.segments.count, width: width) { index -> [Int] in
-                orders.segments[index].compactMap { table.find($0.id) }
+            let hits = concurrentMap(orders.segmentCount, width: width) { index -> [Int] in
+                var found: [Int] = []
+                orders.forEach(in: index) { id, _, _ in if let slot = table.find(id) { found.append(slot) } }
+                return found
             }
             var found = Array(repeating: false, count: linked.count)
             for segmentHits in hits { for index in segmentHits { found[index] = true } }
@@ -433,9 +462,21 @@ public struct PipelineRunner: Sendable {
         let businessHours = try config.businessHours.resolve(seeds: seeds)
         let freshness = FreshnessCheck(config: config, now: options.startedAt)
         try reportStale(freshness.fileAges())
+        // One engine per as-of day; the orders are folded into each day's tallies while they are read.
+        let engines = options.days.map { day in
+            MetricsEngine(
+                windows: day.windows(config.windows, in: config.timeZone), directory: directory,
+                shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
+                presentInputs: Set(config.inputs.map(\.kind)), businessHours: businessHours, timeZone: config.timeZone,
+                businessSLATeams: seeds.businessSLATeams)
+        }
         TestPause.here("ingest")
-        let data = try timed("ingest") { () throws(TeamPulseError) in
-            guard let source else { return try ingest(directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes) }
+        var data = try timed("ingest") { () throws(TeamPulseError) in
+            guard let source else {
+                return try ingest(
+                    directory: directory, jobs: options.jobs, chunkBytes: options.chunkBytes,
+                    folding: OrderFolding(engines: engines))
+            }
             let data = try source.ingest(directory)
             logIngested(data)
             return data
@@ -465,16 +506,22 @@ public struct PipelineRunner: Sendable {
             }
         }
         let sharedTimings = timings
-        for (day, folder) in zip(options.days, folders) {
+        for (dayIndex, (day, folder)) in zip(options.days, folders).enumerated() {
             timings = sharedTimings
-            let engine = MetricsEngine(
-                windows: day.windows(config.windows, in: config.timeZone), directory: directory,
-                shipSLAHours: seeds.shipSLAHours, defaultShipSLAHours: config.shipSLAHours,
-                presentInputs: Set(config.inputs.map(\.kind)), businessHours: businessHours, timeZone: config.timeZone,
-                businessSLATeams: seeds.businessSLATeams)
+            let engine = engines[dayIndex]
+            let orders: OrderInput
+            if let folded = data.orders?.folded {
+                var tallies = folded.fold as! OrderTallies
+                orders = .folded(tallies.partials[dayIndex], keys: folded.keys)
+                // The day's tallies are the engine's from here on (kept twice, their samples would be copied).
+                tallies.partials[dayIndex] = MetricsPartial(slots: 0)
+                data.orders!.folded!.fold = tallies
+            } else {
+                orders = .records(data.orders?.segments ?? [])
+            }
             var dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
                 engine.compute(
-                    orders: data.orders?.segments ?? [], tickets: data.tickets?.segments ?? [],
+                    orders: orders, tickets: data.tickets?.segments ?? [],
                     tasks: data.tasks?.segments ?? [], events: data.events?.segments ?? [], partitions: options.jobs * 4,
                     width: options.jobs)
             }

@@ -1,0 +1,70 @@
+/// Orders folded while they are read: each chunk adds its orders to metric tallies at once and keeps
+/// of each order only its key entry, so that no array of order records outlives its chunk.
+
+/// Folded orders: per as-of day of the run the tallies they add (partials of the teams known when
+/// each chunk was folded).
+struct OrderTallies: RecordFold {
+    var partials: [MetricsPartial]
+
+    mutating func merge(_ other: any RecordFold) {
+        let other = other as! OrderTallies
+        for day in partials.indices { partials[day].merge(other.partials[day]) }
+    }
+
+    mutating func retract(_ other: any RecordFold) {
+        let other = other as! OrderTallies
+        for day in partials.indices { partials[day].retract(other.partials[day]) }
+    }
+}
+
+/// Folds orders for every as-of day of a run: one metrics engine per day (their windows end on it).
+public struct OrderFolding: Sendable {
+    var engines: [MetricsEngine]
+
+    public init(engines: [MetricsEngine]) { self.engines = engines }
+
+    func fold(_ orders: [Order]) -> FoldedChunk {
+        FoldedChunk(fold: OrderTallies(partials: engines.map { $0.fold(orders) }), keys: orders.map(OrderKeyEntry.init))
+    }
+}
+
+/// The orders a metrics computation reads: records, or their tallies folded while reading.
+enum OrderInput: Sendable {
+    case records([[Order]])
+    /// One day's tallies of the folded orders (``OrderTallies``), and their key entries.
+    case folded(MetricsPartial, keys: [[OrderKeyEntry]])
+
+    var identities: OrderIdentities {
+        switch self {
+        case .records(let records): .records(records)
+        case .folded(_, let keys): .folded(keys)
+        }
+    }
+}
+
+/// The ids, teams and `created_at` of accepted orders, segment by segment, as records or key entries.
+enum OrderIdentities: Sendable {
+    case records([[Order]])
+    case folded([[OrderKeyEntry]])
+
+    var segmentCount: Int {
+        switch self {
+        case .records(let segments): segments.count
+        case .folded(let segments): segments.count
+        }
+    }
+
+    /// Calls `body` with the id, team and `created_at` of each order of segment `index`, in order.
+    @inline(__always)
+    func forEach(in index: Int, _ body: (RecordKey, TeamIndex, Instant) -> Void) {
+        switch self {
+        case .records(let segments): for order in segments[index] { body(order.id, order.team, order.createdAt) }
+        case .folded(let segments): for entry in segments[index] { body(entry.key, entry.team, entry.createdAt) }
+        }
+    }
+
+    /// Calls `body` for every order, segments in order.
+    func forEach(_ body: (RecordKey, TeamIndex, Instant) -> Void) {
+        for index in 0..<segmentCount { forEach(in: index, body) }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import TeamPulse
+
+/// Orders folded into metric tallies while they are read (no order records kept) give exactly what the
+/// records give, whatever the duplicate policy, the number of workers and the chunk size.
+@Suite("orders folded while read")
+struct OrderFoldTests {
+    static let utc = TimeZone(identifier: "UTC")!
+    static let days = [LocalDate("2026-11-14")!, LocalDate("2026-11-15")!]
+    static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("seeds").path
+
+    /// A pipeline over `orders` (a path or glob) and `tickets` with the duplicate policy.
+    static func config(orders: String, tickets: String?, duplicates: DuplicatePolicy) throws -> PipelineConfig {
+        let ticketInput = tickets.map { "\n  tickets:\n    path: \"\($0)\"" } ?? ""
+        let yaml = """
+            version: 1
+            name: fold
+            timezone: UTC
+            seeds: \(seeds)
+            windows: [1d, 7d, 28d]
+            inputs:
+              orders:
+                path: "\(orders)"
+                duplicates: \(duplicates.rawValue)
+                max_reject_rate: 1
+                tests:
+                  order_id: [{unique: {severity: warn}}]\(ticketInput)
+            """
+        return try PipelineConfig.parse(yaml, path: temporaryFolder() + "/fold.yml")
+    }
+
+    /// One engine per as-of day of `days` over `directory`: ship SLA 12 h for ops, business-time SLA for wh.
+    static func engines(_ directory: Directory) -> [MetricsEngine] {
+        let hours = BusinessHours(teams: ["wh": WorkSchedule(weekdays: 0b001_1111, startMinute: 540, endMinute: 1080)])
+        return days.map { day in
+            MetricsEngine(
+                windows: day.windows([WindowSpec(days: 1), WindowSpec(days: 7), WindowSpec(days: 28)], in: utc),
+                directory: directory, shipSLAHours: ["ops": 12], businessHours: hours, timeZone: utc,
+                businessSLATeams: ["wh"])
+        }
+    }
+
+    /// Reads the pipeline's inputs and computes every day's metrics, folding the orders or not.
+    static func run(_ config: PipelineConfig, fold: Bool, jobs: Int, chunkBytes: Int) throws
+        -> (data: IngestedData, metrics: [MetricsResult])
+    {
+        let directory = sampleDirectory()
+        let engines = engines(directory)
+        let data = try PipelineRunner.read(
+            config, directory: directory, jobs: jobs, chunkBytes: chunkBytes,
+            folding: fold ? OrderFolding(engines: engines) : nil)
+        let metrics = engines.indices.map { day in
+            let orders: OrderInput =
+                if let folded = data.orders?.folded {
+                    .folded((folded.fold as! OrderTallies).partials[day], keys: folded.keys)
+                } else {
+                    .records(data.orders?.segments ?? [])
+                }
+            return engines[day].compute(
+                orders: orders, tickets: data.tickets?.segments ?? [], tasks: [], partitions: jobs * 3, width: jobs)
+        }
+        return (data, metrics)
+    }
+
+    @Test(
+        "duplicates within a chunk, across chunks and across files: folded = records for every policy, --jobs and chunk size",
+        arguments: DuplicatePolicy.allCases)
+    func foldedEqualsRecords(policy: DuplicatePolicy) throws {
+        let config = try Self.config(
+            orders: fixture("orders_dup_?.csv"), tickets: fixture("tickets_dup.csv"), duplicates: policy)
+        let reference = try Self.run(config, fold: false, jobs: 1, chunkBytes: 8 << 20)
+        let orders = try #require(reference.data.orders)
+        #expect(orders.stats.duplicateKeys > 0)
+        #expect(orders.folded == nil)
+        for (jobs, chunkBytes) in [(1, 8 << 20), (2, 8 << 20), (2, 97), (1, 500), (3, 4096)] {
+            let folded = try Self.run(config, fold: true, jobs: jobs, chunkBytes: chunkBytes)
+            let input = try #require(folded.data.orders)
+            #expect(input.segments.isEmpty, "no order records are kept")
+            #expect(input.folded?.count == orders.records.count)
+            #expect(folded.metrics == reference.metrics, "jobs \(jobs), chunk \(chunkBytes)")
+            #expect(input.rejects == orders.rejects)
+            #expect(input.stats == orders.stats)
+            #expect(folded.data.keys(of: .orders) == reference.data.keys(of: .orders))
+            #expect(folded.data.newestCreatedAt(of: .orders) == reference.data.newestCreatedAt(of: .orders))
+            #expect(folded.data.tickets?.records == reference.data.tickets?.records, "tickets take their order's team")
+            #expect(folded.data.tickets?.stats == reference.data.tickets?.stats)
+        }
+    }
+
+    /// Key A twice (ship latency 2 h, then 4 h), key B once (6 h), all paid and shipped on 2026-11-15 by ops.
+    static let repeated = """
+        order_id,team,created_at,paid_at,shipped_at,status,amount
+        A,ops,2026-11-15 00:00:00,2026-11-15 01:00:00,2026-11-15 03:00:00,shipped,10.00
+        B,ops,2026-11-15 00:00:00,2026-11-15 01:00:00,2026-11-15 07:00:00,shipped,20.00
+        A,ops,2026-11-15 00:00:00,2026-11-15 01:00:00,2026-11-15 05:00:00,shipped,30.00
+
+        """
+
+    @Test(
+        "a retracted duplicate takes back its counts, GMV and its own samples: last, first and reject",
+        arguments: [
+            (DuplicatePolicy.last, 2.0, 5.0, 50.0),  // A (4 h, 30.00) and B (6 h, 20.00)
+            (.first, 2.0, 4.0, 30.0),  // A (2 h, 10.00) and B
+            (.reject, 1.0, 6.0, 20.0),  // B alone
+        ])
+    func retraction(policy: DuplicatePolicy, orders: Double, latencyP50: Double, gmv: Double) throws {
+        let path = temporaryFile(Self.repeated, name: "orders.csv")
+        for chunkBytes in [8 << 20, 60] {
+            let (_, metrics) = try Self.run(
+                try Self.config(orders: path, tickets: nil, duplicates: policy), fold: true, jobs: 2, chunkBytes: chunkBytes)
+            let day = metrics[1]
+            #expect(day.value(.orders, team: "ops", window: WindowSpec(days: 1)) == orders)
+            #expect(day.value(.shipLatencyP50H, team: "ops", window: WindowSpec(days: 1)) == latencyP50)
+            #expect(day.value(.gmv, team: "ops", window: WindowSpec(days: 1)) == gmv)
+            // The day before sees none of them.
+            #expect(metrics[0].value(.orders, team: "ops", window: WindowSpec(days: 1)) == 0)
+        }
+    }
+
+    @Test("retracting samples is a multiset difference: one equal sample per retracted value")
+    func sampleRetraction() {
+        var total = TeamWindowTally()
+        total.shipLatencies = [5, 3, 5, 9, 1]
+        total.orders = 5
+        var taken = TeamWindowTally()
+        taken.shipLatencies = [5, 1]
+        taken.orders = 2
+        total.retract(taken)
+        #expect(total.shipLatencies.sorted() == [3, 5, 9])
+        #expect(total.orders == 3)
+    }
+}
