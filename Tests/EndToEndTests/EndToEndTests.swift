@@ -182,6 +182,57 @@ struct EndToEndTests {
         }
     }
 
+    @Test("teams the seeds do not know are listed after the seeded ones by id, the same for any --jobs and chunk size")
+    func unseededTeamsInAStableOrder() throws {
+        let folder = Self.temporaryFolder()
+        let data = folder.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let samples = try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.appendingPathComponent("sample-data").path)
+        for name in samples where name != "tasks.csv" {
+            try FileManager.default.copyItem(
+                at: Self.packageRoot.appendingPathComponent("sample-data/\(name)"), to: data.appendingPathComponent(name))
+        }
+        // Every second task goes to a team the seeds lack, a different one in each stretch of the file, so
+        // parallel chunks meet the new teams in an order that depends on scheduling.
+        var lines = try Self.read(Self.packageRoot.appendingPathComponent("sample-data/tasks.csv")).split(separator: "\n").map(String.init)
+        let column = lines[0].split(separator: ",").firstIndex(of: "team")!
+        let count = lines.count - 1
+        for row in 1...count where row % 2 == 0 && !lines[row].contains("\"") {
+            var fields = lines[row].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[column] = "new-" + String(9 - row * 10 / (count + 1))
+            lines[row] = fields.joined(separator: ",")
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: data.appendingPathComponent("tasks.csv"))
+        let nightly = try Self.read(Self.packageRoot.appendingPathComponent("pipelines/nightly.yml"))
+        let pipeline = folder.appendingPathComponent("nightly.yml")
+        try Data(
+            nightly.replacingOccurrences(of: "../sample-data/", with: data.path + "/")
+                .replacingOccurrences(of: "seeds: ../seeds", with: "seeds: " + Self.packageRoot.appendingPathComponent("seeds").path)
+                .utf8
+        ).write(to: pipeline)
+        let first = folder.appendingPathComponent("one")
+        let reference = try Self.run(["run", pipeline.path, "--as-of", Self.asOf, "--out", first.path, "--jobs", "1"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let flow = try Self.read(first.appendingPathComponent("flow.csv"))
+        let newTeams = flow.split(separator: "\n").compactMap { line -> String? in
+            let team = line.split(separator: ",", omittingEmptySubsequences: false)[1]
+            return team.hasPrefix("new-") ? String(team) : nil
+        }
+        var distinct: [String] = []
+        for team in newTeams where distinct.last != team { distinct.append(team) }
+        #expect(distinct == (0...9).map { "new-\($0)" }, "flow.csv lists the new teams by id, after the seeded ones")
+        for (index, options) in [["--jobs", "3", "--chunk-bytes", "4000"], ["--jobs", "3", "--chunk-bytes", "4000"], ["--jobs", "2", "--chunk-bytes", "997"]].enumerated() {
+            let other = folder.appendingPathComponent("other\(index)")
+            let result = try Self.run(["run", pipeline.path, "--as-of", Self.asOf, "--out", other.path] + options)
+            #expect(result.status == 0, "\(result.stderr)")
+            for file in Self.summaryFiles + ["report.html", "report.md"] {
+                let a = try Data(contentsOf: first.appendingPathComponent(file))
+                let b = try Data(contentsOf: other.appendingPathComponent(file))
+                #expect(a == b, "\(file) with \(options)")
+            }
+        }
+    }
+
     @Test("validate reports counts and rejects without writing summaries")
     func validate() throws {
         let result = try Self.run(["validate", "pipelines/nightly.yml", "--show-rejects", "3"])

@@ -42,7 +42,7 @@ public struct FlowReport: Sendable {
     public var grid: DayGrid
     /// Days written to `flow.csv` and `cfd.csv`: the longest window's.
     public var reportDays: Int
-    /// Team ids in directory order, one per series.
+    /// Team ids in ``Directory/teamOrder``, one per series (and per forecast).
     public var teams: [String]
     public var series: [TeamFlowSeries]
     public var forecasts: [TeamForecast]
@@ -96,6 +96,8 @@ public struct FlowAnalytics: Sendable {
         let hasTickets = presentInputs.contains(.tickets)
         let hasFlow = hasTasks || hasTickets
         let teams = directory.allTeams
+        // Rows are listed in this order (index order depends on which worker met an added team first).
+        let order = directory.teamOrder
         let members = directory.allMembers
         let longest = windows.map(\.spec.days).max() ?? 1
         let sampleDays = 7 * settings.forecastWeeks
@@ -157,7 +159,7 @@ public struct FlowAnalytics: Sendable {
         var memberWIP: [MemberWIP] = []
         var wipByTeam: [Int: [Int]] = [:]
         var unitMemberWIP = Array(repeating: [String: Int](), count: units.count)  // unit → member → open items
-        for team in teams.indices {
+        for team in order {
             var roster = open[team] ?? [:]
             for (index, member) in members.enumerated() where member.team == TeamIndex(team) && roster[MemberIndex(index)] == nil {
                 roster[MemberIndex(index)] = (0, 0)
@@ -182,7 +184,7 @@ public struct FlowAnalytics: Sendable {
         }
         var keyPeople: [KeyPersonEntry] = []
         for window in windows {
-            for team in teams {
+            for team in order.map({ teams[$0] }) {
                 for entry in PeopleMetrics.keyMembers(loads["\(window.spec)|\(team.id)"] ?? []) {
                     keyPeople.append(
                         KeyPersonEntry(window: window.spec, team: team.id, kind: .keyMember, category: "", member: entry.member, items: entry.load))
@@ -198,7 +200,7 @@ public struct FlowAnalytics: Sendable {
                 }
             }
         }
-        for team in teams.indices {
+        for team in order {
             let singles = PeopleMetrics.singleMemberCategories(handled[team] ?? [:])
             singleCategories[team] = singles.count
             for single in singles {
@@ -324,7 +326,8 @@ public struct FlowAnalytics: Sendable {
         }
 
         return FlowReport(
-            grid: grid, reportDays: longest, teams: teams.map(\.id), series: series, forecasts: forecasts,
+            grid: grid, reportDays: longest, teams: order.map { teams[$0].id }, series: order.map { series[$0] },
+            forecasts: order.map { forecasts[$0] },
             keyPeople: keyPeople, memberWIP: memberWIP, duplicates: duplicates, groupSizes: groupSizes,
             hasFlowInputs: hasFlow)
     }

@@ -160,6 +160,22 @@ public final class Directory: @unchecked Sendable {
         return teams
     }
 
+    /// Team indices in the order outputs list teams: the seeded teams in seed order, then the teams
+    /// the data added sorted by id. Added teams get their index when a worker first meets them, so
+    /// index order depends on scheduling; this order never does.
+    public var teamOrder: [Int] {
+        let teams = allTeams
+        let seeded = teams.indices.filter { teams[$0].isSeeded }
+        let added = teams.indices.filter { !teams[$0].isSeeded }.sorted { teams[$0].id < teams[$1].id }
+        return seeded + added
+    }
+
+    /// All teams in ``teamOrder``.
+    public var orderedTeams: [Team] {
+        let teams = allTeams
+        return teamOrder.map { teams[$0] }
+    }
+
     /// All members, seeded first, in index order.
     /// The teams and members that the data added to the seeds', in index order, each with the text it
     /// was added under (a partition's partial carries them: another process numbers them its own way).

@@ -136,9 +136,8 @@ public struct Report: Sendable {
         let rank = Dictionary(known.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
         let unique = ids.filter { seen.insert($0).inserted }
-        return unique.enumerated().sorted { a, b in
-            (rank[a.element] ?? known.count + a.offset) < (rank[b.element] ?? known.count + b.offset)
-        }.map(\.element)
+        // Teams the seeds do not know follow, by id (the order they were met in depends on scheduling).
+        return unique.sorted { a, b in (rank[a] ?? known.count, a) < (rank[b] ?? known.count, b) }
     }
 
     /// Teams (and roll-ups) with targets, each with its target lines and its overall status (the worst

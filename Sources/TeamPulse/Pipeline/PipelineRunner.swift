@@ -544,7 +544,7 @@ public struct PipelineRunner: Sendable {
             let dayTargets = evaluateTargets(seeds.targets, metrics: dayMetrics, precision: config.csvPrecision)
             metrics = dayMetrics
             targets = dayTargets
-            let teams = directory.allTeams
+            let teams = directory.orderedTeams
             // The names of every row of the metric tables: the roll-ups' first, then the teams'.
             let rowTeams = dayMetrics.rollups.teams + teams
             if day == options.days.last {
