@@ -23,35 +23,15 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "The folder holding partition-0000K.sqlite for every partition K of the plan.")
     var partials: String
 
-    @Option(help: "The day the windows end with, YYYY-MM-DD (default: yesterday in the pipeline's time zone).")
-    var asOf: String?
-
-    @Option(help: "Backfill: the first as-of day, YYYY-MM-DD (with --to).")
-    var from: String?
-
-    @Option(help: "Backfill: the last as-of day, YYYY-MM-DD (with --from). Each day gets <output>/<day>/.")
-    var to: String?
+    @OptionGroup var days: RunDays
 
     @Flag(help: "Replace member names in per-member outputs with stable pseudonyms (HMAC of anonymize_salt).")
     var anonymize = false
 
-    func validate() throws {
-        guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
-        if from != nil, asOf != nil { throw ValidationError("--as-of cannot be combined with --from/--to") }
-    }
-
     func run() throws {
         InterruptHandling.install(unchanged: "previous summaries kept")
         let config = try PipelineConfig.load(path: options.pipeline)
-        let first = try resolveAsOf(from ?? asOf, config)
-        var last: LocalDate?
-        if let to {
-            guard let day = LocalDate(to) else { throw ValidationError("--to must be a date YYYY-MM-DD, got '\(to)'") }
-            guard day >= first, day.dayNumber - first.dayNumber < 3660 else {
-                throw ValidationError("--to must be on or after --from (and within ten years of it)")
-            }
-            last = day
-        }
+        let (first, last) = try days.resolve(config)
         let plan = try RunPlan.load(path: self.plan)
         // Every partial is read and checked before anything is written.
         let loaded = try PartitionMerge.load(config, plan: plan, planPath: self.plan, partials: partials)

@@ -108,14 +108,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: PipelineOptions
 
-    @Option(help: "The day the windows end with, YYYY-MM-DD (default: yesterday in the pipeline's time zone).")
-    var asOf: String?
-
-    @Option(help: "Backfill: the first as-of day, YYYY-MM-DD (with --to). The inputs are read once.")
-    var from: String?
-
-    @Option(help: "Backfill: the last as-of day, YYYY-MM-DD (with --from). Each day gets <output>/<day>/.")
-    var to: String?
+    @OptionGroup var days: RunDays
 
     @Option(help: """
         Write the summaries to this folder instead of <output>/<as-of>/. It is replaced only when absent, \
@@ -143,15 +136,13 @@ struct Run: ParsableCommand {
             throw ValidationError("--plan, --partition and --partials go together")
         }
         if plan != nil {
-            guard asOf == nil, from == nil, to == nil, out == nil, !anonymize else {
+            guard !days.isGiven, out == nil, !anonymize else {
                 throw ValidationError("a partition writes only its partial: --as-of, --from/--to, --out and --anonymize belong to `teampulse merge`")
             }
             if let partition, partition < 0 { throw ValidationError("--partition must be 0 or more, got \(partition)") }
         }
-        guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
-        if from != nil {
-            guard asOf == nil else { throw ValidationError("--as-of cannot be combined with --from/--to") }
-            guard out == nil else { throw ValidationError("--out names one day's folder; a backfill writes <output>/<day>/") }
+        if days.from != nil, out != nil {
+            throw ValidationError("--out names one day's folder; a backfill writes <output>/<day>/")
         }
     }
 
@@ -159,15 +150,7 @@ struct Run: ParsableCommand {
         if let plan, let partition, let partials { return try runPartition(plan: plan, partition: partition, partials: partials) }
         InterruptHandling.install(unchanged: "previous summaries kept")
         let config = try PipelineConfig.load(path: options.pipeline)
-        let first = try resolveAsOf(from ?? asOf, config)
-        var last: LocalDate?
-        if let to {
-            guard let day = LocalDate(to) else { throw ValidationError("--to must be a date YYYY-MM-DD, got '\(to)'") }
-            guard day >= first, day.dayNumber - first.dayNumber < 3660 else {
-                throw ValidationError("--to must be on or after --from (and within ten years of it)")
-            }
-            last = day
-        }
+        let (first, last) = try days.resolve(config)
         let logger = options.makeLogger(config, asOf: last.map { "\(first)..\($0)" } ?? "\(first)")
         let runner = PipelineRunner(config: config, logger: logger, progress: options.progressBar())
         var runOptions = RunOptions(
