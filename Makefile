@@ -44,8 +44,10 @@ install: deps build
 
 ## Fuzz the ingest with libFuzzer for FUZZ_SECONDS (own build folder .build-fuzz, linked with lld; seeds:
 ## every file under Tests/TeamPulseTests/Fixtures, crash regressions in its fuzz/ folder included). A
-## crash leaves its input in .build-fuzz/crashes/ and fails the target.
+## crash leaves its input in .build-fuzz/crashes/ and fails the target. FUZZ_TIMEOUT: the seconds (wall
+## clock) one input may take before libFuzzer calls it a hang; raise it on a machine busy with other work.
 FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
 FUZZ_BUILD    = .build-fuzz
 fuzz: deps
 	$(SWIFT) build -c debug --scratch-path $(FUZZ_BUILD) --product teampulse-fuzz \
@@ -53,7 +55,7 @@ fuzz: deps
 	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/crashes
 	find Tests/TeamPulseTests/Fixtures -type f -exec cp {} $(FUZZ_BUILD)/corpus/ \;
 	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/debug/teampulse-fuzz $(FUZZ_BUILD)/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/crashes/ -print_final_stats=1
+	  -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/crashes/ -print_final_stats=1
 
 clean:
 	rm -rf .build .build-fuzz out
