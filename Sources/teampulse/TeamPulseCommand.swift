@@ -183,7 +183,12 @@ struct Run: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a pipeline, its seeds and inputs; report counts, each status column's values and rejects without writing summaries.")
+        abstract: "Check a pipeline, its seeds and inputs; report counts, each status column's values and rejects without writing summaries.",
+        discussion: """
+            Also reports inputs older than their max_age_hours or with fewer records than their min_records \
+            (stale input); with on_stale: error that exits 4, as run would. max_lag_days needs an as-of day \
+            and is checked by run.
+            """)
 
     @OptionGroup var options: PipelineOptions
 
@@ -218,6 +223,11 @@ struct Validate: ParsableCommand {
         let tests = runner.dataTestResults(data)
         for result in tests {
             print("data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.status.rawValue) (\(result.failing) of \(result.total) failing)")
+        }
+        let stale = runner.staleInputs(data, now: Date())
+        for entry in stale { print("\(entry.path): stale input: \(entry.message)") }
+        if let first = stale.first(where: \.isError) {
+            throw TeamPulseError.stale(SourceLocation(path: first.path), first.message)
         }
         try failOnDataQuality(runner.rejectRateViolations(data) + PipelineRunner.dataTestFailures(tests))
     }

@@ -389,6 +389,24 @@ struct RunFaultTests {
         #expect(Self.snapshot(home).filter { !$0.key.hasPrefix("day") } == before)
     }
 
+    @Test("validate reports a header-only input as run does, and exits 4 with on_stale: error")
+    func validateHeaderOnly() throws {
+        let (url, home) = try Self.tasksPipeline([], settings: "")
+        let warned = try EndToEndTests.run(["validate", url.path])
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(
+            warned.stdout.contains("\n\(home.path)/tasks.csv: stale input: tasks: no records (the file holds a header only), fewer than min_records 1\n"),
+            "\(warned.stdout)")
+        let (strict, strictHome) = try Self.tasksPipeline([], settings: ", on_stale: error, min_records: 5")
+        let before = Self.snapshot(strictHome)
+        let failed = try EndToEndTests.run(["validate", strict.path])
+        #expect(failed.status == 4)
+        #expect(
+            Self.lastLine(failed) == "error: \(strictHome.path)/tasks.csv: stale input: tasks: no records (the file holds a header only), fewer than min_records 5",
+            "\(failed.stderr)")
+        #expect(Self.snapshot(strictHome) == before, "validate writes nothing")
+    }
+
     @Test("fewer records than min_records warns with the count; min_records: 0 accepts an empty export")
     func minRecords() throws {
         let header = try EndToEndTests.read(URL(fileURLWithPath: "\(Self.root)/sample-data/tasks.csv")).split(separator: "\n")[0]

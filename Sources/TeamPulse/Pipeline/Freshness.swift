@@ -23,9 +23,10 @@ struct FreshnessCheck {
     }
 
     /// Problems with what was read, checked after reading: fewer records than `min_records`, or a newest
-    /// record more than `max_lag_days` days before the as-of day (the last day of a backfill). An input
-    /// without records has no newest one: `min_records` speaks for it.
-    func missingData(_ data: IngestedData, asOf: LocalDate) -> [(InputSpec, String)] {
+    /// record more than `max_lag_days` days before the as-of day (the last day of a backfill; without
+    /// one, as in `validate`, the lag is not checked). An input without records has no newest one:
+    /// `min_records` speaks for it.
+    func missingData(_ data: IngestedData, asOf: LocalDate?) -> [(InputSpec, String)] {
         config.inputs.compactMap { spec in
             guard let stats = data.stats.first(where: { $0.0 == spec.kind })?.1 else { return nil }
             if stats.records < spec.minRecords {
@@ -39,7 +40,7 @@ struct FreshnessCheck {
                     }
                 return (spec, "\(spec.kind.rawValue): \(what), fewer than min_records \(spec.minRecords)")
             }
-            guard let newest = data.newestCreatedAt(of: spec.kind) else { return nil }
+            guard let asOf, let newest = data.newestCreatedAt(of: spec.kind) else { return nil }
             let day = LocalDate(containing: newest, in: config.timeZone)
             let lag = asOf.dayNumber - day.dayNumber
             guard lag > Int64(spec.maxLagDays) else { return nil }

@@ -394,6 +394,15 @@ public struct PipelineRunner: Sendable {
 
     /// Logs stale inputs as warnings, or stops with the first one whose input says `on_stale: error`
     /// (before any summary is written: yesterday's stay in place).
+    /// What `validate` can tell of missing data without an as-of day: per input, the problem with a file older than `max_age_hours` (against `now`) or fewer records than `min_records`, and
+    /// whether its `on_stale` is `error`.
+    public func staleInputs(_ data: IngestedData, now: Date) -> [(path: String, message: String, isError: Bool)] {
+        let freshness = FreshnessCheck(config: config, now: now)
+        return (freshness.fileAges() + freshness.missingData(data, asOf: nil)).map { spec, message in
+            (spec.displayPath, message, spec.staleIsError)
+        }
+    }
+
     func reportStale(_ problems: [(InputSpec, String)]) throws(TeamPulseError) {
         for (spec, message) in problems {
             if spec.staleIsError { throw .stale(SourceLocation(path: spec.displayPath), message) }
