@@ -250,6 +250,7 @@ struct History: ParsableCommand {
         func run() throws {
             InterruptHandling.install(unchanged: "previous history kept")
             let config = try PipelineConfig.load(path: pipeline)
+            try MetricsHistory.dayFolderEntries(from ?? config.outputDirectory)
             let lock = try OutputLock(folder: config.outputDirectory)
             defer { withExtendedLifetime(lock) {} }
             let history = MetricsHistory(path: config.historyPath, bom: config.csvBOM)

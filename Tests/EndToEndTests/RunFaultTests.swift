@@ -469,6 +469,7 @@ struct RunFaultTests {
         let rebuild = try EndToEndTests.run(["history", "rebuild", try Self.pipeline(output: output).path, "--from", missing])
         #expect(rebuild.status == 1)
         #expect(Self.lastLine(rebuild) == "error: \(missing): cannot read the day folders: no such directory", "\(rebuild.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path), "the output folder (and its lock) is not created for nothing")
         for (option, arguments) in [
             ("--orders", ["--orders", "-5"]), ("--tickets", ["--orders", "5", "--tickets", "-1"]), ("--days", ["--orders", "5", "--days", "-2"]),
         ] {

@@ -46,11 +46,18 @@ public struct MetricsHistory: Sendable {
 }
 
 extension MetricsHistory {
+    /// The entries of the folder `rebuild` reads; called first on its own, it fails before anything is
+    /// taken or created (the output folder's lock).
+    @discardableResult
+    public static func dayFolderEntries(_ folder: String) throws(TeamPulseError) -> [String] {
+        try FileSystem.contents(of: folder, "cannot read the day folders")
+    }
+
     /// Rebuilds the history from the day folders (`YYYY-MM-DD/metrics.csv`, its first six columns) under
     /// `folder`, days in order; returns the days found. Folders that are not days, and days without
     /// `metrics.csv`, are skipped. The values are those of the day folders, so at their `csv.precision`.
     public func rebuild(from folder: String) throws(TeamPulseError) -> [LocalDate] {
-        let entries = try FileSystem.contents(of: folder, "cannot read the day folders")
+        let entries = try Self.dayFolderEntries(folder)
         let days = entries.compactMap { LocalDate($0) }.sorted()
         var header: [String]?
         var rows: [[String]] = []
