@@ -170,14 +170,21 @@ struct EndToEndTests {
         #expect(reference.status == 0, "\(reference.stderr)")
         let rejects = try Self.read(first.appendingPathComponent("rejects.csv"))
         #expect(rejects.contains("order_id 'DUP00060'"), "the fixture repeats keys")
-        for (index, options) in [["--jobs", "2", "--chunk-bytes", "97"], ["--jobs", "2", "--chunk-bytes", "4096"], ["--jobs", "3"]].enumerated() {
-            let other = folder.appendingPathComponent("other\(index)")
-            let result = try Self.run(["run", pipeline.path, "--as-of", Self.asOf, "--out", other.path] + options)
+        try Self.expectSameSummaries(
+            pipeline, as: first, with: [["--jobs", "2", "--chunk-bytes", "97"], ["--jobs", "2", "--chunk-bytes", "4096"], ["--jobs", "3"]])
+    }
+
+    /// Runs `pipeline` once per entry of `options` and expects every summary and the report to be byte
+    /// for byte those in `reference`.
+    static func expectSameSummaries(_ pipeline: URL, as reference: URL, with options: [[String]]) throws {
+        for (index, extra) in options.enumerated() {
+            let other = reference.deletingLastPathComponent().appendingPathComponent("other\(index)")
+            let result = try run(["run", pipeline.path, "--as-of", asOf, "--out", other.path] + extra)
             #expect(result.status == 0, "\(result.stderr)")
-            for file in Self.summaryFiles + ["report.html", "report.md"] {
-                let a = try Data(contentsOf: first.appendingPathComponent(file))
+            for file in summaryFiles + ["report.html", "report.md"] {
+                let a = try Data(contentsOf: reference.appendingPathComponent(file))
                 let b = try Data(contentsOf: other.appendingPathComponent(file))
-                #expect(a == b, "\(file) with \(options)")
+                #expect(a == b, "\(file) with \(extra)")
             }
         }
     }
@@ -221,16 +228,8 @@ struct EndToEndTests {
         var distinct: [String] = []
         for team in newTeams where distinct.last != team { distinct.append(team) }
         #expect(distinct == (0...9).map { "new-\($0)" }, "flow.csv lists the new teams by id, after the seeded ones")
-        for (index, options) in [["--jobs", "3", "--chunk-bytes", "4000"], ["--jobs", "3", "--chunk-bytes", "4000"], ["--jobs", "2", "--chunk-bytes", "997"]].enumerated() {
-            let other = folder.appendingPathComponent("other\(index)")
-            let result = try Self.run(["run", pipeline.path, "--as-of", Self.asOf, "--out", other.path] + options)
-            #expect(result.status == 0, "\(result.stderr)")
-            for file in Self.summaryFiles + ["report.html", "report.md"] {
-                let a = try Data(contentsOf: first.appendingPathComponent(file))
-                let b = try Data(contentsOf: other.appendingPathComponent(file))
-                #expect(a == b, "\(file) with \(options)")
-            }
-        }
+        try Self.expectSameSummaries(
+            pipeline, as: first, with: [["--jobs", "3", "--chunk-bytes", "4000"], ["--jobs", "3", "--chunk-bytes", "4000"], ["--jobs", "2", "--chunk-bytes", "997"]])
     }
 
     @Test("validate reports counts and rejects without writing summaries")
