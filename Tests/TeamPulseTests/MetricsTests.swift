@@ -49,6 +49,40 @@ import Testing
         }
     }
 
+    /// A roll-up's percentiles read its teams' lists in place (``SampleUnion``): equal to the
+    /// percentile of their concatenation on wide, narrow, duplicate-heavy and extreme values, with
+    /// empty lists among them, and the lists left untouched.
+    @Test(arguments: [1, 2, 5, 100, 5_000, 150_000])
+    func unionPercentileEqualsPercentileOfConcatenation(count: Int) {
+        var generator = SplitMix64(seed: UInt64(count) &* 31)
+        let values: [() -> Int64] = [
+            { Int64.random(in: -1_000_000...1_000_000, using: &generator) },
+            { Int64.random(in: 0...3, using: &generator) },
+            { Int64.random(in: 0...(40 * 86_400_000), using: &generator) },  // durations up to 40 days
+            { [Int64.min, Int64.max, 0, -1][Int.random(in: 0...3, using: &generator)] },
+            { 7 },
+        ]
+        for value in values {
+            // Three to five lists of uneven sizes, one of them empty.
+            let parts = (0..<Int.random(in: 3...5, using: &generator)).map { part -> [Int64] in
+                part == 1 ? [] : (0..<max(1, count / (part + 1))).map { _ in value() }
+            }
+            let union = SampleUnion(parts)
+            let all = parts.flatMap { $0 }
+            #expect(union.count == all.count)
+            for p in [0.0, 0.1, 0.5, 0.85, 0.9, 0.99, 1.0] {
+                var samples = all
+                #expect(union.percentile(p, unit: 1000) == percentile(&samples, p, unit: 1000), "n=\(all.count) p=\(p)")
+            }
+            let sorted = all.sorted()
+            for rank in Set([0, sorted.count / 2, sorted.count - 1]) {
+                let (value, next) = union.orderStatistics(at: rank)
+                #expect(value == sorted[rank] && next == (rank + 1 < sorted.count ? sorted[rank + 1] : nil), "rank \(rank)")
+            }
+        }
+        #expect(SampleUnion([[], []]).percentile(0.5, unit: 1) == nil)
+    }
+
     @Test(arguments: [
         ([1, 1, 1, 1], 0.0),  // Σ(2i−5)x = (−3−1+1+3)·1 = 0 → 0
         ([0, 0, 0, 5], 0.75),  // (2·4−5)·5 = 15; 15 / (4·5) = 0.75 = (n−1)/n

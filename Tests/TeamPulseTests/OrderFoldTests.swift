@@ -89,6 +89,42 @@ struct OrderFoldTests {
         }
     }
 
+    /// Orders whose dates read day first or month first until a later row settles it (chunks read again),
+    /// with quoted fields over several lines and a quote that never closes (a reader runs past later
+    /// chunk starts, whose chunks are left out): what chunks folded and later lost is taken back.
+    static func awkwardOrders() -> String {
+        var rows = ["order_id,team,store,created_at,paid_at,shipped_at,status,amount"]
+        for n in 0..<160 {
+            // The first rows' dates read either way (day and month ≤ 12); the others are ISO dates.
+            let day = String(format: "%02d", 1 + n % 12)
+            let date = n < 30 ? "\(day)/11/2026" : "2026-11-\(day)"
+            let store = n % 7 == 0 ? "\"Store \(n)\nsecond line, \"\"quoted\"\"\"" : "s\(n % 3)"
+            rows.append("O\(n),\(n % 2 == 0 ? "ops" : "wh"),\(store),\(date) 08:00:00,\(date) 09:00:00,\(date) \(10 + n % 9):30:00,shipped,\(n).50")
+            if n == 90 { rows.append("O-broken,ops,\"never closed,2026-11-01 08:00:00,,,created,1.00") }
+        }
+        // Month first: the first rows were read day first by their chunks' guess, and are read again.
+        rows.append("O-last,ops,s1,11/14/2026 08:00:00,11/14/2026 09:00:00,11/14/2026 12:00:00,shipped,3.00")
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    @Test("chunks read again (dates settled per file) and chunks left out (a quote never closed): folded = records")
+    func foldedChunksReadAgainOrLeftOut() throws {
+        let path = temporaryFile(Self.awkwardOrders(), name: "orders.csv")
+        let config = try Self.config(orders: path, tickets: nil, duplicates: .last)
+        let reference = try Self.run(config, fold: false, jobs: 1, chunkBytes: 8 << 20)
+        let orders = try #require(reference.data.orders)
+        #expect(orders.records.count > 100)
+        #expect(!orders.rejects.isEmpty, "the record with the open quote is rejected")
+        for (jobs, chunkBytes) in [(1, 97), (2, 97), (2, 300), (3, 1000), (2, 8 << 20)] {
+            let folded = try Self.run(config, fold: true, jobs: jobs, chunkBytes: chunkBytes)
+            let input = try #require(folded.data.orders)
+            #expect(input.segments.isEmpty)
+            #expect(folded.metrics == reference.metrics, "jobs \(jobs), chunk \(chunkBytes)")
+            #expect(input.rejects == orders.rejects)
+            #expect(input.stats == orders.stats)
+        }
+    }
+
     /// Key A twice (ship latency 2 h, then 4 h), key B once (6 h), all paid and shipped on 2026-11-15 by ops.
     static let repeated = """
         order_id,team,created_at,paid_at,shipped_at,status,amount

@@ -418,8 +418,17 @@ struct InputReader<Builder: RecordBuilder> {
     /// The input's lookups as read; records take their looked-up columns from them.
     var lookups: LookupTables? = nil
     /// Folds each chunk's records as soon as they are built (the orders of a run, into metric tallies);
-    /// the chunk then keeps the fold instead of its records. Not for inputs whose preset rolls rows up.
-    var fold: (@Sendable ([Builder.Record]) -> FoldedChunk)? = nil
+    /// the chunk then keeps its key entries instead of its records, and its fold goes into
+    /// `accumulators`. Not for inputs whose preset rolls rows up. Set by ``foldWhileReading(_:)``.
+    private(set) var fold: (@Sendable ([Builder.Record]) -> FoldedChunk)? = nil
+    /// Where the chunks' folds are merged as they are read (see ``FoldAccumulators``).
+    private(set) var accumulators: FoldAccumulators?
+
+    /// Folds the records while they are read, with `fold`.
+    mutating func foldWhileReading(_ fold: @escaping @Sendable ([Builder.Record]) -> FoldedChunk) {
+        self.fold = fold
+        accumulators = FoldAccumulators()
+    }
 
     /// One file of an input whose header is read and whose chunks are planned, ready for parallel parsing.
     struct Prepared: Sendable {
@@ -525,17 +534,35 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// Parses chunk `index` of a prepared file: from its start to the next chunk's start, or further
     /// while a record is open there (see `parse(_:from:firstLine:stops:reserve:)`).
+    ///
+    /// When the reader folds, the chunk's fold goes into the accumulators, unless the chunk read
+    /// ambiguous day/month values by its own guess: it may be read again once its file has settled
+    /// the order (``settleDates``), so it keeps its fold to be replaced.
     func parse(_ prepared: Prepared, chunk index: Int) -> ChunkOutput {
+        var output = firstReading(prepared, chunk: index)
+        prepared.file.release(prepared.chunks[index])
+        guard let fold else { return output }
+        var folded = fold(output.records)
+        output.records = []
+        if let accumulators, !output.dates.contains(where: { $0.assumedDayFirst || $0.assumedMonthFirst }) {
+            accumulators.add(folded.fold!)
+            folded.fold = nil
+        }
+        output.folded = folded
+        return output
+    }
+
+    /// Chunk `index` read from its start, its dates by its own guess: the first reading, which
+    /// reading again reproduces exactly (to take back what it added, see ``finish``).
+    func firstReading(_ prepared: Prepared, chunk index: Int) -> ChunkOutput {
         // Records never outnumber the chunk's lines: reserving them avoids regrowing large arrays.
         let lines = index + 1 < prepared.chunkLines.count ? prepared.chunkLines[index + 1] - prepared.chunkLines[index] : 0
         let starts = prepared.chunkStarts
-        let output = parse(
+        return parse(
             prepared, from: starts[index], firstLine: prepared.chunkLines[index], stops: starts[(index + 1)...], reserve: lines)
-        prepared.file.release(prepared.chunks[index])
-        return folding(output)
     }
 
-    /// A chunk's output with its records folded (and dropped), when the reader folds.
+    /// A chunk's output with its records folded (and dropped), its fold kept, when the reader folds.
     func folding(_ output: ChunkOutput) -> ChunkOutput {
         guard let fold else { return output }
         var output = output
@@ -562,7 +589,8 @@ struct InputReader<Builder: RecordBuilder> {
         var distinct: [DistinctValues] = []
         var linesRead = 0
         var linesRejected = 0
-        var folded: (any RecordFold)?
+        // What the chunks folded into the accumulators; chunks that kept their fold are added below.
+        var folded: (any RecordFold)? = accumulators?.drain()
         var keySegments: [[OrderKeyEntry]] = []
         var fileDecisions: [[DateOrderDecision]] = []
         for (prepared, allOutputs) in zip(files, fileOutputs) {
@@ -570,6 +598,12 @@ struct InputReader<Builder: RecordBuilder> {
             let digest = outputs.removeLast().sha256
             // The chunks that make up the file, then their dates settled (some chunks read again).
             let chain = Self.sequence(outputs, starts: prepared.chunkStarts)
+            // A chunk left out (its reader started inside a record) takes back what it folded.
+            let chained = Set(chain)
+            for index in outputs.indices where !chained.contains(index) {
+                guard let chunk = outputs[index].folded, chunk.fold == nil, let fold else { continue }
+                folded!.retract(fold(firstReading(prepared, chunk: index).records).fold!)
+            }
             var used = chain.map { outputs[$0] }
             let (dates, decisions) = settleDates(prepared, &used, chunks: chain)
             fileDecisions.append(decisions)
@@ -579,7 +613,9 @@ struct InputReader<Builder: RecordBuilder> {
                 if !output.records.isEmpty { segments.append(output.records) }
                 if let chunk = output.folded {
                     if !chunk.keys.isEmpty { keySegments.append(chunk.keys) }
-                    if folded == nil { folded = chunk.fold } else { folded!.merge(chunk.fold) }
+                    if let fold = chunk.fold {
+                        if folded == nil { folded = fold } else { folded!.merge(fold) }
+                    }
                 }
                 rejects.append(contentsOf: output.rejects)
                 for (check, count) in output.negativeDurations.enumerated() { negative[check] += count }
@@ -611,7 +647,7 @@ struct InputReader<Builder: RecordBuilder> {
                 duplicateRejects = rejects
                 // The losers' contributions are taken back: their records are built again from the files.
                 if !losers.isEmpty, let fold {
-                    tallies.retract(fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions)).fold)
+                    tallies.retract(fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions)).fold!)
                 }
             }
             folded = tallies
@@ -1144,9 +1180,11 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// The keys that occur more than once, each with the positions (in file order over all segments)
     /// of its elements. Keys are split by hash into partitions searched concurrently; a key's repeats
-    /// all fall into the same partition.
+    /// all fall into the same partition. The tables hold positions, not keys: a key is compared where
+    /// its element stands, and only when the upper half of its hash matches.
     func repeatedKeys<Element>(_ segments: [[Element]], key: (Element) -> RecordKey) -> [RecordKey: [Int]] {
         let total = segments.reduce(0) { $0 + $1.count }
+        precondition(total < Int(UInt32.max), "more than 4 billion records in one input")
         var bases: [Int] = []
         var running = 0
         for records in segments {
@@ -1155,18 +1193,56 @@ struct InputReader<Builder: RecordBuilder> {
         }
         let partitions = max(1, min(options.jobs, 8, total / 100_000))
         let found = concurrentMap(partitions, width: options.jobs) { part -> [RecordKey: [Int]] in
-            var table = KeyTable(expected: total / partitions + 16)
-            var globalInsertion: [Int] = []
-            globalInsertion.reserveCapacity(total / partitions + 16)
+            var capacity = 16
+            while capacity < (total / partitions + 16) * 2 { capacity <<= 1 }
+            var mask = capacity - 1
+            // A slot: the hash's upper 32 bits, then the element's position + 1 (0: empty).
+            var slots = [UInt64](repeating: 0, count: capacity)
+            var placed = 0
             var repeated: [RecordKey: [Int]] = [:]
+            func element(at position: Int) -> Element {
+                var segment = bases.count - 1
+                var low = 0
+                while low < segment {  // the last segment starting at or before `position`
+                    let middle = (low + segment + 1) / 2
+                    if bases[middle] <= position { low = middle } else { segment = middle - 1 }
+                }
+                return segments[segment][position - bases[segment]]
+            }
             for (segment, records) in segments.enumerated() {
                 for index in records.indices {
-                    let key = key(records[index])
-                    guard partitions == 1 || Int(key.tableHash >> 40) % partitions == part else { continue }
-                    if let first = table.insert(key) {
-                        repeated[key, default: [globalInsertion[first]]].append(bases[segment] + index)
+                    let value = key(records[index])
+                    let hash = value.tableHash
+                    guard partitions == 1 || Int(hash >> 40) % partitions == part else { continue }
+                    let position = bases[segment] + index
+                    if (placed + 1) * 2 > slots.count {  // a skewed split: keep the table half empty
+                        var grown = [UInt64](repeating: 0, count: slots.count * 2)
+                        mask = grown.count - 1
+                        for entry in slots where entry != 0 {
+                            var at = Int(truncatingIfNeeded: key(element(at: Int(entry & 0xFFFF_FFFF) - 1)).tableHash) & mask
+                            while grown[at] != 0 { at = (at + 1) & mask }
+                            grown[at] = entry
+                        }
+                        slots = grown
                     }
-                    globalInsertion.append(bases[segment] + index)
+                    let tag = hash & 0xFFFF_FFFF_0000_0000
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let entry = slots[slot]
+                        if entry == 0 {
+                            slots[slot] = tag | UInt64(position + 1)
+                            placed += 1
+                            break
+                        }
+                        if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                            let first = Int(entry & 0xFFFF_FFFF) - 1
+                            if key(element(at: first)) == value {
+                                repeated[value, default: [first]].append(position)
+                                break
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
                 }
             }
             return repeated

@@ -1,17 +1,52 @@
+import Foundation
+
 /// What a reader that folds its records (`InputReader.fold`) keeps of them instead: a value that the
-/// chunks' folds merge into in file order, and that takes back records dropped afterwards (the losers
-/// of repeated keys). The kind of fold is the metrics layer's; the reader only merges and retracts.
+/// chunks' folds merge into, and that takes back records dropped afterwards (the losers of repeated
+/// keys, chunks read again). The kind of fold is the metrics layer's; the reader only merges and
+/// retracts. Merging is associative and commutative (sums, and sample lists whose order never
+/// matters), so chunks may be merged in any order.
 protocol RecordFold: Sendable {
-    /// Adds `other`, the fold of records that follow in file order (a fold of the same kind).
+    /// Adds `other`, the fold of other records (a fold of the same kind).
     mutating func merge(_ other: any RecordFold)
     /// Takes back `other`, the fold of records that were part of what was merged.
     mutating func retract(_ other: any RecordFold)
 }
 
-/// One chunk's records folded: their fold, and their key entries in file order.
+/// One chunk's records folded: their fold (nil once it went into the reader's ``FoldAccumulators``),
+/// and their key entries in file order.
 struct FoldedChunk: Sendable {
-    var fold: any RecordFold
+    var fold: (any RecordFold)?
     var keys: [OrderKeyEntry]
+}
+
+/// The folds of the chunks read so far, at most one per worker: a chunk's fold is merged into an idle
+/// accumulator, which one worker holds at a time, so the folded values (sample lists above all) are
+/// held once, not once per chunk and again merged.
+final class FoldAccumulators: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [any RecordFold] = []
+
+    /// Merges `fold` into an idle accumulator (or makes it one).
+    func add(_ fold: any RecordFold) {
+        lock.lock()
+        var target = idle.popLast()
+        lock.unlock()
+        if target == nil { target = fold } else { target!.merge(fold) }
+        lock.lock()
+        idle.append(target!)
+        lock.unlock()
+    }
+
+    /// Everything added, merged into one fold (nil when nothing was); the pool is empty afterwards.
+    func drain() -> (any RecordFold)? {
+        lock.lock()
+        var all = idle
+        idle = []
+        lock.unlock()
+        guard var total = all.popLast() else { return nil }
+        while let other = all.popLast() { total.merge(other) }
+        return total
+    }
 }
 
 /// An input's accepted records folded while read: their fold (repeated keys' losers taken back) and

@@ -106,22 +106,64 @@ extension MetricsEngine {
         let parts = max(1, min(partitions, width, running / max(1, eventsPerHandoffPart) + 1))
         let partials = concurrentMap(parts, width: width) { part -> HandoffResult in
             var result = HandoffResult(slots: slots, windows: windows.count)
-            // Events known at the end, grouped by item; ties in time go by the source's update counter,
-            // then by `position` (file order).
-            var items: [ItemKey: [(at: Instant, position: Int, event: ItemEvent)]] = [:]
-            for (segment, list) in events.enumerated() {
-                for (index, event) in list.enumerated() where event.at < end {
+            // Events known at the end, grouped by item without copying them: each item gets a number in
+            // order of first appearance, then the events' places (segment, index) are laid out item after
+            // item (a counting sort). Ties in time go by the source's update counter, then by file order.
+            var numbers: [ItemKey: Int32] = [:]
+            var itemOfEvent: [Int32] = []  // per event in file order; -1: not this part's, or after the end
+            itemOfEvent.reserveCapacity(running)
+            var sizes: [Int32] = []
+            for list in events {
+                for event in list {
                     let key = ItemKey(
                         id: event.itemID, kind: event.itemKind.map { UInt8(ItemKind.allCases.firstIndex(of: $0)!) } ?? 255)
-                    guard parts == 1 || Int(truncatingIfNeeded: key.id.tableHash >> 33 ^ UInt64(key.kind)) % parts == part else { continue }
-                    items[key, default: []].append((event.at, bases[segment] + index, event))
+                    guard event.at < end,
+                        parts == 1 || Int(truncatingIfNeeded: key.id.tableHash >> 33 ^ UInt64(key.kind)) % parts == part
+                    else {
+                        itemOfEvent.append(-1)
+                        continue
+                    }
+                    let number: Int32
+                    if let known = numbers[key] {
+                        number = known
+                    } else {
+                        number = Int32(sizes.count)
+                        numbers[key] = number
+                        sizes.append(0)
+                    }
+                    sizes[Int(number)] += 1
+                    itemOfEvent.append(number)
                 }
             }
-            for (_, list) in items {
-                let sorted = list.sorted {
-                    ($0.at, $0.event.sequence, $0.position) < ($1.at, $1.event.sequence, $1.position)
+            numbers = [:]
+            var starts = [Int](repeating: 0, count: sizes.count + 1)
+            for item in sizes.indices { starts[item + 1] = starts[item] + Int(sizes[item]) }
+            sizes = []
+            var next = starts
+            var places = [UInt64](repeating: 0, count: starts[starts.count - 1])  // segment << 32 | index
+            var position = 0
+            for (segment, list) in events.enumerated() {
+                for index in list.indices {
+                    let number = Int(itemOfEvent[position])
+                    position += 1
+                    guard number >= 0 else { continue }
+                    places[next[number]] = UInt64(segment) << 32 | UInt64(index)
+                    next[number] += 1
                 }
-                addItem(sorted.map(\.event), to: &result)
+            }
+            itemOfEvent = []
+            next = []
+            var list: [(at: Instant, position: Int, event: ItemEvent)] = []
+            for item in 0..<(starts.count - 1) {
+                list.removeAll(keepingCapacity: true)
+                for place in places[starts[item]..<starts[item + 1]] {
+                    let segment = Int(place >> 32)
+                    let index = Int(place & 0xFFFF_FFFF)
+                    let event = events[segment][index]
+                    list.append((event.at, bases[segment] + index, event))
+                }
+                list.sort { ($0.at, $0.event.sequence, $0.position) < ($1.at, $1.event.sequence, $1.position) }
+                addItem(list.map(\.event), to: &result)
             }
             return result
         }

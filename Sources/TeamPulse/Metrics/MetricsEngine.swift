@@ -35,36 +35,37 @@ struct TeamWindowTally: Sendable {
     var firstResponsesBH: [Int64] = [], resolutionsBH: [Int64] = []
     var leadTimesBH: [Int64] = [], cycleTimesBH: [Int64] = []
 
-    /// Adds `other`: counts add, sample lists concatenate.
-    mutating func merge(_ other: TeamWindowTally) {
+    /// Adds `other`: counts add, sample lists concatenate (unless `samples` is false: then only the
+    /// counts, for a roll-up whose percentiles read its teams' samples in place).
+    mutating func merge(_ other: TeamWindowTally, samples: Bool = true) {
         orders += other.orders; paidOrders += other.paidOrders
         gmvUnits += other.gmvUnits; gmvOrders += other.gmvOrders
         cancelled += other.cancelled; refunded += other.refunded
-        Self.append(other.shipLatencies, to: &shipLatencies)
+        Self.append(other.shipLatencies, to: &shipLatencies, if: samples)
         slaEligible += other.slaEligible; slaMet += other.slaMet
-        Self.append(other.deliveryTimes, to: &deliveryTimes)
+        Self.append(other.deliveryTimes, to: &deliveryTimes, if: samples)
         unshippedPastSLA += other.unshippedPastSLA
         ticketsCreated += other.ticketsCreated; ticketsResolved += other.ticketsResolved; backlog += other.backlog
-        Self.append(other.firstResponses, to: &firstResponses); Self.append(other.resolutions, to: &resolutions)
+        Self.append(other.firstResponses, to: &firstResponses, if: samples); Self.append(other.resolutions, to: &resolutions, if: samples)
         reopened += other.reopened; escalated += other.escalated
         csatSum += other.csatSum; csatCount += other.csatCount; csatSatisfied += other.csatSatisfied
         contactTickets += other.contactTickets
         tasksCreated += other.tasksCreated; tasksCompleted += other.tasksCompleted; wip += other.wip
         overdueOpen += other.overdueOpen; unassignedOpen += other.unassignedOpen
-        Self.append(other.leadTimes, to: &leadTimes); Self.append(other.cycleTimes, to: &cycleTimes)
+        Self.append(other.leadTimes, to: &leadTimes, if: samples); Self.append(other.cycleTimes, to: &cycleTimes, if: samples)
         completedWithDue += other.completedWithDue; completedOnTime += other.completedOnTime
         crossTeamCompleted += other.crossTeamCompleted
         requestsWithDue += other.requestsWithDue; requestsOnTime += other.requestsOnTime
-        Self.append(other.shipLatenciesBH, to: &shipLatenciesBH); Self.append(other.deliveryTimesBH, to: &deliveryTimesBH)
-        Self.append(other.firstResponsesBH, to: &firstResponsesBH); Self.append(other.resolutionsBH, to: &resolutionsBH)
-        Self.append(other.leadTimesBH, to: &leadTimesBH); Self.append(other.cycleTimesBH, to: &cycleTimesBH)
+        Self.append(other.shipLatenciesBH, to: &shipLatenciesBH, if: samples); Self.append(other.deliveryTimesBH, to: &deliveryTimesBH, if: samples)
+        Self.append(other.firstResponsesBH, to: &firstResponsesBH, if: samples); Self.append(other.resolutionsBH, to: &resolutionsBH, if: samples)
+        Self.append(other.leadTimesBH, to: &leadTimesBH, if: samples); Self.append(other.cycleTimesBH, to: &cycleTimesBH, if: samples)
     }
 
     /// Appends `taken` to `samples`; nothing at all when it is empty, so that a list shared with another
     /// tally (folded orders) is not copied for nothing.
     @inline(__always)
-    private static func append(_ taken: [Int64], to samples: inout [Int64]) {
-        guard !taken.isEmpty else { return }
+    private static func append(_ taken: [Int64], to samples: inout [Int64], if wanted: Bool = true) {
+        guard wanted, !taken.isEmpty else { return }
         if samples.isEmpty { samples = taken } else { samples += taken }
     }
 
@@ -636,34 +637,46 @@ public struct MetricsEngine: Sendable {
         let rollups = Rollups(teams: teams)
         let unitRosters = Self.rollupRosters(loads, rollups: rollups, teamCount: teamCount, windows: windows.count)
         let teamSlots = teamCount * windows.count
-        // Slots are finished concurrently: sorting the samples for exact percentiles is the costly part.
-        let tallies = total.tallies
+        // Slots are finished concurrently: selecting the order statistics of the samples for exact
+        // percentiles is the costly part. The tallies are owned here (moved out of `total`), so each
+        // team's samples are reordered in place, never copied; roll-ups come first and read their teams'
+        // samples as they stand (``SampleUnion``), before any is reordered.
+        let tallies = UnsafeMutableBufferPointer<TeamWindowTally>.allocate(capacity: max(1, teamSlots))
+        _ = tallies.initialize(from: total.tallies.prefix(teamSlots) + repeatElement(TeamWindowTally(), count: max(0, teamSlots - total.tallies.count)))
         total.tallies = []
-        let results = concurrentMap(teamSlots + rollups.units.count * windows.count, width: width) { slot -> TeamWindowMetrics in
-            let (row, w) = slot.quotientAndRemainder(dividingBy: windows.count)
-            var tally: TeamWindowTally
-            var handoff: HandoffTeamTally
-            let roster: [Int]
-            let id: String
-            if slot < teamSlots {
-                (tally, handoff, roster, id) = (tallies[slot], handoffs.teams[slot], rosterLoads[slot] ?? [], teams[row].id)
-            } else {
-                let unit = rollups.units[row - teamCount]
-                tally = TeamWindowTally()
-                handoff = HandoffTeamTally()
-                for team in unit.members {
-                    tally.merge(tallies[Int(team) * windows.count + w])
-                    handoff.merge(handoffs.teams[Int(team) * windows.count + w])
-                }
-                roster = unitRosters[slot - teamSlots]
-                id = unit.team.id
-            }
-            var v = Self.values(of: &tally, roster: roster, handoffs: handoff)
-            v.removeUnavailable(present: presentInputs)
-            v.removeUndefined(members: roster.count)
-            // The flow, people and duplicate-work metrics are filled in afterwards by `FlowAnalytics`.
-            return TeamWindowMetrics(team: id, window: windows[w].spec, values: v)
+        defer {
+            tallies.baseAddress!.deinitialize(count: teamSlots)
+            tallies.deallocate()
         }
+        func finished(_ values: inout MetricValues, roster: [Int], team id: String, window w: Int) -> TeamWindowMetrics {
+            values.removeUnavailable(present: presentInputs)
+            values.removeUndefined(members: roster.count)
+            // The flow, people and duplicate-work metrics are filled in afterwards by `FlowAnalytics`.
+            return TeamWindowMetrics(team: id, window: windows[w].spec, values: values)
+        }
+        let rollupValues = concurrentMap(rollups.units.count * windows.count, width: width) { index -> TeamWindowMetrics in
+            let (row, w) = index.quotientAndRemainder(dividingBy: windows.count)
+            let unit = rollups.units[row]
+            let members = unit.members.map { Int($0) * windows.count + w }
+            var tally = TeamWindowTally()
+            var handoff = HandoffTeamTally()
+            for slot in members {
+                tally.merge(tallies[slot], samples: false)
+                handoff.merge(handoffs.teams[slot])
+            }
+            let roster = unitRosters[index]
+            var v = Self.values(of: &tally, roster: roster, handoffs: handoff) { path in
+                SampleUnion(members.map { tallies[$0][keyPath: path] })
+            }
+            return finished(&v, roster: roster, team: unit.team.id, window: w)
+        }
+        let teamValues = concurrentMap(teamSlots, width: width) { slot -> TeamWindowMetrics in
+            let (row, w) = slot.quotientAndRemainder(dividingBy: windows.count)
+            let roster = rosterLoads[slot] ?? []
+            var v = Self.values(of: &tallies[slot], roster: roster, handoffs: handoffs.teams[slot])
+            return finished(&v, roster: roster, team: teams[row].id, window: w)
+        }
+        let results = teamValues + rollupValues
         // Roll-ups first (company, then departments), then the teams by id; windows in pipeline order.
         let teamRows = results[..<teamSlots].sorted { ($0.team, windowOrder[$0.window]!) < ($1.team, windowOrder[$1.window]!) }
 
@@ -686,7 +699,17 @@ public struct MetricsEngine: Sendable {
 
     /// The engine-stage values of one team or roll-up over one window, from its tallies (samples are
     /// reordered by the percentile selection), its members' loads and its hand-over tallies.
-    static func values(of t: inout TeamWindowTally, roster: [Int], handoffs h: HandoffTeamTally) -> MetricValues {
+    ///
+    /// `union`, for a roll-up, gives each sample list as the lists of its teams taken together (``SampleUnion``);
+    /// without it the tally's own samples are used (and reordered).
+    static func values(
+        of t: inout TeamWindowTally, roster: [Int], handoffs h: HandoffTeamTally,
+        union: ((KeyPath<TeamWindowTally, [Int64]>) -> SampleUnion)? = nil
+    ) -> MetricValues {
+        func percentile(_ path: WritableKeyPath<TeamWindowTally, [Int64]>, _ p: Double, unit: Int64) -> Double? {
+            if let union { return union(path).percentile(p, unit: unit) }
+            return TeamPulse.percentile(&t[keyPath: path], p, unit: unit)
+        }
         let rosterTotal = roster.reduce(0, +)
         var v = MetricValues()
         let amount = { (units: Int64) in Double(units) / Double(ValueParser.amountScale) }
@@ -696,19 +719,19 @@ public struct MetricsEngine: Sendable {
         v[.aov] = t.gmvOrders > 0 ? amount(t.gmvUnits) / Double(t.gmvOrders) : nil
         v[.cancelRate] = ratio(t.cancelled, t.orders)
         v[.refundRate] = ratio(t.refunded, t.paidOrders)
-        v[.shipLatencyP50H] = percentile(&t.shipLatencies, 0.5, unit: Millis.hour)
-        v[.shipLatencyP90H] = percentile(&t.shipLatencies, 0.9, unit: Millis.hour)
+        v[.shipLatencyP50H] = percentile(\.shipLatencies, 0.5, unit: Millis.hour)
+        v[.shipLatencyP90H] = percentile(\.shipLatencies, 0.9, unit: Millis.hour)
         v[.shippedWithinSlaRate] = ratio(t.slaMet, t.slaEligible)
-        v[.deliveryTimeP50H] = percentile(&t.deliveryTimes, 0.5, unit: Millis.hour)
-        v[.deliveryTimeP90H] = percentile(&t.deliveryTimes, 0.9, unit: Millis.hour)
+        v[.deliveryTimeP50H] = percentile(\.deliveryTimes, 0.5, unit: Millis.hour)
+        v[.deliveryTimeP90H] = percentile(\.deliveryTimes, 0.9, unit: Millis.hour)
         v[.unshippedPastSla] = Double(t.unshippedPastSLA)
         v[.ticketsCreated] = Double(t.ticketsCreated)
         v[.ticketsResolved] = Double(t.ticketsResolved)
         v[.ticketBacklog] = Double(t.backlog)
-        v[.firstResponseP50Min] = percentile(&t.firstResponses, 0.5, unit: Millis.minute)
-        v[.firstResponseP90Min] = percentile(&t.firstResponses, 0.9, unit: Millis.minute)
-        v[.resolutionP50H] = percentile(&t.resolutions, 0.5, unit: Millis.hour)
-        v[.resolutionP90H] = percentile(&t.resolutions, 0.9, unit: Millis.hour)
+        v[.firstResponseP50Min] = percentile(\.firstResponses, 0.5, unit: Millis.minute)
+        v[.firstResponseP90Min] = percentile(\.firstResponses, 0.9, unit: Millis.minute)
+        v[.resolutionP50H] = percentile(\.resolutions, 0.5, unit: Millis.hour)
+        v[.resolutionP90H] = percentile(\.resolutions, 0.9, unit: Millis.hour)
         v[.reopenRate] = ratio(t.reopened, t.ticketsResolved)
         v[.escalationRate] = ratio(t.escalated, t.ticketsCreated)
         v[.csatMean] = t.csatCount > 0 ? Double(t.csatSum) / Double(t.csatCount) : nil
@@ -719,27 +742,27 @@ public struct MetricsEngine: Sendable {
         v[.wip] = Double(t.wip)
         v[.overdueOpen] = Double(t.overdueOpen)
         v[.unassignedOpen] = Double(t.unassignedOpen)
-        v[.leadTimeP50D] = percentile(&t.leadTimes, 0.5, unit: Millis.day)
-        v[.leadTimeP85D] = percentile(&t.leadTimes, 0.85, unit: Millis.day)
-        v[.cycleTimeP50D] = percentile(&t.cycleTimes, 0.5, unit: Millis.day)
-        v[.cycleTimeP85D] = percentile(&t.cycleTimes, 0.85, unit: Millis.day)
+        v[.leadTimeP50D] = percentile(\.leadTimes, 0.5, unit: Millis.day)
+        v[.leadTimeP85D] = percentile(\.leadTimes, 0.85, unit: Millis.day)
+        v[.cycleTimeP50D] = percentile(\.cycleTimes, 0.5, unit: Millis.day)
+        v[.cycleTimeP85D] = percentile(\.cycleTimes, 0.85, unit: Millis.day)
         v[.onTimeRate] = ratio(t.completedOnTime, t.completedWithDue)
         v[.crossTeamWorkShare] = ratio(t.crossTeamCompleted, t.tasksCompleted)
         v[.requestsSentOnTimeRate] = ratio(t.requestsOnTime, t.requestsWithDue)
         v[.loadGini] = gini(roster)
         v[.busiestMemberShare] = rosterTotal > 0 ? Double(roster.max()!) / Double(rosterTotal) : nil
-        v[.shipLatencyP50HBH] = percentile(&t.shipLatenciesBH, 0.5, unit: Millis.hour)
-        v[.shipLatencyP90HBH] = percentile(&t.shipLatenciesBH, 0.9, unit: Millis.hour)
-        v[.deliveryTimeP50HBH] = percentile(&t.deliveryTimesBH, 0.5, unit: Millis.hour)
-        v[.deliveryTimeP90HBH] = percentile(&t.deliveryTimesBH, 0.9, unit: Millis.hour)
-        v[.firstResponseP50MinBH] = percentile(&t.firstResponsesBH, 0.5, unit: Millis.minute)
-        v[.firstResponseP90MinBH] = percentile(&t.firstResponsesBH, 0.9, unit: Millis.minute)
-        v[.resolutionP50HBH] = percentile(&t.resolutionsBH, 0.5, unit: Millis.hour)
-        v[.resolutionP90HBH] = percentile(&t.resolutionsBH, 0.9, unit: Millis.hour)
-        v[.leadTimeP50DBH] = percentile(&t.leadTimesBH, 0.5, unit: Millis.day)
-        v[.leadTimeP85DBH] = percentile(&t.leadTimesBH, 0.85, unit: Millis.day)
-        v[.cycleTimeP50DBH] = percentile(&t.cycleTimesBH, 0.5, unit: Millis.day)
-        v[.cycleTimeP85DBH] = percentile(&t.cycleTimesBH, 0.85, unit: Millis.day)
+        v[.shipLatencyP50HBH] = percentile(\.shipLatenciesBH, 0.5, unit: Millis.hour)
+        v[.shipLatencyP90HBH] = percentile(\.shipLatenciesBH, 0.9, unit: Millis.hour)
+        v[.deliveryTimeP50HBH] = percentile(\.deliveryTimesBH, 0.5, unit: Millis.hour)
+        v[.deliveryTimeP90HBH] = percentile(\.deliveryTimesBH, 0.9, unit: Millis.hour)
+        v[.firstResponseP50MinBH] = percentile(\.firstResponsesBH, 0.5, unit: Millis.minute)
+        v[.firstResponseP90MinBH] = percentile(\.firstResponsesBH, 0.9, unit: Millis.minute)
+        v[.resolutionP50HBH] = percentile(\.resolutionsBH, 0.5, unit: Millis.hour)
+        v[.resolutionP90HBH] = percentile(\.resolutionsBH, 0.9, unit: Millis.hour)
+        v[.leadTimeP50DBH] = percentile(\.leadTimesBH, 0.5, unit: Millis.day)
+        v[.leadTimeP85DBH] = percentile(\.leadTimesBH, 0.85, unit: Millis.day)
+        v[.cycleTimeP50DBH] = percentile(\.cycleTimesBH, 0.5, unit: Millis.day)
+        v[.cycleTimeP85DBH] = percentile(\.cycleTimesBH, 0.85, unit: Millis.day)
         v[.handoversIn] = Double(h.handoversIn)
         v[.handoversOut] = Double(h.handoversOut)
         v[.pingPongRate] = ratio(h.pingPongs, h.handoversOut)

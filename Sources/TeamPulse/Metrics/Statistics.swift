@@ -91,3 +91,85 @@ public func gini(_ loads: [Int]) -> Double? {
 func ratio(_ numerator: Int, _ denominator: Int) -> Double? {
     denominator > 0 ? Double(numerator) / Double(denominator) : nil
 }
+
+/// Several sample lists taken together — a roll-up's percentiles from its teams' samples — read in
+/// place: neither copied nor reordered. Its percentiles are exactly `percentile(_:_:unit:)` of the
+/// lists' concatenation: the order statistics are found by narrowing a value range with histograms
+/// (a few passes over the lists) and selecting among the few values left.
+struct SampleUnion {
+    private let parts: [[Int64]]
+    let count: Int
+
+    init(_ parts: [[Int64]]) {
+        self.parts = parts.filter { !$0.isEmpty }
+        count = parts.reduce(0) { $0 + $1.count }
+    }
+
+    /// As `percentile(_:_:unit:)` of all the lists' samples; `nil` for no samples.
+    func percentile(_ p: Double, unit: Int64) -> Double? {
+        guard count > 0 else { return nil }
+        precondition((0...1).contains(p), "percentile must be within 0...1")
+        let rank = Double(count - 1) * p
+        let lower = Int(rank.rounded(.down))
+        let fraction = rank - Double(lower)
+        let (value, next) = orderStatistics(at: lower)
+        let low = Double(value) / Double(unit)
+        guard lower + 1 < count, let next else { return low }
+        let high = Double(next) / Double(unit)
+        return low + fraction * (high - low)
+    }
+
+    /// The values a full sort would put at `rank` and at `rank + 1` (nil past the end).
+    func orderStatistics(at rank: Int) -> (Int64, Int64?) {
+        precondition((0..<count).contains(rank))
+        var low = Int64.max
+        var high = Int64.min
+        forEach { value in
+            if value < low { low = value }
+            if value > high { high = value }
+        }
+        var below = 0  // values < low
+        let fewEnough = 1 << 16
+        while true {
+            let width = UInt64(bitPattern: high &- low)
+            let shift = max(0, (UInt64.bitWidth - width.leadingZeroBitCount) - 12)  // at most 4096 buckets
+            var histogram = [Int](repeating: 0, count: Int(width >> UInt64(shift)) + 1)
+            forEach { value in
+                if value >= low, value <= high { histogram[Int(UInt64(bitPattern: value &- low) >> UInt64(shift))] += 1 }
+            }
+            var bucket = 0
+            while below + histogram[bucket] <= rank {
+                below += histogram[bucket]
+                bucket += 1
+            }
+            let start = UInt64(bucket) << UInt64(shift)
+            let newLow = low &+ Int64(bitPattern: start)
+            let newHigh = low &+ Int64(bitPattern: min(width, start + ((1 << UInt64(shift)) - 1)))
+            if shift == 0 {  // one value in the bucket: the statistic; the next is it again or above it
+                if below + histogram[bucket] > rank + 1 { return (newLow, newLow) }
+                return (newLow, smallest(above: newLow))
+            }
+            if histogram[bucket] <= fewEnough {
+                var kept: [Int64] = []
+                kept.reserveCapacity(histogram[bucket])
+                forEach { value in if value >= newLow, value <= newHigh { kept.append(value) } }
+                kept.sort()
+                let at = rank - below
+                if at + 1 < kept.count { return (kept[at], kept[at + 1]) }
+                return (kept[at], smallest(above: newHigh))  // the next value lies above this range
+            }
+            low = newLow
+            high = newHigh
+        }
+    }
+
+    private func smallest(above limit: Int64) -> Int64? {
+        var next: Int64?
+        forEach { value in if value > limit, next == nil || value < next! { next = value } }
+        return next
+    }
+
+    private func forEach(_ body: (Int64) -> Void) {
+        for part in parts { part.withUnsafeBufferPointer { for value in $0 { body(value) } } }
+    }
+}

@@ -219,7 +219,7 @@ public struct PipelineRunner: Sendable {
             switch spec.kind {
             case .orders:
                 var reader = InputReader(spec: spec, builder: OrderBuilder(directory: directory), options: options)
-                if let folding, spec.rollUp == .none { reader.fold = { folding.fold($0) } }
+                if let folding, spec.rollUp == .none { reader.foldWhileReading { folding.fold($0) } }
                 stages.append(.orders(try IngestPlan(reader)))
             case .tickets: stages.append(.tickets(try IngestPlan(InputReader(spec: spec, builder: TicketBuilder(directory: directory), options: options))))
             case .tasks: stages.append(.tasks(try IngestPlan(InputReader(spec: spec, builder: TaskBuilder(directory: directory), options: options))))
@@ -233,9 +233,9 @@ public struct PipelineRunner: Sendable {
         for (index, tables) in try readLookups(config, of: Array(config.inputs.indices), lookupStages, jobs: jobs, reporter: reporter) {
             stages[index].attach(tables)
         }
-        let finished = Self.run(stages, jobs: jobs, reporter: reporter)
+        // The results are moved into `data` (no other copy stays alive: settling links changes tickets).
         var data = IngestedData()
-        for result in finished { data.add(result) }
+        for result in Self.run(stages, jobs: jobs, reporter: reporter) { data.add(result) }
         Self.settleLinks(&data, directory: directory, width: jobs)
         return data
     }
@@ -299,11 +299,12 @@ public struct PipelineRunner: Sendable {
     /// the team of the order its `order_id` names, when that order is among the accepted orders and has
     /// a team. A table of the (fewer) order ids of such tickets is probed with every order.
     static func giveTicketsTheirOrdersTeam(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
-        guard data.orders != nil, let tickets = data.tickets,
+        // No copy of the tickets is held while they are changed below (that would copy every segment).
+        guard data.orders != nil, data.tickets != nil,
             let unassigned = directory.allTeams.firstIndex(where: { $0.id == Directory.unassignedTeamID }).map(TeamIndex.init)
         else { return }
         var wanted = KeyTable(expected: 16)
-        for segment in tickets.segments {
+        for segment in data.tickets!.segments {
             for ticket in segment where ticket.team == unassigned { if let id = ticket.orderID { _ = wanted.insert(id) } }
         }
         guard wanted.count > 0, let identities = data.orderIdentities else { return }
