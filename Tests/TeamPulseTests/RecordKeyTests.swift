@@ -38,3 +38,24 @@ struct RecordKeyTests {
         #expect(table.find(RecordKey("missing")) == nil)
     }
 }
+
+/// The records kept by the million stay compact (a field added in the wrong place costs megabytes).
+@Suite("Compact records")
+struct CompactRecordTests {
+    @Test func strides() {
+        #expect(MemoryLayout<ItemEvent>.stride == 64)
+        #expect(MemoryLayout<Ticket>.stride == 144)
+        #expect(MemoryLayout<OrderKeyEntry>.stride == 56)
+        #expect(MemoryLayout<RecordSpan>.stride == 16)
+    }
+
+    @Test func eventIndicesKeepTheirAbsence() {
+        var event = ItemEvent(itemID: "T1", at: 0)
+        #expect(event.actor == nil && event.team == nil)
+        event.actor = 3
+        event.team = 0
+        #expect(event.actor == 3 && event.team == 0)
+        event.team = nil
+        #expect(event.team == nil && event.actor == 3)
+    }
+}

@@ -1191,7 +1191,9 @@ struct InputReader<Builder: RecordBuilder> {
             bases.append(running)
             running += records.count
         }
-        let partitions = max(1, min(options.jobs, 8, total / 100_000))
+        // Up to 8 partitions, searched `jobs` at a time: each scan of all keys is cheap, and only the
+        // tables of the partitions in progress are held.
+        let partitions = max(1, min(8, total / 100_000))
         let found = concurrentMap(partitions, width: options.jobs) { part -> [RecordKey: [Int]] in
             var capacity = 16
             while capacity < (total / partitions + 16) * 2 { capacity <<= 1 }

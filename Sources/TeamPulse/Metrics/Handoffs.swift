@@ -109,33 +109,60 @@ extension MetricsEngine {
             // Events known at the end, grouped by item without copying them: each item gets a number in
             // order of first appearance, then the events' places (segment, index) are laid out item after
             // item (a counting sort). Ties in time go by the source's update counter, then by file order.
-            var numbers: [ItemKey: Int32] = [:]
+            // Items are numbered through an open-addressing table of their numbers; a key is compared
+            // with the item's first event where it stands (no copy of the keys).
+            var table = [Int32](repeating: -1, count: 1 << 16)
+            var firsts: [UInt64] = []  // per item: its first event's place, segment << 32 | index
             var itemOfEvent: [Int32] = []  // per event in file order; -1: not this part's, or after the end
             itemOfEvent.reserveCapacity(running)
             var sizes: [Int32] = []
-            for list in events {
-                for event in list {
-                    let key = ItemKey(
-                        id: event.itemID, kind: event.itemKind.map { UInt8(ItemKind.allCases.firstIndex(of: $0)!) } ?? 255)
+            func itemKey(of event: ItemEvent) -> ItemKey {
+                ItemKey(id: event.itemID, kind: event.itemKind.map { UInt8(ItemKind.allCases.firstIndex(of: $0)!) } ?? 255)
+            }
+            func slot(_ key: ItemKey, _ mask: Int) -> Int {
+                Int(truncatingIfNeeded: key.id.tableHash ^ (UInt64(key.kind) &* 0x9E37_79B9_7F4A_7C15)) & mask
+            }
+            func eventAt(_ place: UInt64) -> ItemEvent { events[Int(place >> 32)][Int(place & 0xFFFF_FFFF)] }
+            for (segment, list) in events.enumerated() {
+                for (index, event) in list.enumerated() {
+                    let key = itemKey(of: event)
                     guard event.at < end,
                         parts == 1 || Int(truncatingIfNeeded: key.id.tableHash >> 33 ^ UInt64(key.kind)) % parts == part
                     else {
                         itemOfEvent.append(-1)
                         continue
                     }
-                    let number: Int32
-                    if let known = numbers[key] {
-                        number = known
-                    } else {
-                        number = Int32(sizes.count)
-                        numbers[key] = number
+                    if (firsts.count + 1) * 2 > table.count {  // keep the table at most half full
+                        table = [Int32](repeating: -1, count: table.count * 2)
+                        let mask = table.count - 1
+                        for (number, place) in firsts.enumerated() {
+                            var at = slot(itemKey(of: eventAt(place)), mask)
+                            while table[at] >= 0 { at = (at + 1) & mask }
+                            table[at] = Int32(number)
+                        }
+                    }
+                    let mask = table.count - 1
+                    var at = slot(key, mask)
+                    var number: Int32 = -1
+                    while table[at] >= 0 {
+                        if itemKey(of: eventAt(firsts[Int(table[at])])) == key {
+                            number = table[at]
+                            break
+                        }
+                        at = (at + 1) & mask
+                    }
+                    if number < 0 {
+                        number = Int32(firsts.count)
+                        table[at] = number
+                        firsts.append(UInt64(segment) << 32 | UInt64(index))
                         sizes.append(0)
                     }
                     sizes[Int(number)] += 1
                     itemOfEvent.append(number)
                 }
             }
-            numbers = [:]
+            table = []
+            firsts = []
             var starts = [Int](repeating: 0, count: sizes.count + 1)
             for item in sizes.indices { starts[item + 1] = starts[item] + Int(sizes[item]) }
             sizes = []

@@ -8,34 +8,47 @@ public enum ItemKind: String, Sendable, CaseIterable {
 /// One row of the `events` input: something happened to a work item (a status or assignment change),
 /// in canonical form.
 public struct ItemEvent: Sendable, Equatable {
+    // Stored widest first and optional indices as -1, so that an event takes 64 bytes, not 80
+    // (millions of them are kept for the hand-over and flow analytics).
+
     /// The item's key (`item_id`): a ticket, task or order id.
     public var itemID: RecordKey
-    /// `item_kind`; `nil` when the input does not say (items are then told apart by `item_id` alone).
-    public var itemKind: ItemKind?
     public var at: Instant
-    public var actor: MemberIndex?
-    /// The team holding the item after the event: `team`, else the actor's team, else `nil` (the event
-    /// then takes no part in the team sequence).
-    public var team: TeamIndex?
-    /// Whether `activity` marks the item as resolved (see ``EventActivity``).
-    public var isResolution: Bool
+    public var span: RecordSpan
     /// The source's update counter (a preset's `update_count`, 0 without one): orders the item's events
     /// stamped with the same `at`.
     public var sequence: Int32
-    public var span: RecordSpan
+    @usableFromInline var packedActor: MemberIndex
+    @usableFromInline var packedTeam: TeamIndex
+    /// `item_kind`; `nil` when the input does not say (items are then told apart by `item_id` alone).
+    public var itemKind: ItemKind?
+    /// Whether `activity` marks the item as resolved (see ``EventActivity``).
+    public var isResolution: Bool
+
+    @inlinable public var actor: MemberIndex? {
+        get { packedActor < 0 ? nil : packedActor }
+        set { packedActor = newValue ?? -1 }
+    }
+    /// The team holding the item after the event: `team`, else the actor's team, else `nil` (the event
+    /// then takes no part in the team sequence).
+    @inlinable public var team: TeamIndex? {
+        get { packedTeam < 0 ? nil : packedTeam }
+        set { packedTeam = newValue ?? -1 }
+    }
 
     public init(
         itemID: RecordKey, itemKind: ItemKind? = nil, at: Instant, actor: MemberIndex? = nil, team: TeamIndex? = nil,
         isResolution: Bool = false, sequence: Int32 = 0, span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
     ) {
-        self.sequence = sequence
+        precondition((actor ?? 0) >= 0 && (team ?? 0) >= 0, "member and team indices are never negative")
         self.itemID = itemID
-        self.itemKind = itemKind
         self.at = at
-        self.actor = actor
-        self.team = team
-        self.isResolution = isResolution
         self.span = span
+        self.sequence = sequence
+        packedActor = actor ?? -1
+        packedTeam = team ?? -1
+        self.itemKind = itemKind
+        self.isResolution = isResolution
     }
 }
 

@@ -104,23 +104,24 @@ public struct Order: Sendable, Equatable {
 
 /// One helpdesk ticket, in canonical form.
 public struct Ticket: Sendable, Equatable {
+    // Stored widest first, so that a ticket takes 144 bytes, not 160.
     public var id: RecordKey
-    public var orderID: RecordKey?
-    public var team: TeamIndex
-    public var agent: MemberIndex?
     public var createdAt: Instant
     @usableFromInline var packedFirstResponseAt, packedResolvedAt: PackedInstant
-    public var reopens: Int32
-    public var escalatedTo: TeamIndex?
-    /// Customer satisfaction score, 1–5.
-    public var csat: Int8?
+    @usableFromInline var packedUpdatedAt = PackedInstant(nil)
+    public var span: RecordSpan
     /// The exported `category` (key-person risk: categories handled by one member).
     public var category: String?
-    public var span: RecordSpan
-    @usableFromInline var packedUpdatedAt = PackedInstant(nil)
+    public var orderID: RecordKey?
+    public var team: TeamIndex
+    public var reopens: Int32
     /// The source's update counter (a preset's `update_count`, 0 without one): orders versions with
     /// the same `updatedAt`.
     public var updateSequence: Int32 = 0
+    public var agent: MemberIndex?
+    public var escalatedTo: TeamIndex?
+    /// Customer satisfaction score, 1–5.
+    public var csat: Int8?
 
     /// When the source last updated the ticket (a preset's `updated_at`); picks the latest version of
     /// a ticket in an event log.

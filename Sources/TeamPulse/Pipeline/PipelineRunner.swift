@@ -80,7 +80,7 @@ public struct IngestedData: Sendable {
     /// The newest `created_at` of an input's accepted records.
     public func newestCreatedAt(of kind: InputKind) -> Instant? {
         func newest<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> Instant? {
-            input?.segments.joined().map(\.createdAt).max()
+            input?.segments.joined().lazy.map(\.createdAt).max()
         }
         return switch kind {
         case .orders:
