@@ -1003,10 +1003,15 @@ struct InputReader<Builder: RecordBuilder> {
         let check = RecordCheck(
             expected: headers.count, headers: headers, layout: layout, transcoded: prepared.file.isTranscoded,
             maxFieldBytes: spec.format.maxFieldBytes)
+        // The closures below capture no variable that the per-record path touches: a variable that a
+        // local function captures lives in a box whose every access is checked at run time. Only the
+        // rare rejects go to captured variables; `build` gets the output and the state as arguments.
+        var rejects: [Reject] = []
+        var linesRejected = 0
         func reject(_ position: RecordPosition, _ column: Int?, _ reason: RejectReason, _ message: String,
                     _ raw: UnsafeBufferPointer<UInt8>) {
-            output.linesRejected += position.lines
-            output.rejects.append(
+            linesRejected += position.lines
+            rejects.append(
                 Reject(
                     input: input, file: file, line: position.line, byteOffset: position.byteOffset, column: column,
                     reason: reason, message: message, record: String(decoding: raw, as: UTF8.self)))
@@ -1020,6 +1025,9 @@ struct InputReader<Builder: RecordBuilder> {
         for slot in onSlots where slot >= 0 { wanted[slot] = true }
         let entries = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, onSlots.count))
         defer { entries.deallocate() }
+        // What the rows read the fields through, in memory this parse owns (no reference counting per row).
+        let mapping = ColumnMapping.allocate(slots: slots, presetSlots: presetSlots, headers: headers, reading: reading)
+        defer { mapping.deallocate() }
         if let lookups { output.lookupHits = lookups.emptyHits() }
         // Data tests read their column's field of every built record.
         let canonical = spec.columnNames
@@ -1027,21 +1035,22 @@ struct InputReader<Builder: RecordBuilder> {
         let testSlots = testColumns.map { slots[$0] }
         for slot in testSlots { wanted[slot] = true }
         // Key and number columns whose Excel guards are counted: (column number, field).
-        var guardSlots: [(column: Int, slot: Int)] = []
-        for column in 0..<valueColumns where reading.guarded & (1 << UInt64(column)) != 0 {
+        let guardSlots: [(column: Int, slot: Int)] = (0..<valueColumns).compactMap { column in
+            guard reading.guarded & (1 << UInt64(column)) != 0 else { return nil }
             let slot = column < slots.count ? slots[column] : (presetSlots.isEmpty ? -1 : presetSlots[column - slots.count])
-            if slot >= 0 { guardSlots.append((column, slot)) }
+            return slot >= 0 ? (column, slot) : nil
         }
         output.guards = Array(repeating: 0, count: valueColumns)
         // Enumerated columns whose distinct values are counted: (vocabulary index, column, field).
-        var countSlots: [(index: Int, column: Int, slot: Int)] = []
+        var counted: [(index: Int, column: Int, slot: Int)] = []
         if options.countValues, let vocabularies = state.rules.vocabularies {
             for (index, column) in vocabularies.indices.enumerated() where slots[column] >= 0 {
-                countSlots.append((index, column, slots[column]))
+                counted.append((index, column, slots[column]))
                 wanted[slots[column]] = true
             }
             output.values = Array(repeating: DistinctValues(), count: vocabularies.columns.count)
         }
+        let countSlots = counted
         // A repeated header used as a column reads as the list of its non-empty values.
         // A repeated header mapped to a single-valued canonical column (Jira's `Component/s` as `team`)
         // reads its first occurrence only; list columns (`depends_on`, `collaborators`) join them all.
@@ -1052,12 +1061,15 @@ struct InputReader<Builder: RecordBuilder> {
         for group in lists { for member in group { wanted[member] = true } }
         output.dataTests = Array(repeating: DataTestTally(), count: spec.tests.count)
         let noValue = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        func build(_ fields: FieldsView, _ position: RecordPosition, _ raw: UnsafeBufferPointer<UInt8>) {
+        func build(
+            _ fields: FieldsView, _ position: RecordPosition, _ raw: UnsafeBufferPointer<UInt8>, _ output: inout ChunkOutput,
+            _ state: inout BuildState
+        ) {
             for (column, slot) in guardSlots where ExcelGuard.isGuarded(fields.bytes(slot)) { output.guards[column] += 1 }
             for (index, column, slot) in countSlots {
                 if let value = reading.read(fields.bytes(slot), column: column) { output.values[index].add(value) }
             }
-            var row = MappedRow(fields: fields, slots: slots, headers: headers, presetSlots: presetSlots, reading: reading)
+            var row = MappedRow(fields: fields, mapping: mapping)
             if let lookups {
                 lookups.match(fields, onSlots: onSlots, reading: reading, into: entries)
                 row.lookups = LookupMatch(tables: lookups, entries: UnsafeBufferPointer(entries))
@@ -1089,11 +1101,11 @@ struct InputReader<Builder: RecordBuilder> {
                     reject(position, column, reason, message, raw)
                     return
                 }
-                guard !lists.isEmpty else { return build(fields, position, raw) }
+                guard !lists.isEmpty else { return build(fields, position, raw, &output, &state) }
                 ListColumns.join(fields, lists, storage: &listStorage, bounds: &listBounds)
                 listStorage.withUnsafeBufferPointer { storage in
                     listBounds.withUnsafeBufferPointer { bounds in
-                        build(FieldsView(storage: storage, bounds: bounds), position, raw)
+                        build(FieldsView(storage: storage, bounds: bounds), position, raw, &output, &state)
                     }
                 }
             },
@@ -1104,6 +1116,8 @@ struct InputReader<Builder: RecordBuilder> {
                 reject(position, column, reason, message, raw)
             })
         output.end = start + end.end
+        output.rejects = rejects
+        output.linesRejected = linesRejected
         output.negativeDurations = state.negativeDurations
         output.lookupPartial = state.lookupPartial
         output.dates = state.dates

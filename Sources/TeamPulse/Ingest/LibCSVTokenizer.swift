@@ -211,6 +211,18 @@ final class FieldAssembler {
         wanted?.deallocate()
     }
 
+    /// libcsv's field callback; `data` is the assembler, borrowed (no reference counting per field:
+    /// the tokenizer keeps it alive while libcsv runs).
+    static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+        pointer, length, data in
+        Unmanaged<FieldAssembler>.fromOpaque(data!)._withUnsafeGuaranteedRef { $0.appendField(pointer, length) }
+    }
+
+    /// libcsv's record callback, borrowing the assembler like ``fieldCallback``.
+    static let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, data in
+        Unmanaged<FieldAssembler>.fromOpaque(data!)._withUnsafeGuaranteedRef { $0.endRecord() }
+    }
+
     @inline(__always)
     func appendField(_ pointer: UnsafeRawPointer?, _ length: Int) {
         let column = state.pointee.fieldInRecord
@@ -350,13 +362,8 @@ struct LibCSVTokenizer: ~Copyable {
     ) -> TokenizeEnd {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return TokenizeEnd(lines: 0, end: 0) }
         let context = Unmanaged.passUnretained(assembler).toOpaque()
-        let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
-            pointer, length, data in
-            Unmanaged<FieldAssembler>.fromOpaque(data!).takeUnretainedValue().appendField(pointer, length)
-        }
-        let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, data in
-            Unmanaged<FieldAssembler>.fromOpaque(data!).takeUnretainedValue().endRecord()
-        }
+        let fieldCallback = FieldAssembler.fieldCallback
+        let recordCallback = FieldAssembler.recordCallback
         func raw(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
             Self.trimLineEnd(UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
@@ -493,13 +500,8 @@ struct LibCSVTokenizer: ~Copyable {
         defer { restart() }
         guard let base = bytes.baseAddress else { return nil }
         let context = Unmanaged.passUnretained(assembler).toOpaque()
-        let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
-            pointer, length, data in
-            Unmanaged<FieldAssembler>.fromOpaque(data!).takeUnretainedValue().appendField(pointer, length)
-        }
-        let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, data in
-            Unmanaged<FieldAssembler>.fromOpaque(data!).takeUnretainedValue().endRecord()
-        }
+        let fieldCallback = FieldAssembler.fieldCallback
+        let recordCallback = FieldAssembler.recordCallback
         for index in 0..<bytes.count {
             if csv_parse(parser, base + index, 1, fieldCallback, recordCallback, context) != 1 {
                 guard quotes == .lenient, parser.pointee.quoted == 0 else { return nil }

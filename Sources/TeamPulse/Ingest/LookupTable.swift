@@ -238,30 +238,30 @@ struct LookupRowBuilder: RecordBuilder {
 
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> LookupRow {
         guard let keyBytes = row.value(0) else { throw row.failure(0, lookup.key, .missingValue, "") }
-        let key = try row.key(at: 0, name: lookup.key, keyBytes)
+        // The key column's header is the lookup's `key` (a lookup file's headers map by their names).
+        let key = try row.key(at: 0, name: row.header(of: 0), keyBytes)
         state.lookupRow.removeAll(keepingCapacity: true)
         for (column, rule) in takes {
             if rule.aggregate == .count {
                 state.lookupRow.append(column < 0 || row.value(column) != nil ? .number(1) : .none)
                 continue
             }
-            let name = row.headers[row.slots[column]]
             switch rule.type {
             case .text:
                 state.lookupRow.append(row.value(column).map { .text($0) } ?? .none)
             case .event, .deadline:
-                state.lookupRow.append(try row.time(at: column, name: name, &state).map { .time($0) } ?? .none)
+                state.lookupRow.append(try row.time(at: column, name: row.header(of: column), &state).map { .time($0) } ?? .none)
             case .decimal:
                 guard let bytes = row.value(column) else {
                     state.lookupRow.append(.none)
                     continue
                 }
                 guard let amount = ValueParser.amount(bytes, decimalComma: state.rules.decimalComma) else {
-                    throw row.failure(column, name, .cast, "not a decimal number")
+                    throw row.failure(column, row.header(of: column), .cast, "not a decimal number")
                 }
                 state.lookupRow.append(.number(amount))
             case .integer(let range):
-                state.lookupRow.append(try row.integer(at: column, name: name, in: range).map { .number($0) } ?? .none)
+                state.lookupRow.append(try row.integer(at: column, name: row.header(of: column), in: range).map { .number($0) } ?? .none)
             }
         }
         if state.lookupPartial == nil { state.lookupPartial = LookupAggregates(rules: takes.map(\.rule)) }
@@ -397,38 +397,55 @@ final class LookupTables: @unchecked Sendable {
     }
 }
 
-/// The lookup entries one record matched, as ``MappedRow`` consults them.
+/// The lookup entries one record matched, as ``MappedRow`` consults them. A trivial value: the tables
+/// are borrowed (the reader keeps them alive while it parses), so no record counts references.
 struct LookupMatch {
-    let tables: LookupTables
+    private let tables: Unmanaged<LookupTables>
     /// Per lookup, the entry of the record's `on` value, or -1.
     let entries: UnsafeBufferPointer<Int32>
+
+    init(tables: LookupTables, entries: UnsafeBufferPointer<Int32>) {
+        self.tables = .passUnretained(tables)
+        self.entries = entries
+    }
 
     /// A text column's looked-up value.
     @inline(__always)
     func text(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard case .text(let start, let count) = tables.value(column, entries) else { return nil }
-        return tables.text(start, count, lookup: tables.provider(column)!.lookup)
+        tables._withUnsafeGuaranteedRef { tables in
+            guard case .text(let start, let count) = tables.value(column, entries) else { return nil }
+            return tables.text(start, count, lookup: tables.provider(column)!.lookup)
+        }
     }
 
     /// Whether a lookup gives column `column` a value for this record.
     func has(_ column: Int) -> Bool {
-        if case .none = tables.value(column, entries) { return false }
-        return true
+        tables._withUnsafeGuaranteedRef { tables in
+            if case .none = tables.value(column, entries) { return false }
+            return true
+        }
     }
 
     /// A timestamp column's looked-up value.
     func time(_ column: Int) -> ParsedTime? {
-        guard case .time(let time) = tables.value(column, entries) else { return nil }
-        return time
+        tables._withUnsafeGuaranteedRef { tables in
+            guard case .time(let time) = tables.value(column, entries) else { return nil }
+            return time
+        }
     }
 
     /// A decimal (in units of 1/10 000) or integer column's looked-up value.
     func number(_ column: Int) -> Int64? {
-        guard case .number(let number) = tables.value(column, entries) else { return nil }
-        return number
+        tables._withUnsafeGuaranteedRef { tables in
+            guard case .number(let number) = tables.value(column, entries) else { return nil }
+            return number
+        }
     }
 
-    func origin(_ column: Int) -> String { tables.origin(column) }
+    /// Whether a lookup fills column `column`.
+    func provides(_ column: Int) -> Bool { tables._withUnsafeGuaranteedRef { $0.provider(column) != nil } }
+
+    func origin(_ column: Int) -> String { tables._withUnsafeGuaranteedRef { $0.origin(column) } }
 }
 
 /// Which lookup entries a chunk's built rows matched (a bit per entry), and how many rows matched none.

@@ -38,6 +38,10 @@ struct BuildState {
     /// The order the first settling value of any column in this chunk showed (a better guess for the
     /// other columns than day first: exports write all their dates alike).
     var hint: AmbiguousDates?
+    /// Team and member names outside the seeds that this worker has met.
+    var names = DirectoryMemo()
+    /// The tickets' categories this worker has met.
+    var categories = TextMemo()
 
     init(converter: LocalTimeConverter, rules: ValueRules = ValueRules(), columns: Int = 0) {
         self.converter = converter
@@ -88,26 +92,64 @@ struct BuildState {
     }
 }
 
+/// A file's column mapping as the rows of one parse read it: plain values and pointers to memory the
+/// parse owns, so that a ``MappedRow`` is a trivial value (no reference counting per record). Made once
+/// per parse (`allocate`) and freed at its end (`deallocate`).
+struct ColumnMapping {
+    /// Source field index per canonical column, -1 when the input lacks the column.
+    let slots: UnsafeBufferPointer<Int>
+    /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
+    let presetSlots: UnsafeBufferPointer<Int>
+    /// The header names (for messages) and the input's null tokens and Excel guards.
+    private let shared: UnsafeMutablePointer<(headers: [String], reading: FieldReading)>
+
+    static func allocate(slots: [Int], presetSlots: [Int], headers: [String], reading: FieldReading) -> ColumnMapping {
+        func copy(_ values: [Int]) -> UnsafeBufferPointer<Int> {
+            let buffer = UnsafeMutableBufferPointer<Int>.allocate(capacity: values.count)
+            _ = buffer.initialize(from: values)
+            return UnsafeBufferPointer(buffer)
+        }
+        let shared = UnsafeMutablePointer<(headers: [String], reading: FieldReading)>.allocate(capacity: 1)
+        shared.initialize(to: (headers, reading))
+        return ColumnMapping(slots: copy(slots), presetSlots: copy(presetSlots), shared: shared)
+    }
+
+    func deallocate() {
+        slots.deallocate()
+        presetSlots.deallocate()
+        shared.deinitialize(count: 1)
+        shared.deallocate()
+    }
+
+    /// The header of source field `slot` (messages only).
+    func header(_ slot: Int) -> String { shared.pointee.headers[slot] }
+
+    /// A field's value through the input's ``FieldReading``.
+    @inline(__always)
+    func read(_ bytes: UnsafeBufferPointer<UInt8>, column: Int) -> UnsafeBufferPointer<UInt8>? {
+        shared.pointee.reading.read(bytes, column: column)
+    }
+}
+
 /// One record's fields seen through the input's column mapping.
 struct MappedRow {
     let fields: FieldsView
-    /// Source field index per canonical column, -1 when the input lacks the column.
-    let slots: [Int]
-    let headers: [String]
-    /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
-    var presetSlots: [Int] = []
+    let mapping: ColumnMapping
     /// The input's lookups and the entries this record matched; a column the record leaves empty is
     /// taken from them (the record's own non-empty value wins).
     var lookups: LookupMatch? = nil
-    /// Null tokens and Excel guards of the input.
-    var reading = FieldReading()
+
+    /// Source field index per canonical column, -1 when the input lacks the column.
+    var slots: UnsafeBufferPointer<Int> { mapping.slots }
+    /// Source field index per ``PresetField`` (-1 when absent); empty without a preset.
+    var presetSlots: UnsafeBufferPointer<Int> { mapping.presetSlots }
 
     /// The value of a preset field, `nil` when absent, empty or a null token.
     func value(_ field: PresetField) -> UnsafeBufferPointer<UInt8>? {
         guard !presetSlots.isEmpty else { return nil }
         let slot = presetSlots[field.index]
         guard slot >= 0 else { return nil }
-        return reading.read(fields.bytes(slot), column: slots.count + field.index)
+        return mapping.read(fields.bytes(slot), column: slots.count + field.index)
     }
 
     /// A preset field as a timestamp (its `formats:` pattern, else the auto rule).
@@ -119,7 +161,7 @@ struct MappedRow {
             guard let parsed = format.parse(bytes, converter: &state.converter) else {
                 throw FieldError(
                     column: slot + 1, reason: .cast,
-                    message: "\(headers[slot]): does not match format \"\(format.pattern)\" '\(RecordKey.shown(bytes))'")
+                    message: "\(mapping.header(slot)): does not match format \"\(format.pattern)\" '\(RecordKey.shown(bytes))'")
             }
             return parsed
         }
@@ -127,7 +169,7 @@ struct MappedRow {
         guard let parsed else {
             throw FieldError(
                 column: slot + 1, reason: .cast,
-                message: "\(headers[slot]): \(state.timeProblem(bytes, shape, index: index, column: field.rawValue)) '\(RecordKey.shown(bytes))'")
+                message: "\(mapping.header(slot)): \(state.timeProblem(bytes, shape, index: index, column: field.rawValue)) '\(RecordKey.shown(bytes))'")
         }
         return parsed
     }
@@ -153,7 +195,7 @@ struct MappedRow {
         _ field: PresetField, _ bytes: UnsafeBufferPointer<UInt8>, _ what: String, _ reason: RejectReason = .cast
     ) -> FieldError {
         let slot = presetSlots[field.index]
-        return FieldError(column: slot + 1, reason: reason, message: "\(headers[slot]): \(what) '\(RecordKey.shown(bytes))'")
+        return FieldError(column: slot + 1, reason: reason, message: "\(mapping.header(slot)): \(what) '\(RecordKey.shown(bytes))'")
     }
 
     /// The value of a canonical column, `nil` when the column is absent or the value empty or a null
@@ -161,22 +203,25 @@ struct MappedRow {
     @inline(__always)
     func value(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
         let slot = slots[column]
-        if slot >= 0, let bytes = reading.read(fields.bytes(slot), column: column) { return bytes }
+        if slot >= 0, let bytes = mapping.read(fields.bytes(slot), column: column) { return bytes }
         return lookups?.text(column)
     }
+
+    /// The source header of column `column` (present in the file; messages only).
+    func header(of column: Int) -> String { mapping.header(slots[column]) }
 
     func sourceColumn(_ column: Int) -> Int? {
         slots[column] >= 0 ? slots[column] + 1 : nil
     }
 
     func describe(_ column: Int, _ name: String) -> String {
-        let header = slots[column] >= 0 ? headers[slots[column]] : name
+        let header = slots[column] >= 0 ? mapping.header(slots[column]) : name
         return header == name ? name : "\(name) ('\(header)')"
     }
 
     /// For a column a lookup takes: that the lookup had nothing either.
     func lookupNote(_ column: Int) -> String {
-        guard let lookups, lookups.tables.provider(column) != nil else { return "" }
+        guard let lookups, lookups.provides(column) else { return "" }
         return ", and its lookup \(lookups.origin(column)) has no value for it"
     }
 
@@ -204,10 +249,10 @@ struct MappedRow {
 
     /// The value `bytes` of key column `column` (named `name`) as a key; an id that Excel turned into
     /// a number is refused.
-    func key(at column: Int, name: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(FieldError) -> RecordKey {
+    func key(at column: Int, name: @autoclosure () -> String, _ bytes: UnsafeBufferPointer<UInt8>) throws(FieldError) -> RecordKey {
         if ExcelGuard.isScientific(bytes) {
             throw failure(
-                column, name, .cast,
+                column, name(), .cast,
                 "an id that Excel turned into a rounded number (its digits are lost; export again without opening the file in Excel, or format the column as text)")
         }
         return RecordKey(bytes)
@@ -230,11 +275,18 @@ struct MappedRow {
         value(column) != nil || lookups?.has(column) == true
     }
 
-    /// The team a record belongs to: its own `team` value, else `fallback` (from a member, store or
-    /// warehouse), else `unassigned`.
-    func team(_ column: Int, in directory: Directory, else fallback: @autoclosure () -> TeamIndex?) -> TeamIndex {
-        if let bytes = value(column) { return directory.team(named: bytes) }
-        return fallback() ?? directory.unassignedTeam()
+    /// The team canonical column `column` names, `nil` when it has no value.
+    @inline(__always)
+    func team(_ column: Int, in directory: Directory, _ state: inout BuildState) -> TeamIndex? {
+        guard let bytes = value(column) else { return nil }
+        return state.names.team(named: bytes, in: directory)
+    }
+
+    /// The member canonical column `column` names, `nil` when it has no value.
+    @inline(__always)
+    func member(_ column: Int, in directory: Directory, _ state: inout BuildState) -> MemberIndex? {
+        guard let bytes = value(column) else { return nil }
+        return state.names.member(named: bytes, in: directory)
     }
 
     func time<C: CanonicalColumn>(_ column: C, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
@@ -243,17 +295,17 @@ struct MappedRow {
 
     /// The timestamp in column `column` (of the spec's columns, named `name`), by its `formats:`
     /// pattern or the auto rule (day and month settled per file); `nil` when empty or a null token.
-    func time(at column: Int, name: String, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
+    func time(at column: Int, name: @autoclosure () -> String, _ state: inout BuildState) throws(FieldError) -> ParsedTime? {
         guard let bytes = value(column) else { return nil }
         if let format = state.rules.format(column) {
             guard let parsed = format.parse(bytes, converter: &state.converter) else {
-                throw failure(column, name, .cast, "does not match format \"\(format.pattern)\"")
+                throw failure(column, name(), .cast, "does not match format \"\(format.pattern)\"")
             }
             return parsed
         }
         let (parsed, shape) = state.autoTime(bytes, index: column)
         guard let parsed else {
-            throw failure(column, name, .cast, state.timeProblem(bytes, shape, index: column, column: name))
+            throw failure(column, name(), .cast, state.timeProblem(bytes, shape, index: column, column: name()))
         }
         return parsed
     }
@@ -272,13 +324,13 @@ struct MappedRow {
     }
 
     /// The integer in column `column` (of the spec's schema), checked against `range`; `nil` when empty.
-    func integer(at column: Int, name: String, in range: ClosedRange<Int64>) throws(FieldError) -> Int64? {
+    func integer(at column: Int, name: @autoclosure () -> String, in range: ClosedRange<Int64>) throws(FieldError) -> Int64? {
         guard let bytes = value(column) else { return nil }
         guard let number = ValueParser.integer(bytes) else {
-            throw failure(column, name, .cast, "not an integer")
+            throw failure(column, name(), .cast, "not an integer")
         }
         guard range.contains(number) else {
-            throw failure(column, name, .unknownValue, "outside \(range.lowerBound)–\(range.upperBound)")
+            throw failure(column, name(), .unknownValue, "outside \(range.lowerBound)–\(range.upperBound)")
         }
         return number
     }
@@ -363,10 +415,12 @@ struct OrderBuilder: RecordBuilder {
             if let bytes = row.value(.itemStatus) { line = try Self.status(row, itemStatus: bytes, state.rules) }
             if line?.isVoid == true { amount = nil }
         }
-        let team = row.team(
-            OrderColumn.team.rawValue, in: directory,
-            else: row.value(OrderColumn.store.rawValue).flatMap { directory.team(ofStore: $0) }
-                ?? row.value(OrderColumn.warehouse.rawValue).flatMap { directory.team(ofWarehouse: $0) })
+        // Its own team, else its store's, else its warehouse's, else unassigned.
+        let team =
+            row.team(OrderColumn.team.rawValue, in: directory, &state)
+            ?? row.value(OrderColumn.store.rawValue).flatMap { directory.team(ofStore: $0) }
+            ?? row.value(OrderColumn.warehouse.rawValue).flatMap { directory.team(ofWarehouse: $0) }
+            ?? state.names.unassignedTeam(in: directory)
         state.check(paidAt, shippedAt, .shipLatency)
         state.check(shippedAt, deliveredAt, .deliveryTime)
         return Order(
@@ -485,9 +539,12 @@ struct TicketBuilder: RecordBuilder {
         } else {
             csat = try row.integer(TicketColumn.csat, in: TicketColumn.csat.allowedRange!)
         }
-        let agent = row.value(TicketColumn.agent.rawValue).map { directory.member(named: $0) }
-        let escalatedTo = row.value(TicketColumn.escalatedTo.rawValue).map { directory.team(named: $0) }
-        let team = row.team(TicketColumn.team.rawValue, in: directory, else: agent.flatMap { directory.team(ofMember: $0) })
+        let agent = row.member(TicketColumn.agent.rawValue, in: directory, &state)
+        let escalatedTo = row.team(TicketColumn.escalatedTo.rawValue, in: directory, &state)
+        // Its own team, else its agent's, else unassigned.
+        let team =
+            row.team(TicketColumn.team.rawValue, in: directory, &state) ?? agent.flatMap { directory.team(ofMember: $0) }
+            ?? state.names.unassignedTeam(in: directory)
         state.check(createdAt, firstResponseAt, .firstResponse)
         state.check(createdAt, resolvedAt, .resolution)
         let orderID = try row.key(TicketColumn.orderID)
@@ -495,7 +552,7 @@ struct TicketBuilder: RecordBuilder {
             id: id, orderID: orderID, team: team, agent: agent, createdAt: createdAt,
             firstResponseAt: firstResponseAt, resolvedAt: resolvedAt, reopens: Int32(reopens),
             escalatedTo: escalatedTo, csat: csat.map { Int8($0) },
-            category: row.value(TicketColumn.category.rawValue).map { String(decoding: $0, as: UTF8.self) }, span: span,
+            category: row.value(TicketColumn.category.rawValue).map { state.categories.text($0) }, span: span,
             updatedAt: updatedAt, updateSequence: updateSequence)
     }
 
@@ -538,19 +595,20 @@ struct TaskBuilder: RecordBuilder {
             completedAt = try row.time(.statusChangedAt, &state)?.eventInstant
             if completedAt == nil { completedAt = try row.time(.updatedAt, &state)?.eventInstant }
         }
-        let assignee = row.value(TaskColumn.assignee.rawValue).map { directory.member(named: $0) }
-        let requester = row.value(TaskColumn.requesterTeam.rawValue).map { directory.team(named: $0) }
+        let assignee = row.member(TaskColumn.assignee.rawValue, in: directory, &state)
+        let requester = row.team(TaskColumn.requesterTeam.rawValue, in: directory, &state)
         var collaborators: [MemberIndex] = []
         if let list = row.value(TaskColumn.collaborators.rawValue) {
             for name in splitList(list) {
-                let member = directory.member(named: name)
+                let member = state.names.member(named: name, in: directory)
                 if !collaborators.contains(member) { collaborators.append(member) }
             }
         }
-        // No team value: the task's project names its team, else the assignee's team.
-        let team = row.team(
-            TaskColumn.team.rawValue, in: directory,
-            else: row.value(.project).map { directory.team(named: $0) } ?? assignee.flatMap { directory.team(ofMember: $0) })
+        // No team value: the task's project names its team, else the assignee's team, else unassigned.
+        let team =
+            row.team(TaskColumn.team.rawValue, in: directory, &state)
+            ?? row.value(.project).map { state.names.team(named: $0, in: directory) }
+            ?? assignee.flatMap { directory.team(ofMember: $0) } ?? state.names.unassignedTeam(in: directory)
         state.check(createdAt, completedAt, .leadTime)
         state.check(startedAt, completedAt, .cycleTime)
         return WorkTask(
@@ -580,9 +638,9 @@ struct EventBuilder: RecordBuilder {
             }
             kind = Self.kinds[code]
         }
-        let actor = row.value(EventColumn.actor.rawValue).map { directory.member(named: $0) }
-        let team = row.value(EventColumn.team.rawValue).map { directory.team(named: $0) } ?? actor.flatMap { directory.team(ofMember: $0) }
-        let resolves = row.value(EventColumn.activity.rawValue).map { EventActivity.isResolution(String(decoding: $0, as: UTF8.self)) } ?? false
+        let actor = row.member(EventColumn.actor.rawValue, in: directory, &state)
+        let team = row.team(EventColumn.team.rawValue, in: directory, &state) ?? actor.flatMap { directory.team(ofMember: $0) }
+        let resolves = row.value(EventColumn.activity.rawValue).map { EventActivity.isResolution($0) } ?? false
         return ItemEvent(
             itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves,
             sequence: try row.updateSequence(), span: span)

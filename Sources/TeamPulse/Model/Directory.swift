@@ -94,6 +94,14 @@ public final class Directory: @unchecked Sendable {
         return addTeam(String(decoding: bytes, as: UTF8.self), isSeeded: false)
     }
 
+    /// The seeded team a value names (by id, English or Chinese name), `nil` for any other value.
+    @inline(__always)
+    func seededTeam(named bytes: UnsafeBufferPointer<UInt8>) -> TeamIndex? { teamAliases.lookup(bytes) }
+
+    /// The seeded member a name denotes, `nil` for any other name.
+    @inline(__always)
+    func seededMember(named bytes: UnsafeBufferPointer<UInt8>) -> MemberIndex? { memberNames.lookup(bytes) }
+
     /// Convenience for tests and seeds: the team a string names.
     public func team(named name: String) -> TeamIndex {
         var name = name
@@ -195,8 +203,48 @@ public final class Directory: @unchecked Sendable {
     }
 }
 
-/// An immutable-after-build open-addressing hash table from byte strings to `Int32`, looked up
-/// straight from a field's bytes without creating a `String`.
+/// One worker's memo of the names the data added to a ``Directory``: the directory adds a team or member
+/// outside the seeds under its lock and as a `String`; the memo answers the name's later rows from
+/// their bytes alone. Indices are the directory's, so records come out the same with or without it.
+struct DirectoryMemo {
+    private var teams = ByteTable()
+    private var members = ByteTable()
+    private var unassigned: TeamIndex?
+
+    /// ``Directory/team(named:)``.
+    @inline(__always)
+    mutating func team(named bytes: UnsafeBufferPointer<UInt8>, in directory: Directory) -> TeamIndex {
+        if let index = directory.seededTeam(named: bytes) { return index }
+        return Self.added(bytes, &teams) { directory.team(named: $0) }
+    }
+
+    /// ``Directory/member(named:)``.
+    @inline(__always)
+    mutating func member(named bytes: UnsafeBufferPointer<UInt8>, in directory: Directory) -> MemberIndex {
+        if let index = directory.seededMember(named: bytes) { return index }
+        return Self.added(bytes, &members) { directory.member(named: $0) }
+    }
+
+    /// ``Directory/unassignedTeam()``.
+    mutating func unassignedTeam(in directory: Directory) -> TeamIndex {
+        if let unassigned { return unassigned }
+        let index = directory.unassignedTeam()
+        unassigned = index
+        return index
+    }
+
+    private static func added(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ table: inout ByteTable, _ add: (UnsafeBufferPointer<UInt8>) -> Int32
+    ) -> Int32 {
+        if let index = table.lookup(bytes) { return index }
+        let index = add(bytes)
+        table.insert(bytes, value: index)
+        return index
+    }
+}
+
+/// An open-addressing hash table from byte strings to `Int32`, looked up straight from a field's bytes
+/// without creating a `String` (the directory's tables are immutable once built).
 struct ByteTable: Sendable {
     private var keys: [[UInt8]] = []
     private var values: [Int32] = []
@@ -209,17 +257,19 @@ struct ByteTable: Sendable {
 
     mutating func insert(_ key: String, value: Int32, overwrite: Bool = true) {
         var key = key
-        key.withUTF8 { bytes in
-            if let slot = find(bytes), slots[slot] >= 0 {
-                if overwrite { values[Int(slots[slot])] = value }
-                return
-            }
-            if (keys.count + 1) * 2 > slots.count { grow() }
-            let slot = find(bytes)!
-            slots[slot] = Int32(keys.count)
-            keys.append(Array(bytes))
-            values.append(value)
+        key.withUTF8 { insert($0, value: value, overwrite: overwrite) }
+    }
+
+    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, value: Int32, overwrite: Bool = true) {
+        if let slot = find(bytes), slots[slot] >= 0 {
+            if overwrite { values[Int(slots[slot])] = value }
+            return
         }
+        if (keys.count + 1) * 2 > slots.count { grow() }
+        let slot = find(bytes)!
+        slots[slot] = Int32(keys.count)
+        keys.append(Array(bytes))
+        values.append(value)
     }
 
     func lookup(_ key: String) -> Int32? {

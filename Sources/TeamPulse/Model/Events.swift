@@ -73,4 +73,49 @@ public enum EventActivity {
         }
         return resolvedWords.contains(text)
     }
+
+    /// `isResolution` of a field's bytes, with the same result, and for ASCII text without a `String`:
+    /// spaces and tabs trimmed, ASCII letters lowered, the text after the last `:` or `=` trimmed,
+    /// compared with ``resolvedWords``. Text with any other byte goes through the `String` rule (its
+    /// spaces and cases are Unicode's: no-break spaces, full-width letters…).
+    static func isResolution(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return isResolution(String(decoding: bytes, as: UTF8.self)) }
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var lower = 0
+        var upper = bytes.count
+        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        if let separator = bytes[lower..<upper].lastIndex(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "=") }) {
+            lower = separator + 1
+            while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        }
+        guard let word = PackedWord(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) else { return false }
+        return resolvedPackedWords.contains(word)
+    }
+
+    /// ``resolvedWords`` as ``PackedWord``s (all of them are short ASCII words).
+    static let resolvedPackedWords: [PackedWord] = resolvedWords.compactMap { word in
+        var word = word
+        return word.withUTF8 { PackedWord($0) }
+    }
+
+    /// An ASCII text of at most 16 bytes, lowered, in two integers: compared without a `String`.
+    struct PackedWord: Equatable {
+        let count: Int
+        let low: UInt64
+        let high: UInt64
+
+        init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard bytes.count <= 16 else { return nil }
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+            for (index, byte) in bytes.enumerated() {
+                let lowered = UInt64(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+                if index < 8 { low |= lowered << (8 * UInt64(index)) } else { high |= lowered << (8 * UInt64(index - 8)) }
+            }
+            count = bytes.count
+            self.low = low
+            self.high = high
+        }
+    }
 }
