@@ -220,7 +220,7 @@ struct Validate: ParsableCommand {
             print("  \(reject.file):\(reject.line)\(column): \(reject.reason.rawValue): \(reject.message)")
         }
         if data.rejects.count > showRejects { print("  … \(data.rejects.count - showRejects) more") }
-        let tests = runner.dataTestResults(data)
+        let tests = runner.dataTestResults(data, width: options.workers)
         for result in tests {
             print("data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.status.rawValue) (\(result.failing) of \(result.total) failing)")
         }

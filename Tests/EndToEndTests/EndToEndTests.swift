@@ -161,8 +161,13 @@ struct EndToEndTests {
                 path: "\(fixtures.appendingPathComponent("orders_dup_?.csv").path)"
                 duplicates: \(policy)
                 max_reject_rate: 1
+                tests:
+                  order_id: [not_null, {unique: {severity: warn}}]
+                  amount: [{range: {min: 100, max: 1500, severity: warn}}]
               tickets:
                 path: "\(fixtures.appendingPathComponent("tickets_dup.csv").path)"
+                tests:
+                  order_id: [{relationships: {to: orders.order_id, severity: warn}}]
 
             """.utf8).write(to: pipeline)
         let first = folder.appendingPathComponent("one")
@@ -170,6 +175,8 @@ struct EndToEndTests {
         #expect(reference.status == 0, "\(reference.stderr)")
         let rejects = try Self.read(first.appendingPathComponent("rejects.csv"))
         #expect(rejects.contains("order_id 'DUP00060'"), "the fixture repeats keys")
+        let tests = try Self.read(first.appendingPathComponent("data_tests.csv"))
+        #expect(tests.contains(",orders,order_id,unique,warn,>0,") && tests.contains("(repeated)"), "\(tests)")
         try Self.expectSameSummaries(
             pipeline, as: first, with: [["--jobs", "2", "--chunk-bytes", "97"], ["--jobs", "2", "--chunk-bytes", "4096"], ["--jobs", "3"]])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import TeamPulse
 
@@ -13,7 +14,9 @@ struct OrderFoldTests {
 
     /// A pipeline over `orders` (a path or glob) and `tickets` with the duplicate policy.
     static func config(orders: String, tickets: String?, duplicates: DuplicatePolicy) throws -> PipelineConfig {
-        let ticketInput = tickets.map { "\n  tickets:\n    path: \"\($0)\"" } ?? ""
+        let ticketInput = tickets.map {
+            "\n  tickets:\n    path: \"\($0)\"\n    tests:\n      order_id: [{relationships: {to: orders.order_id, severity: warn}}]"
+        } ?? ""
         let yaml = """
             version: 1
             name: fold
@@ -26,7 +29,8 @@ struct OrderFoldTests {
                 duplicates: \(duplicates.rawValue)
                 max_reject_rate: 1
                 tests:
-                  order_id: [{unique: {severity: warn}}]\(ticketInput)
+                  order_id: [{unique: {severity: warn}}]
+                  amount: [{range: {min: 100, max: 1500, severity: warn}}]\(ticketInput)
             """
         return try PipelineConfig.parse(yaml, path: temporaryFolder() + "/fold.yml")
     }
@@ -74,6 +78,9 @@ struct OrderFoldTests {
         let orders = try #require(reference.data.orders)
         #expect(orders.stats.duplicateKeys > 0)
         #expect(orders.folded == nil)
+        let runner = PipelineRunner(config: config, logger: Logger(label: "test"))
+        let tests = runner.dataTestResults(reference.data)
+        #expect(tests.map(\.failing).allSatisfy { $0 > 0 }, "the fixture repeats keys, and links to orders it lacks")
         for (jobs, chunkBytes) in [(1, 8 << 20), (2, 8 << 20), (2, 97), (1, 500), (3, 4096)] {
             let folded = try Self.run(config, fold: true, jobs: jobs, chunkBytes: chunkBytes)
             let input = try #require(folded.data.orders)
@@ -86,6 +93,7 @@ struct OrderFoldTests {
             #expect(folded.data.newestCreatedAt(of: .orders) == reference.data.newestCreatedAt(of: .orders))
             #expect(folded.data.tickets?.records == reference.data.tickets?.records, "tickets take their order's team")
             #expect(folded.data.tickets?.stats == reference.data.tickets?.stats)
+            #expect(runner.dataTestResults(folded.data, width: jobs) == tests, "jobs \(jobs), chunk \(chunkBytes)")
         }
     }
 

@@ -73,6 +73,65 @@ struct ValueParsingTests {
         #expect(text.withUTF8 { ValueParser.decimal($0) } == nil)
     }
 
+    static func plainDecimal(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { ValueParser.plainDecimal($0) }
+    }
+
+    @Test("plain decimals read as Double(String) reads them, bit for bit", arguments: [
+        ("0", 0.0), ("-0", -0.0), ("+0.000", 0.0), ("7", 7), ("+5", 5), ("-12.5", -12.5), ("0000012.50", 12.5),
+        ("1000000", 1_000_000), ("999999999999999", 999_999_999_999_999), ("0.1", 0.1), ("0.3", 0.3),
+        ("123456789012.345", 123_456_789_012.345), ("0.0000000000000000000001", 1e-22), ("-99999.99999", -99_999.99999),
+        ("00000000000000000000000000000042", 42),
+    ])
+    func plainDecimals(text: String, value: Double) throws {
+        let read = try #require(Self.plainDecimal(text))
+        #expect(read.bitPattern == value.bitPattern)
+        #expect(read.bitPattern == (try #require(Double(text))).bitPattern)
+    }
+
+    @Test("anything but a plain decimal of at most 15 significant digits is left to Double(String)", arguments: [
+        "", "-", "+", ".", "1.", ".5", "-.5", "1e3", "1E-2", "0x1p3", "inf", "-infinity", "nan", " 1", "1 ", "1_000",
+        "1,000.00", "1.2.3", "--1", "+-1", "١٢", "１２", "'3", "1234567890123456", "0.1234567890123456",
+        "0.00000000000000000000001", "1.00000000000000000000000",
+    ])
+    func notPlainDecimals(text: String) {
+        #expect(Self.plainDecimal(text) == nil)
+    }
+
+    @Test("random plain decimals read exactly as Double(String) reads them")
+    func randomPlainDecimals() {
+        var random = SplitMix64(seed: 14)
+        var read = 0
+        for _ in 0..<200_000 {
+            let digits = 1 + random.index(below: 15)
+            var text = (0..<digits).map { _ in String(random.index(below: 10)) }.joined()
+            let point = random.index(below: digits + 8)
+            if point < digits {
+                text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+                if point == 0 { text = "0" + text }
+            } else if point >= digits + 4 {
+                // Zeros after the point before the digits: up to 22 places in all, sometimes more.
+                text = "0." + String(repeating: "0", count: random.index(below: 12)) + text
+            }
+            switch random.index(below: 4) {
+            case 0: text = "-" + text
+            case 1: text = "+" + text
+            default: break
+            }
+            guard let reference = Double(text) else {
+                Issue.record("Double(String) refuses '\(text)'")
+                continue
+            }
+            if let value = Self.plainDecimal(text) {
+                read += 1
+                #expect(value.bitPattern == reference.bitPattern, "'\(text)'")
+            }
+        }
+        // Only texts with more than 22 places are left to Double(String).
+        #expect(read > 190_000)
+    }
+
     @Test("local dates and windows")
     func windows() {
         let day = LocalDate("2026-11-15")!

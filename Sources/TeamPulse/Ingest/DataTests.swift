@@ -90,7 +90,8 @@ struct DataTestTally: Sendable {
     var failing = 0
     /// First failing line and value (the smallest line wins when chunks merge).
     var example: (line: Int, value: String)?
-    /// Values with their lines, for `unique` and `relationships` (checked once all chunks are in).
+    /// Values with their lines, for `unique` and `relationships` (checked once all chunks are in; a
+    /// `unique` test on the key of folded records collects none, see ``DataTestCheck``).
     var values: [(RecordKey, Int)] = []
 
     mutating func fail(line: Int, value: @autoclosure () -> String) {
@@ -130,35 +131,163 @@ public struct DataTestResult: Sendable, Equatable {
     public var example: String
 }
 
-extension DataTestSpec {
-    /// Evaluates this test on one field of a record (`source` = the field's bytes).
+/// A data test ready to run on field bytes, record after record: accepted values as bytes, bounds
+/// unwrapped, and whether a `unique` test collects its values or leaves them to the input's keys.
+struct DataTestCheck: Sendable {
+    private enum Rule: Sendable {
+        case notNull
+        /// `unique` and `relationships`: values with their lines, settled once all chunks are in.
+        case collect
+        /// `unique` on the key of folded records: only counted; the keys' repeats settle it
+        /// (``DataTestTally/failRepeats(_:)``).
+        case count
+        case acceptedValues
+        case range
+    }
+
+    // The rule's data beside it, not in its cases: nothing is copied (retained) per value.
+    private let rule: Rule
+    private let texts: ExactTexts
+    private let values: [String]
+    private let lower: Double
+    private let upper: Double
+
+    /// `keyRepeatsSettle`: the test is `unique` on the input's key and the reader keeps every
+    /// record's key entry, whose repeats give the failures.
+    init(_ spec: DataTestSpec, keyRepeatsSettle: Bool = false) {
+        var values: [String] = []
+        var bounds = (-Double.infinity, Double.infinity)
+        switch spec.kind {
+        case .notNull: rule = .notNull
+        case .unique: rule = keyRepeatsSettle ? .count : .collect
+        case .relationships: rule = .collect
+        case .acceptedValues(let accepted):
+            rule = .acceptedValues
+            values = accepted
+        case .range(let lower, let upper):
+            rule = .range
+            bounds = (lower ?? -.infinity, upper ?? .infinity)
+        }
+        self.values = values
+        texts = ExactTexts(values)
+        (lower, upper) = bounds
+    }
+
+    /// Evaluates the test on one field of a record (`source` = the field's value, empty for none).
+    /// Only a failing value becomes a `String`.
+    @inline(__always)
     func check(_ source: UnsafeBufferPointer<UInt8>, line: Int, into tally: inout DataTestTally) {
         let empty = source.isEmpty
-        switch kind {
+        switch rule {
         case .notNull:
             tally.total += 1
             if empty { tally.fail(line: line, value: "") }
-        case .unique, .relationships:
+        case .collect:
             guard !empty else { return }
             tally.total += 1
             tally.values.append((RecordKey(source), line))
-        case .acceptedValues(let values):
+        case .count:
+            if !empty { tally.total += 1 }
+        case .acceptedValues:
             guard !empty else { return }
             tally.total += 1
+            // Equal bytes are equal texts; other bytes may still be a canonically equivalent text.
+            guard !texts.contains(source) else { return }
             let text = String(decoding: source, as: UTF8.self)
             if !values.contains(text) { tally.fail(line: line, value: text) }
-        case .range(let lower, let upper):
+        case .range:
             guard !empty else { return }
             tally.total += 1
+            if let number = ValueParser.plainDecimal(source) {
+                if number >= lower, number <= upper { return }
+                return tally.fail(line: line, value: String(decoding: source, as: UTF8.self))
+            }
             let text = String(decoding: source, as: UTF8.self)
-            guard let number = Double(text), number >= (lower ?? -.infinity), number <= (upper ?? .infinity) else {
+            guard let number = Double(text), number >= lower, number <= upper else {
                 return tally.fail(line: line, value: text)
             }
         }
     }
+}
 
-    /// The result once every chunk is merged; `keys` answers `relationships` lookups.
-    func result(_ tally: DataTestTally, input: InputKind, keys: (InputKind) -> KeyTable?) -> DataTestResult {
+/// A data test running over the records of a chunk: its check and what the check has seen. The
+/// check is used in place (a copy of it would retain its arrays for every value).
+struct DataTestRun: Sendable {
+    let check: DataTestCheck
+    var tally = DataTestTally()
+
+    init(_ check: DataTestCheck) { self.check = check }
+
+    @inline(__always)
+    mutating func add(_ source: UnsafeBufferPointer<UInt8>, line: Int) {
+        check.check(source, line: line, into: &tally)
+    }
+}
+
+/// Texts matched by their exact UTF-8 bytes, without making a `String` of the bytes matched.
+struct ExactTexts: Sendable {
+    private let bytes: [UInt8]
+    private let ranges: [Range<Int>]
+
+    init(_ texts: [String]) {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for text in texts {
+            ranges.append(bytes.count..<(bytes.count + text.utf8.count))
+            bytes.append(contentsOf: text.utf8)
+        }
+        self.bytes = bytes
+        self.ranges = ranges
+    }
+
+    /// Whether `source` is byte for byte one of the texts.
+    @inline(__always)
+    func contains(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { all in
+            for range in ranges where range.count == source.count {
+                if range.isEmpty || memcmp(all.baseAddress! + range.lowerBound, source.baseAddress!, range.count) == 0 {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+}
+
+extension DataTestTally {
+    /// Settles a `unique` test on the input's key from the keys' repeats instead of collected values,
+    /// with the outcome ``DataTestSpec/result(_:input:targetHas:)`` gives collected values: in the order
+    /// of their lines, ties in file order, the first record of a key passes and each later one fails;
+    /// the example is the first failure in that order. `repeats` holds, per repeated key, the line and
+    /// file-order position of each of its records.
+    mutating func failRepeats(_ repeats: [(key: RecordKey, occurrences: [(line: Int, position: Int)])]) {
+        var first: (line: Int, position: Int, key: RecordKey)?
+        for (key, occurrences) in repeats where occurrences.count > 1 {
+            failing += occurrences.count - 1
+            // The key's first failure: its second record in (line, position) order.
+            let sorted = occurrences.sorted { ($0.line, $0.position) < ($1.line, $1.position) }
+            let failure = sorted[1]
+            if first == nil || (failure.line, failure.position) < (first!.line, first!.position) {
+                first = (failure.line, failure.position, key)
+            }
+        }
+        if let first, example == nil || first.line < example!.line {
+            example = (first.line, "\(first.key) (repeated)")
+        }
+    }
+
+    /// The distinct values of a `relationships` test as a table, to probe with the target's keys.
+    func valueTable() -> KeyTable {
+        var table = KeyTable(expected: values.count)
+        for (value, _) in values where table.find(value) == nil { _ = table.insert(value) }
+        return table
+    }
+}
+
+extension DataTestSpec {
+    /// The result once every chunk is merged; `targetHas` answers `relationships` lookups (whether a
+    /// value is a key of the target input).
+    func result(_ tally: DataTestTally, input: InputKind, targetHas: (RecordKey) -> Bool) -> DataTestResult {
         var tally = tally
         switch kind {
         case .unique:
@@ -166,9 +295,8 @@ extension DataTestSpec {
             for (value, line) in tally.values.sorted(by: { $0.1 < $1.1 }) where table.insert(value) != nil {
                 tally.fail(line: line, value: "\(value) (repeated)")
             }
-        case .relationships(let target):
-            let table = keys(target)
-            for (value, line) in tally.values where table?.find(value) == nil {
+        case .relationships:
+            for (value, line) in tally.values where !targetHas(value) {
                 tally.fail(line: line, value: "\(value)")
             }
         default:

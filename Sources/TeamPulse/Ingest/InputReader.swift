@@ -562,6 +562,16 @@ struct InputReader<Builder: RecordBuilder> {
             prepared, from: starts[index], firstLine: prepared.chunkLines[index], stops: starts[(index + 1)...], reserve: lines)
     }
 
+    /// Per data test of the spec: whether it is `unique` on the input's key while the reader folds,
+    /// so that the key entries it keeps of every record settle the test from their repeats
+    /// (``DataTestTally/failRepeats(_:)``) and the chunks collect no values for it. The key is a
+    /// record's own value of the key column, read as the test reads it; a lookup never gives it.
+    var uniqueTestsSettledByKeys: [Bool] {
+        spec.tests.map { test in
+            fold != nil && spec.lookupColumns == nil && test.kind == .unique && test.column == spec.kind.keyColumn
+        }
+    }
+
     /// A chunk's output with its records folded (and dropped), its fold kept, when the reader folds.
     func folding(_ output: ChunkOutput) -> ChunkOutput {
         guard let fold else { return output }
@@ -641,16 +651,24 @@ struct InputReader<Builder: RecordBuilder> {
 
         var rolledUp = 0
         var duplicateRejects: [Reject] = []
-        if var tallies = folded {
+        if var merged = folded {
+            // Every record's key entry, before duplicates are resolved: their repeats settle the
+            // duplicate policy and the `unique` tests on the key.
+            let settledByKeys = uniqueTestsSettledByKeys
+            let repeated = spec.resolvesDuplicateKeys || settledByKeys.contains(true) ? repeatedKeys(keySegments, key: \.key) : [:]
+            if settledByKeys.contains(true) {
+                let repeats = Self.occurrences(of: repeated, in: keySegments)
+                for index in settledByKeys.indices where settledByKeys[index] { tallies[index].failRepeats(repeats) }
+            }
             if spec.resolvesDuplicateKeys {
-                let (rejects, losers) = resolveRepeats(&keySegments, files: files, key: \.key, span: \.span)
+                let (rejects, losers) = resolveRepeats(&keySegments, repeated: repeated, files: files, key: \.key, span: \.span)
                 duplicateRejects = rejects
                 // The losers' contributions are taken back: their records are built again from the files.
                 if !losers.isEmpty, let fold {
-                    tallies.retract(fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions)).fold!)
+                    merged.retract(fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions)).fold!)
                 }
             }
-            folded = tallies
+            folded = merged
         } else if spec.resolvesDuplicateKeys {
             duplicateRejects = removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
         }
@@ -1031,6 +1049,8 @@ struct InputReader<Builder: RecordBuilder> {
         if let lookups { output.lookupHits = lookups.emptyHits() }
         // Data tests read their column's field of every built record.
         let canonical = spec.columnNames
+        let settledByKeys = uniqueTestsSettledByKeys
+        var tests = spec.tests.indices.map { DataTestRun(DataTestCheck(spec.tests[$0], keyRepeatsSettle: settledByKeys[$0])) }
         let testColumns = spec.tests.map { canonical.firstIndex(of: $0.column)! }
         let testSlots = testColumns.map { slots[$0] }
         for slot in testSlots { wanted[slot] = true }
@@ -1059,7 +1079,6 @@ struct InputReader<Builder: RecordBuilder> {
                 .filter { $0 >= 0 })
         let lists = layout.header.repeatedGroups.filter { wanted[$0[0]] && !singleValued.contains($0[0]) }
         for group in lists { for member in group { wanted[member] = true } }
-        output.dataTests = Array(repeating: DataTestTally(), count: spec.tests.count)
         let noValue = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         func build(
             _ fields: FieldsView, _ position: RecordPosition, _ raw: UnsafeBufferPointer<UInt8>, _ output: inout ChunkOutput,
@@ -1080,9 +1099,9 @@ struct InputReader<Builder: RecordBuilder> {
             do throws(FieldError) {
                 output.records.append(try builder.build(row, span: span, state: &state))
                 if lookups != nil { output.lookupHits!.mark(UnsafeBufferPointer(entries)) }
-                for (index, test) in spec.tests.enumerated() {
+                for index in tests.indices {
                     let value = reading.read(fields.bytes(testSlots[index]), column: testColumns[index]) ?? noValue
-                    test.check(value, line: position.line, into: &output.dataTests[index])
+                    tests[index].add(value, line: position.line)
                 }
             } catch {
                 reject(position, error.column, error.reason, error.message, raw)
@@ -1118,6 +1137,7 @@ struct InputReader<Builder: RecordBuilder> {
         output.end = start + end.end
         output.rejects = rejects
         output.linesRejected = linesRejected
+        output.dataTests = tests.map(\.tally)
         output.negativeDurations = state.negativeDurations
         output.lookupPartial = state.lookupPartial
         output.dates = state.dates
@@ -1268,6 +1288,31 @@ struct InputReader<Builder: RecordBuilder> {
         return repeated
     }
 
+    /// Per repeated key (`repeated`, positions in file order over all `segments`), the line and
+    /// position of each of its key entries.
+    static func occurrences(
+        of repeated: [RecordKey: [Int]], in segments: [[OrderKeyEntry]]
+    ) -> [(key: RecordKey, occurrences: [(line: Int, position: Int)])] {
+        guard !repeated.isEmpty else { return [] }
+        var bases: [Int] = []
+        var running = 0
+        for segment in segments {
+            bases.append(running)
+            running += segment.count
+        }
+        func line(_ position: Int) -> Int {
+            // The last segment that starts at or before the position.
+            var low = 0
+            var high = bases.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if bases[middle] <= position { low = middle } else { high = middle - 1 }
+            }
+            return segments[low][position - bases[low]].span.line
+        }
+        return repeated.map { key, positions in (key, positions.map { (line($0), $0) }) }
+    }
+
     /// Applies the preset's roll-up, or else the input's duplicate policy (see `resolveRepeats`);
     /// `rolledUp` counts the rows merged into an earlier row's record.
     func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared], rolledUp: inout Int) -> [Reject] {
@@ -1313,11 +1358,13 @@ struct InputReader<Builder: RecordBuilder> {
     /// Applies the input's duplicate policy to elements (records, or the key entries of folded
     /// records) in file order: of a repeated key the last (`last`) or first (`first`) element is kept,
     /// or none (`reject`); the others are dropped, each with a reject in file order. Returns the
-    /// rejects and the dropped elements (in file order).
+    /// rejects and the dropped elements (in file order). `repeated`, when given, is
+    /// `repeatedKeys(segments, key: key)`, found already.
     func resolveRepeats<Element>(
-        _ segments: inout [[Element]], files: [Prepared], key: (Element) -> RecordKey, span: (Element) -> RecordSpan
+        _ segments: inout [[Element]], repeated: [RecordKey: [Int]]? = nil, files: [Prepared], key: (Element) -> RecordKey,
+        span: (Element) -> RecordSpan
     ) -> (rejects: [Reject], dropped: [Element]) {
-        let repeated = repeatedKeys(segments, key: key)
+        let repeated = repeated ?? repeatedKeys(segments, key: key)
         guard !repeated.isEmpty else { return ([], []) }
         var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
         for (segment, records) in segments.enumerated() {

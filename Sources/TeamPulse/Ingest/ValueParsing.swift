@@ -174,6 +174,47 @@ enum ValueParser {
         return negative ? -units : units
     }
 
+    /// The value `Double(String)` gives for a plain decimal — an optional sign, digits, optionally `.`
+    /// and digits — with at most 15 significant digits and at most 22 after the point; `nil` for any
+    /// other text (the caller then asks `Double(String)`). Both the digits and the power of ten are
+    /// exact doubles, so one division is correctly rounded, as `Double(String)` is.
+    static func plainDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        var negative = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        let integerStart = i
+        while i < bytes.count, isDigit(bytes[i]) {
+            mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- digit0)
+            if mantissa != 0 { significant += 1 }
+            i += 1
+        }
+        guard i > integerStart else { return nil }
+        var fractionDigits = 0
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < bytes.count, isDigit(bytes[i]) {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- digit0)
+                if mantissa != 0 { significant += 1 }
+                i += 1
+            }
+            fractionDigits = i - fractionStart
+            guard fractionDigits > 0 else { return nil }
+        }
+        // Past 15 significant digits the mantissa may wrap; it is never used then.
+        guard i == bytes.count, significant <= 15, fractionDigits <= 22 else { return nil }
+        // 10ⁿ for n ≤ 22 is exact, and so is every product on the way (5²² < 2⁵³).
+        var power = 1.0
+        for _ in 0..<fractionDigits { power *= 10 }
+        let magnitude = Double(mantissa) / power
+        return negative ? -magnitude : magnitude
+    }
+
     /// Parses an optionally signed decimal integer.
     static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0

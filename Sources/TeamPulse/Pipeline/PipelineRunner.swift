@@ -77,6 +77,34 @@ public struct IngestedData: Sendable {
         }
     }
 
+    /// For each insertion into `table` (by its index), whether its key is the key of an accepted record
+    /// of input `kind` (none when the pipeline has no such input). The table is probed with every key,
+    /// read in place segment by segment on `width` workers: no array or table of the input's keys.
+    func keysFound(in table: KeyTable, of kind: InputKind, width: Int) -> [Bool] {
+        var found = Array(repeating: false, count: table.count)
+        guard table.count > 0 else { return found }
+        func probe<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [[Int]] {
+            let segments = input?.segments ?? []
+            return concurrentMap(segments.count, width: width) { index in segments[index].compactMap { table.find($0.id) } }
+        }
+        let hits: [[Int]] =
+            switch kind {
+            case .orders:
+                orderIdentities.map { identities in
+                    concurrentMap(identities.segmentCount, width: width) { index -> [Int] in
+                        var slots: [Int] = []
+                        identities.forEach(in: index) { id, _, _ in if let slot = table.find(id) { slots.append(slot) } }
+                        return slots
+                    }
+                } ?? []
+            case .tickets: probe(tickets)
+            case .tasks: probe(tasks)
+            case .events: probe(events)
+            }
+        for slots in hits { for slot in slots { found[slot] = true } }
+        return found
+    }
+
     /// The newest `created_at` of an input's accepted records.
     public func newestCreatedAt(of kind: InputKind) -> Instant? {
         func newest<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> Instant? {
@@ -103,6 +131,15 @@ public struct IngestedData: Sendable {
         case .tasks: tasks?.dataTestTallies ?? []
         case .events: events?.dataTestTallies ?? []
         }
+    }
+
+    /// Lets go of what the records showed for the data tests (the values of `unique` and
+    /// `relationships`), once ``PipelineRunner/dataTestResults(_:width:)`` has settled them.
+    mutating func releaseDataTestTallies() {
+        orders?.dataTestTallies = []
+        tickets?.dataTestTallies = []
+        tasks?.dataTestTallies = []
+        events?.dataTestTallies = []
     }
 
     /// Distinct values of each input's enumerated columns (when the ingest counted them).
@@ -334,19 +371,11 @@ public struct PipelineRunner: Sendable {
     /// `order_id` not among the orders (only when the pipeline reads orders), a task's `requester_team`
     /// not in `seeds/teams.csv`. The records are kept.
     static func countUnresolvedLinks(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
-        if let orders = data.orderIdentities, let tickets = data.tickets {
+        if data.orders != nil, let tickets = data.tickets {
             // A table of the (fewer) linked order ids, probed with every order: no table of all orders.
-            // The probes run per order segment on `width` workers; each returns the table slots it found.
             var linked = KeyTable(expected: tickets.stats.records)
             for segment in tickets.segments { for ticket in segment { if let id = ticket.orderID { _ = linked.insert(id) } } }
-            let table = linked
-            let hits = concurrentMap(orders.segmentCount, width: width) { index -> [Int] in
-                var found: [Int] = []
-                orders.forEach(in: index) { id, _, _ in if let slot = table.find(id) { found.append(slot) } }
-                return found
-            }
-            var found = Array(repeating: false, count: linked.count)
-            for segmentHits in hits { for index in segmentHits { found[index] = true } }
+            let found = data.keysFound(in: linked, of: .orders, width: width)
             var missing = 0
             for segment in tickets.segments {
                 for ticket in segment { if let id = ticket.orderID, let index = linked.find(id), !found[index] { missing += 1 } }
@@ -365,22 +394,20 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// Settles every data test of the pipeline's inputs (relationships against the target input's keys).
-    public func dataTestResults(_ data: IngestedData) -> [DataTestResult] {
-        var keyTables: [InputKind: KeyTable] = [:]
-        for spec in config.inputs {
-            for test in spec.tests {
-                guard case .relationships(let target) = test.kind, keyTables[target] == nil else { continue }
-                let keys = data.keys(of: target)
-                var table = KeyTable(expected: keys.count)
-                for key in keys { _ = table.insert(key) }
-                keyTables[target] = table
-            }
-        }
+    /// Settles every data test of the pipeline's inputs. A `relationships` test looks its values up
+    /// among the target input's keys: a table of its (fewer) distinct values is probed with every
+    /// target key in place, on `width` workers (no table of all the target's keys).
+    public func dataTestResults(_ data: IngestedData, width: Int = 1) -> [DataTestResult] {
         var results: [DataTestResult] = []
         for spec in config.inputs {
             for (test, tally) in zip(spec.tests, data.dataTestTallies(of: spec.kind)) {
-                results.append(test.result(tally, input: spec.kind) { keyTables[$0] })
+                guard case .relationships(let target) = test.kind else {
+                    results.append(test.result(tally, input: spec.kind) { _ in false })
+                    continue
+                }
+                let values = tally.valueTable()
+                let found = data.keysFound(in: values, of: target, width: width)
+                results.append(test.result(tally, input: spec.kind) { value in values.find(value).map { found[$0] } ?? false })
             }
         }
         return results
@@ -492,7 +519,9 @@ public struct PipelineRunner: Sendable {
             return data
         }
         try reportStale(freshness.missingData(data, asOf: options.days.last!))
-        let dataTests = dataTestResults(data)
+        let dataTests = dataTestResults(data, width: options.jobs)
+        // Settled: the tests' values need not live through the stages that follow.
+        data.releaseDataTestTallies()
         for result in dataTests where result.status == .warn {
             logger.warning(
                 "data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.failing) of \(result.total) values fail (\(result.example))",
