@@ -323,11 +323,12 @@ WITH ranked AS (
            sum(load) OVER (PARTITION BY team, wo ORDER BY load DESC, member ROWS UNBOUNDED PRECEDING) AS load_desc_cum,
            sum(load) OVER (PARTITION BY team, wo) AS total
     FROM tp_roster)
+-- the three need a roster of at least two members (empty otherwise, docs/metrics.md)
 SELECT team, wo,
-       CASE WHEN sum(load) > 0 THEN sum((2 * i - n - 1) * load)::DOUBLE / (max(n)::DOUBLE * sum(load)::DOUBLE) END AS load_gini,
-       CASE WHEN sum(load) > 0 THEN max(load)::DOUBLE / sum(load)::DOUBLE END AS busiest_member_share,
+       CASE WHEN sum(load) > 0 AND max(n) >= 2 THEN sum((2 * i - n - 1) * load)::DOUBLE / (max(n)::DOUBLE * sum(load)::DOUBLE) END AS load_gini,
+       CASE WHEN sum(load) > 0 AND max(n) >= 2 THEN max(load)::DOUBLE / sum(load)::DOUBLE END AS busiest_member_share,
        -- key-person risk: the shortest prefix of loads sorted descending whose sum x 2 >= the total
-       CASE WHEN sum(load) > 0 THEN count(*) FILTER (2 * (load_desc_cum - load) < total) END AS key_person_count
+       CASE WHEN sum(load) > 0 AND max(n) >= 2 THEN count(*) FILTER (2 * (load_desc_cum - load) < total) END AS key_person_count
 FROM ranked GROUP BY team, wo;
 
 -- open items at the end per member (open: created before the end, not completed/resolved before it)
