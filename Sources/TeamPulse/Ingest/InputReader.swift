@@ -419,7 +419,8 @@ struct InputReader<Builder: RecordBuilder> {
     var lookups: LookupTables? = nil
     /// Folds each chunk's records as soon as they are built (the orders of a run, into metric tallies);
     /// the chunk then keeps its key entries instead of its records, and its fold goes into
-    /// `accumulators`. Not for inputs whose preset rolls rows up. Set by ``foldWhileReading(_:)``.
+    /// `accumulators` (or stays with the chunk when it may be read again, see ``parse(_:chunk:)``).
+    /// Not for inputs whose preset rolls rows up. Set by ``foldWhileReading(_:)``.
     private(set) var fold: (@Sendable ([Builder.Record]) -> FoldedChunk)? = nil
     /// Where the chunks' folds are merged as they are read (see ``FoldAccumulators``).
     private(set) var accumulators: FoldAccumulators?
