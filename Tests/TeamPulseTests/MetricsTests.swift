@@ -59,6 +59,7 @@ import Testing
             { Int64.random(in: -1_000_000...1_000_000, using: &generator) },
             { Int64.random(in: 0...3, using: &generator) },
             { Int64.random(in: 0...(40 * 86_400_000), using: &generator) },  // durations up to 40 days
+            { Int64.random(in: 0...(40 * 86_400), using: &generator) * 1000 },  // whole seconds: compact lists
             { [Int64.min, Int64.max, 0, -1][Int.random(in: 0...3, using: &generator)] },
             { 7 },
         ]
@@ -67,7 +68,7 @@ import Testing
             let parts = (0..<Int.random(in: 3...5, using: &generator)).map { part -> [Int64] in
                 part == 1 ? [] : (0..<max(1, count / (part + 1))).map { _ in value() }
             }
-            let union = SampleUnion(parts)
+            let union = SampleUnion(parts.map(DurationSamples.init))
             let all = parts.flatMap { $0 }
             #expect(union.count == all.count)
             for p in [0.0, 0.1, 0.5, 0.85, 0.9, 0.99, 1.0] {
@@ -80,7 +81,40 @@ import Testing
                 #expect(value == sorted[rank] && next == (rank + 1 < sorted.count ? sorted[rank + 1] : nil), "rank \(rank)")
             }
         }
-        #expect(SampleUnion([[], []]).percentile(0.5, unit: 1) == nil)
+        #expect(SampleUnion([DurationSamples(), DurationSamples()]).percentile(0.5, unit: 1) == nil)
+    }
+
+    /// Whole-second samples are held as 32-bit seconds and give exactly the percentiles of their
+    /// milliseconds; a value that is not a 32-bit whole second widens the list, by appending or by
+    /// concatenation, with the same values; removal is a multiset difference in either form.
+    @Test func durationSamplesCompactWhereExact() {
+        var generator = SplitMix64(seed: 14)
+        let whole = (0..<5_000).map { _ in Int64.random(in: -86_400...(90 * 86_400), using: &generator) * 1000 }
+        var compact = DurationSamples(whole)
+        #expect(compact.isCompact && compact.values == whole)
+        for p in [0.0, 0.1, 0.5, 0.85, 0.9, 0.99, 1.0] {
+            var reference = whole
+            var samples = compact
+            #expect(samples.percentile(p, unit: Millis.hour) == percentile(&reference, p, unit: Millis.hour), "p=\(p)")
+        }
+        // The edges of 32-bit seconds stay compact; one step beyond, or a millisecond, widens.
+        let edges: [Int64] = [Int64(Int32.max) * 1000, Int64(Int32.min) * 1000]
+        #expect(DurationSamples(edges).isCompact)
+        for widening: Int64 in [(Int64(Int32.max) + 1) * 1000, (Int64(Int32.min) - 1) * 1000, 1_500, -1, Int64.max] {
+            var samples = DurationSamples(edges)
+            samples.append(widening)
+            #expect(!samples.isCompact && samples.values == edges + [widening], "\(widening)")
+            var joined = DurationSamples(edges)
+            joined.append(contentsOf: DurationSamples([widening]))
+            #expect(!joined.isCompact && joined.values == edges + [widening], "\(widening)")
+        }
+        // Removal: compact from compact stays compact; any wide part works in milliseconds.
+        compact.remove(DurationSamples(Array(whole.prefix(100))))
+        #expect(compact.isCompact && compact.values.sorted() == Array(whole.dropFirst(100)).sorted())
+        var mixed = DurationSamples([3_000, 1_500, 3_000, 9_000])
+        mixed.remove(DurationSamples([3_000, 1_500]))
+        #expect(mixed.values.sorted() == [3_000, 9_000])
+        #expect(DurationSamples([1_000, 2_000]).count == 2 && DurationSamples().isEmpty)
     }
 
     @Test(arguments: [

@@ -16,24 +16,24 @@ public enum CollaborationKind: String, Sendable, CaseIterable, Comparable {
 struct TeamWindowTally: Sendable {
     var orders = 0, paidOrders = 0, gmvUnits: Int64 = 0, gmvOrders = 0
     var cancelled = 0, refunded = 0
-    var shipLatencies: [Int64] = []
+    var shipLatencies = DurationSamples()
     var slaEligible = 0, slaMet = 0
-    var deliveryTimes: [Int64] = []
+    var deliveryTimes = DurationSamples()
     var unshippedPastSLA = 0
     var ticketsCreated = 0, ticketsResolved = 0, backlog = 0
-    var firstResponses: [Int64] = [], resolutions: [Int64] = []
+    var firstResponses = DurationSamples(), resolutions = DurationSamples()
     var reopened = 0, escalated = 0
     var csatSum = 0, csatCount = 0, csatSatisfied = 0
     var contactTickets = 0
     var tasksCreated = 0, tasksCompleted = 0, wip = 0, overdueOpen = 0, unassignedOpen = 0
-    var leadTimes: [Int64] = [], cycleTimes: [Int64] = []
+    var leadTimes = DurationSamples(), cycleTimes = DurationSamples()
     var completedWithDue = 0, completedOnTime = 0
     var crossTeamCompleted = 0
     var requestsWithDue = 0, requestsOnTime = 0
     // Business-time twins of the duration samples (working milliseconds of the team's calendar).
-    var shipLatenciesBH: [Int64] = [], deliveryTimesBH: [Int64] = []
-    var firstResponsesBH: [Int64] = [], resolutionsBH: [Int64] = []
-    var leadTimesBH: [Int64] = [], cycleTimesBH: [Int64] = []
+    var shipLatenciesBH = DurationSamples(), deliveryTimesBH = DurationSamples()
+    var firstResponsesBH = DurationSamples(), resolutionsBH = DurationSamples()
+    var leadTimesBH = DurationSamples(), cycleTimesBH = DurationSamples()
 
     /// Adds `other`: counts add, sample lists concatenate (unless `samples` is false: then only the
     /// counts, for a roll-up whose percentiles read its teams' samples in place).
@@ -61,12 +61,9 @@ struct TeamWindowTally: Sendable {
         Self.append(other.leadTimesBH, to: &leadTimesBH, if: samples); Self.append(other.cycleTimesBH, to: &cycleTimesBH, if: samples)
     }
 
-    /// Appends `taken` to `samples`; nothing at all when it is empty, so that a list shared with another
-    /// tally (folded orders) is not copied for nothing.
     @inline(__always)
-    private static func append(_ taken: [Int64], to samples: inout [Int64], if wanted: Bool = true) {
-        guard wanted, !taken.isEmpty else { return }
-        if samples.isEmpty { samples = taken } else { samples += taken }
+    private static func append(_ taken: DurationSamples, to samples: inout DurationSamples, if wanted: Bool) {
+        if wanted { samples.append(contentsOf: taken) }
     }
 
     /// Takes back what `other` added (records that a later stage dropped): counts subtract, and each
@@ -76,51 +73,31 @@ struct TeamWindowTally: Sendable {
         orders -= other.orders; paidOrders -= other.paidOrders
         gmvUnits -= other.gmvUnits; gmvOrders -= other.gmvOrders
         cancelled -= other.cancelled; refunded -= other.refunded
-        Self.remove(other.shipLatencies, from: &shipLatencies)
+        shipLatencies.remove(other.shipLatencies)
         slaEligible -= other.slaEligible; slaMet -= other.slaMet
-        Self.remove(other.deliveryTimes, from: &deliveryTimes)
+        deliveryTimes.remove(other.deliveryTimes)
         unshippedPastSLA -= other.unshippedPastSLA
         ticketsCreated -= other.ticketsCreated; ticketsResolved -= other.ticketsResolved; backlog -= other.backlog
-        Self.remove(other.firstResponses, from: &firstResponses)
-        Self.remove(other.resolutions, from: &resolutions)
+        firstResponses.remove(other.firstResponses)
+        resolutions.remove(other.resolutions)
         reopened -= other.reopened; escalated -= other.escalated
         csatSum -= other.csatSum; csatCount -= other.csatCount; csatSatisfied -= other.csatSatisfied
         contactTickets -= other.contactTickets
         tasksCreated -= other.tasksCreated; tasksCompleted -= other.tasksCompleted; wip -= other.wip
         overdueOpen -= other.overdueOpen; unassignedOpen -= other.unassignedOpen
-        Self.remove(other.leadTimes, from: &leadTimes)
-        Self.remove(other.cycleTimes, from: &cycleTimes)
+        leadTimes.remove(other.leadTimes)
+        cycleTimes.remove(other.cycleTimes)
         completedWithDue -= other.completedWithDue; completedOnTime -= other.completedOnTime
         crossTeamCompleted -= other.crossTeamCompleted
         requestsWithDue -= other.requestsWithDue; requestsOnTime -= other.requestsOnTime
-        Self.remove(other.shipLatenciesBH, from: &shipLatenciesBH)
-        Self.remove(other.deliveryTimesBH, from: &deliveryTimesBH)
-        Self.remove(other.firstResponsesBH, from: &firstResponsesBH)
-        Self.remove(other.resolutionsBH, from: &resolutionsBH)
-        Self.remove(other.leadTimesBH, from: &leadTimesBH)
-        Self.remove(other.cycleTimesBH, from: &cycleTimesBH)
+        shipLatenciesBH.remove(other.shipLatenciesBH)
+        deliveryTimesBH.remove(other.deliveryTimesBH)
+        firstResponsesBH.remove(other.firstResponsesBH)
+        resolutionsBH.remove(other.resolutionsBH)
+        leadTimesBH.remove(other.leadTimesBH)
+        cycleTimesBH.remove(other.cycleTimesBH)
     }
 
-    /// Removes one instance of each of `taken` from `samples` (both sorted first; samples are
-    /// sorted before use anyway).
-    private static func remove(_ taken: [Int64], from samples: inout [Int64]) {
-        guard !taken.isEmpty else { return }
-        let taken = taken.sorted()
-        samples.sort()
-        var kept: [Int64] = []
-        kept.reserveCapacity(samples.count - min(samples.count, taken.count))
-        var next = 0
-        for sample in samples {
-            if next < taken.count, taken[next] == sample {
-                next += 1
-            } else {
-                precondition(next >= taken.count || taken[next] > sample, "a retracted sample was never added")
-                kept.append(sample)
-            }
-        }
-        precondition(next == taken.count, "a retracted sample was never added")
-        samples = kept
-    }
 }
 
 struct EdgeKey: Hashable, Sendable {
@@ -704,11 +681,11 @@ public struct MetricsEngine: Sendable {
     /// without it the tally's own samples are used (and reordered).
     static func values(
         of t: inout TeamWindowTally, roster: [Int], handoffs h: HandoffTeamTally,
-        union: ((KeyPath<TeamWindowTally, [Int64]>) -> SampleUnion)? = nil
+        union: ((KeyPath<TeamWindowTally, DurationSamples>) -> SampleUnion)? = nil
     ) -> MetricValues {
-        func percentile(_ path: WritableKeyPath<TeamWindowTally, [Int64]>, _ p: Double, unit: Int64) -> Double? {
+        func percentile(_ path: WritableKeyPath<TeamWindowTally, DurationSamples>, _ p: Double, unit: Int64) -> Double? {
             if let union { return union(path).percentile(p, unit: unit) }
-            return TeamPulse.percentile(&t[keyPath: path], p, unit: unit)
+            return t[keyPath: path].percentile(p, unit: unit)
         }
         let rosterTotal = roster.reduce(0, +)
         var v = MetricValues()

@@ -15,27 +15,34 @@ public func percentile(sorted values: [Double], _ p: Double) -> Double? {
 /// `percentile(sorted:_:)`, but found by selection (O(n)) instead of sorting: the samples are left
 /// reordered, partitioned around the rank.
 func percentile(_ samples: inout [Int64], _ p: Double, unit: Int64) -> Double? {
-    guard !samples.isEmpty else { return nil }
+    samples.withUnsafeMutableBufferPointer { orderStatisticsPercentile($0, p, unit: unit) { $0 } }
+}
+
+/// The percentile of `buffer`'s values, each read as `millis(value)` milliseconds (a monotonic map),
+/// in `unit` milliseconds; `buffer` is left partitioned around the rank. `nil` for no values.
+@inline(__always)
+func orderStatisticsPercentile<Value: FixedWidthInteger>(
+    _ buffer: UnsafeMutableBufferPointer<Value>, _ p: Double, unit: Int64, millis: (Value) -> Int64
+) -> Double? {
+    guard !buffer.isEmpty else { return nil }
     precondition((0...1).contains(p), "percentile must be within 0...1")
-    let rank = Double(samples.count - 1) * p
+    let rank = Double(buffer.count - 1) * p
     let lower = Int(rank.rounded(.down))
     let fraction = rank - Double(lower)
-    return samples.withUnsafeMutableBufferPointer { buffer -> Double in
-        select(buffer, lower)
-        let low = Double(buffer[lower]) / Double(unit)
-        guard lower + 1 < buffer.count else { return low }
-        // Everything after `lower` is ≥ it, so the next order statistic is the smallest of the rest.
-        var next = buffer[lower + 1]
-        for index in (lower + 2)..<buffer.count where buffer[index] < next { next = buffer[index] }
-        let high = Double(next) / Double(unit)
-        return low + fraction * (high - low)
-    }
+    select(buffer, lower)
+    let low = Double(millis(buffer[lower])) / Double(unit)
+    guard lower + 1 < buffer.count else { return low }
+    // Everything after `lower` is ≥ it, so the next order statistic is the smallest of the rest.
+    var next = buffer[lower + 1]
+    for index in (lower + 2)..<buffer.count where buffer[index] < next { next = buffer[index] }
+    let high = Double(millis(next)) / Double(unit)
+    return low + fraction * (high - low)
 }
 
 /// Rearranges `buffer` so that position `k` holds the value a full sort would put there, with no greater
 /// value before it and no smaller one after it (introselect: quickselect with median-of-three pivots,
 /// sorting the remaining range once the rounds exceed 2·log₂ n, so the worst case stays O(n log n)).
-func select(_ buffer: UnsafeMutableBufferPointer<Int64>, _ k: Int) {
+func select<Value: FixedWidthInteger>(_ buffer: UnsafeMutableBufferPointer<Value>, _ k: Int) {
     precondition(buffer.indices.contains(k))
     var low = 0
     var high = buffer.count - 1
@@ -97,10 +104,10 @@ func ratio(_ numerator: Int, _ denominator: Int) -> Double? {
 /// lists' concatenation: the order statistics are found by narrowing a value range with histograms
 /// (a few passes over the lists) and selecting among the few values left.
 struct SampleUnion {
-    private let parts: [[Int64]]
+    private let parts: [DurationSamples]
     let count: Int
 
-    init(_ parts: [[Int64]]) {
+    init(_ parts: [DurationSamples]) {
         self.parts = parts.filter { !$0.isEmpty }
         count = parts.reduce(0) { $0 + $1.count }
     }
@@ -170,6 +177,6 @@ struct SampleUnion {
     }
 
     private func forEach(_ body: (Int64) -> Void) {
-        for part in parts { part.withUnsafeBufferPointer { for value in $0 { body(value) } } }
+        for part in parts { part.forEach(body) }
     }
 }
