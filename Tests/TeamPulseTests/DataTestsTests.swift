@@ -107,7 +107,7 @@ struct DataTestsTests {
         #expect(counted.values.isEmpty && counted.total == 9)
         var repeats: [RecordKey: [(line: Int, position: Int)]] = [:]
         for (position, (key, line)) in records.enumerated() { repeats[RecordKey(key), default: []].append((line, position)) }
-        counted.failRepeats(repeats.map { (key: $0.key, occurrences: $0.value) })
+        counted.failRepeats(Array(repeats.values)) { position in records[position].0 }
         let spec = DataTestSpec(column: "order_id", kind: .unique)
         let fromValues = spec.result(collected, input: .orders) { _ in false }
         let fromRepeats = spec.result(counted, input: .orders) { _ in false }

@@ -163,6 +163,57 @@ struct OrderFoldTests {
         }
     }
 
+    /// The newest created_at only on rows that lose to older rows of their keys (A and C under `last`:
+    /// their first rows are the newest), or on rows that win (under `first`), or on none kept (`reject`).
+    static let newestLost = """
+        order_id,team,created_at,paid_at,shipped_at,status,amount
+        A,ops,2026-11-15 09:00:00,,,created,10.00
+        C,ops,2026-11-15 09:00:00,,,created,10.00
+        B,ops,2026-11-13 08:00:00,,,created,20.00
+        A,ops,2026-11-12 08:00:00,,,created,30.00
+        C,ops,2026-11-14 07:00:00,,,created,30.00
+
+        """
+
+    @Test(
+        "the newest created_at stays exact when the rows at it are taken back: last, first and reject",
+        arguments: [
+            (DuplicatePolicy.last, "2026-11-14T07:00:00Z"),  // A's and C's newest rows lost: C's later row is the newest kept
+            (.first, "2026-11-15T09:00:00Z"),  // the first rows win
+            (.reject, "2026-11-13T08:00:00Z"),  // only B is kept
+        ])
+    func newestCreatedAtAfterRetraction(policy: DuplicatePolicy, newest: String) throws {
+        let path = temporaryFile(Self.newestLost, name: "orders.csv")
+        let config = try Self.config(orders: path, tickets: nil, duplicates: policy)
+        let expected = try #require(ISO8601DateFormatter().date(from: newest)).timeIntervalSince1970
+        let reference = try Self.run(config, fold: false, jobs: 1, chunkBytes: 8 << 20)
+        #expect(reference.data.newestCreatedAt(of: .orders) == Instant(expected * 1000))
+        for (jobs, chunkBytes) in [(1, 8 << 20), (2, 40), (3, 90)] {
+            let folded = try Self.run(config, fold: true, jobs: jobs, chunkBytes: chunkBytes)
+            #expect(folded.data.orders?.folded != nil)
+            #expect(folded.data.newestCreatedAt(of: .orders) == Instant(expected * 1000), "jobs \(jobs), chunk \(chunkBytes)")
+        }
+    }
+
+    @Test("the newest instant merges and retracts by its count; unknown once none at it remains")
+    func newestInstantCounts() {
+        var all = NewestInstant([5, 9, 9, 3])
+        var other = NewestInstant([9, 11])
+        other.merge(NewestInstant())
+        all.merge(other)
+        #expect(all.value == 11 && all.isKnown)
+        all.retract(NewestInstant([3, 9]))
+        #expect(all.value == 11 && all.isKnown, "retracting below the newest changes nothing")
+        all.retract(NewestInstant([11]))
+        #expect(!all.isKnown, "nothing at 11 remains")
+        var later = all
+        later.merge(NewestInstant([11, 2]))
+        #expect(later.value == 11 && later.isKnown, "one at 11 again")
+        all.merge(NewestInstant([10]))
+        #expect(!all.isKnown, "10 may not be the newest: 9s remain")
+        #expect(NewestInstant().isKnown && NewestInstant().value == nil)
+    }
+
     @Test("retracting samples is a multiset difference: one equal sample per retracted value")
     func sampleRetraction() {
         var total = TeamWindowTally()

@@ -29,6 +29,40 @@ struct RecordKeyTests {
         #expect(RecordKey("abc") < RecordKey("abd"))
     }
 
+    @Test("digests: equal keys give equal digests; 300k near-identical keys give as many digests")
+    func digests() {
+        #expect(RecordKey("TB0001").digest == RecordKey("TB0001").digest)
+        var seen = Set<KeyDigest>()
+        var halves = Set<UInt64>()
+        var count = 0
+        func add(_ text: String) {
+            let digest = RecordKey(text).digest
+            seen.insert(digest)
+            halves.insert(digest.tableHash)
+            count += 1
+        }
+        for index in 0..<100_000 { add(String(index)) }  // 1…6 digits
+        for index in 0..<100_000 { add("2026110\(String(format: "%012d", index))") }  // 19 digits, one byte apart
+        for index in 0..<100_000 { add(String(repeating: "x", count: 20 + index % 17) + "\(index)") }  // long keys too
+        #expect(seen.count == count)
+        #expect(halves.count == count, "the placement half alone separates them too")
+        // Keys that differ only in length (trailing zero bytes) differ.
+        #expect(RecordKey("a").digest != RecordKey("a\u{0}").digest)
+    }
+
+    @Test("a key entry gives back its record's span: large offsets, file index, line and length")
+    func keyEntrySpan() {
+        for span in [
+            RecordSpan(line: 2, byteOffset: 0, length: 10),
+            RecordSpan(line: 4_000_000_000, byteOffset: (1 << 47) + 12_345, length: 50_000_000, fileIndex: 65_535),
+            RecordSpan(line: 77, byteOffset: 5_000_000_000, length: 0, fileIndex: 3),
+        ] {
+            let order = Order(id: "A1", team: 2, createdAt: 0, span: span)
+            let entry = OrderKeyEntry(order)
+            #expect(entry.span == span && entry.team == 2 && entry.key == RecordKey("A1").digest)
+        }
+    }
+
     @Test("the key table finds the first insertion of each key, through growth")
     func keyTable() {
         var table = KeyTable(expected: 1)
@@ -45,7 +79,7 @@ struct CompactRecordTests {
     @Test func strides() {
         #expect(MemoryLayout<ItemEvent>.stride == 64)
         #expect(MemoryLayout<Ticket>.stride == 144)
-        #expect(MemoryLayout<OrderKeyEntry>.stride == 56)
+        #expect(MemoryLayout<OrderKeyEntry>.stride == 36)
         #expect(MemoryLayout<RecordSpan>.stride == 16)
     }
 

@@ -259,20 +259,21 @@ extension DataTestTally {
     /// with the outcome ``DataTestSpec/result(_:input:targetHas:)`` gives collected values: in the order
     /// of their lines, ties in file order, the first record of a key passes and each later one fails;
     /// the example is the first failure in that order. `repeats` holds, per repeated key, the line and
-    /// file-order position of each of its records.
-    mutating func failRepeats(_ repeats: [(key: RecordKey, occurrences: [(line: Int, position: Int)])]) {
-        var first: (line: Int, position: Int, key: RecordKey)?
-        for (key, occurrences) in repeats where occurrences.count > 1 {
+    /// file-order position of each of its records; `keyText` gives the key of the record at a position,
+    /// as shown (asked once, for the example).
+    mutating func failRepeats(_ repeats: [[(line: Int, position: Int)]], keyText: (Int) -> String) {
+        var first: (line: Int, position: Int)?
+        for occurrences in repeats where occurrences.count > 1 {
             failing += occurrences.count - 1
             // The key's first failure: its second record in (line, position) order.
             let sorted = occurrences.sorted { ($0.line, $0.position) < ($1.line, $1.position) }
             let failure = sorted[1]
             if first == nil || (failure.line, failure.position) < (first!.line, first!.position) {
-                first = (failure.line, failure.position, key)
+                first = (failure.line, failure.position)
             }
         }
         if let first, example == nil || first.line < example!.line {
-            example = (first.line, "\(first.key) (repeated)")
+            example = (first.line, "\(keyText(first.position)) (repeated)")
         }
     }
 

@@ -659,7 +659,10 @@ struct InputReader<Builder: RecordBuilder> {
             let repeated = spec.resolvesDuplicateKeys || settledByKeys.contains(true) ? repeatedKeys(keySegments, key: \.key) : [:]
             if settledByKeys.contains(true) {
                 let repeats = Self.occurrences(of: repeated, in: keySegments)
-                for index in settledByKeys.indices where settledByKeys[index] { tallies[index].failRepeats(repeats) }
+                let entry = SegmentLocator(keySegments)
+                // A key as the records' path shows it: its ``RecordKey``, read again from the record.
+                let text = { (position: Int) in self.readKey(span: entry[position].span, files: files)?.key.description ?? "" }
+                for index in settledByKeys.indices where settledByKeys[index] { tallies[index].failRepeats(repeats, keyText: text) }
             }
             if spec.resolvesDuplicateKeys {
                 let (rejects, losers) = resolveRepeats(&keySegments, repeated: repeated, files: files, key: \.key, span: \.span)
@@ -668,6 +671,14 @@ struct InputReader<Builder: RecordBuilder> {
                 if !losers.isEmpty, let fold {
                     merged.retract(fold(rebuild(losers.map(\.span), files: files, decisions: fileDecisions)).fold!)
                 }
+            }
+            if !merged.newest.isKnown, let fold {
+                // Every record at the newest created_at was taken back (the newest rows lost to older
+                // rows of their keys): the newest of the records kept is found again by reading them.
+                let newest = concurrentMap(keySegments.count, width: options.jobs) { index in
+                    fold(rebuild(keySegments[index].map(\.span), files: files, decisions: fileDecisions)).fold!.newest
+                }
+                merged.newest = newest.reduce(into: NewestInstant()) { $0.merge($1) }
             }
             folded = merged
         } else if spec.resolvesDuplicateKeys {
@@ -1179,26 +1190,32 @@ struct InputReader<Builder: RecordBuilder> {
     }
 
     /// A record's key as written, for messages (at most 64 bytes, see ``RecordKey/shown(_:)``): a key
-    /// too long to be stored exactly is read again from the record's text.
-    func keyText(_ key: RecordKey, span: RecordSpan, files: [Prepared]) -> String {
-        guard !key.isExact else { return key.description }
+    /// too long to be stored exactly, or kept only as its digest, is read again from the record's text.
+    func keyText(_ key: some TableKey, span: RecordSpan, files: [Prepared]) -> String {
+        if let exact = key.exactKey { return exact.description }
+        return readKey(span: span, files: files)?.shown ?? ""
+    }
+
+    /// The key of the accepted record at `span`, read again from its file as its builder read it, and its
+    /// text as messages quote it.
+    func readKey(span: RecordSpan, files: [Prepared]) -> (key: RecordKey, shown: String)? {
         let file = files[span.fileIndex]
         // A lookup file's key is its first column.
         let column = spec.lookupColumns == nil ? CanonicalSchema.columns(of: spec.kind).firstIndex(of: spec.kind.keyColumn)! : 0
         let slot = file.slots[column]
         let reading = FieldReading(nullTokens: spec.nullTokens, guarded: ValueColumns.guarded(spec))
-        var text = key.description
+        var found: (key: RecordKey, shown: String)?
         var tokenizer = LibCSVTokenizer(delimiter: file.layout.delimiter, quote: file.layout.quote, newline: file.layout.newline)
         tokenizer.tokenize(
             UnsafeBufferPointer(rebasing: file.file.text[span.byteOffset..<(span.byteOffset + span.length)]),
             firstLine: span.line, firstOffset: span.byteOffset,
             onRecord: { fields, _, _ in
                 if slot >= 0, slot < fields.count, let value = reading.read(fields.bytes(slot), column: column) {
-                    text = RecordKey.shown(value)
+                    found = (RecordKey(value), RecordKey.shown(value))
                 }
             },
             onFailure: { _, _, _ in })
-        return text
+        return found
     }
 
     /// Builds again the records at `spans` (accepted ones) from their files, reading dates as each
@@ -1217,41 +1234,28 @@ struct InputReader<Builder: RecordBuilder> {
     /// of its elements. Keys are split by hash into partitions searched concurrently; a key's repeats
     /// all fall into the same partition. The tables hold positions, not keys: a key is compared where
     /// its element stands, and only when the upper half of its hash matches.
-    func repeatedKeys<Element>(_ segments: [[Element]], key: (Element) -> RecordKey) -> [RecordKey: [Int]] {
-        let total = segments.reduce(0) { $0 + $1.count }
+    func repeatedKeys<Element, Key: TableKey>(_ segments: [[Element]], key: (Element) -> Key) -> [Key: [Int]] {
+        let elements = SegmentLocator(segments)
+        let total = elements.count
         precondition(total < Int(UInt32.max), "more than 4 billion records in one input")
-        var bases: [Int] = []
-        var running = 0
-        for records in segments {
-            bases.append(running)
-            running += records.count
-        }
         // Up to 8 partitions, searched `jobs` at a time: each scan of all keys is cheap, and only the
         // tables of the partitions in progress are held.
         let partitions = max(1, min(8, total / 100_000))
-        let found = concurrentMap(partitions, width: options.jobs) { part -> [RecordKey: [Int]] in
+        let found = concurrentMap(partitions, width: options.jobs) { part -> [Key: [Int]] in
             var capacity = 16
             while capacity < (total / partitions + 16) * 2 { capacity <<= 1 }
             var mask = capacity - 1
             // A slot: the hash's upper 32 bits, then the element's position + 1 (0: empty).
             var slots = [UInt64](repeating: 0, count: capacity)
             var placed = 0
-            var repeated: [RecordKey: [Int]] = [:]
-            func element(at position: Int) -> Element {
-                var segment = bases.count - 1
-                var low = 0
-                while low < segment {  // the last segment starting at or before `position`
-                    let middle = (low + segment + 1) / 2
-                    if bases[middle] <= position { low = middle } else { segment = middle - 1 }
-                }
-                return segments[segment][position - bases[segment]]
-            }
+            var repeated: [Key: [Int]] = [:]
+            func element(at position: Int) -> Element { elements[position] }
             for (segment, records) in segments.enumerated() {
                 for index in records.indices {
                     let value = key(records[index])
                     let hash = value.tableHash
                     guard partitions == 1 || Int(hash >> 40) % partitions == part else { continue }
-                    let position = bases[segment] + index
+                    let position = elements.position(segment: segment, index: index)
                     if (placed + 1) * 2 > slots.count {  // a skewed split: keep the table half empty
                         var grown = [UInt64](repeating: 0, count: slots.count * 2)
                         mask = grown.count - 1
@@ -1284,7 +1288,7 @@ struct InputReader<Builder: RecordBuilder> {
             }
             return repeated
         }
-        var repeated: [RecordKey: [Int]] = [:]
+        var repeated: [Key: [Int]] = [:]
         for partial in found { repeated.merge(partial) { first, _ in first } }
         return repeated
     }
@@ -1292,26 +1296,11 @@ struct InputReader<Builder: RecordBuilder> {
     /// Per repeated key (`repeated`, positions in file order over all `segments`), the line and
     /// position of each of its key entries.
     static func occurrences(
-        of repeated: [RecordKey: [Int]], in segments: [[OrderKeyEntry]]
-    ) -> [(key: RecordKey, occurrences: [(line: Int, position: Int)])] {
+        of repeated: [KeyDigest: [Int]], in segments: [[OrderKeyEntry]]
+    ) -> [[(line: Int, position: Int)]] {
         guard !repeated.isEmpty else { return [] }
-        var bases: [Int] = []
-        var running = 0
-        for segment in segments {
-            bases.append(running)
-            running += segment.count
-        }
-        func line(_ position: Int) -> Int {
-            // The last segment that starts at or before the position.
-            var low = 0
-            var high = bases.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if bases[middle] <= position { low = middle } else { high = middle - 1 }
-            }
-            return segments[low][position - bases[low]].span.line
-        }
-        return repeated.map { key, positions in (key, positions.map { (line($0), $0) }) }
+        let entry = SegmentLocator(segments)
+        return repeated.values.map { positions in positions.map { (entry[$0].span.line, $0) } }
     }
 
     /// Applies the preset's roll-up, or else the input's duplicate policy (see `resolveRepeats`);
@@ -1361,8 +1350,8 @@ struct InputReader<Builder: RecordBuilder> {
     /// or none (`reject`); the others are dropped, each with a reject in file order. Returns the
     /// rejects and the dropped elements (in file order). `repeated`, when given, is
     /// `repeatedKeys(segments, key: key)`, found already.
-    func resolveRepeats<Element>(
-        _ segments: inout [[Element]], repeated: [RecordKey: [Int]]? = nil, files: [Prepared], key: (Element) -> RecordKey,
+    func resolveRepeats<Element, Key: TableKey>(
+        _ segments: inout [[Element]], repeated: [Key: [Int]]? = nil, files: [Prepared], key: (Element) -> Key,
         span: (Element) -> RecordSpan
     ) -> (rejects: [Reject], dropped: [Element]) {
         let repeated = repeated ?? repeatedKeys(segments, key: key)
@@ -1374,7 +1363,7 @@ struct InputReader<Builder: RecordBuilder> {
         func element(_ insertion: Int) -> Element {
             segments[positions[insertion].segment][positions[insertion].index]
         }
-        var losers: [Int: (key: RecordKey, winner: Int?)] = [:]
+        var losers: [Int: (key: Key, winner: Int?)] = [:]
         for (key, insertions) in repeated {
             let winner: Int? =
                 switch spec.duplicates {

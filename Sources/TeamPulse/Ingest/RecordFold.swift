@@ -10,6 +10,54 @@ protocol RecordFold: Sendable {
     mutating func merge(_ other: any RecordFold)
     /// Takes back `other`, the fold of records that were part of what was merged.
     mutating func retract(_ other: any RecordFold)
+    /// The newest `created_at` of the folded records (freshness), merged and retracted with the rest.
+    var newest: NewestInstant { get set }
+}
+
+/// The newest of some instants and how many of them it is, so that it stays exact when instants are
+/// taken back: while one instant at the newest value remains it is the newest; once none does, it is
+/// unknown (``isKnown`` false) until an instant at or above it is merged, and the reader finds it again
+/// from the records. Merging is associative and commutative.
+struct NewestInstant: Sendable, Equatable {
+    private(set) var value: Instant?
+    private var count = 0
+
+    init() {}
+
+    init(_ instants: some Sequence<Instant>) {
+        for instant in instants { add(instant) }
+    }
+
+    /// Whether ``value`` is the newest instant (or there are none): false after every instant at it
+    /// was taken back.
+    var isKnown: Bool { value == nil || count > 0 }
+
+    mutating func add(_ instant: Instant) {
+        if value == nil || instant > value! {
+            value = instant
+            count = 1
+        } else if instant == value {
+            count += 1
+        }
+    }
+
+    mutating func merge(_ other: NewestInstant) {
+        guard let theirs = other.value else { return }
+        if value == nil || theirs > value! {
+            self = other
+        } else if theirs == value {
+            count += other.count
+        }
+    }
+
+    /// Takes back `other`, instants that were part of these.
+    mutating func retract(_ other: NewestInstant) {
+        guard let theirs = other.value else { return }
+        precondition(value != nil && theirs <= value!, "a retracted instant was never added")
+        guard theirs == value else { return }
+        count -= other.count
+        precondition(count >= 0, "a retracted instant was never added")
+    }
 }
 
 /// One chunk's records folded: their fold (nil once it went into the reader's ``FoldAccumulators``),
@@ -54,6 +102,9 @@ final class FoldAccumulators: @unchecked Sendable {
 public struct FoldedRecords: Sendable {
     var fold: any RecordFold
     public var keys: [[OrderKeyEntry]]
+
+    /// The newest `created_at` of the accepted records.
+    public var newestCreatedAt: Instant? { fold.newest.value }
 
     /// Accepted records.
     public var count: Int { keys.reduce(0) { $0 + $1.count } }

@@ -368,7 +368,7 @@ public struct MetricsEngine: Sendable {
         let table = lookup.table
         let found = concurrentMap(orders.segmentCount, width: width) { segment -> [(Int, TeamIndex)] in
             var hits: [(Int, TeamIndex)] = []
-            orders.forEach(in: segment) { id, team, _ in if let slot = table.find(id) { hits.append((slot, team)) } }
+            orders.forEach(in: segment) { id, team in if let slot = table.find(id) { hits.append((slot, team)) } }
             return hits
         }
         for (index, team) in found.joined() { lookup.teams[index] = team }

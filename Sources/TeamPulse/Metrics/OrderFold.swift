@@ -5,15 +5,18 @@
 /// each chunk was folded).
 struct OrderTallies: RecordFold {
     var partials: [MetricsPartial]
+    var newest: NewestInstant
 
     mutating func merge(_ other: any RecordFold) {
         let other = other as! OrderTallies
         for day in partials.indices { partials[day].merge(other.partials[day]) }
+        newest.merge(other.newest)
     }
 
     mutating func retract(_ other: any RecordFold) {
         let other = other as! OrderTallies
         for day in partials.indices { partials[day].retract(other.partials[day]) }
+        newest.retract(other.newest)
     }
 }
 
@@ -24,7 +27,9 @@ public struct OrderFolding: Sendable {
     public init(engines: [MetricsEngine]) { self.engines = engines }
 
     func fold(_ orders: [Order]) -> FoldedChunk {
-        FoldedChunk(fold: OrderTallies(partials: engines.map { $0.fold(orders) }), keys: orders.map(OrderKeyEntry.init))
+        FoldedChunk(
+            fold: OrderTallies(partials: engines.map { $0.fold(orders) }, newest: NewestInstant(orders.lazy.map(\.createdAt))),
+            keys: orders.map(OrderKeyEntry.init))
     }
 }
 
@@ -42,7 +47,7 @@ enum OrderInput: Sendable {
     }
 }
 
-/// The ids, teams and `created_at` of accepted orders, segment by segment, as records or key entries.
+/// The keys (as digests) and teams of accepted orders, segment by segment, as records or key entries.
 enum OrderIdentities: Sendable {
     case records([[Order]])
     case folded([[OrderKeyEntry]])
@@ -54,17 +59,17 @@ enum OrderIdentities: Sendable {
         }
     }
 
-    /// Calls `body` with the id, team and `created_at` of each order of segment `index`, in order.
+    /// Calls `body` with the key's digest and the team of each order of segment `index`, in order.
     @inline(__always)
-    func forEach(in index: Int, _ body: (RecordKey, TeamIndex, Instant) -> Void) {
+    func forEach(in index: Int, _ body: (KeyDigest, TeamIndex) -> Void) {
         switch self {
-        case .records(let segments): for order in segments[index] { body(order.id, order.team, order.createdAt) }
-        case .folded(let segments): for entry in segments[index] { body(entry.key, entry.team, entry.createdAt) }
+        case .records(let segments): for order in segments[index] { body(order.id.digest, order.team) }
+        case .folded(let segments): for entry in segments[index] { body(entry.key, entry.team) }
         }
     }
 
     /// Calls `body` for every order, segments in order.
-    func forEach(_ body: (RecordKey, TeamIndex, Instant) -> Void) {
+    func forEach(_ body: (KeyDigest, TeamIndex) -> Void) {
         for index in 0..<segmentCount { forEach(in: index, body) }
     }
 }

@@ -74,11 +74,72 @@ extension RecordKey {
     }
 }
 
+extension RecordKey {
+    /// The key reduced to 128 bits (``KeyDigest``).
+    var digest: KeyDigest {
+        // Two chains of a bijective 64-bit mixer over the three words, from different starts.
+        @inline(__always) func mix(_ value: UInt64) -> UInt64 {
+            var h = value
+            h ^= h >> 33
+            h = h &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 33
+            h = h &* 0xC4CE_B9FE_1A85_EC53
+            return h ^ (h >> 33)
+        }
+        let first = mix(mix(mix(words.0 &+ 0x9E37_79B9_7F4A_7C15) ^ words.1) ^ words.2)
+        let second = mix(mix(mix(words.2 &+ 0xD1B5_4A32_D192_ED03) ^ words.0) ^ words.1 ^ 0x8CB9_2BA7_2F3D_8DD7)
+        return KeyDigest(first, second)
+    }
+}
+
+/// A record key reduced to 128 bits: what is kept of every folded order (``OrderKeyEntry``) and what
+/// key tables compare. Two different keys share a digest with a probability of about 2⁻¹²⁸ per pair,
+/// as two long keys share a ``RecordKey``; a key's text is read again from its record when shown.
+/// Stored as four 32-bit words, so that entries holding it pack without padding.
+public struct KeyDigest: Hashable, Sendable {
+    private var words: (UInt32, UInt32, UInt32, UInt32)
+
+    init(_ first: UInt64, _ second: UInt64) {
+        words = (UInt32(truncatingIfNeeded: first), UInt32(truncatingIfNeeded: first >> 32),
+                 UInt32(truncatingIfNeeded: second), UInt32(truncatingIfNeeded: second >> 32))
+    }
+
+    public static func == (lhs: KeyDigest, rhs: KeyDigest) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+
+    /// A well-mixed 64-bit hash for table placement: the digest's first half.
+    @inline(__always)
+    var tableHash: UInt64 { UInt64(words.0) | UInt64(words.1) << 32 }
+}
+
+/// A key that hash tables place by ``tableHash`` (record keys and their digests).
+protocol TableKey: Hashable, Sendable {
+    var tableHash: UInt64 { get }
+    /// The key itself when it holds its text exactly; nil when its record must be read again to show it.
+    var exactKey: RecordKey? { get }
+}
+
+extension RecordKey: TableKey {
+    var exactKey: RecordKey? { isExact ? self : nil }
+}
+
+extension KeyDigest: TableKey {
+    var exactKey: RecordKey? { nil }
+}
+
 /// An insert-only open-addressing hash table from record keys to the index of their first record.
-/// It grows to stay at most half full.
+/// It compares keys by their digests (``KeyDigest``) and grows to stay at most half full.
 struct KeyTable: Sendable {
     private var slots: [Int32]
-    private var keys: [RecordKey] = []
+    private var keys: [KeyDigest] = []
     private var mask: Int
 
     init(expected: Int) {
@@ -94,7 +155,10 @@ struct KeyTable: Sendable {
     /// Inserts `key` as the next insertion (the n-th call gets index n − 1); returns the index of an
     /// earlier insertion of the same key instead, if there is one.
     @inline(__always)
-    mutating func insert(_ key: RecordKey) -> Int? {
+    mutating func insert(_ key: RecordKey) -> Int? { insert(key.digest) }
+
+    @inline(__always)
+    mutating func insert(_ key: KeyDigest) -> Int? {
         let index = keys.count
         if (index + 1) * 2 > slots.count { grow() }
         keys.append(key)
@@ -126,7 +190,10 @@ struct KeyTable: Sendable {
 
     /// The index of the first record with `key`.
     @inline(__always)
-    func find(_ key: RecordKey) -> Int? {
+    func find(_ key: RecordKey) -> Int? { find(key.digest) }
+
+    @inline(__always)
+    func find(_ key: KeyDigest) -> Int? {
         var slot = Int(truncatingIfNeeded: key.tableHash) & mask
         while true {
             let entry = slots[slot]

@@ -61,14 +61,15 @@ public struct IngestedData: Sendable {
         return orders.folded.map { .folded($0.keys) } ?? .records(orders.segments)
     }
 
-    /// Keys of the accepted records of an input (empty when the pipeline has no such input).
-    public func keys(of kind: InputKind) -> [RecordKey] {
-        func keys<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [RecordKey] { input?.segments.joined().map(\.id) ?? [] }
+    /// Digests of the keys of the accepted records of an input, in file order (empty when the pipeline
+    /// has no such input).
+    public func keys(of kind: InputKind) -> [KeyDigest] {
+        func keys<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [KeyDigest] { input?.segments.joined().map(\.id.digest) ?? [] }
         return switch kind {
         case .orders:
             orderIdentities.map { identities in
-                var keys: [RecordKey] = []
-                identities.forEach { id, _, _ in keys.append(id) }
+                var keys: [KeyDigest] = []
+                identities.forEach { id, _ in keys.append(id) }
                 return keys
             } ?? []
         case .tickets: keys(tickets)
@@ -93,7 +94,7 @@ public struct IngestedData: Sendable {
                 orderIdentities.map { identities in
                     concurrentMap(identities.segmentCount, width: width) { index -> [Int] in
                         var slots: [Int] = []
-                        identities.forEach(in: index) { id, _, _ in if let slot = table.find(id) { slots.append(slot) } }
+                        identities.forEach(in: index) { id, _ in if let slot = table.find(id) { slots.append(slot) } }
                         return slots
                     }
                 } ?? []
@@ -111,12 +112,7 @@ public struct IngestedData: Sendable {
             input?.segments.joined().lazy.map(\.createdAt).max()
         }
         return switch kind {
-        case .orders:
-            orderIdentities.flatMap { identities in
-                var newest: Instant?
-                identities.forEach { _, _, createdAt in newest = max(newest ?? createdAt, createdAt) }
-                return newest
-            }
+        case .orders: orders?.folded?.newestCreatedAt ?? newest(orders)
         case .tickets: newest(tickets)
         case .tasks: newest(tasks)
         case .events: newest(events)
@@ -348,7 +344,7 @@ public struct PipelineRunner: Sendable {
         let table = wanted
         let found = concurrentMap(identities.segmentCount, width: width) { index -> [(Int, TeamIndex)] in
             var hits: [(Int, TeamIndex)] = []
-            identities.forEach(in: index) { id, team, _ in
+            identities.forEach(in: index) { id, team in
                 if team != unassigned, let slot = table.find(id) { hits.append((slot, team)) }
             }
             return hits
