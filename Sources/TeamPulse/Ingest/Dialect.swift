@@ -400,8 +400,10 @@ struct RecordCheck {
                 return (.invalidEncoding, column,
                     "\(name)byte sequence not valid in \(layout.encoding.rawValue) (shown as U+FFFD here)")
             }
-        } else if let column = fields.firstInvalidUTF8Field() {
-            // The values kept must be valid UTF-8: text is never silently altered.
+        } else if UTF8Validation.firstInvalidByte(raw) != nil, let column = fields.firstInvalidUTF8Field() {
+            // The values kept must be valid UTF-8: text is never silently altered. Fields are the
+            // record's bytes split at ASCII delimiters and quotes, so a valid record has valid fields;
+            // only an invalid one is checked field by field (halves of a character in two fields).
             return (.invalidEncoding, column + 1,
                 "\(headers[column]): not valid UTF-8 (shown as U+FFFD here); set the input's `encoding:` (e.g. gb18030, latin-1)")
         }

@@ -1238,9 +1238,22 @@ struct InputReader<Builder: RecordBuilder> {
         let elements = SegmentLocator(segments)
         let total = elements.count
         precondition(total < Int(UInt32.max), "more than 4 billion records in one input")
-        // Up to 8 partitions, searched `jobs` at a time: each scan of all keys is cheap, and only the
-        // tables of the partitions in progress are held.
+        // Up to 8 partitions, searched `jobs` at a time, so that only the tables of the partitions in
+        // progress are held. One scan lists each partition's positions (in file order).
         let partitions = max(1, min(8, total / 100_000))
+        @inline(__always) func partition(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: ((hash >> 40) &* UInt64(partitions)) >> 24) }
+        var members = [[UInt32]](repeating: [], count: partitions > 1 ? partitions : 0)
+        if partitions > 1 {
+            for part in members.indices { members[part].reserveCapacity(total / partitions + total / (8 * partitions) + 16) }
+            var position: UInt32 = 0
+            for records in segments {
+                for record in records {
+                    members[partition(key(record).tableHash)].append(position)
+                    position += 1
+                }
+            }
+        }
+        let partitionMembers = members
         let found = concurrentMap(partitions, width: options.jobs) { part -> [Key: [Int]] in
             var capacity = 16
             while capacity < (total / partitions + 16) * 2 { capacity <<= 1 }
@@ -1250,40 +1263,36 @@ struct InputReader<Builder: RecordBuilder> {
             var placed = 0
             var repeated: [Key: [Int]] = [:]
             func element(at position: Int) -> Element { elements[position] }
-            for (segment, records) in segments.enumerated() {
-                for index in records.indices {
-                    let value = key(records[index])
-                    let hash = value.tableHash
-                    guard partitions == 1 || Int(hash >> 40) % partitions == part else { continue }
-                    let position = elements.position(segment: segment, index: index)
-                    if (placed + 1) * 2 > slots.count {  // a skewed split: keep the table half empty
-                        var grown = [UInt64](repeating: 0, count: slots.count * 2)
-                        mask = grown.count - 1
-                        for entry in slots where entry != 0 {
-                            var at = Int(truncatingIfNeeded: key(element(at: Int(entry & 0xFFFF_FFFF) - 1)).tableHash) & mask
-                            while grown[at] != 0 { at = (at + 1) & mask }
-                            grown[at] = entry
-                        }
-                        slots = grown
+            elements.forEach(at: partitions > 1 ? partitionMembers[part] : nil) { position, member in
+                let value = key(member)
+                let hash = value.tableHash
+                if (placed + 1) * 2 > slots.count {  // a skewed split: keep the table half empty
+                    var grown = [UInt64](repeating: 0, count: slots.count * 2)
+                    mask = grown.count - 1
+                    for entry in slots where entry != 0 {
+                        var at = Int(truncatingIfNeeded: key(element(at: Int(entry & 0xFFFF_FFFF) - 1)).tableHash) & mask
+                        while grown[at] != 0 { at = (at + 1) & mask }
+                        grown[at] = entry
                     }
-                    let tag = hash & 0xFFFF_FFFF_0000_0000
-                    var slot = Int(truncatingIfNeeded: hash) & mask
-                    while true {
-                        let entry = slots[slot]
-                        if entry == 0 {
-                            slots[slot] = tag | UInt64(position + 1)
-                            placed += 1
+                    slots = grown
+                }
+                let tag = hash & 0xFFFF_FFFF_0000_0000
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let entry = slots[slot]
+                    if entry == 0 {
+                        slots[slot] = tag | UInt64(position + 1)
+                        placed += 1
+                        break
+                    }
+                    if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                        let first = Int(entry & 0xFFFF_FFFF) - 1
+                        if key(element(at: first)) == value {
+                            repeated[value, default: [first]].append(position)
                             break
                         }
-                        if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                            let first = Int(entry & 0xFFFF_FFFF) - 1
-                            if key(element(at: first)) == value {
-                                repeated[value, default: [first]].append(position)
-                                break
-                            }
-                        }
-                        slot = (slot + 1) & mask
                     }
+                    slot = (slot + 1) & mask
                 }
             }
             return repeated

@@ -23,6 +23,28 @@ struct SegmentLocator<Element> {
     /// The position over all segments of element `index` of segment `segment`.
     func position(segment: Int, index: Int) -> Int { bases[segment] + index }
 
+    /// Calls `body` with the position and element at each of `positions` (increasing), or at every
+    /// position when `positions` is nil; one pass over the segments.
+    @inline(__always)
+    func forEach(at positions: [UInt32]?, _ body: (Int, Element) -> Void) {
+        guard let positions else {
+            var position = 0
+            for segment in segments {
+                for element in segment {
+                    body(position, element)
+                    position += 1
+                }
+            }
+            return
+        }
+        var segment = 0
+        for next in positions {
+            let position = Int(next)
+            while segment + 1 < bases.count, bases[segment + 1] <= position { segment += 1 }
+            body(position, segments[segment][position - bases[segment]])
+        }
+    }
+
     subscript(position: Int) -> Element {
         // The last segment that starts at or before the position.
         var low = 0

@@ -54,7 +54,17 @@ public struct IngestedData: Sendable {
         stats.reduce(0) { total, entry in total + entry.1.rowsRead + entry.1.lookups.reduce(0) { $0 + $1.rowsRead } }
     }
 
-    /// Ids, teams and `created_at` of the accepted orders: their records, or their key entries when
+    /// Drops what only the metrics read — the records and the order key entries — and keeps what the
+    /// outputs read: statistics, rejects, data-test tallies.
+    mutating func releaseRecords() {
+        orders?.segments = []
+        orders?.folded?.keys = []
+        tickets?.segments = []
+        tasks?.segments = []
+        events?.segments = []
+    }
+
+    /// Key digests and teams of the accepted orders: from their records, or their key entries when
     /// they were folded while read (nil without orders).
     var orderIdentities: OrderIdentities? {
         guard let orders else { return nil }
@@ -573,6 +583,9 @@ public struct PipelineRunner: Sendable {
                     tickets: data.tickets?.segments ?? [], tasks: data.tasks?.segments ?? [], metrics: &dayMetrics,
                     width: options.jobs)
             }
+            // The last day's metrics are in: the records are not read again, so the outputs are
+            // built without them.
+            if dayIndex == options.days.count - 1 { data.releaseRecords() }
             let privacy = PrivacyRules(
                 minGroupSize: config.analytics.minGroupSize, groupSizes: flowReport.groupSizes,
                 anonymizeSalt: options.anonymize ? config.analytics.anonymizeSalt : nil)
