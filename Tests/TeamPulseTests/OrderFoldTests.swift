@@ -195,6 +195,28 @@ struct OrderFoldTests {
         }
     }
 
+    @Test("duplicates among 240k orders (the search in several partitions): each repeat found, once, at its line")
+    func duplicatesAmongManyOrders() throws {
+        // Row n (line n + 2) has key K<n>, except every 997th row from 1000 on, which repeats the key of
+        // the row 600 earlier; under `first` each of those is the one rejected.
+        var rows = ["order_id,team,created_at,amount"]
+        var expected: [Int] = []
+        for n in 0..<240_000 {
+            let repeats = n >= 1000 && n % 997 == 0
+            rows.append("K\(repeats ? n - 600 : n),ops,2026-11-1\(n % 5) 08:00:00,100")
+            if repeats { expected.append(n + 2) }
+        }
+        let path = temporaryFile(rows.joined(separator: "\n") + "\n", name: "orders.csv")
+        let config = try Self.config(orders: path, tickets: nil, duplicates: .first)
+        for (fold, jobs) in [(true, 2), (false, 1)] {
+            let (data, _) = try Self.run(config, fold: fold, jobs: jobs, chunkBytes: 1 << 20)
+            let orders = try #require(data.orders)
+            let duplicates = orders.rejects.filter { $0.reason == .duplicateKey }
+            #expect(duplicates.map(\.line) == expected, "fold \(fold)")
+            #expect(orders.stats.records == 240_000 - expected.count)
+        }
+    }
+
     @Test("the newest instant merges and retracts by its count; unknown once none at it remains")
     func newestInstantCounts() {
         var all = NewestInstant([5, 9, 9, 3])
