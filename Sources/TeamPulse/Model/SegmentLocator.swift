@@ -20,9 +20,6 @@ struct SegmentLocator<Element> {
         count = running
     }
 
-    /// The position over all segments of element `index` of segment `segment`.
-    func position(segment: Int, index: Int) -> Int { bases[segment] + index }
-
     /// Calls `body` with the position and element at each of `positions` (increasing), or at every
     /// position when `positions` is nil; one pass over the segments.
     @inline(__always)
