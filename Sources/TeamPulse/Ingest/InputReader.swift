@@ -659,9 +659,11 @@ struct InputReader<Builder: RecordBuilder> {
             let repeated = spec.resolvesDuplicateKeys || settledByKeys.contains(true) ? repeatedKeys(keySegments, key: \.key) : [:]
             if settledByKeys.contains(true) {
                 let repeats = Self.occurrences(of: repeated, in: keySegments)
-                let entry = SegmentLocator(keySegments)
+                let locator = SegmentLocator(keySegments)
                 // A key as the records' path shows it: its ``RecordKey``, read again from the record.
-                let text = { (position: Int) in self.readKey(span: entry[position].span, files: files)?.key.description ?? "" }
+                let text = { (position: Int) in
+                    self.readKey(span: locator.element(of: keySegments, at: position).span, files: files)?.key.description ?? ""
+                }
                 for index in settledByKeys.indices where settledByKeys[index] { tallies[index].failRepeats(repeats, keyText: text) }
             }
             if spec.resolvesDuplicateKeys {
@@ -1235,8 +1237,8 @@ struct InputReader<Builder: RecordBuilder> {
     /// all fall into the same partition. The tables hold positions, not keys: a key is compared where
     /// its element stands, and only when the upper half of its hash matches.
     func repeatedKeys<Element, Key: TableKey>(_ segments: [[Element]], key: (Element) -> Key) -> [Key: [Int]] {
-        let elements = SegmentLocator(segments)
-        let total = elements.count
+        let locator = SegmentLocator(segments)
+        let total = locator.count
         precondition(total < Int(UInt32.max), "more than 4 billion records in one input")
         // Up to 8 partitions, searched `jobs` at a time, so that only the tables of the partitions in
         // progress are held. One scan lists each partition's positions (in file order).
@@ -1262,8 +1264,8 @@ struct InputReader<Builder: RecordBuilder> {
             var slots = [UInt64](repeating: 0, count: capacity)
             var placed = 0
             var repeated: [Key: [Int]] = [:]
-            func element(at position: Int) -> Element { elements[position] }
-            elements.forEach(at: partitions > 1 ? partitionMembers[part] : nil) { position, member in
+            func element(at position: Int) -> Element { locator.element(of: segments, at: position) }
+            locator.forEach(in: segments, at: partitions > 1 ? partitionMembers[part] : nil) { position, member in
                 let value = key(member)
                 let hash = value.tableHash
                 if (placed + 1) * 2 > slots.count {  // a skewed split: keep the table half empty
@@ -1308,8 +1310,8 @@ struct InputReader<Builder: RecordBuilder> {
         of repeated: [KeyDigest: [Int]], in segments: [[OrderKeyEntry]]
     ) -> [[(line: Int, position: Int)]] {
         guard !repeated.isEmpty else { return [] }
-        let entry = SegmentLocator(segments)
-        return repeated.values.map { positions in positions.map { (entry[$0].span.line, $0) } }
+        let locator = SegmentLocator(segments)
+        return repeated.values.map { positions in positions.map { (locator.element(of: segments, at: $0).span.line, $0) } }
     }
 
     /// Applies the preset's roll-up, or else the input's duplicate policy (see `resolveRepeats`);
@@ -1321,13 +1323,8 @@ struct InputReader<Builder: RecordBuilder> {
         }
         let repeated = repeatedKeys(segments, key: Builder.key(of:))
         guard !repeated.isEmpty else { return [] }
-        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
-        for (segment, records) in segments.enumerated() {
-            for index in records.indices { positions.append((segment, index)) }
-        }
-        func record(_ insertion: Int) -> Builder.Record {
-            segments[positions[insertion].segment][positions[insertion].index]
-        }
+        let locator = SegmentLocator(segments)
+        func record(_ insertion: Int) -> Builder.Record { locator.element(of: segments, at: insertion) }
         // Roll-up: each key's rows fold in file order into one record at the first row's place.
         var dropped: [Int: Set<Int>] = [:]
         var rejects: [Reject] = []
@@ -1337,13 +1334,16 @@ struct InputReader<Builder: RecordBuilder> {
             if Builder.isIncomplete(merged) {
                 for insertion in insertions {
                     rejects.append(incompleteReject(Builder.span(of: record(insertion)), key: Builder.key(of: merged), files: files))
-                    dropped[positions[insertion].segment, default: []].insert(positions[insertion].index)
+                    let (segment, index) = locator.place(of: insertion)
+                    dropped[segment, default: []].insert(index)
                 }
                 continue
             }
-            segments[positions[insertions[0]].segment][positions[insertions[0]].index] = merged
+            let (segment, index) = locator.place(of: insertions[0])
+            segments[segment][index] = merged
             for insertion in insertions.dropFirst() {
-                dropped[positions[insertion].segment, default: []].insert(positions[insertion].index)
+                let (segment, index) = locator.place(of: insertion)
+                dropped[segment, default: []].insert(index)
             }
             rolledUp += insertions.count - 1
         }
@@ -1365,13 +1365,8 @@ struct InputReader<Builder: RecordBuilder> {
     ) -> (rejects: [Reject], dropped: [Element]) {
         let repeated = repeated ?? repeatedKeys(segments, key: key)
         guard !repeated.isEmpty else { return ([], []) }
-        var positions: [(segment: Int, index: Int)] = []  // only filled once a repeat shows up
-        for (segment, records) in segments.enumerated() {
-            for index in records.indices { positions.append((segment, index)) }
-        }
-        func element(_ insertion: Int) -> Element {
-            segments[positions[insertion].segment][positions[insertion].index]
-        }
+        let locator = SegmentLocator(segments)
+        func element(_ insertion: Int) -> Element { locator.element(of: segments, at: insertion) }
         var losers: [Int: (key: Key, winner: Int?)] = [:]
         for (key, insertions) in repeated {
             let winner: Int? =
@@ -1410,7 +1405,10 @@ struct InputReader<Builder: RecordBuilder> {
         }
         // Drop the losers from their segments.
         var dropped: [Int: Set<Int>] = [:]
-        for insertion in losers.keys { dropped[positions[insertion].segment, default: []].insert(positions[insertion].index) }
+        for insertion in losers.keys {
+            let (segment, index) = locator.place(of: insertion)
+            dropped[segment, default: []].insert(index)
+        }
         for (segment, indices) in dropped {
             segments[segment] = segments[segment].enumerated().filter { !indices.contains($0.offset) }.map(\.element)
         }

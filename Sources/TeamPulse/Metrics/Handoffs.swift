@@ -96,12 +96,8 @@ extension MetricsEngine {
         guard events.contains(where: { !$0.isEmpty }), let end = windows.first?.end else {
             return HandoffResult(slots: slots, windows: windows.count)
         }
-        var bases: [Int] = []
-        var running = 0
-        for segment in events {
-            bases.append(running)
-            running += segment.count
-        }
+        let locator = SegmentLocator(events)
+        let running = locator.count
         // Each worker scans every event and keeps its share of the items: one part per worker, not more.
         let parts = max(1, min(partitions, width, running / max(1, eventsPerHandoffPart) + 1))
         let partials = concurrentMap(parts, width: width) { part -> HandoffResult in
@@ -187,7 +183,7 @@ extension MetricsEngine {
                     let segment = Int(place >> 32)
                     let index = Int(place & 0xFFFF_FFFF)
                     let event = events[segment][index]
-                    list.append((event.at, bases[segment] + index, event))
+                    list.append((event.at, locator.position(segment: segment, index: index), event))
                 }
                 list.sort { ($0.at, $0.event.sequence, $0.position) < ($1.at, $1.event.sequence, $1.position) }
                 addItem(list.map(\.event), to: &result)
