@@ -55,7 +55,7 @@ struct ChunkOutputCodingTests {
             WorkTask(id: "J-2", team: 1, createdAt: 1),
         ]
         let events = [
-            ItemEvent(itemID: "T1", itemKind: .ticket, at: 99, actor: 0, team: 1, isResolution: true, sequence: 3, span: span),
+            ItemEvent(itemID: Self.longKey, itemKind: .ticket, at: 99, actor: 0, team: 1, isResolution: true, sequence: 3),
             ItemEvent(itemID: "T2", at: 100),
         ]
         func roundTrip<R: FlatRecord & Equatable>(_ records: [R]) throws -> [R] {

@@ -86,8 +86,11 @@ struct IngestTests {
         var text = Array(Self.messyOrders(rows: 300).utf8)
         text.withUnsafeMutableBufferPointer { mutable in
             let bytes = UnsafeBufferPointer(mutable)
-            let chunks = InputReader<OrderBuilder>.planChunks(bytes, from: 0, jobs: 4, chunkBytes: 500)
+            var scanned: [Range<Int>] = []
+            let chunks = InputReader<OrderBuilder>.planChunks(bytes, from: 0, jobs: 4, chunkBytes: 500) { scanned.append($0) }
             #expect(chunks.count > 10)
+            // The scan reports each chunk it is done with (pages it may release), all but the last, in order.
+            #expect(scanned == Array(chunks.dropLast()))
             #expect(chunks.first?.lowerBound == 0)
             #expect(chunks.last?.upperBound == bytes.count)
             for (left, right) in zip(chunks, chunks.dropFirst()) {

@@ -55,10 +55,13 @@ struct OrderFoldTests {
         let data = try PipelineRunner.read(
             config, directory: directory, jobs: jobs, chunkBytes: chunkBytes,
             folding: fold ? OrderFolding(engines: engines) : nil)
+        let links = data.orderIdentities.map {
+            LinkedOrderTeams(orders: $0, tickets: data.tickets?.segments ?? [], width: jobs)
+        }
         let metrics = engines.indices.map { day in
             let orders: OrderInput =
                 if let folded = data.orders?.folded {
-                    .folded((folded.fold as! OrderTallies).partials[day], keys: folded.keys)
+                    .folded((folded.fold as! OrderTallies).partials[day], links: links!)
                 } else {
                     .records(data.orders?.segments ?? [])
                 }
@@ -247,5 +250,29 @@ struct OrderFoldTests {
         total.retract(taken)
         #expect(total.shipLatencies.values.sorted() == [3, 5, 9])
         #expect(total.orders == 3)
+    }
+
+    @Test("linked order teams: every ticket's order id, whatever its window, from records or key entries alike")
+    func linkedOrderTeams() {
+        let long = RecordKey(String(repeating: "long-order-id-", count: 4) + "3")  // hashed, not inline
+        let orders = [
+            [Order(id: "O1", team: 1, createdAt: 10), Order(id: "O2", team: 2, createdAt: 20)],
+            [Order(id: long, team: 3, createdAt: 30)],
+        ]
+        let tickets = [[
+            Ticket(id: "T1", orderID: "O2", team: 0, createdAt: 5),
+            Ticket(id: "T2", orderID: "O9", team: 0, createdAt: 6),
+            Ticket(id: "T3", team: 0, createdAt: 7),
+            Ticket(id: "T4", orderID: long, team: 0, createdAt: 8),
+        ]]
+        let fromRecords = LinkedOrderTeams(orders: .records(orders), tickets: tickets, width: 2)
+        let fromEntries = LinkedOrderTeams(orders: .folded(orders.map { $0.map(OrderKeyEntry.init) }), tickets: tickets, width: 2)
+        for links in [fromRecords, fromEntries] {
+            #expect(links.team(of: RecordKey("O2").digest) == 2)
+            #expect(links.team(of: long.digest) == 3)
+            #expect(links.team(of: RecordKey("O9").digest) == nil, "no such order")
+            #expect(links.team(of: RecordKey("O1").digest) == nil, "no ticket links to it")
+        }
+        #expect(LinkedOrderTeams().team(of: RecordKey("O2").digest) == nil)
     }
 }

@@ -419,7 +419,7 @@ struct PresetTests {
         #expect(tickets[1].firstResponseAt == instant("2026-11-12T13:30:00Z"))  // 12:00Z + 90 minutes
         #expect(tickets[1].resolvedAt == nil)
         #expect(tickets[2].firstResponseAt == nil)
-        #expect(tickets.map(\.orderID) == ["3012345678901234567", "9999", nil])
+        #expect(tickets.map(\.orderID) == [RecordKey("3012345678901234567").digest, RecordKey("9999").digest, nil])
         expectReconciled(input.stats)
     }
 

@@ -77,10 +77,22 @@ struct RecordKeyTests {
 @Suite("Compact records")
 struct CompactRecordTests {
     @Test func strides() {
-        #expect(MemoryLayout<ItemEvent>.stride == 64)
-        #expect(MemoryLayout<Ticket>.stride == 144)
+        #expect(MemoryLayout<ItemEvent>.stride == 40)
+        #expect(MemoryLayout<Ticket>.stride == 128)
         #expect(MemoryLayout<OrderKeyEntry>.stride == 36)
         #expect(MemoryLayout<RecordSpan>.stride == 16)
+    }
+
+    @Test func ticketIndicesKeepTheirAbsence() {
+        var ticket = Ticket(id: "T1", team: 2, createdAt: 0)
+        #expect(ticket.agent == nil && ticket.escalatedTo == nil && ticket.orderID == nil)
+        ticket.agent = 0
+        ticket.escalatedTo = 5
+        #expect(ticket.agent == 0 && ticket.escalatedTo == 5)
+        ticket.agent = nil
+        #expect(ticket.agent == nil && ticket.escalatedTo == 5)
+        let linked = Ticket(id: "T2", orderID: "O-1", team: 0, agent: 3, createdAt: 0)
+        #expect(linked.orderID == RecordKey("O-1").digest && linked.agent == 3)
     }
 
     @Test func eventIndicesKeepTheirAbsence() {
@@ -91,5 +103,29 @@ struct CompactRecordTests {
         #expect(event.actor == 3 && event.team == 0)
         event.team = nil
         #expect(event.team == nil && event.actor == 3)
+    }
+}
+
+@Suite("Exact capacity")
+struct ExactCapacityTests {
+    @Test("shrinking keeps the elements in order and gives back room that appending left unused")
+    func shrinkToFit() {
+        var values: [Int64] = []
+        for value in 0..<10_000 { values.append(Int64(value) * 7) }
+        values.append(contentsOf: Array(repeating: -1, count: 6_000))
+        let before = values
+        values.reserveCapacity(40_000)
+        #expect(values.capacity >= 40_000)
+        values.shrinkToFit()
+        #expect(values == before)
+        #expect(values.capacity < 17_000)
+        var small = [1, 2, 3]
+        small.shrinkToFit()
+        #expect(small == [1, 2, 3], "little room to give back: kept as it is")
+        var samples = DurationSamples((0..<5_000).map { Int64($0) * 1000 })
+        samples.append(contentsOf: DurationSamples([1]))
+        samples.shrinkToFit()
+        #expect(samples.count == 5_001 && !samples.isCompact)
+        #expect(samples.values.sorted() == ([1] + (0..<5_000).map { Int64($0) * 1000 }).sorted())
     }
 }

@@ -92,7 +92,7 @@ struct DataTestTally: Sendable {
     var example: (line: Int, value: String)?
     /// Values with their lines, for `unique` and `relationships` (checked once all chunks are in; a
     /// `unique` test on the key of folded records collects none, see ``DataTestCheck``).
-    var values: [(RecordKey, Int)] = []
+    var values = TestedValues()
 
     mutating func fail(line: Int, value: @autoclosure () -> String) {
         failing += 1
@@ -103,8 +103,43 @@ struct DataTestTally: Sendable {
         total += other.total
         failing += other.failing
         if let theirs = other.example, example == nil || theirs.line < example!.line { example = theirs }
-        values += other.values
+        values.append(contentsOf: other.values)
     }
+}
+
+/// The values a data test collected with their lines, chunk by chunk: merging the chunks' tallies
+/// adds their lists, never copies the values (a million ticket `order_id`s take 32 MB).
+struct TestedValues: Sendable, Sequence, ExpressibleByArrayLiteral {
+    private var lists: [[(RecordKey, Int)]] = []
+    private(set) var count = 0
+
+    init() {}
+
+    init(arrayLiteral elements: (RecordKey, Int)...) {
+        for element in elements { append(element) }
+    }
+
+    /// Adds a value read on `line` (the pair's second part).
+    @inline(__always)
+    mutating func append(_ value: (RecordKey, Int)) {
+        if lists.isEmpty { lists.append([]) }
+        lists[lists.count - 1].append(value)
+        count += 1
+    }
+
+    /// Adds `other`'s values after these; its lists are shared, not copied.
+    mutating func append(contentsOf other: TestedValues) {
+        lists += other.lists.filter { !$0.isEmpty }
+        count += other.count
+    }
+
+    /// Gives back the room appending left unused, while the lists are this tally's alone (a chunk's,
+    /// before it is merged).
+    mutating func shrinkToFit() {
+        for index in lists.indices { lists[index].shrinkToFit() }
+    }
+
+    func makeIterator() -> FlattenSequence<[[(RecordKey, Int)]]>.Iterator { lists.joined().makeIterator() }
 }
 
 /// The outcome of one data test (a row of `data_tests.csv`).

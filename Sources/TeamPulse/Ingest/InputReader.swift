@@ -500,12 +500,17 @@ struct InputReader<Builder: RecordBuilder> {
         let bytes = file.text
         let slots = try mapHeader(header.names, line: header.line, path: shown, misread: { layout.misreadHint(bytes) })
         let presetSlots = mapPresetFields(header.names)
+        // The scans touch every page of the file: each range's pages go as soon as a scan is past them,
+        // so that resident memory follows the chunks in flight from the start (they fault back in from
+        // the page cache, cheaply, when their chunk is parsed).
         let chunks = Self.planChunks(
             bytes, from: header.end, jobs: options.jobs, chunkBytes: options.chunkBytes, quote: layout.quote,
-            delimiter: layout.delimiter, newline: layout.newline, maxRecordLines: layout.maxRecordLines)
+            delimiter: layout.delimiter, newline: layout.newline, maxRecordLines: layout.maxRecordLines,
+            scanned: file.release)
         // Line ends per chunk (counted concurrently) give each chunk its first line number.
-        let lineFeeds = concurrentMap(chunks.count, width: options.jobs) {
-            Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[$0]]), newline: layout.newline)
+        let lineFeeds = concurrentMap(chunks.count, width: options.jobs) { index in
+            defer { file.release(chunks[index]) }
+            return Self.countLineFeeds(UnsafeBufferPointer(rebasing: bytes[chunks[index]]), newline: layout.newline)
         }
         var chunkLines: [Int] = []
         var line = header.nextLine
@@ -513,10 +518,7 @@ struct InputReader<Builder: RecordBuilder> {
             chunkLines.append(line)
             line += count
         }
-        // The scans above touched every page of the file: let them go until their chunk is parsed, so
-        // that resident memory follows the chunks in flight from the start (they fault back in from the
-        // page cache, cheaply).
-        file.release(0..<bytes.count)
+        file.release(0..<bytes.count)  // the header and the last range
         return Prepared(
             file: file, fileIndex: index, displayPath: shown, layout: layout, slots: slots,
             presetSlots: presetSlots, chunks: chunks, chunkLines: chunkLines, chunkStarts: chunks.map(\.lowerBound))
@@ -652,7 +654,8 @@ struct InputReader<Builder: RecordBuilder> {
 
         var rolledUp = 0
         var duplicateRejects: [Reject] = []
-        if var merged = folded {
+        // Taken out, not copied: retracting from a copy would copy every sample list it changes.
+        if var merged = folded.take() {
             // Every record's key entry, before duplicates are resolved: their repeats settle the
             // duplicate policy and the `unique` tests on the key.
             let settledByKeys = uniqueTestsSettledByKeys
@@ -682,6 +685,7 @@ struct InputReader<Builder: RecordBuilder> {
                 }
                 merged.newest = newest.reduce(into: NewestInstant()) { $0.merge($1) }
             }
+            merged.shrinkToFit()
             folded = merged
         } else if spec.resolvesDuplicateKeys {
             duplicateRejects = removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
@@ -744,8 +748,9 @@ struct InputReader<Builder: RecordBuilder> {
         var table = partials[0]
         for partial in partials.dropFirst() {
             guard let (key, take) = table.merge(partial) else { continue }
-            let first = segments.lazy.joined().first { Builder.key(of: $0) == key }
-            let text = first.map { keyText(key, span: Builder.span(of: $0), files: files) } ?? key.description
+            let keying = Builder.keying!  // lookup rows are keyed
+            let first = segments.lazy.joined().first { keying.key($0) == key }
+            let text = first.map { keyText(key, span: keying.span($0), files: files) } ?? key.description
             return (nil, LookupOverflow(key: text, take: take))
         }
         return (table, nil)
@@ -891,10 +896,11 @@ struct InputReader<Builder: RecordBuilder> {
     /// an unquoted field does not throw the scan off; a quoted field that would run over more than
     /// `maxRecordLines` lines is taken for a stray quote, as the reader takes it. The scan is a guess:
     /// a chunk reader that finds a record open at its chunk's end reads on (see `parse`).
+    /// `scanned` is called with each range the scan has left behind for good (to release its pages).
     static func planChunks(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, jobs: Int, chunkBytes: Int,
         quote: UInt8 = UInt8(ascii: "\""), delimiter: UInt8 = UInt8(ascii: ","), newline: UInt8 = UInt8(ascii: "\n"),
-        maxRecordLines: Int = InputFormat.defaultMaxRecordLines
+        maxRecordLines: Int = InputFormat.defaultMaxRecordLines, scanned: (Range<Int>) -> Void = { _ in }
     ) -> [Range<Int>] {
         let length = bytes.count - start
         guard jobs > 1 || chunkBytes < length, length > 0 else { return [start..<bytes.count] }
@@ -973,6 +979,8 @@ struct InputReader<Builder: RecordBuilder> {
             }
             guard let split, split < bytes.count else { break }
             ranges.append(chunkStart..<split)
+            // A stray quote's line ends lie after its opening line, never before the split.
+            scanned(chunkStart..<split)
             chunkStart = split
         }
         ranges.append(chunkStart..<bytes.count)
@@ -1152,6 +1160,7 @@ struct InputReader<Builder: RecordBuilder> {
         output.rejects = rejects
         output.linesRejected = linesRejected
         output.dataTests = tests.map(\.tally)
+        for index in output.dataTests.indices { output.dataTests[index].values.shrinkToFit() }
         output.negativeDurations = state.negativeDurations
         output.lookupPartial = state.lookupPartial
         output.dates = state.dates
@@ -1172,13 +1181,13 @@ struct InputReader<Builder: RecordBuilder> {
     /// Rejects the records that a roll-up left without a required value (an order whose rows all lack
     /// `created_at`), one reject per row.
     func rejectIncomplete(_ segments: inout [[Builder.Record]], files: [Prepared]) -> [Reject] {
-        guard case .orderLines = spec.rollUp else { return [] }
+        guard case .orderLines = spec.rollUp, let keying = Builder.keying else { return [] }
         var rejects: [Reject] = []
-        for index in segments.indices where segments[index].contains(where: Builder.isIncomplete) {
-            for record in segments[index] where Builder.isIncomplete(record) {
-                rejects.append(incompleteReject(Builder.span(of: record), key: Builder.key(of: record), files: files))
+        for index in segments.indices where segments[index].contains(where: keying.isIncomplete) {
+            for record in segments[index] where keying.isIncomplete(record) {
+                rejects.append(incompleteReject(keying.span(record), key: keying.key(record), files: files))
             }
-            segments[index].removeAll(where: Builder.isIncomplete)
+            segments[index].removeAll(where: keying.isIncomplete)
         }
         segments.removeAll { $0.isEmpty }
         return rejects
@@ -1240,9 +1249,10 @@ struct InputReader<Builder: RecordBuilder> {
         let locator = SegmentLocator(segments)
         let total = locator.count
         precondition(total < Int(UInt32.max), "more than 4 billion records in one input")
-        // Up to 8 partitions, searched `jobs` at a time, so that only the tables of the partitions in
-        // progress are held. One scan lists each partition's positions (in file order).
-        let partitions = max(1, min(8, total / 100_000))
+        // Up to 32 partitions of at least 100k records, searched `jobs` at a time, so that only the
+        // (small) tables of the partitions in progress are held. One scan lists each partition's
+        // positions (in file order).
+        let partitions = max(1, min(32, total / 100_000))
         @inline(__always) func partition(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: ((hash >> 40) &* UInt64(partitions)) >> 24) }
         var members = [[UInt32]](repeating: [], count: partitions > 1 ? partitions : 0)
         if partitions > 1 {
@@ -1317,11 +1327,12 @@ struct InputReader<Builder: RecordBuilder> {
     /// Applies the preset's roll-up, or else the input's duplicate policy (see `resolveRepeats`);
     /// `rolledUp` counts the rows merged into an earlier row's record.
     func removeDuplicates(_ segments: inout [[Builder.Record]], files: [Prepared], rolledUp: inout Int) -> [Reject] {
+        guard let keying = Builder.keying else { preconditionFailure("only inputs with unique keys resolve duplicates") }
         let rule = spec.rollUp
         guard rule != .none else {
-            return resolveRepeats(&segments, files: files, key: Builder.key(of:), span: Builder.span(of:)).rejects
+            return resolveRepeats(&segments, files: files, key: keying.key, span: keying.span).rejects
         }
-        let repeated = repeatedKeys(segments, key: Builder.key(of:))
+        let repeated = repeatedKeys(segments, key: keying.key)
         guard !repeated.isEmpty else { return [] }
         let locator = SegmentLocator(segments)
         func record(_ insertion: Int) -> Builder.Record { locator.element(of: segments, at: insertion) }
@@ -1330,10 +1341,10 @@ struct InputReader<Builder: RecordBuilder> {
         var rejects: [Reject] = []
         for (_, insertions) in repeated.sorted(by: { $0.value[0] < $1.value[0] }) {
             var merged = record(insertions[0])
-            for insertion in insertions.dropFirst() { Builder.rollUp(&merged, with: record(insertion), rule: rule) }
-            if Builder.isIncomplete(merged) {
+            for insertion in insertions.dropFirst() { keying.rollUp(&merged, record(insertion), rule) }
+            if keying.isIncomplete(merged) {
                 for insertion in insertions {
-                    rejects.append(incompleteReject(Builder.span(of: record(insertion)), key: Builder.key(of: merged), files: files))
+                    rejects.append(incompleteReject(keying.span(record(insertion)), key: keying.key(merged), files: files))
                     let (segment, index) = locator.place(of: insertion)
                     dropped[segment, default: []].insert(index)
                 }

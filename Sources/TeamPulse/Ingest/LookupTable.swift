@@ -211,7 +211,7 @@ struct LookupRow: Sendable, Equatable {
 
 /// Reads the rows of a lookup file: the key (column 0 of the lookup's columns) and each take's value,
 /// parsed as its target column's values are; a bad value rejects the row like an input row.
-struct LookupRowBuilder: RecordBuilder {
+struct LookupRowBuilder: KeyedRecordBuilder {
     // A lookup file has no canonical schema: `usedColumnIndices` names the columns it reads, and its
     // rows are attributed to the input that owns the lookup (the reader spec's kind). These two
     // protocol requirements are never consulted for it.

@@ -347,6 +347,19 @@ protocol RecordBuilder: Sendable {
     /// reads a schema of its own (a lookup file).
     var usedColumnIndices: [Int] { get }
     func build(_ row: MappedRow, span: RecordSpan, state: inout BuildState) throws(FieldError) -> Record
+    /// How the records are keyed, for inputs whose records have a unique key; `nil` for the event log,
+    /// whose `item_id` repeats by design (its records keep neither their key's text nor their span).
+    static var keying: RecordKeying<Record>? { get }
+}
+
+extension RecordBuilder {
+    var usedColumnIndices: [Int] { Self.usedColumns.map(\.rawValue) }
+    static var keying: RecordKeying<Record>? { nil }
+}
+
+/// A builder of records that have a unique key and keep their span: duplicates of the key are
+/// resolved, and a preset's roll-up folds them.
+protocol KeyedRecordBuilder: RecordBuilder {
     static func key(of record: Record) -> RecordKey
     static func span(of record: Record) -> RecordSpan
     /// Folds `next` (a later row with the same key) into `record` under a preset's roll-up rule.
@@ -355,15 +368,25 @@ protocol RecordBuilder: Sendable {
     static func isIncomplete(_ record: Record) -> Bool
 }
 
-extension RecordBuilder {
-    var usedColumnIndices: [Int] { Self.usedColumns.map(\.rawValue) }
+extension KeyedRecordBuilder {
+    static var keying: RecordKeying<Record>? {
+        RecordKeying(key: key(of:), span: span(of:), rollUp: rollUp(_:with:rule:), isIncomplete: isIncomplete)
+    }
 
     /// Without a rule of its own, a later row replaces the record.
     static func rollUp(_ record: inout Record, with next: Record, rule: RollUpRule) { record = next }
     static func isIncomplete(_ record: Record) -> Bool { false }
 }
 
-struct OrderBuilder: RecordBuilder {
+/// The key functions of a ``KeyedRecordBuilder``, as the reader consults them.
+struct RecordKeying<Record> {
+    let key: (Record) -> RecordKey
+    let span: (Record) -> RecordSpan
+    let rollUp: (inout Record, Record, RollUpRule) -> Void
+    let isIncomplete: (Record) -> Bool
+}
+
+struct OrderBuilder: KeyedRecordBuilder {
     typealias Column = OrderColumn
     static let kind = InputKind.orders
     static let usedColumns = OrderColumn.allCases.filter { $0 != .currency && $0 != .carrier }
@@ -507,7 +530,7 @@ struct OrderBuilder: RecordBuilder {
     }
 }
 
-struct TicketBuilder: RecordBuilder {
+struct TicketBuilder: KeyedRecordBuilder {
     typealias Column = TicketColumn
     static let kind = InputKind.tickets
     static let usedColumns: [TicketColumn] = [
@@ -568,7 +591,7 @@ struct TicketBuilder: RecordBuilder {
     }
 }
 
-struct TaskBuilder: RecordBuilder {
+struct TaskBuilder: KeyedRecordBuilder {
     typealias Column = TaskColumn
     static let kind = InputKind.tasks
     static let usedColumns: [TaskColumn] = [
@@ -642,15 +665,13 @@ struct EventBuilder: RecordBuilder {
         let team = row.team(EventColumn.team.rawValue, in: directory, &state) ?? actor.flatMap { directory.team(ofMember: $0) }
         let resolves = row.value(EventColumn.activity.rawValue).map { EventActivity.isResolution($0) } ?? false
         return ItemEvent(
-            itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves,
-            sequence: try row.updateSequence(), span: span)
+            item: id.digest, itemKind: kind, at: at, actor: actor, team: team, isResolution: resolves,
+            sequence: try row.updateSequence())
     }
 
     /// Item kinds in the order of the `item_kind` vocabulary (``EnumeratedColumn``).
     static let kinds: [ItemKind] = EnumeratedColumn.column("item_kind", of: .events)!.values.map { ItemKind(rawValue: $0)! }
 
-    static func key(of record: ItemEvent) -> RecordKey { record.itemID }
-    static func span(of record: ItemEvent) -> RecordSpan { record.span }
 }
 
 /// Splits a `;`-separated list, trimming spaces and dropping empty items.

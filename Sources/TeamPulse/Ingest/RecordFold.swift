@@ -12,6 +12,8 @@ protocol RecordFold: Sendable {
     mutating func retract(_ other: any RecordFold)
     /// The newest `created_at` of the folded records (freshness), merged and retracted with the rest.
     var newest: NewestInstant { get set }
+    /// Gives back the storage that merging left unused, once the fold is complete.
+    mutating func shrinkToFit()
 }
 
 /// The newest of some instants and how many of them it is, so that it stays exact when instants are

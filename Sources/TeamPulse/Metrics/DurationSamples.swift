@@ -76,6 +76,12 @@ struct DurationSamples: Sendable {
         return millis.withUnsafeMutableBufferPointer { orderStatisticsPercentile($0, p, unit: unit) { $0 } }
     }
 
+    /// Gives back the storage appending left unused.
+    mutating func shrinkToFit() {
+        seconds.shrinkToFit()
+        millis.shrinkToFit()
+    }
+
     /// Calls `body` with each value in milliseconds, in stored order.
     @inline(__always)
     func forEach(_ body: (Int64) -> Void) {

@@ -84,7 +84,7 @@ struct HandoffResult: Sendable {
 
 /// An item of the events input: its key and kind.
 struct ItemKey: Hashable, Sendable {
-    var id: RecordKey
+    var id: KeyDigest
     var kind: UInt8  // ItemKind index, 255 = not given
 }
 
@@ -113,7 +113,7 @@ extension MetricsEngine {
             itemOfEvent.reserveCapacity(running)
             var sizes: [Int32] = []
             func itemKey(of event: ItemEvent) -> ItemKey {
-                ItemKey(id: event.itemID, kind: event.itemKind.map { UInt8(ItemKind.allCases.firstIndex(of: $0)!) } ?? 255)
+                ItemKey(id: event.item, kind: event.itemKind.map { UInt8(ItemKind.allCases.firstIndex(of: $0)!) } ?? 255)
             }
             func slot(_ key: ItemKey, _ mask: Int) -> Int {
                 Int(truncatingIfNeeded: key.id.tableHash ^ (UInt64(key.kind) &* 0x9E37_79B9_7F4A_7C15)) & mask

@@ -98,6 +98,16 @@ struct TeamWindowTally: Sendable {
         cycleTimesBH.remove(other.cycleTimesBH)
     }
 
+    /// Gives back the storage that appending left unused in the sample lists.
+    mutating func shrinkToFit() {
+        shipLatencies.shrinkToFit(); deliveryTimes.shrinkToFit()
+        firstResponses.shrinkToFit(); resolutions.shrinkToFit()
+        leadTimes.shrinkToFit(); cycleTimes.shrinkToFit()
+        shipLatenciesBH.shrinkToFit(); deliveryTimesBH.shrinkToFit()
+        firstResponsesBH.shrinkToFit(); resolutionsBH.shrinkToFit()
+        leadTimesBH.shrinkToFit(); cycleTimesBH.shrinkToFit()
+    }
+
 }
 
 struct EdgeKey: Hashable, Sendable {
@@ -157,6 +167,11 @@ struct MetricsPartial: Sendable {
         precondition(other.edges.isEmpty && other.loads.isEmpty, "only tallies are retracted")
         grow(to: other.tallies.count)
         for index in other.tallies.indices { tallies[index].retract(other.tallies[index]) }
+    }
+
+    /// Gives back the storage that appending left unused in the tallies' sample lists.
+    mutating func shrinkToFit() {
+        for index in tallies.indices { tallies[index].shrinkToFit() }
     }
 
     /// Pads the tallies with empty ones up to `slots`.
@@ -264,25 +279,34 @@ public struct MetricsEngine: Sendable {
     }
 
     /// Computes all metrics from the orders as records or as folded while they were read
-    /// (``OrderTallies``: their tallies, and their keys and teams).
+    /// (``OrderTallies``: their tallies, and the teams of the orders tickets link to). The input is
+    /// consumed: the folded tallies become the total, so their samples are reordered in place for the
+    /// percentiles and never copied.
     func compute(
-        orders input: OrderInput, tickets: [[Ticket]], tasks: [[WorkTask]], events: [[ItemEvent]] = [], partitions: Int,
+        orders input: consuming OrderInput, tickets: [[Ticket]], tasks: [[WorkTask]], events: [[ItemEvent]] = [], partitions: Int,
         width: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> MetricsResult {
         let teamCount = directory.allTeams.count
+        let slots = teamCount * windows.count
         let orders: [[Order]]
-        if case .records(let records) = input { orders = records } else { orders = [] }
+        let links: LinkedOrderTeams
+        var total: MetricsPartial
+        switch consume input {
+        case .records(let records):
+            orders = records
+            links = LinkedOrderTeams(orders: .records(records), tickets: tickets, width: width)
+            total = MetricsPartial(slots: slots)
+        case .folded(let folded, let foldedLinks):
+            orders = []
+            links = foldedLinks
+            total = folded
+            total.grow(to: slots)
+        }
         let (slaMillis, slaBusiness) = shipSLAs()
         let calendars = makeCalendars(orders: orders, tickets: tickets, tasks: tasks)
-        let orderTeams = linkedOrderTeams(orders: input.identities, tickets: tickets, width: width)
         let parts = max(1, partitions)
-        let partials = concurrentMap(parts, width: width) { part -> MetricsPartial in
-            var partial = MetricsPartial(slots: teamCount * windows.count)
-            // The folded orders' tallies start the first partition (shared, not copied).
-            if part == 0, case .folded(let folded, _) = input {
-                partial = folded
-                partial.grow(to: teamCount * windows.count)
-            }
+        var partials = concurrentMap(parts, width: width) { part -> MetricsPartial in
+            var partial = MetricsPartial(slots: slots)
             for segment in orders {
                 for order in Self.slice(segment, part, parts) {
                     add(order, sla: slaMillis, slaBusiness: slaBusiness, calendars: calendars, to: &partial)
@@ -290,7 +314,7 @@ public struct MetricsEngine: Sendable {
             }
             for segment in tickets {
                 for ticket in Self.slice(segment, part, parts) {
-                    add(ticket, orderTeams: orderTeams.teams, calendars: calendars, to: &partial)
+                    add(ticket, links: links, calendars: calendars, to: &partial)
                 }
             }
             for segment in tasks {
@@ -298,10 +322,14 @@ public struct MetricsEngine: Sendable {
             }
             return partial
         }
-        var total = partials[0]
-        for partial in partials.dropFirst() { total.merge(partial) }
+        // Each partial goes as soon as it is merged: a sample list the total took whole is then held once.
+        for index in partials.indices {
+            total.merge(partials[index])
+            partials[index] = MetricsPartial(slots: 0)
+        }
         let handoffs = computeHandoffs(events, teamCount: teamCount, partitions: parts, width: width)
-        return finish(total, handoffs: handoffs, teamCount: teamCount, unresolvedLinks: orderTeams.unresolved, width: width)
+        let unresolved = unresolvedLinks(tickets, links: links)
+        return finish(consume total, handoffs: handoffs, teamCount: teamCount, unresolvedLinks: unresolved, width: width)
     }
 
     /// Ship SLA in milliseconds per team of the directory, and whether it counts business hours.
@@ -343,40 +371,15 @@ public struct MetricsEngine: Sendable {
         return items[lower..<upper]
     }
 
-    /// The owning team of each order that a ticket links to.
-    struct OrderTeams: Sendable {
-        var table = KeyTable(expected: 16)
-        /// Team per key insertion; -1 for a key no order has.
-        var teams: [TeamIndex] = []
-
-        @inline(__always)
-        func team(of key: RecordKey) -> TeamIndex? {
-            guard let index = table.find(key) else { return nil }
-            return teams[index] >= 0 ? teams[index] : nil
-        }
-    }
-
-    /// Teams of the orders that tickets in the longest window link to, and how many links name no order.
-    private func linkedOrderTeams(orders: OrderIdentities, tickets: [[Ticket]], width: Int) -> (teams: OrderTeams, unresolved: Int) {
-        var lookup = OrderTeams()
-        guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return (lookup, 0) }
-        for ticket in tickets.joined() where ticket.createdAt >= earliest && ticket.createdAt < end {
-            if let id = ticket.orderID { _ = lookup.table.insert(id) }
-        }
-        lookup.teams = Array(repeating: -1, count: lookup.table.count)
-        guard !lookup.teams.isEmpty else { return (lookup, 0) }
-        let table = lookup.table
-        let found = concurrentMap(orders.segmentCount, width: width) { segment -> [(Int, TeamIndex)] in
-            var hits: [(Int, TeamIndex)] = []
-            orders.forEach(in: segment) { id, team in if let slot = table.find(id) { hits.append((slot, team)) } }
-            return hits
-        }
-        for (index, team) in found.joined() { lookup.teams[index] = team }
+    /// How many tickets created in the longest window link to an order that is not among the
+    /// accepted orders.
+    private func unresolvedLinks(_ tickets: [[Ticket]], links: LinkedOrderTeams) -> Int {
+        guard let earliest = windows.map(\.start).min(), let end = windows.first?.end else { return 0 }
         var unresolved = 0
         for ticket in tickets.joined() where ticket.createdAt >= earliest && ticket.createdAt < end {
-            if let id = ticket.orderID, lookup.team(of: id) == nil { unresolved += 1 }
+            if let id = ticket.orderID, links.team(of: id) == nil { unresolved += 1 }
         }
-        return (lookup, unresolved)
+        return unresolved
     }
 
     // MARK: Accumulation
@@ -443,9 +446,9 @@ public struct MetricsEngine: Sendable {
         }
     }
 
-    private func add(_ ticket: Ticket, orderTeams: OrderTeams, calendars: TeamCalendars, to partial: inout MetricsPartial) {
+    private func add(_ ticket: Ticket, links: LinkedOrderTeams, calendars: TeamCalendars, to partial: inout MetricsPartial) {
         let base = Int(ticket.team) * windows.count
-        let ownerTeam = ticket.orderID.flatMap { orderTeams.team(of: $0) }
+        let ownerTeam = ticket.orderID.flatMap { links.team(of: $0) }
         var firstResponseBH: Int64?
         var resolutionBH: Int64?
         for (w, window) in windows.enumerated() {
@@ -580,11 +583,10 @@ public struct MetricsEngine: Sendable {
     // MARK: Finishing
 
     private func finish(
-        _ total: MetricsPartial, handoffs: HandoffResult, teamCount: Int, unresolvedLinks: Int, width: Int
+        _ total: consuming MetricsPartial, handoffs: HandoffResult, teamCount: Int, unresolvedLinks: Int, width: Int
     ) -> MetricsResult {
         let teams = directory.allTeams
         let members = directory.allMembers
-        var total = total
 
         // Rosters: seeded members of each team (zero load included) plus everyone with load on it.
         var loads: [LoadKey: LoadTally] = total.loads

@@ -18,6 +18,10 @@ struct OrderTallies: RecordFold {
         for day in partials.indices { partials[day].retract(other.partials[day]) }
         newest.retract(other.newest)
     }
+
+    mutating func shrinkToFit() {
+        for day in partials.indices { partials[day].shrinkToFit() }
+    }
 }
 
 /// Folds orders for every as-of day of a run: one metrics engine per day (their windows end on it).
@@ -33,18 +37,12 @@ public struct OrderFolding: Sendable {
     }
 }
 
-/// The orders a metrics computation reads: records, or their tallies folded while reading.
+/// The orders a metrics computation reads: records, or their tallies folded while they were read.
 enum OrderInput: Sendable {
     case records([[Order]])
-    /// One day's tallies of the folded orders (``OrderTallies``), and their key entries.
-    case folded(MetricsPartial, keys: [[OrderKeyEntry]])
-
-    var identities: OrderIdentities {
-        switch self {
-        case .records(let records): .records(records)
-        case .folded(_, let keys): .folded(keys)
-        }
-    }
+    /// One day's tallies of the folded orders (``OrderTallies``), and the teams of the orders that
+    /// tickets link to (the key entries are not needed once those are known).
+    case folded(MetricsPartial, links: LinkedOrderTeams)
 }
 
 /// The keys (as digests) and teams of accepted orders, segment by segment, as records or key entries.

@@ -7,14 +7,15 @@ public enum ItemKind: String, Sendable, CaseIterable {
 
 /// One row of the `events` input: something happened to a work item (a status or assignment change),
 /// in canonical form.
+///
+/// Millions of events are kept for the hand-over and flow analytics, so an event keeps only what they
+/// read: its item's key as a digest (items are told apart, never shown), no span (the event log has no
+/// unique key, so no event is ever read again from its file), and optional indices as -1. It takes 40
+/// bytes.
 public struct ItemEvent: Sendable, Equatable {
-    // Stored widest first and optional indices as -1, so that an event takes 64 bytes, not 80
-    // (millions of them are kept for the hand-over and flow analytics).
-
-    /// The item's key (`item_id`): a ticket, task or order id.
-    public var itemID: RecordKey
     public var at: Instant
-    public var span: RecordSpan
+    /// The digest of the item's key (`item_id`: a ticket, task or order id).
+    public var item: KeyDigest
     /// The source's update counter (a preset's `update_count`, 0 without one): orders the item's events
     /// stamped with the same `at`.
     public var sequence: Int32
@@ -36,24 +37,34 @@ public struct ItemEvent: Sendable, Equatable {
         set { packedTeam = newValue ?? -1 }
     }
 
+    /// An event of the item whose key digest is `item`.
     public init(
-        itemID: RecordKey, itemKind: ItemKind? = nil, at: Instant, actor: MemberIndex? = nil, team: TeamIndex? = nil,
-        isResolution: Bool = false, sequence: Int32 = 0, span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0)
+        item: KeyDigest, itemKind: ItemKind? = nil, at: Instant, actor: MemberIndex? = nil, team: TeamIndex? = nil,
+        isResolution: Bool = false, sequence: Int32 = 0
     ) {
         precondition((actor ?? 0) >= 0 && (team ?? 0) >= 0, "member and team indices are never negative")
-        self.itemID = itemID
         self.at = at
-        self.span = span
+        self.item = item
         self.sequence = sequence
         packedActor = actor ?? -1
         packedTeam = team ?? -1
         self.itemKind = itemKind
         self.isResolution = isResolution
     }
+
+    /// An event of the item with key `itemID`.
+    public init(
+        itemID: RecordKey, itemKind: ItemKind? = nil, at: Instant, actor: MemberIndex? = nil, team: TeamIndex? = nil,
+        isResolution: Bool = false, sequence: Int32 = 0
+    ) {
+        self.init(
+            item: itemID.digest, itemKind: itemKind, at: at, actor: actor, team: team, isResolution: isResolution,
+            sequence: sequence)
+    }
 }
 
 extension ItemEvent: CanonicalRecord {
-    public var id: RecordKey { itemID }
+    public var keyDigest: KeyDigest { item }
     public var createdAt: Instant { at }
 }
 

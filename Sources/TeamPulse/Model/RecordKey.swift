@@ -115,6 +115,16 @@ public struct KeyDigest: Hashable, Sendable {
         hasher.combine(words.3)
     }
 
+    /// The digest's 16 bytes, as stored (for the flat encoding of partials).
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result { withUnsafeBytes(of: words, body) }
+
+    /// The digest whose 16 bytes `withBytes` showed.
+    init(bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count == 16, "a digest has 16 bytes")
+        words = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+    }
+
     /// A well-mixed 64-bit hash for table placement: the digest's first half.
     @inline(__always)
     var tableHash: UInt64 { UInt64(words.0) | UInt64(words.1) << 32 }

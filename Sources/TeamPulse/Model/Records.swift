@@ -104,7 +104,8 @@ public struct Order: Sendable, Equatable {
 
 /// One helpdesk ticket, in canonical form.
 public struct Ticket: Sendable, Equatable {
-    // Stored widest first, so that a ticket takes 144 bytes, not 160.
+    // Stored widest first, optional indices as -1 and the linked order as its key's digest, so that a
+    // ticket takes 128 bytes, not 160 (a million of them are kept for the flow analytics).
     public var id: RecordKey
     public var createdAt: Instant
     @usableFromInline var packedFirstResponseAt, packedResolvedAt: PackedInstant
@@ -112,14 +113,16 @@ public struct Ticket: Sendable, Equatable {
     public var span: RecordSpan
     /// The exported `category` (key-person risk: categories handled by one member).
     public var category: String?
-    public var orderID: RecordKey?
     public var team: TeamIndex
     public var reopens: Int32
     /// The source's update counter (a preset's `update_count`, 0 without one): orders versions with
     /// the same `updatedAt`.
     public var updateSequence: Int32 = 0
-    public var agent: MemberIndex?
-    public var escalatedTo: TeamIndex?
+    @usableFromInline var packedAgent: MemberIndex
+    @usableFromInline var packedEscalatedTo: TeamIndex
+    /// The digest of `order_id`, the order the ticket is about: only looked up among the orders' keys,
+    /// never shown (data tests read the column's text as written).
+    public var orderID: KeyDigest?
     /// Customer satisfaction score, 1–5.
     public var csat: Int8?
 
@@ -138,7 +141,16 @@ public struct Ticket: Sendable, Equatable {
         get { packedResolvedAt.value }
         set { packedResolvedAt = PackedInstant(newValue) }
     }
+    @inlinable public var agent: MemberIndex? {
+        get { packedAgent < 0 ? nil : packedAgent }
+        set { packedAgent = newValue ?? -1 }
+    }
+    @inlinable public var escalatedTo: TeamIndex? {
+        get { packedEscalatedTo < 0 ? nil : packedEscalatedTo }
+        set { packedEscalatedTo = newValue ?? -1 }
+    }
 
+    /// A ticket about the order with key `orderID`.
     public init(
         id: RecordKey, orderID: RecordKey? = nil, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
         firstResponseAt: Instant? = nil, resolvedAt: Instant? = nil, reopens: Int32 = 0,
@@ -146,17 +158,32 @@ public struct Ticket: Sendable, Equatable {
         span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0), updatedAt: Instant? = nil,
         updateSequence: Int32 = 0
     ) {
+        self.init(
+            id: id, order: orderID?.digest, team: team, agent: agent, createdAt: createdAt, firstResponseAt: firstResponseAt,
+            resolvedAt: resolvedAt, reopens: reopens, escalatedTo: escalatedTo, csat: csat, category: category, span: span,
+            updatedAt: updatedAt, updateSequence: updateSequence)
+    }
+
+    /// A ticket about the order whose key has digest `order`.
+    public init(
+        id: RecordKey, order: KeyDigest?, team: TeamIndex, agent: MemberIndex? = nil, createdAt: Instant,
+        firstResponseAt: Instant? = nil, resolvedAt: Instant? = nil, reopens: Int32 = 0,
+        escalatedTo: TeamIndex? = nil, csat: Int8? = nil, category: String? = nil,
+        span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0), updatedAt: Instant? = nil,
+        updateSequence: Int32 = 0
+    ) {
+        precondition((agent ?? 0) >= 0 && (escalatedTo ?? 0) >= 0, "member and team indices are never negative")
         packedUpdatedAt = PackedInstant(updatedAt)
         self.updateSequence = updateSequence
         self.id = id
-        self.orderID = orderID
+        self.orderID = order
         self.team = team
-        self.agent = agent
+        packedAgent = agent ?? -1
         self.createdAt = createdAt
         packedFirstResponseAt = PackedInstant(firstResponseAt)
         packedResolvedAt = PackedInstant(resolvedAt)
         self.reopens = reopens
-        self.escalatedTo = escalatedTo
+        packedEscalatedTo = escalatedTo ?? -1
         self.csat = csat
         self.category = category
         self.span = span
@@ -198,12 +225,13 @@ public struct WorkTask: Sendable, Equatable {
     }
 }
 
-/// What every canonical record has: a key and a creation time.
+/// What every canonical record has: a key (as its digest) and a creation time.
 public protocol CanonicalRecord: Sendable {
-    var id: RecordKey { get }
+    /// The digest of the record's key (an event's: its item's).
+    var keyDigest: KeyDigest { get }
     var createdAt: Instant { get }
 }
 
-extension Order: CanonicalRecord {}
-extension Ticket: CanonicalRecord {}
-extension WorkTask: CanonicalRecord {}
+extension Order: CanonicalRecord { public var keyDigest: KeyDigest { id.digest } }
+extension Ticket: CanonicalRecord { public var keyDigest: KeyDigest { id.digest } }
+extension WorkTask: CanonicalRecord { public var keyDigest: KeyDigest { id.digest } }

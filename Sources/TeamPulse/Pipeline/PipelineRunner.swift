@@ -54,11 +54,10 @@ public struct IngestedData: Sendable {
         stats.reduce(0) { total, entry in total + entry.1.rowsRead + entry.1.lookups.reduce(0) { $0 + $1.rowsRead } }
     }
 
-    /// Drops what only the metrics read — the records and the order key entries — and keeps what the
-    /// outputs read: statistics, rejects, data-test tallies.
+    /// Drops what only the metrics read — the records — and keeps what the outputs read: statistics,
+    /// rejects, data-test tallies.
     mutating func releaseRecords() {
         orders?.segments = []
-        orders?.folded?.keys = []
         tickets?.segments = []
         tasks?.segments = []
         events?.segments = []
@@ -74,7 +73,7 @@ public struct IngestedData: Sendable {
     /// Digests of the keys of the accepted records of an input, in file order (empty when the pipeline
     /// has no such input).
     public func keys(of kind: InputKind) -> [KeyDigest] {
-        func keys<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [KeyDigest] { input?.segments.joined().map(\.id.digest) ?? [] }
+        func keys<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [KeyDigest] { input?.segments.joined().map(\.keyDigest) ?? [] }
         return switch kind {
         case .orders:
             orderIdentities.map { identities in
@@ -96,7 +95,7 @@ public struct IngestedData: Sendable {
         guard table.count > 0 else { return found }
         func probe<R: CanonicalRecord>(_ input: IngestedInput<R>?) -> [[Int]] {
             let segments = input?.segments ?? []
-            return concurrentMap(segments.count, width: width) { index in segments[index].compactMap { table.find($0.id) } }
+            return concurrentMap(segments.count, width: width) { index in segments[index].compactMap { table.find($0.keyDigest) } }
         }
         let hits: [[Int]] =
             switch kind {
@@ -280,6 +279,7 @@ public struct PipelineRunner: Sendable {
         var data = IngestedData()
         for result in Self.run(stages, jobs: jobs, reporter: reporter) { data.add(result) }
         Self.settleLinks(&data, directory: directory, width: jobs)
+        releaseFreedMemory()  // what the chunks and their merging freed
         return data
     }
 
@@ -551,13 +551,22 @@ public struct PipelineRunner: Sendable {
             }
         }
         let sharedTimings = timings
+        // The teams of the orders that tickets link to serve every day; the orders' key entries are
+        // not read after them.
+        var links = LinkedOrderTeams()
+        if data.orders?.folded != nil, let identities = data.orderIdentities {
+            links = LinkedOrderTeams(orders: identities, tickets: data.tickets?.segments ?? [], width: options.jobs)
+            data.orders!.folded!.keys = []
+            releaseFreedMemory()
+        }
         for (dayIndex, (day, folder)) in zip(options.days, folders).enumerated() {
             timings = sharedTimings
             let engine = engines[dayIndex]
-            let orders: OrderInput
+            // Handed to the engine, not kept: the engine reorders the day's samples in place.
+            var orders: OrderInput?
             if let folded = data.orders?.folded {
                 var tallies = folded.fold as! OrderTallies
-                orders = .folded(tallies.partials[dayIndex], keys: folded.keys)
+                orders = .folded(tallies.partials[dayIndex], links: links)
                 // The day's tallies are the engine's from here on (kept twice, their samples would be copied).
                 tallies.partials[dayIndex] = MetricsPartial(slots: 0)
                 data.orders!.folded!.fold = tallies
@@ -566,10 +575,11 @@ public struct PipelineRunner: Sendable {
             }
             var dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
                 engine.compute(
-                    orders: orders, tickets: data.tickets?.segments ?? [],
+                    orders: orders.take()!, tickets: data.tickets?.segments ?? [],
                     tasks: data.tasks?.segments ?? [], events: data.events?.segments ?? [], partitions: options.jobs * 4,
                     width: options.jobs)
             }
+            releaseFreedMemory()  // the partials merged away
             // Flow, forecast, people, silos and duplicate work: fills their metrics in.
             let flowReport = try timed("flow") { () throws(TeamPulseError) in
                 FlowAnalytics(

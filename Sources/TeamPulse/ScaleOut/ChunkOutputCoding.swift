@@ -90,10 +90,8 @@ extension FlatWriter {
         }
     }
 
-    mutating func optionalKey(_ value: RecordKey?) {
-        bool(value != nil)
-        if let value { key(value) }
-    }
+    /// A key digest as its 16 bytes.
+    mutating func digest(_ digest: KeyDigest) { digest.withBytes { raw($0) } }
 
     mutating func span(_ span: RecordSpan) {
         int(span.line)
@@ -132,7 +130,7 @@ extension FlatReader {
         return Array(try raw(Int(length))).withUnsafeBufferPointer { RecordKey($0) }
     }
 
-    mutating func optionalKey() throws(Malformed) -> RecordKey? { try bool() ? try key() : nil }
+    mutating func digest() throws(Malformed) -> KeyDigest { try raw(16).withUnsafeBytes { KeyDigest(bytes: $0) } }
 
     mutating func span() throws(Malformed) -> RecordSpan {
         RecordSpan(line: try int(), byteOffset: try int(), length: try int(), fileIndex: try int())
@@ -184,7 +182,8 @@ extension Order: FlatRecord {
 extension Ticket: FlatRecord {
     func encode(into writer: inout FlatWriter) {
         writer.key(id)
-        writer.optionalKey(orderID)
+        writer.bool(orderID != nil)
+        if let orderID { writer.digest(orderID) }
         writer.int(Int64(team))
         writer.optional(agent)
         writer.int(createdAt)
@@ -200,7 +199,7 @@ extension Ticket: FlatRecord {
     }
 
     init(flat reader: inout FlatReader, map: IndexMap) throws(FlatReader.Malformed) {
-        let id = try reader.key(), order = try reader.optionalKey(), team = map.team(try reader.int32())
+        let id = try reader.key(), order = try reader.bool() ? try reader.digest() : nil, team = map.team(try reader.int32())
         let agent = map.member(try reader.optionalInt32()), created = try reader.int64()
         let response = try reader.optional(), resolved = try reader.optional(), reopens = try reader.int32()
         let escalated = map.team(try reader.optionalInt32())
@@ -210,7 +209,7 @@ extension Ticket: FlatRecord {
         }
         let category = try reader.optionalText(), span = try reader.span()
         self.init(
-            id: id, orderID: order, team: team, agent: agent, createdAt: created, firstResponseAt: response,
+            id: id, order: order, team: team, agent: agent, createdAt: created, firstResponseAt: response,
             resolvedAt: resolved, reopens: reopens, escalatedTo: escalated, csat: csat, category: category, span: span,
             updatedAt: try reader.optional(), updateSequence: try reader.int32())
     }
@@ -248,26 +247,25 @@ extension WorkTask: FlatRecord {
 
 extension ItemEvent: FlatRecord {
     func encode(into writer: inout FlatWriter) {
-        writer.key(itemID)
+        writer.digest(item)
         writer.optional(itemKind.map { Int64(ItemKind.allCases.firstIndex(of: $0)!) })
         writer.int(at)
         writer.optional(actor)
         writer.optional(team)
         writer.bool(isResolution)
         writer.int(Int64(sequence))
-        writer.span(span)
     }
 
     init(flat reader: inout FlatReader, map: IndexMap) throws(FlatReader.Malformed) {
-        let id = try reader.key()
+        let item = try reader.digest()
         let kind = try reader.optional().map { value throws(FlatReader.Malformed) -> ItemKind in
             guard ItemKind.allCases.indices.contains(Int(value)) else { throw FlatReader.Malformed() }
             return ItemKind.allCases[Int(value)]
         }
         let at = try reader.int64(), actor = map.member(try reader.optionalInt32()), team = map.team(try reader.optionalInt32())
         self.init(
-            itemID: id, itemKind: kind, at: at, actor: actor, team: team, isResolution: try reader.bool(),
-            sequence: try reader.int32(), span: try reader.span())
+            item: item, itemKind: kind, at: at, actor: actor, team: team, isResolution: try reader.bool(),
+            sequence: try reader.int32())
     }
 }
 
@@ -394,7 +392,7 @@ extension InputReader.ChunkOutput where Builder.Record: FlatRecord {
 /// The names and header of a partial's blobs.
 enum PartialBlobs {
     /// The encoding's version, first after the magic bytes of every chunk blob.
-    static let encodingVersion: UInt8 = 1
+    static let encodingVersion: UInt8 = 2
     /// "TPCO": a blob of teampulse chunk outputs.
     static let magic: [UInt8] = Array("TPCO".utf8)
     /// The blob of ``DirectoryAdditions``.
