@@ -220,6 +220,34 @@ struct OrderFoldTests {
         }
     }
 
+    @Test("the duplicate search in many partitions and several waves finds every repeat, at its positions", arguments: [1, 2, 3])
+    func duplicateSearchInWaves(jobs: Int) {
+        // 3 000 keys in 7 segments; key k repeats 1 + k % 3 times, the repeats far apart.
+        var segments: [[KeyDigest]] = Array(repeating: [], count: 7)
+        var written = 0
+        for round in 0..<3 {
+            for k in 0..<3_000 where round <= k % 3 {
+                segments[(written / 1_000) % 7].append(RecordKey("K\(k)").digest)
+                written += 1
+            }
+        }
+        // Positions run over the segments in order.
+        var laidOut: [KeyDigest: [Int]] = [:]
+        var next = 0
+        for segment in segments {
+            for digest in segment {
+                laidOut[digest, default: []].append(next)
+                next += 1
+            }
+        }
+        let expected = laidOut.filter { $0.value.count > 1 }
+        #expect(expected.count == 2_000)
+        for (records, wave) in [(100, 3), (500, 1), (100_000, 8)] {  // 32, 11 and 1 partitions
+            let found = InputReader<OrderBuilder>.repeatedKeys(segments, key: { $0 }, jobs: jobs, partitionRecords: records, wave: wave)
+            #expect(found == expected, "\(records) records a partition, waves of \(wave)")
+        }
+    }
+
     @Test("the newest instant merges and retracts by its count; unknown once none at it remains")
     func newestInstantCounts() {
         var all = NewestInstant([5, 9, 9, 3])

@@ -112,6 +112,7 @@ struct DataTestTally: Sendable {
 struct TestedValues: Sendable, Sequence, ExpressibleByArrayLiteral {
     private var lists: [[(RecordKey, Int)]] = []
     private(set) var count = 0
+    var isEmpty: Bool { count == 0 }
 
     init() {}
 

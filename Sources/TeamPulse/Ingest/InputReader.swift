@@ -656,6 +656,9 @@ struct InputReader<Builder: RecordBuilder> {
         var duplicateRejects: [Reject] = []
         // Taken out, not copied: retracting from a copy would copy every sample list it changes.
         if var merged = folded.take() {
+            // Merged chunk by chunk, the sample lists have room to spare: given back before the
+            // duplicate search needs memory of its own.
+            merged.shrinkToFit()
             // Every record's key entry, before duplicates are resolved: their repeats settle the
             // duplicate policy and the `unique` tests on the key.
             let settledByKeys = uniqueTestsSettledByKeys
@@ -685,7 +688,6 @@ struct InputReader<Builder: RecordBuilder> {
                 }
                 merged.newest = newest.reduce(into: NewestInstant()) { $0.merge($1) }
             }
-            merged.shrinkToFit()
             folded = merged
         } else if spec.resolvesDuplicateKeys {
             duplicateRejects = removeDuplicates(&segments, files: files, rolledUp: &rolledUp)
@@ -1246,27 +1248,51 @@ struct InputReader<Builder: RecordBuilder> {
     /// all fall into the same partition. The tables hold positions, not keys: a key is compared where
     /// its element stands, and only when the upper half of its hash matches.
     func repeatedKeys<Element, Key: TableKey>(_ segments: [[Element]], key: (Element) -> Key) -> [Key: [Int]] {
+        Self.repeatedKeys(segments, key: key, jobs: options.jobs)
+    }
+
+    /// `repeatedKeys(_:key:)` on `jobs` workers: up to 32 partitions of at least `partitionRecords`
+    /// records, searched `jobs` at a time, so that only the (small) tables of the partitions in
+    /// progress are held. Partitions go in waves of `wave`: one scan lists the positions (in file
+    /// order) of a wave's partitions, so that the lists of only that many are held at a time.
+    static func repeatedKeys<Element, Key: TableKey>(
+        _ segments: [[Element]], key: (Element) -> Key, jobs: Int, partitionRecords: Int = 100_000, wave: Int = 8
+    ) -> [Key: [Int]] {
         let locator = SegmentLocator(segments)
         let total = locator.count
         precondition(total < Int(UInt32.max), "more than 4 billion records in one input")
-        // Up to 32 partitions of at least 100k records, searched `jobs` at a time, so that only the
-        // (small) tables of the partitions in progress are held. One scan lists each partition's
-        // positions (in file order).
-        let partitions = max(1, min(32, total / 100_000))
+        let partitions = max(1, min(32, total / partitionRecords))
         @inline(__always) func partition(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: ((hash >> 40) &* UInt64(partitions)) >> 24) }
-        var members = [[UInt32]](repeating: [], count: partitions > 1 ? partitions : 0)
-        if partitions > 1 {
-            for part in members.indices { members[part].reserveCapacity(total / partitions + total / (8 * partitions) + 16) }
-            var position: UInt32 = 0
-            for records in segments {
-                for record in records {
-                    members[partition(key(record).tableHash)].append(position)
-                    position += 1
+        var found: [[Key: [Int]]] = []
+        for first in stride(from: 0, to: partitions, by: wave) {
+            let parts = first..<min(partitions, first + wave)
+            var members = [[UInt32]](repeating: [], count: partitions > 1 ? parts.count : 0)
+            if partitions > 1 {
+                for part in members.indices { members[part].reserveCapacity(total / partitions + total / (8 * partitions) + 16) }
+                var position: UInt32 = 0
+                for records in segments {
+                    for record in records {
+                        let part = partition(key(record).tableHash)
+                        if parts.contains(part) { members[part - first].append(position) }
+                        position += 1
+                    }
                 }
             }
+            found += repeatedKeys(in: parts, of: segments, members: members, partitions: partitions, locator: locator, jobs: jobs, key: key)
         }
-        let partitionMembers = members
-        let found = concurrentMap(partitions, width: options.jobs) { part -> [Key: [Int]] in
+        var repeated: [Key: [Int]] = [:]
+        for partial in found { repeated.merge(partial) { first, _ in first } }
+        return repeated
+    }
+
+    /// The repeated keys of partitions `parts` (see `repeatedKeys(_:key:)`), searched concurrently;
+    /// `members` lists each one's positions (none: one partition, every position).
+    private static func repeatedKeys<Element, Key: TableKey>(
+        in parts: Range<Int>, of segments: [[Element]], members: [[UInt32]], partitions: Int, locator: SegmentLocator,
+        jobs: Int, key: (Element) -> Key
+    ) -> [[Key: [Int]]] {
+        let total = locator.count
+        return concurrentMap(parts.count, width: jobs) { index -> [Key: [Int]] in
             var capacity = 16
             while capacity < (total / partitions + 16) * 2 { capacity <<= 1 }
             var mask = capacity - 1
@@ -1275,7 +1301,7 @@ struct InputReader<Builder: RecordBuilder> {
             var placed = 0
             var repeated: [Key: [Int]] = [:]
             func element(at position: Int) -> Element { locator.element(of: segments, at: position) }
-            locator.forEach(in: segments, at: partitions > 1 ? partitionMembers[part] : nil) { position, member in
+            locator.forEach(in: segments, at: partitions > 1 ? members[index] : nil) { position, member in
                 let value = key(member)
                 let hash = value.tableHash
                 if (placed + 1) * 2 > slots.count {  // a skewed split: keep the table half empty
@@ -1309,9 +1335,6 @@ struct InputReader<Builder: RecordBuilder> {
             }
             return repeated
         }
-        var repeated: [Key: [Int]] = [:]
-        for partial in found { repeated.merge(partial) { first, _ in first } }
-        return repeated
     }
 
     /// Per repeated key (`repeated`, positions in file order over all `segments`), the line and
