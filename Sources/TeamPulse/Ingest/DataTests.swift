@@ -110,37 +110,38 @@ struct DataTestTally: Sendable {
 /// The values a data test collected with their lines, chunk by chunk: merging the chunks' tallies
 /// adds their lists, never copies the values (a million ticket `order_id`s take 32 MB).
 struct TestedValues: Sendable, Sequence, ExpressibleByArrayLiteral {
+    /// Lists merged in, in order; then ``last``, the list appended to.
     private var lists: [[(RecordKey, Int)]] = []
-    private(set) var count = 0
-    var isEmpty: Bool { count == 0 }
+    private var last: [(RecordKey, Int)] = []
+    var count: Int { lists.reduce(last.count) { $0 + $1.count } }
+    var isEmpty: Bool { last.isEmpty && lists.allSatisfy(\.isEmpty) }
 
     init() {}
 
-    init(arrayLiteral elements: (RecordKey, Int)...) {
-        for element in elements { append(element) }
-    }
+    init(arrayLiteral elements: (RecordKey, Int)...) { last = elements }
 
     /// Adds a value read on `line` (the pair's second part).
     @inline(__always)
-    mutating func append(_ value: (RecordKey, Int)) {
-        if lists.isEmpty { lists.append([]) }
-        lists[lists.count - 1].append(value)
-        count += 1
-    }
+    mutating func append(_ value: (RecordKey, Int)) { last.append(value) }
 
     /// Adds `other`'s values after these; its lists are shared, not copied.
     mutating func append(contentsOf other: TestedValues) {
+        if !last.isEmpty {
+            lists.append(last)
+            last = []
+        }
         lists += other.lists.filter { !$0.isEmpty }
-        count += other.count
+        if !other.last.isEmpty { lists.append(other.last) }
     }
 
     /// Gives back the room appending left unused, while the lists are this tally's alone (a chunk's,
     /// before it is merged).
     mutating func shrinkToFit() {
+        last.shrinkToFit()
         for index in lists.indices { lists[index].shrinkToFit() }
     }
 
-    func makeIterator() -> FlattenSequence<[[(RecordKey, Int)]]>.Iterator { lists.joined().makeIterator() }
+    func makeIterator() -> FlattenSequence<[[(RecordKey, Int)]]>.Iterator { (lists + [last]).joined().makeIterator() }
 }
 
 /// The outcome of one data test (a row of `data_tests.csv`).

@@ -1253,8 +1253,8 @@ struct InputReader<Builder: RecordBuilder> {
 
     /// `repeatedKeys(_:key:)` on `jobs` workers: up to 32 partitions of at least `partitionRecords`
     /// records, searched `jobs` at a time, so that only the (small) tables of the partitions in
-    /// progress are held. Partitions go in waves of `wave`: one scan lists the positions (in file
-    /// order) of a wave's partitions, so that the lists of only that many are held at a time.
+    /// progress are held. Partitions go in waves of `wave`, listing the positions (in file order) of a
+    /// wave's partitions only, so that the lists of only that many are held at a time.
     static func repeatedKeys<Element, Key: TableKey>(
         _ segments: [[Element]], key: (Element) -> Key, jobs: Int, partitionRecords: Int = 100_000, wave: Int = 8
     ) -> [Key: [Int]] {
@@ -1263,18 +1263,21 @@ struct InputReader<Builder: RecordBuilder> {
         precondition(total < Int(UInt32.max), "more than 4 billion records in one input")
         let partitions = max(1, min(32, total / partitionRecords))
         @inline(__always) func partition(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: ((hash >> 40) &* UInt64(partitions)) >> 24) }
+        // One scan of the keys notes each record's partition (a byte); each wave reads those bytes.
+        var partitionOf: [UInt8] = []
+        if partitions > 1 {
+            partitionOf.reserveCapacity(total)
+            for records in segments { for record in records { partitionOf.append(UInt8(partition(key(record).tableHash))) } }
+        }
         var found: [[Key: [Int]]] = []
         for first in stride(from: 0, to: partitions, by: wave) {
             let parts = first..<min(partitions, first + wave)
             var members = [[UInt32]](repeating: [], count: partitions > 1 ? parts.count : 0)
             if partitions > 1 {
                 for part in members.indices { members[part].reserveCapacity(total / partitions + total / (8 * partitions) + 16) }
-                var position: UInt32 = 0
-                for records in segments {
-                    for record in records {
-                        let part = partition(key(record).tableHash)
-                        if parts.contains(part) { members[part - first].append(position) }
-                        position += 1
+                partitionOf.withUnsafeBufferPointer { partOf in
+                    for position in partOf.indices where parts.contains(Int(partOf[position])) {
+                        members[Int(partOf[position]) - first].append(UInt32(position))
                     }
                 }
             }
