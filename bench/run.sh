@@ -125,8 +125,9 @@ tests=$(tail -n +2 "$OUT/teampulse/data_tests.csv" | wc -l)
 
 tp=$(wall teampulse_j2); tp1=$(wall teampulse_j1); full=$(wall duckdb_full); red=$(wall duckdb_reduced)
 tpn=$(wall teampulse_no_tests)
-# Time outside the manifest's stages (ingest, metrics, flow, seeds): writing the outputs, and start-up.
-staged=$("$PY" -c 'import json, sys; print(sum(json.load(open(sys.argv[1]))["stage_seconds"].values()))' "$OUT/teampulse/manifest.json")
+# Outputs and start-up: the manifest's `output` stage and the time no stage counts (start-up, exit),
+# i.e. the wall time less the stages that compute (seeds, ingest, data_tests, history, metrics, flow).
+staged=$("$PY" -c 'import json, sys; print(sum(v for k, v in json.load(open(sys.argv[1]))["stage_seconds"].items() if k != "output"))' "$OUT/teampulse/manifest.json")
 share() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
 fl=$(wall floor); fl1=$(wall floor_j1)
 dver=$("$PY" -c 'import duckdb; print(duckdb.__version__)')
@@ -146,7 +147,7 @@ dver=$("$PY" -c 'import duckdb; print(duckdb.__version__)')
   echo "- teampulse / DuckDB full: $(ratio "$tp" "$full"); by CPU time $(ratio "$(cpu teampulse_j2)" "$(cpu duckdb_full)")"
   echo "- --jobs 1 / --jobs 2: $(ratio "$tp1" "$tp") (target ≥ 1.8)"
   echo "- data tests: $(share "$(awk -v a="$tp" -v b="$tpn" 'BEGIN {print a - b}')" "$tp") of the run (the pipeline without its tests: $tpn s, $(rss_mib teampulse_no_tests) MiB; target ≤ 5 %)"
-  echo "- outputs and start-up (outside the manifest's stages, last run): $(share "$(awk -v a="$(tail -1 "$OUT/teampulse_j2.times" | cut -d' ' -f1)" -v b="$staged" 'BEGIN {print a - b}')" "$(tail -1 "$OUT/teampulse_j2.times" | cut -d' ' -f1)") (target ≤ 5 %)"
+  echo "- outputs and start-up (the output stage and time outside the manifest's stages, last run): $(share "$(awk -v a="$(tail -1 "$OUT/teampulse_j2.times" | cut -d' ' -f1)" -v b="$staged" 'BEGIN {print a - b}')" "$(tail -1 "$OUT/teampulse_j2.times" | cut -d' ' -f1)") (target ≤ 5 %)"
   echo "- teampulse / libcsv floor (2 processes): $(ratio "$tp" "$fl") (target ≤ 1.3); by CPU time $(ratio "$(cpu teampulse_j2)" "$(cpu floor)")"
   echo "- peak RSS teampulse --jobs 2: $(rss_mib teampulse_j2) MiB (target ≤ 512 MiB at 5M orders)"
   echo "- metrics: teampulse and DuckDB full agree on all $compared shared values of $metrics_compared metrics (bench/compare.py); --jobs 1 = --jobs 2"

@@ -525,9 +525,12 @@ public struct PipelineRunner: Sendable {
             return data
         }
         try reportStale(freshness.missingData(data, asOf: options.days.last!))
-        let dataTests = dataTestResults(data, width: options.jobs)
-        // Settled: the tests' values need not live through the stages that follow.
-        data.releaseDataTestTallies()
+        let dataTests = try timed("data_tests") { () throws(TeamPulseError) in
+            let results = dataTestResults(data, width: options.jobs)
+            // Settled: the tests' values need not live through the stages that follow.
+            data.releaseDataTestTallies()
+            return results
+        }
         for result in dataTests where result.status == .warn {
             logger.warning(
                 "data test \(result.input.rawValue).\(result.spec.column) \(result.spec.kind.name): \(result.failing) of \(result.total) values fail (\(result.example))",
@@ -550,15 +553,17 @@ public struct PipelineRunner: Sendable {
                 try MetricsHistory(path: config.historyPath, bom: config.csvBOM).rows(days: wanted)
             }
         }
-        let sharedTimings = timings
-        // The teams of the orders that tickets link to serve every day; the orders' key entries are
-        // not read after them.
+        // The teams of the orders that tickets link to serve every day (their time counts as the
+        // metrics'); the orders' key entries are not read after them.
         var links = LinkedOrderTeams()
-        if data.orders?.folded != nil, let identities = data.orderIdentities {
-            links = LinkedOrderTeams(orders: identities, tickets: data.tickets?.segments ?? [], width: options.jobs)
-            data.orders!.folded!.keys = []
-            releaseFreedMemory()
+        if data.orders?.folded != nil {
+            try timed("metrics") { () throws(TeamPulseError) in
+                links = LinkedOrderTeams(orders: data.orderIdentities!, tickets: data.tickets?.segments ?? [], width: options.jobs)
+                data.orders!.folded!.keys = []
+                releaseFreedMemory()
+            }
         }
+        let sharedTimings = timings
         for (dayIndex, (day, folder)) in zip(options.days, folders).enumerated() {
             timings = sharedTimings
             let engine = engines[dayIndex]
@@ -574,12 +579,13 @@ public struct PipelineRunner: Sendable {
                 orders = .records(data.orders?.segments ?? [])
             }
             var dayMetrics = try timed("metrics") { () throws(TeamPulseError) in
-                engine.compute(
+                let metrics = engine.compute(
                     orders: orders.take()!, tickets: data.tickets?.segments ?? [],
                     tasks: data.tasks?.segments ?? [], events: data.events?.segments ?? [], partitions: options.jobs * 4,
                     width: options.jobs)
+                releaseFreedMemory()  // the partials merged away
+                return metrics
             }
-            releaseFreedMemory()  // the partials merged away
             // Flow, forecast, people, silos and duplicate work: fills their metrics in.
             let flowReport = try timed("flow") { () throws(TeamPulseError) in
                 FlowAnalytics(
