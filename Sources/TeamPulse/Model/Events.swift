@@ -10,8 +10,8 @@ public enum ItemKind: String, Sendable, CaseIterable {
 ///
 /// Millions of events are kept for the hand-over and flow analytics, so an event keeps only what they
 /// read: its item's key as a digest (items are told apart, never shown), no span (the event log has no
-/// unique key, so no event is ever read again from its file), and optional indices as -1. It takes 40
-/// bytes.
+/// unique key, so no event is ever read again from its file), and optional indices as −1 (``PackedIndex``).
+/// It takes 40 bytes.
 public struct ItemEvent: Sendable, Equatable {
     public var at: Instant
     /// The digest of the item's key (`item_id`: a ticket, task or order id).
@@ -19,22 +19,21 @@ public struct ItemEvent: Sendable, Equatable {
     /// The source's update counter (a preset's `update_count`, 0 without one): orders the item's events
     /// stamped with the same `at`.
     public var sequence: Int32
-    @usableFromInline var packedActor: MemberIndex
-    @usableFromInline var packedTeam: TeamIndex
+    @usableFromInline var packedActor, packedTeam: PackedIndex
     /// `item_kind`; `nil` when the input does not say (items are then told apart by `item_id` alone).
     public var itemKind: ItemKind?
     /// Whether `activity` marks the item as resolved (see ``EventActivity``).
     public var isResolution: Bool
 
     @inlinable public var actor: MemberIndex? {
-        get { packedActor < 0 ? nil : packedActor }
-        set { packedActor = newValue ?? -1 }
+        get { packedActor.value }
+        set { packedActor = PackedIndex(newValue) }
     }
     /// The team holding the item after the event: `team`, else the actor's team, else `nil` (the event
     /// then takes no part in the team sequence).
     @inlinable public var team: TeamIndex? {
-        get { packedTeam < 0 ? nil : packedTeam }
-        set { packedTeam = newValue ?? -1 }
+        get { packedTeam.value }
+        set { packedTeam = PackedIndex(newValue) }
     }
 
     /// An event of the item whose key digest is `item`.
@@ -42,12 +41,11 @@ public struct ItemEvent: Sendable, Equatable {
         item: KeyDigest, itemKind: ItemKind? = nil, at: Instant, actor: MemberIndex? = nil, team: TeamIndex? = nil,
         isResolution: Bool = false, sequence: Int32 = 0
     ) {
-        precondition((actor ?? 0) >= 0 && (team ?? 0) >= 0, "member and team indices are never negative")
         self.at = at
         self.item = item
         self.sequence = sequence
-        packedActor = actor ?? -1
-        packedTeam = team ?? -1
+        packedActor = PackedIndex(actor)
+        packedTeam = PackedIndex(team)
         self.itemKind = itemKind
         self.isResolution = isResolution
     }

@@ -47,6 +47,20 @@ struct PackedInstant: Sendable, Equatable, BitwiseCopyable {
     @inlinable var value: Instant? { raw == .min ? nil : raw }
 }
 
+/// An optional team or member index in 4 bytes instead of 5 (padded to 8 beside other fields):
+/// absent as −1, which no index is.
+@usableFromInline
+struct PackedIndex: Sendable, Equatable, BitwiseCopyable {
+    @usableFromInline var raw: Int32
+
+    @inlinable init(_ value: Int32?) {
+        precondition((value ?? 0) >= 0, "member and team indices are never negative")
+        raw = value ?? -1
+    }
+
+    @inlinable var value: Int32? { raw < 0 ? nil : raw }
+}
+
 /// One order of the shop platform, in canonical form.
 public struct Order: Sendable, Equatable {
     public var id: RecordKey
@@ -118,8 +132,7 @@ public struct Ticket: Sendable, Equatable {
     /// The source's update counter (a preset's `update_count`, 0 without one): orders versions with
     /// the same `updatedAt`.
     public var updateSequence: Int32 = 0
-    @usableFromInline var packedAgent: MemberIndex
-    @usableFromInline var packedEscalatedTo: TeamIndex
+    @usableFromInline var packedAgent, packedEscalatedTo: PackedIndex
     /// The digest of `order_id`, the order the ticket is about: only looked up among the orders' keys,
     /// never shown (data tests read the column's text as written).
     public var orderID: KeyDigest?
@@ -142,12 +155,12 @@ public struct Ticket: Sendable, Equatable {
         set { packedResolvedAt = PackedInstant(newValue) }
     }
     @inlinable public var agent: MemberIndex? {
-        get { packedAgent < 0 ? nil : packedAgent }
-        set { packedAgent = newValue ?? -1 }
+        get { packedAgent.value }
+        set { packedAgent = PackedIndex(newValue) }
     }
     @inlinable public var escalatedTo: TeamIndex? {
-        get { packedEscalatedTo < 0 ? nil : packedEscalatedTo }
-        set { packedEscalatedTo = newValue ?? -1 }
+        get { packedEscalatedTo.value }
+        set { packedEscalatedTo = PackedIndex(newValue) }
     }
 
     /// A ticket about the order with key `orderID`.
@@ -172,18 +185,17 @@ public struct Ticket: Sendable, Equatable {
         span: RecordSpan = RecordSpan(line: 0, byteOffset: 0, length: 0), updatedAt: Instant? = nil,
         updateSequence: Int32 = 0
     ) {
-        precondition((agent ?? 0) >= 0 && (escalatedTo ?? 0) >= 0, "member and team indices are never negative")
         packedUpdatedAt = PackedInstant(updatedAt)
         self.updateSequence = updateSequence
         self.id = id
         self.orderID = order
         self.team = team
-        packedAgent = agent ?? -1
+        packedAgent = PackedIndex(agent)
         self.createdAt = createdAt
         packedFirstResponseAt = PackedInstant(firstResponseAt)
         packedResolvedAt = PackedInstant(resolvedAt)
         self.reopens = reopens
-        packedEscalatedTo = escalatedTo ?? -1
+        packedEscalatedTo = PackedIndex(escalatedTo)
         self.csat = csat
         self.category = category
         self.span = span
