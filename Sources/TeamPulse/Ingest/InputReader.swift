@@ -656,9 +656,10 @@ struct InputReader<Builder: RecordBuilder> {
         var duplicateRejects: [Reject] = []
         // Taken out, not copied: retracting from a copy would copy every sample list it changes.
         if var merged = folded.take() {
-            // Merged chunk by chunk, the sample lists have room to spare: given back before the
-            // duplicate search needs memory of its own.
+            // Merged chunk by chunk, the sample lists have room to spare: given back, with what the
+            // merging freed, before the duplicate search needs memory of its own.
             merged.shrinkToFit()
+            releaseFreedMemory()
             // Every record's key entry, before duplicates are resolved: their repeats settle the
             // duplicate policy and the `unique` tests on the key.
             let settledByKeys = uniqueTestsSettledByKeys
