@@ -55,13 +55,11 @@ struct OrderFoldTests {
         let data = try PipelineRunner.read(
             config, directory: directory, jobs: jobs, chunkBytes: chunkBytes,
             folding: fold ? OrderFolding(engines: engines) : nil)
-        let links = data.orderIdentities.map {
-            LinkedOrderTeams(orders: $0, tickets: data.tickets?.segments ?? [], width: jobs)
-        }
+        let links = data.orderLinks ?? LinkedOrderTeams()  // found by the read, as a run finds them
         let metrics = engines.indices.map { day in
             let orders: OrderInput =
                 if let folded = data.orders?.folded {
-                    .folded((folded.fold as! OrderTallies).partials[day], links: links!)
+                    .folded((folded.fold as! OrderTallies).partials[day], links: links)
                 } else {
                     .records(data.orders?.segments ?? [])
                 }

@@ -54,13 +54,25 @@ public struct IngestedData: Sendable {
         stats.reduce(0) { total, entry in total + entry.1.rowsRead + entry.1.lookups.reduce(0) { $0 + $1.rowsRead } }
     }
 
-    /// Drops what only the metrics read — the records — and keeps what the outputs read: statistics,
-    /// rejects, data-test tallies.
+    /// Drops what only the metrics read — the records and the order links — and keeps what the
+    /// outputs read: statistics, rejects, data-test tallies.
     mutating func releaseRecords() {
+        orderLinks = nil
         orders?.segments = []
         tickets?.segments = []
         tasks?.segments = []
         events?.segments = []
+    }
+
+    /// The teams of the orders that the tickets name, once both inputs are read (nil without
+    /// tickets or orders).
+    var orderLinks: LinkedOrderTeams?
+
+    /// ``orderLinks``, or made from the orders when the data has none yet (nil without tickets or orders).
+    func linkedOrderTeams(width: Int) -> LinkedOrderTeams? {
+        if let orderLinks { return orderLinks }
+        guard let tickets, let identities = orderIdentities else { return nil }
+        return LinkedOrderTeams(orders: identities, tickets: tickets.segments, width: width)
     }
 
     /// Key digests and teams of the accepted orders: from their records, or their key entries when
@@ -315,9 +327,11 @@ public struct PipelineRunner: Sendable {
         return tables
     }
 
-    /// What needs every input read: tickets without a team take their order's, links that resolve to
+    /// What needs every input read: the teams of the orders that tickets name (``IngestedData/orderLinks``,
+    /// one probe of every order), tickets without a team take their order's, links that resolve to
     /// nothing are counted.
     static func settleLinks(_ data: inout IngestedData, directory: Directory, width: Int) {
+        data.orderLinks = data.linkedOrderTeams(width: width)
         Self.giveTicketsTheirOrdersTeam(&data, directory: directory, width: width)
         Self.countUnresolvedLinks(&data, directory: directory, width: width)
     }
@@ -340,33 +354,16 @@ public struct PipelineRunner: Sendable {
 
     /// A ticket without a team — no `team` of its own, none through its agent, so `unassigned` — takes
     /// the team of the order its `order_id` names, when that order is among the accepted orders and has
-    /// a team. A table of the (fewer) order ids of such tickets is probed with every order.
+    /// a team (looked up in ``IngestedData/orderLinks``, made when missing).
     static func giveTicketsTheirOrdersTeam(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
-        // No copy of the tickets is held while they are changed below (that would copy every segment).
-        guard data.orders != nil, data.tickets != nil,
+        guard data.tickets != nil, let links = data.linkedOrderTeams(width: width),
             let unassigned = directory.allTeams.firstIndex(where: { $0.id == Directory.unassignedTeamID }).map(TeamIndex.init)
         else { return }
-        var wanted = KeyTable(expected: 16)
-        for segment in data.tickets!.segments {
-            for ticket in segment where ticket.team == unassigned { if let id = ticket.orderID { _ = wanted.insert(id) } }
-        }
-        guard wanted.count > 0, let identities = data.orderIdentities else { return }
-        let table = wanted
-        let found = concurrentMap(identities.segmentCount, width: width) { index -> [(Int, TeamIndex)] in
-            var hits: [(Int, TeamIndex)] = []
-            identities.forEach(in: index) { id, team in
-                if team != unassigned, let slot = table.find(id) { hits.append((slot, team)) }
-            }
-            return hits
-        }
-        var teamOfOrder: [Int: TeamIndex] = [:]
-        for hits in found { for (slot, team) in hits { teamOfOrder[slot] = team } }
-        guard !teamOfOrder.isEmpty else { return }
+        // No copy of the tickets is held while they are changed (that would copy every segment).
         for segment in data.tickets!.segments.indices {
             for index in data.tickets!.segments[segment].indices {
                 let ticket = data.tickets!.segments[segment][index]
-                guard ticket.team == unassigned, let id = ticket.orderID, let slot = table.find(id),
-                    let team = teamOfOrder[slot]
+                guard ticket.team == unassigned, let id = ticket.orderID, let team = links.team(of: id), team != unassigned
                 else { continue }
                 data.tickets!.segments[segment][index].team = team
             }
@@ -377,14 +374,10 @@ public struct PipelineRunner: Sendable {
     /// `order_id` not among the orders (only when the pipeline reads orders), a task's `requester_team`
     /// not in `seeds/teams.csv`. The records are kept.
     static func countUnresolvedLinks(_ data: inout IngestedData, directory: Directory, width: Int = 1) {
-        if data.orders != nil, let tickets = data.tickets {
-            // A table of the (fewer) linked order ids, probed with every order: no table of all orders.
-            var linked = KeyTable(expected: tickets.stats.records)
-            for segment in tickets.segments { for ticket in segment { if let id = ticket.orderID { _ = linked.insert(id) } } }
-            let found = data.keysFound(in: linked, of: .orders, width: width)
+        if let tickets = data.tickets, let links = data.linkedOrderTeams(width: width) {
             var missing = 0
             for segment in tickets.segments {
-                for ticket in segment { if let id = ticket.orderID, let index = linked.find(id), !found[index] { missing += 1 } }
+                for ticket in segment { if let id = ticket.orderID, links.team(of: id) == nil { missing += 1 } }
             }
             data.tickets!.stats.unresolvedLinks["order_id"] = missing
         }
@@ -527,8 +520,13 @@ public struct PipelineRunner: Sendable {
         try reportStale(freshness.missingData(data, asOf: options.days.last!))
         let dataTests = try timed("data_tests") { () throws(TeamPulseError) in
             let results = dataTestResults(data, width: options.jobs)
-            // Settled: the tests' values need not live through the stages that follow.
+            // Settled: the tests' values need not live through the stages that follow, nor the orders'
+            // key entries (`relationships` to orders was their last reader).
             data.releaseDataTestTallies()
+            if data.orders?.folded != nil {
+                data.orders!.folded!.keys = []
+                releaseFreedMemory()
+            }
             return results
         }
         for result in dataTests where result.status == .warn {
@@ -553,16 +551,8 @@ public struct PipelineRunner: Sendable {
                 try MetricsHistory(path: config.historyPath, bom: config.csvBOM).rows(days: wanted)
             }
         }
-        // The teams of the orders that tickets link to serve every day (their time counts as the
-        // metrics'); the orders' key entries are not read after them.
-        var links = LinkedOrderTeams()
-        if data.orders?.folded != nil {
-            try timed("metrics") { () throws(TeamPulseError) in
-                links = LinkedOrderTeams(orders: data.orderIdentities!, tickets: data.tickets?.segments ?? [], width: options.jobs)
-                data.orders!.folded!.keys = []
-                releaseFreedMemory()
-            }
-        }
+        // The teams of the orders that tickets name (found once both were read) serve every day.
+        let links = data.orderLinks ?? LinkedOrderTeams()
         let sharedTimings = timings
         for (dayIndex, (day, folder)) in zip(options.days, folders).enumerated() {
             timings = sharedTimings
